@@ -1,0 +1,1 @@
+"""Jikimi: police protection of victims of relationship crimes."""

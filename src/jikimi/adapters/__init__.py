@@ -1,0 +1,1 @@
+"""Outbound I/O: the clock, the live hub for SSE."""

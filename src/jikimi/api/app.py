@@ -1,0 +1,53 @@
+"""The FastAPI application: routes, errors, limits, the console, the worker's lifetime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from jikimi.api import errors
+from jikimi.api.limits import BodyLimit
+from jikimi.api.routes import alerts, cases, device, feed, people, service
+from jikimi.bootstrap import Container
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+
+
+def create_app(container: Container, *, run_worker: bool | None = None) -> FastAPI:
+    """The app for one container; the worker runs inside it unless told otherwise."""
+    start_worker = container.settings.worker if run_worker is None else run_worker
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if start_worker:
+            container.worker.start()
+        try:
+            yield
+        finally:
+            container.worker.stop()
+
+    app = FastAPI(title="Jikimi", version="1", lifespan=lifespan,
+                  description="Police protection of victims of relationship crimes (API v1).")
+    app.state.container = container
+    errors.install(app)
+    for r in (people.router, cases.router, device.router, feed.router, alerts.router,
+              service.router):
+        app.include_router(r)
+    app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/console")
+
+    @app.get("/console", include_in_schema=False)
+    def console() -> FileResponse:
+        return FileResponse(WEB / "templates" / "console.html",
+                            headers={"Cache-Control": "no-store"})
+
+    app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
+    return app

@@ -1,0 +1,90 @@
+"""Every error as application/problem+json (RFC 9457); never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from jikimi.domain.alerts import AlertStateError
+from jikimi.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from jikimi.domain.orders import OrderRuleError
+from jikimi.domain.phones import InvalidPhoneNumber
+
+log = logging.getLogger(__name__)
+
+TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+          405: "Method Not Allowed", 409: "Conflict", 413: "Content Too Large",
+          415: "Unsupported Media Type", 422: "Unprocessable Content", 429: "Too Many Requests",
+          500: "Internal Server Error", 503: "Service Unavailable"}
+
+
+def problem(status: int, detail: str, headers: dict[str, str] | None = None,
+            **extra: Any) -> JSONResponse:
+    """A problem+json response."""
+    body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status,
+            "detail": detail, **extra}
+    return JSONResponse(body, status_code=status, headers=headers,
+                        media_type="application/problem+json")
+
+
+def _clean(errors: list[Any]) -> list[dict[str, Any]]:
+    # The offending input is left out: it may be personal data.
+    return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")),
+             "type": str(e.get("type", ""))} for e in errors]
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = list(exc.errors())
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return problem(400, "the body is not valid JSON", errors=_clean(errors))
+        return problem(422, "the request is well-formed but invalid", errors=_clean(errors))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(NotFound)
+    async def _nf(_: Request, exc: NotFound) -> JSONResponse:
+        return problem(404, f"no such {exc.args[0] if exc.args else 'resource'}")
+
+    @app.exception_handler(Forbidden)
+    async def _fb(_: Request, exc: Forbidden) -> JSONResponse:
+        return problem(403, str(exc))
+
+    @app.exception_handler(Conflict)
+    async def _cf(_: Request, exc: Conflict) -> JSONResponse:
+        return problem(409, str(exc))
+
+    @app.exception_handler(AlertStateError)
+    async def _as(_: Request, exc: AlertStateError) -> JSONResponse:
+        return problem(409, str(exc))
+
+    for cls in (Invalid, OrderRuleError, InvalidPhoneNumber):
+        app.add_exception_handler(cls, _invalid)
+
+    @app.exception_handler(DBAPIError)
+    async def _db(_: Request, exc: DBAPIError) -> JSONResponse:
+        log.error("database error: %s", type(exc.orig).__name__)
+        if isinstance(exc, OperationalError) or exc.connection_invalidated:
+            return problem(503, "the database is unavailable; nothing was stored",
+                           headers={"Retry-After": "2"})
+        return problem(500, "internal error; nothing was stored")
+
+    @app.exception_handler(Exception)
+    async def _any(_: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled %s", type(exc).__name__)
+        return problem(500, "internal error")
+
+
+async def _invalid(_: Request, exc: Exception) -> JSONResponse:
+    return problem(422, str(exc))

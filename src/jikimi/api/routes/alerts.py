@@ -1,0 +1,130 @@
+"""Alerts: the queue, the live stream, acknowledge and resolve."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Literal
+
+from anyio import to_thread
+from fastapi import APIRouter, Header, Query, Request
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from jikimi.api.deps import CaseStaff, ContainerDep, ReadDb
+from jikimi.api.schemas.alerts import AlertPage, AlertRead, AlertResolve, TimelineEntry
+from jikimi.domain.access import Principal
+from jikimi.domain.alerts import Outcome
+from jikimi.domain.errors import NotFound
+from jikimi.engine.handlers import AlertNotFound
+from jikimi.engine.messages import AcknowledgeAlert, ResolveAlert
+from jikimi.store import queries
+from jikimi.store.tx import reading
+
+router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
+
+
+@router.get("", response_model=AlertPage)
+def list_alerts(
+    p: CaseStaff, s: ReadDb,
+    status: Literal["open", "acknowledged", "resolved"] | None = None,
+    case_id: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> dict[str, Any]:
+    """Alerts of the caller's cases, newest first."""
+    return queries.list_alerts(s, p, status, case_id, limit, cursor)
+
+
+@router.get("/stream", response_class=EventSourceResponse,
+            responses={200: {"content": {"text/event-stream": {}},
+                             "description": "one `alert` event per change"}})
+async def stream(
+    request: Request, p: CaseStaff, c: ContainerDep,
+    last_event_id: Annotated[str | None, Header(max_length=30)] = None,
+) -> EventSourceResponse:
+    """Every change to an alert the caller may see, as it happens.
+
+    The stream tails the alerts' append-only timeline, so a console that reconnects with
+    Last-Event-ID misses nothing, and changes made by other server processes arrive too.
+    """
+
+    def read(seq: int) -> tuple[int, list[dict[str, Any]]]:
+        with reading(c.read_sessions) as s:
+            return queries.changes_since(s, p, seq)
+
+    def start() -> int:
+        if last_event_id and last_event_id.isdigit():
+            return int(last_event_id)
+        with reading(c.read_sessions) as s:
+            return queries.latest_seq(s)
+
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        wake = c.hub.subscribe()
+        try:
+            seq = await to_thread.run_sync(start)
+            yield ServerSentEvent(comment="connected")
+            while True:
+                wake.clear()
+                seq, alerts = await to_thread.run_sync(read, seq)
+                for alert in alerts:
+                    yield ServerSentEvent(data=AlertRead.model_validate(alert).model_dump_json(),
+                                          event="alert", id=str(seq))
+                if alerts:
+                    continue  # there may be more behind a full page
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), c.settings.sse_poll_s)
+        finally:
+            c.hub.unsubscribe(wake)
+
+    return EventSourceResponse(events(), ping=15, send_timeout=30)
+
+
+def _visible(s: Any, p: Principal, alert_id: str) -> None:
+    if queries.visible_alert(s, p, alert_id) is None:
+        raise NotFound("alert")
+
+
+def _one(c: ContainerDep, p: Principal, alert_id: str) -> dict[str, Any]:
+    with reading(c.read_sessions) as s:
+        row = queries.visible_alert(s, p, alert_id)
+        if row is None:
+            raise NotFound("alert")
+        return queries.alerts_json(s, [row])[0]
+
+
+@router.get("/{alert_id}", response_model=AlertRead)
+def get_alert(alert_id: str, p: CaseStaff, c: ContainerDep) -> dict[str, Any]:
+    """One alert."""
+    return _one(c, p, alert_id)
+
+
+@router.get("/{alert_id}/timeline", response_model=list[TimelineEntry])
+def get_timeline(alert_id: str, p: CaseStaff, s: ReadDb) -> list[dict[str, Any]]:
+    """Every change of the alert, oldest first."""
+    _visible(s, p, alert_id)
+    return queries.timeline(s, alert_id)
+
+
+@router.post("/{alert_id}/acknowledge", response_model=AlertRead)
+def acknowledge(alert_id: str, p: CaseStaff, c: ContainerDep) -> dict[str, Any]:
+    """I have seen it; stops escalation."""
+    with reading(c.read_sessions) as s:
+        _visible(s, p, alert_id)
+    try:
+        c.bus.handle(AcknowledgeAlert(alert_id, p.label))
+    except AlertNotFound:
+        raise NotFound("alert") from None
+    return _one(c, p, alert_id)
+
+
+@router.post("/{alert_id}/resolve", response_model=AlertRead)
+def resolve(alert_id: str, body: AlertResolve, p: CaseStaff, c: ContainerDep) -> dict[str, Any]:
+    """Close the alert with its outcome; the next violation opens a new alert."""
+    with reading(c.read_sessions) as s:
+        _visible(s, p, alert_id)
+    try:
+        c.bus.handle(ResolveAlert(alert_id, p.label, Outcome(body.outcome), body.note))
+    except AlertNotFound:
+        raise NotFound("alert") from None
+    return _one(c, p, alert_id)

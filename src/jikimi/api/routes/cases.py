@@ -1,0 +1,72 @@
+"""Cases, their orders and devices."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter
+
+from jikimi.api.deps import CaseStaff, ContainerDep, Officer, ReadDb, WriteDb
+from jikimi.api.schemas.cases import (
+    CaseCreate,
+    CaseRead,
+    DeviceCreate,
+    DeviceCreated,
+    OrderCreate,
+    OrderExtend,
+    OrderRead,
+    OrderRevoke,
+)
+from jikimi.store import queries, records
+
+router = APIRouter(prefix="/api/v1", tags=["cases"])
+
+
+@router.post("/cases", status_code=201, response_model=CaseRead)
+def create_case(body: CaseCreate, p: Officer, s: WriteDb, c: ContainerDep) -> dict[str, Any]:
+    """Open a case; the officer who opens it is assigned to it."""
+    case = records.create_case(s, p, body.victim_id, body.perpetrator_id, body.relationship,
+                               body.offense, body.agency)
+    return queries.case_json(s, p, c.pack, case)
+
+
+@router.get("/cases/{case_id}", response_model=CaseRead)
+def get_case(case_id: str, p: CaseStaff, s: ReadDb, c: ContainerDep) -> dict[str, Any]:
+    """A case with its orders, devices and open alerts."""
+    return queries.case_json(s, p, c.pack, records.get_case(s, p, case_id))
+
+
+@router.post("/cases/{case_id}/orders", status_code=201, response_model=OrderRead)
+def create_order(
+    case_id: str, body: OrderCreate, p: Officer, s: WriteDb, c: ContainerDep
+) -> dict[str, Any]:
+    """Record an order; a window beyond the statute is a 422 naming the limit."""
+    order = records.add_order(s, p, c.pack, case_id, body.kind, body.starts_at, body.ends_at,
+                              body.court_ref)
+    return queries.order_json(s, c.pack, order, datetime.now(UTC))
+
+
+@router.post("/orders/{order_id}/extensions", response_model=OrderRead)
+def extend_order(
+    order_id: str, body: OrderExtend, p: Officer, s: WriteDb, c: ContainerDep
+) -> dict[str, Any]:
+    """Extend an order within its statute."""
+    order = records.extend_order(s, p, c.pack, order_id, body.ends_at, body.court_ref)
+    return queries.order_json(s, c.pack, order, datetime.now(UTC))
+
+
+@router.post("/orders/{order_id}/revoke", response_model=OrderRead)
+def revoke_order(
+    order_id: str, body: OrderRevoke, p: Officer, s: WriteDb, c: ContainerDep
+) -> dict[str, Any]:
+    """Revoke an order from now on."""
+    order = records.revoke_order(s, p, order_id, body.reason)
+    return queries.order_json(s, c.pack, order, datetime.now(UTC))
+
+
+@router.post("/cases/{case_id}/devices", status_code=201, response_model=DeviceCreated)
+def create_device(case_id: str, body: DeviceCreate, p: Officer, s: WriteDb) -> dict[str, Any]:
+    """Enrol the victim's phone (its token is shown once) or bind an anklet."""
+    device, token = records.add_device(s, p, case_id, body.kind, body.serial)
+    return {"id": device.id, "kind": device.kind, "serial": device.serial, "token": token}

@@ -1,0 +1,41 @@
+"""The victim's phone: contact reports and what protects her now."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter
+
+from jikimi.api.deps import ContainerDep, Device, ReadDb, WriteDb
+from jikimi.api.schemas.contacts import Accepted, ContactBatch, DeviceStatus
+from jikimi.domain.phones import normalise_reported
+from jikimi.store import queries
+from jikimi.store import tables as t
+from jikimi.store.ingest import ContactIn, store_contacts, touch_device
+
+router = APIRouter(prefix="/api/v1/device", tags=["device"])
+
+
+@router.post("/contacts", status_code=202, response_model=Accepted)
+def post_contacts(body: ContactBatch, p: Device, s: WriteDb, c: ContainerDep) -> dict[str, Any]:
+    """Store the phone's events durably (committed before the 202), then wake the engine."""
+    assert p.device_id is not None
+    device = s.get(t.Device, p.device_id)
+    assert device is not None
+    region = c.settings.default_region
+    events = [ContactIn(e.id, e.kind, normalise_reported(e.number, region), e.number,
+                        e.occurred_at, e.text) for e in body.events]
+    accepted, dups = store_contacts(s, "phone", f"phone:{device.id}", device.person_id, events)
+    touch_device(s, device.id)
+    s.commit()  # durable before we answer
+    c.worker.wake()
+    return {"accepted": accepted, "duplicates": dups}
+
+
+@router.get("/status", response_model=DeviceStatus)
+def status(p: Device, s: ReadDb, c: ContainerDep) -> dict[str, Any]:
+    """What protects her now, whether her reports reach the police, open alerts."""
+    assert p.device_id is not None
+    stale = timedelta(seconds=c.settings.device_stale_s)
+    return queries.device_status(s, c.pack, p.device_id, stale, queries.backlog_age(s))

@@ -1,0 +1,27 @@
+"""Operators' feeds: contacts reported by the telecom operator for iPhone users."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from jikimi.api.deps import ContainerDep, Feed, WriteDb
+from jikimi.api.schemas.contacts import Accepted, CarrierBatch
+from jikimi.domain.phones import normalise_reported
+from jikimi.store.ingest import ContactIn, store_contacts
+
+router = APIRouter(prefix="/api/v1/feed", tags=["feed"])
+
+
+@router.post("/contacts", status_code=202, response_model=Accepted)
+def post_contacts(body: CarrierBatch, p: Feed, s: WriteDb, c: ContainerDep) -> dict[str, Any]:
+    """Store the operator's events durably, keyed by the victim's number, then wake the engine."""
+    region = c.settings.default_region
+    events = [ContactIn(e.id, e.kind, normalise_reported(e.number, region), e.number,
+                        e.occurred_at, e.text, normalise_reported(e.victim_number, region))
+              for e in body.events]
+    accepted, dups = store_contacts(s, "carrier", f"feed:{p.account_id}", None, events)
+    s.commit()  # durable before we answer
+    c.worker.wake()
+    return {"accepted": accepted, "duplicates": dups}

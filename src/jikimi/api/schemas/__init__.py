@@ -1,0 +1,1 @@
+"""Request and response bodies (strict: unknown fields are rejected on writes)."""

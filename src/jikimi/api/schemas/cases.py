@@ -1,0 +1,114 @@
+"""Cases, orders, devices."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AwareDatetime, Field, StrictStr
+
+from jikimi.api.schemas.alerts import AlertRead
+from jikimi.api.schemas.base import Out, Strict
+from jikimi.api.schemas.people import PersonRead
+
+Relationship = Literal[
+    "dating", "former_partner", "spouse", "former_spouse", "family", "acquaintance", "stranger"
+]
+Offense = Literal["stalking", "dating_violence", "domestic_violence", "sexual_violence", "other"]
+
+
+class CaseCreate(Strict):
+    """A new case."""
+
+    victim_id: StrictStr = Field(max_length=64)
+    perpetrator_id: StrictStr = Field(max_length=64)
+    relationship: Relationship
+    offense: Offense
+    agency: StrictStr | None = Field(None, max_length=100)
+
+
+class OrderCreate(Strict):
+    """A protective order."""
+
+    kind: StrictStr = Field(max_length=60)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    court_ref: StrictStr | None = Field(None, max_length=100)
+
+
+class OrderExtend(Strict):
+    """An extension to a new end."""
+
+    ends_at: AwareDatetime
+    court_ref: StrictStr | None = Field(None, max_length=100)
+
+
+class OrderRevoke(Strict):
+    """A revocation and why."""
+
+    reason: StrictStr = Field(min_length=1, max_length=1000)
+
+
+class ExtensionRead(Out):
+    """One extension."""
+
+    previous_ends_at: str
+    ends_at: str
+    court_ref: str | None
+    at: str
+
+
+class OrderRead(Out):
+    """An order."""
+
+    id: str
+    case_id: str
+    kind: str
+    starts_at: str
+    ends_at: str
+    status: Literal["scheduled", "active", "expired", "revoked", "unknown"]
+    no_contact: bool
+    distance_m: int | None
+    court_ref: str | None
+    extensions: list[ExtensionRead]
+
+
+class DeviceCreate(Strict):
+    """A device to enrol (victim's phone) or bind (anklet)."""
+
+    kind: Literal["victim_phone", "anklet"]
+    serial: StrictStr | None = Field(None, min_length=1, max_length=100)
+
+
+class DeviceCreated(Out):
+    """The device; `token` only for a victim's phone, shown once."""
+
+    id: str
+    kind: str
+    serial: str | None = None
+    token: str | None = None
+
+
+class DeviceRead(Out):
+    """A device of a case."""
+
+    id: str
+    kind: str
+    serial: str | None
+    last_seen_at: str | None
+
+
+class CaseRead(Out):
+    """A case with what is needed to act on it."""
+
+    id: str
+    victim_id: str
+    perpetrator_id: str
+    relationship: str
+    offense: str
+    agency: str
+    victim: PersonRead
+    perpetrator: PersonRead
+    orders: list[OrderRead]
+    devices: list[DeviceRead]
+    open_alerts: list[AlertRead]
+    risk: dict[str, object] | None

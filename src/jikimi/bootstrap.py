@@ -1,0 +1,72 @@
+"""The one place that picks real adapters and wires them together."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from jikimi.adapters.clock import SystemClock
+from jikimi.adapters.hub import AlertHub
+from jikimi.config import Settings
+from jikimi.domain.alerts import EscalationPolicy
+from jikimi.domain.orders import StatutePack, load_pack
+from jikimi.engine.bus import MessageBus
+from jikimi.engine.ports import Clock
+from jikimi.engine.worker import Worker
+from jikimi.store import tables as t
+from jikimi.store.db import make_engine, migrate
+from jikimi.store.uow import SqlUnitOfWork
+
+
+@dataclass
+class Container:
+    """Everything a process needs, built once."""
+
+    settings: Settings
+    engine: Engine
+    read_engine: Engine
+    sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session]
+    pack: StatutePack
+    hub: AlertHub
+    bus: MessageBus
+    worker: Worker
+    clock: Clock = field(default_factory=SystemClock)
+
+    def close(self) -> None:
+        """Stop the worker and release connections."""
+        self.worker.stop()
+        self.engine.dispose()
+        self.read_engine.dispose()
+
+
+def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Container:
+    """Wire Jikimi for `settings` (from the environment when None); migrates the database."""
+    settings = settings or Settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    engine = make_engine(settings.database_url, immediate=True)
+    read_engine = make_engine(settings.database_url, immediate=False)
+    migrate(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    read_sessions = sessionmaker(read_engine, expire_on_commit=False)
+    pack = load_pack(settings.statute_pack)
+    hub = AlertHub()
+    clock = clock or SystemClock()
+    policy = EscalationPolicy(
+        period=timedelta(seconds=settings.escalate_after_s),
+        max_level=settings.escalate_max_level,
+    )
+    bus = MessageBus(lambda: SqlUnitOfWork(sessions, pack), clock, hub, policy)
+
+    def has_pending() -> bool:
+        with read_sessions() as s:
+            q = select(t.ContactEvent.id).where(t.ContactEvent.processed_at.is_(None)).limit(1)
+            return s.scalars(q).first() is not None
+
+    worker = Worker(bus, has_pending, settings.worker_poll_s, settings.worker_batch)
+    return Container(settings, engine, read_engine, sessions, read_sessions, pack, hub, bus,
+                     worker, clock)

@@ -1,0 +1,81 @@
+"""The `jikimi` command: serve, migrate, tokens, the demo, the reference device client."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from jikimi.cli import device_cmd
+
+app = typer.Typer(help="Jikimi: police protection of victims of relationship crimes.",
+                  no_args_is_help=True)
+token_app = typer.Typer(help="Bearer tokens for staff and machines.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+app.add_typer(device_cmd.app, name="device")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+) -> None:
+    """Run the API, the console and the event worker in one process."""
+    import uvicorn
+
+    from jikimi.api.app import create_app
+    from jikimi.bootstrap import build
+
+    container = build()
+    uvicorn.run(create_app(container), host=host, port=port, log_level="warning",
+                access_log=False)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database to the newest schema (any command that touches it does this too)."""
+    from jikimi.bootstrap import build
+
+    build().close()
+    typer.echo("database is at the newest schema", err=True)
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[str, typer.Option(help="admin|officer|dispatcher|supervisor|analyst|feed")],
+    name: Annotated[str | None, typer.Option(help="who holds it")] = None,
+    agency: Annotated[str | None, typer.Option(help="agency, e.g. seoul-mapo")] = None,
+) -> None:
+    """Print one new token on stdout and nothing else."""
+    from jikimi.bootstrap import build
+    from jikimi.domain.access import STAFF_ROLES, Role
+    from jikimi.store.auth import create_token
+    from jikimi.store.tx import transaction
+
+    try:
+        r = Role(role)
+    except ValueError:
+        raise typer.BadParameter(f"unknown role {role!r}") from None
+    if r not in STAFF_ROLES:
+        raise typer.BadParameter("device tokens come only from enrolment")
+    if r in (Role.OFFICER, Role.DISPATCHER, Role.SUPERVISOR) and not agency:
+        raise typer.BadParameter(f"a {role} belongs to an agency: give --agency")
+    c = build()
+    try:
+        with transaction(c.sessions) as s:
+            token = create_token(s, r, name=name, agency=agency)
+    finally:
+        c.close()
+    typer.echo(token)
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+    rate: Annotated[float, typer.Option(help="simulated contact events per second")] = 1.0,
+) -> None:
+    """Seed a city, run the server and a simulator that keeps sending events (Ctrl-C stops)."""
+    from jikimi.cli.demo import run_demo
+
+    run_demo(host, port, rate)

@@ -1,0 +1,1 @@
+"""Reference clients: the victim's phone, as the Android app will behave."""

@@ -1,0 +1,30 @@
+"""Every knob in one place: environment variables JIKIMI_*."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Jikimi's configuration, read from the environment (prefix JIKIMI_)."""
+
+    model_config = SettingsConfigDict(env_prefix="JIKIMI_", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///./jikimi.db", description="SQLAlchemy URL; SQLite file or postgresql+psycopg://"
+    )
+    default_region: str = Field("KR", description="region for numbers typed without +country")
+    statute_pack: str = Field("kr", description="jurisdiction pack of order kinds")
+    escalate_after_s: float = Field(60.0, gt=0, description="open alert rises a level per period")
+    escalate_max_level: int = Field(3, ge=0, description="highest escalation level")
+    max_body_bytes: int = Field(1_048_576, gt=0, description="largest request body accepted")
+    max_events_per_request: int = Field(500, gt=0, description="contact events per POST")
+    worker: bool = Field(True, description="run the event worker inside the server process")
+    worker_poll_s: float = Field(0.5, gt=0, description="worker poll period when not woken")
+    worker_batch: int = Field(200, gt=0, description="events judged per transaction")
+    sse_poll_s: float = Field(1.0, gt=0, description="SSE fallback poll (changes by other processes)")
+    device_stale_s: float = Field(
+        86_400, gt=0, description="victim phone silent this long: status says degraded"
+    )
+    log_level: str = Field("INFO", description="logging level")

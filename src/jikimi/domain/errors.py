@@ -1,0 +1,17 @@
+"""Errors every layer may raise and the API turns into problem+json."""
+
+
+class NotFound(LookupError):
+    """Unknown, or not visible to the caller (the two are never told apart)."""
+
+
+class Conflict(RuntimeError):
+    """The request clashes with the current state (HTTP 409)."""
+
+
+class Forbidden(PermissionError):
+    """Authenticated but not allowed (HTTP 403)."""
+
+
+class Invalid(ValueError):
+    """Well-formed but invalid (HTTP 422)."""

@@ -1,0 +1,58 @@
+"""The message bus: a map from command type to handler, and a notifier after commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from jikimi.domain.alerts import EscalationPolicy
+from jikimi.engine import handlers
+from jikimi.engine.messages import (
+    AcknowledgeAlert,
+    Command,
+    EscalateDueAlerts,
+    JudgeContacts,
+    ResolveAlert,
+)
+from jikimi.engine.ports import Clock, Notifier, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Any, UnitOfWork, Clock, EscalationPolicy], set[str]]
+
+HANDLERS: dict[type[Any], Handler] = {
+    JudgeContacts: handlers.judge_contacts,
+    EscalateDueAlerts: handlers.escalate_due_alerts,
+    AcknowledgeAlert: handlers.acknowledge_alert,
+    ResolveAlert: handlers.resolve_alert,
+}
+
+
+@dataclass
+class MessageBus:
+    """Runs a command's handler in a fresh unit of work, then tells listeners."""
+
+    uow_factory: Callable[[], UnitOfWork]
+    clock: Clock
+    notifier: Notifier
+    policy: EscalationPolicy = field(default_factory=EscalationPolicy)
+
+    def handle(self, cmd: Command) -> set[str]:
+        """Carry out `cmd`; return the ids of alerts it changed."""
+        handler = HANDLERS[type(cmd)]
+        try:
+            changed = handler(cmd, self.uow_factory(), self.clock, self.policy)
+        except Exception:
+            if not isinstance(cmd, JudgeContacts):
+                raise
+            # A batch failed as a block; judge its events one by one so one bad event
+            # cannot hold up every alert behind it.
+            log.warning("contact batch failed; retrying event by event")
+            changed = handlers.judge_contacts_one_by_one(
+                cmd, self.uow_factory(), self.clock, self.policy
+            )
+        if changed:
+            self.notifier.alerts_changed()
+        return changed

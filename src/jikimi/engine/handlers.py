@@ -1,0 +1,180 @@
+"""Handlers: each runs inside one unit of work and returns the ids of alerts it changed."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from jikimi.domain.alerts import Alert, AlertKind, AlertStateError, EscalationPolicy, Evidence
+from jikimi.domain.contacts import Contact, judge_contact
+from jikimi.engine.messages import (
+    AcknowledgeAlert,
+    EscalateDueAlerts,
+    JudgeContacts,
+    ResolveAlert,
+)
+from jikimi.engine.ports import Clock, PendingContact, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class AlertNotFound(LookupError):
+    """No such alert."""
+
+
+def _victims_of(event: PendingContact, uow: UnitOfWork) -> list[str]:
+    if event.victim_id is not None:
+        return [event.victim_id]
+    if event.victim_number is None:
+        return []
+    return uow.contacts.victims_by_number(event.victim_number, event.occurred_at)
+
+
+def _raise_alert(
+    uow: UnitOfWork, case_id: str, kind: AlertKind, event: PendingContact,
+    clock: Clock, policy: EscalationPolicy,
+) -> str:
+    now = clock.now()
+    evidence = Evidence(event.id, event.kind, event.number, event.occurred_at, [event.source])
+    alert = uow.alerts.find_unresolved(case_id, kind.value)
+    if alert is None:
+        alert = Alert.open(uuid.uuid4().hex, case_id, kind, event.occurred_at, now, policy)
+        uow.alerts.add(alert)
+        uow.alerts.record_change(alert.id, now, "opened", None, {"event_id": event.id})
+    else:
+        alert.grow(event.occurred_at)
+        uow.alerts.save(alert)
+        uow.alerts.record_change(alert.id, now, "grew", None, {"event_id": event.id})
+    uow.alerts.add_evidence(alert.id, evidence)
+    return alert.id
+
+
+def judge_one(
+    event: PendingContact, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+) -> set[str]:
+    """Judge one contact against each of its victim's cases on its own."""
+    changed: set[str] = set()
+    victims = _victims_of(event, uow)
+    contact = Contact(event.kind, event.number, event.occurred_at)
+    same_as: str | None = None
+    for victim_id in victims:
+        same_as = uow.contacts.find_same_contact(event, victim_id)
+        if same_as is not None:
+            # Phone and operator reported one call: one piece of evidence, two sources.
+            for alert_id in uow.alerts.corroborate(same_as, event.source):
+                uow.alerts.record_change(
+                    alert_id, clock.now(), "corroborated", None,
+                    {"event_id": event.id, "source": event.source},
+                )
+                changed.add(alert_id)
+            continue
+        for case in uow.cases.facts_for_victim(victim_id):
+            kind = judge_contact(contact, case)
+            if kind is not None:
+                changed.add(_raise_alert(uow, case.case_id, kind, event, clock, policy))
+    uow.contacts.mark_processed(
+        event.id, clock.now(), same_as, victims[0] if len(victims) == 1 else None
+    )
+    return changed
+
+
+def judge_contacts(
+    cmd: JudgeContacts, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+) -> set[str]:
+    """Judge a batch of waiting events in one transaction."""
+    changed: set[str] = set()
+    with uow:
+        for event_id in uow.contacts.pending_ids(cmd.limit):
+            event = uow.contacts.get_pending(event_id)
+            if event is not None:
+                changed |= judge_one(event, uow, clock, policy)
+        uow.commit()
+    return changed
+
+
+def judge_contacts_one_by_one(
+    cmd: JudgeContacts, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+) -> set[str]:
+    """After a failed batch: judge each event alone and set aside the one that fails."""
+    changed: set[str] = set()
+    with uow:
+        ids = uow.contacts.pending_ids(cmd.limit)
+    for event_id in ids:
+        try:
+            with uow:
+                event = uow.contacts.get_pending(event_id)
+                if event is not None:
+                    changed |= judge_one(event, uow, clock, policy)
+                uow.commit()
+        except Exception as exc:
+            log.exception("contact event could not be judged; set aside", extra={"id": event_id})
+            with uow:
+                uow.contacts.mark_failed(event_id, clock.now(), type(exc).__name__)
+                uow.commit()
+    return changed
+
+
+def escalate_due_alerts(
+    cmd: EscalateDueAlerts, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+) -> set[str]:
+    """Raise open alerts one level for each period they waited unacknowledged."""
+    changed: set[str] = set()
+    with uow:
+        now = clock.now()
+        for alert in uow.alerts.due_for_escalation(now, cmd.limit):
+            if alert.escalate(now, policy):
+                uow.alerts.save(alert)
+                uow.alerts.record_change(
+                    alert.id, now, "escalated", None, {"level": alert.escalation_level}
+                )
+                changed.add(alert.id)
+            else:
+                uow.alerts.save(alert)  # moves next_escalation_at on
+        uow.commit()
+    return changed
+
+
+def acknowledge_alert(
+    cmd: AcknowledgeAlert, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+) -> set[str]:
+    """Acknowledge an alert; raises AlertNotFound or AlertStateError."""
+    with uow:
+        alert = uow.alerts.get(cmd.alert_id)
+        if alert is None:
+            raise AlertNotFound(cmd.alert_id)
+        now = clock.now()
+        if not alert.acknowledge(cmd.actor, now):
+            return set()
+        uow.alerts.save(alert)
+        uow.alerts.record_change(alert.id, now, "acknowledged", cmd.actor, {})
+        uow.commit()
+    return {cmd.alert_id}
+
+
+def resolve_alert(
+    cmd: ResolveAlert, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+) -> set[str]:
+    """Resolve an alert with its outcome; raises AlertNotFound or AlertStateError."""
+    with uow:
+        alert = uow.alerts.get(cmd.alert_id)
+        if alert is None:
+            raise AlertNotFound(cmd.alert_id)
+        now = clock.now()
+        alert.resolve(cmd.actor, cmd.outcome, cmd.note, now)
+        uow.alerts.save(alert)
+        uow.alerts.record_change(
+            alert.id, now, "resolved", cmd.actor, {"outcome": cmd.outcome.value}
+        )
+        uow.commit()
+    return {cmd.alert_id}
+
+
+__all__ = [
+    "AlertNotFound",
+    "AlertStateError",
+    "acknowledge_alert",
+    "escalate_due_alerts",
+    "judge_contacts",
+    "judge_contacts_one_by_one",
+    "resolve_alert",
+]

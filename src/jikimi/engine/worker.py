@@ -1,0 +1,67 @@
+"""The in-process worker: judges the inbox and runs the escalation timer."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from jikimi.engine.bus import MessageBus
+from jikimi.engine.messages import EscalateDueAlerts, JudgeContacts
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    """A thread that drains the durable inbox; woken at once by ingest, else it polls.
+
+    State lives in the database (pending events, next escalation times), so a crash
+    loses nothing: the next worker to start picks up where this one stopped.
+    """
+
+    def __init__(
+        self, bus: MessageBus, has_pending: Callable[[], bool], poll_s: float, batch: int
+    ) -> None:
+        self.bus, self.has_pending, self.poll_s, self.batch = bus, has_pending, poll_s, batch
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def wake(self) -> None:
+        """New events are stored: judge them now."""
+        self._wake.set()
+
+    def run_once(self) -> set[str]:
+        """Judge everything waiting and escalate what is due; return changed alert ids."""
+        changed: set[str] = set()
+        while True:
+            changed |= self.bus.handle(JudgeContacts(self.batch))
+            if not self.has_pending():
+                break
+        changed |= self.bus.handle(EscalateDueAlerts())
+        return changed
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                self.run_once()
+            except Exception:
+                # The database may be down; the events are safe in it. Try again shortly.
+                log.exception("worker pass failed; retrying")
+                self._stop.wait(self.poll_s)
+            self._wake.wait(self.poll_s)
+
+    def start(self) -> None:
+        """Start the thread."""
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="jikimi-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop after the current pass."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None

@@ -1,0 +1,63 @@
+"""Accounts and bearer tokens. Tokens are 256-bit random; only their SHA-256 is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jikimi.domain.access import Principal, Role
+from jikimi.store import tables as t
+
+TOKEN_PREFIX = "jk_"
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(
+    session: Session,
+    role: Role,
+    *,
+    name: str | None = None,
+    agency: str | None = None,
+    device_id: str | None = None,
+) -> str:
+    """Create an account (staff and machines) or bind to a device; return the token once."""
+    now = datetime.now(UTC)
+    account_id = None
+    if role is not Role.DEVICE:
+        account = t.Account(name=name or role.value, role=role.value, agency=agency, created_at=now)
+        session.add(account)
+        session.flush()
+        account_id = account.id
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(
+        t.ApiToken(token_hash=hash_token(token), role=role.value, account_id=account_id,
+                   device_id=device_id, created_at=now)
+    )
+    return token
+
+
+def authenticate(session: Session, token: str) -> Principal | None:
+    """The principal behind a token, or None when unknown, revoked or suspended."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
+        return None
+    row = session.scalars(
+        select(t.ApiToken).where(t.ApiToken.token_hash == hash_token(token))
+    ).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    account = session.get(t.Account, row.account_id) if row.account_id else None
+    if account is not None and account.suspended_at is not None:
+        return None
+    return Principal(
+        role=Role(row.role), token_id=row.id, account_id=row.account_id,
+        name=account.name if account else None, agency=account.agency if account else None,
+        device_id=row.device_id,
+    )

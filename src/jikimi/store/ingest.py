@@ -1,0 +1,64 @@
+"""Storing incoming contact events durably and idempotently: the engine's inbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from jikimi.store import tables as t
+
+
+@dataclass(frozen=True)
+class ContactIn:
+    """A contact event as it arrived, its number already normalised (or None)."""
+
+    ext_id: str
+    kind: str
+    number: str | None
+    number_raw: str | None
+    occurred_at: datetime
+    text: str | None
+    victim_number: str | None = None
+
+
+def _insert(s: Session) -> Insert:
+    if s.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(t.ContactEvent).on_conflict_do_nothing(
+            index_elements=["source_key", "ext_id"]
+        )
+    return sqlite.insert(t.ContactEvent).on_conflict_do_nothing(
+        index_elements=["source_key", "ext_id"]
+    )
+
+
+def store_contacts(
+    s: Session, source: str, source_key: str, victim_id: str | None, events: list[ContactIn]
+) -> tuple[int, int]:
+    """Insert events that are new for this source; return (accepted, duplicates)."""
+    now = datetime.now(UTC)
+    accepted = 0
+    seen: set[str] = set()
+    for ev in events:
+        if ev.ext_id in seen:
+            continue
+        seen.add(ev.ext_id)
+        row = {
+            "id": t.new_id(), "source": source, "source_key": source_key, "ext_id": ev.ext_id,
+            "victim_id": victim_id, "victim_number": ev.victim_number, "kind": ev.kind,
+            "number": ev.number, "number_raw": ev.number_raw, "text": ev.text,
+            "occurred_at": ev.occurred_at.astimezone(UTC), "received_at": now,
+        }
+        result = s.execute(_insert(s).values(**row))
+        accepted += max(result.rowcount, 0)  # type: ignore[attr-defined]
+    return accepted, len(events) - accepted
+
+
+def touch_device(s: Session, device_id: str) -> None:
+    """Remember when the phone last reached us."""
+    device = s.get(t.Device, device_id)
+    if device is not None:
+        device.last_seen_at = datetime.now(UTC)

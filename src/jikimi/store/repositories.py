@@ -1,0 +1,233 @@
+"""Repositories: the engine's ports over SQLAlchemy. They never commit."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from jikimi.domain.alerts import Alert, AlertKind, AlertStatus, Evidence, Outcome, Severity
+from jikimi.domain.contacts import CaseFacts, NumberSpan
+from jikimi.domain.orders import OrderWindow, StatutePack
+from jikimi.engine.ports import PendingContact
+from jikimi.store import tables as t
+
+SAME_CONTACT_WINDOW = timedelta(seconds=60)
+_FAMILY = {"call": ("call", "missed_call"), "missed_call": ("call", "missed_call"),
+           "sms": ("sms", "mms"), "mms": ("sms", "mms")}
+
+
+class SqlContacts:
+    """The contact inbox in the `contact_events` table."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def pending_ids(self, limit: int) -> list[str]:
+        """Oldest waiting events; on PostgreSQL other workers skip the ones we hold."""
+        q = (
+            select(t.ContactEvent.id)
+            .where(t.ContactEvent.processed_at.is_(None))
+            .order_by(t.ContactEvent.received_at)
+            .limit(limit)
+        )
+        if self.s.get_bind().dialect.name == "postgresql":
+            q = q.with_for_update(skip_locked=True)
+        return list(self.s.scalars(q))
+
+    def get_pending(self, event_id: str) -> PendingContact | None:
+        """The event, if it still waits."""
+        row = self.s.get(t.ContactEvent, event_id)
+        if row is None or row.processed_at is not None:
+            return None
+        return PendingContact(
+            row.id, row.source, row.victim_id, row.victim_number, row.kind, row.number,
+            row.occurred_at,
+        )
+
+    def victims_by_number(self, e164: str, at: datetime) -> list[str]:
+        """Victims of some case who held `e164` at `at`."""
+        q = (
+            select(t.PersonPhone.person_id)
+            .join(t.Case, t.Case.victim_id == t.PersonPhone.person_id)
+            .where(
+                t.PersonPhone.e164 == e164,
+                or_(t.PersonPhone.valid_from.is_(None), t.PersonPhone.valid_from <= at),
+                or_(t.PersonPhone.valid_to.is_(None), t.PersonPhone.valid_to > at),
+            )
+            .distinct()
+        )
+        return list(self.s.scalars(q))
+
+    def find_same_contact(self, event: PendingContact, victim_id: str) -> str | None:
+        """A judged event from the other source: same victim, number, kind family, ±60 s."""
+        number_match = (
+            t.ContactEvent.number.is_(None)
+            if event.number is None
+            else t.ContactEvent.number == event.number
+        )
+        q = (
+            select(t.ContactEvent.id)
+            .where(
+                t.ContactEvent.source != event.source,
+                or_(t.ContactEvent.victim_id == victim_id),
+                number_match,
+                t.ContactEvent.kind.in_(_FAMILY.get(event.kind, (event.kind,))),
+                t.ContactEvent.occurred_at >= event.occurred_at - SAME_CONTACT_WINDOW,
+                t.ContactEvent.occurred_at <= event.occurred_at + SAME_CONTACT_WINDOW,
+                t.ContactEvent.processed_at.is_not(None),
+                t.ContactEvent.corroborates.is_(None),
+            )
+            .order_by(t.ContactEvent.occurred_at)
+            .limit(1)
+        )
+        return self.s.scalars(q).first()
+
+    def mark_processed(
+        self, event_id: str, at: datetime, corroborates: str | None, victim_id: str | None
+    ) -> None:
+        """Judged; remember the victim an operator's event resolved to."""
+        row = self.s.get(t.ContactEvent, event_id)
+        if row is None:
+            return
+        row.processed_at, row.corroborates = at, corroborates
+        if row.victim_id is None and victim_id is not None:
+            row.victim_id = victim_id
+
+    def mark_failed(self, event_id: str, at: datetime, error: str) -> None:
+        """Set aside an event that cannot be judged."""
+        self.s.execute(
+            update(t.ContactEvent)
+            .where(t.ContactEvent.id == event_id)
+            .values(processed_at=at, error=error[:200])
+        )
+
+
+class SqlCases:
+    """Case facts for the rules."""
+
+    def __init__(self, session: Session, pack: StatutePack) -> None:
+        self.s, self.pack = session, pack
+
+    def facts_for_victim(self, victim_id: str) -> list[CaseFacts]:
+        """Each case of this victim with its orders and the perpetrator's numbers."""
+        facts = []
+        for case in self.s.scalars(select(t.Case).where(t.Case.victim_id == victim_id)):
+            orders = tuple(
+                OrderWindow(self.pack.get(o.kind), o.starts_at, o.ends_at, o.revoked_at)
+                for o in self.s.scalars(select(t.Order).where(t.Order.case_id == case.id))
+                if o.kind in self.pack.kinds
+            )
+            numbers = tuple(
+                NumberSpan(p.e164, p.valid_from, p.valid_to)
+                for p in self.s.scalars(
+                    select(t.PersonPhone).where(t.PersonPhone.person_id == case.perpetrator_id)
+                )
+            )
+            facts.append(CaseFacts(case.id, orders, numbers))
+        return facts
+
+
+def _to_domain(row: t.AlertRow) -> Alert:
+    return Alert(
+        id=row.id, case_id=row.case_id, kind=AlertKind(row.kind), severity=Severity(row.severity),
+        status=AlertStatus(row.status), opened_at=row.opened_at, first_at=row.first_at,
+        last_at=row.last_at, count=row.count, escalation_level=row.escalation_level,
+        next_escalation_at=row.next_escalation_at, acknowledged_by=row.acknowledged_by,
+        acknowledged_at=row.acknowledged_at, resolved_by=row.resolved_by,
+        resolved_at=row.resolved_at, outcome=Outcome(row.outcome) if row.outcome else None,
+        note=row.note,
+    )
+
+
+def _copy_into(row: t.AlertRow, a: Alert) -> None:
+    row.severity, row.status, row.count = a.severity.value, a.status.value, a.count
+    row.first_at, row.last_at, row.escalation_level = a.first_at, a.last_at, a.escalation_level
+    row.next_escalation_at = a.next_escalation_at
+    row.acknowledged_by, row.acknowledged_at = a.acknowledged_by, a.acknowledged_at
+    row.resolved_by, row.resolved_at = a.resolved_by, a.resolved_at
+    row.outcome, row.note = (a.outcome.value if a.outcome else None), a.note
+    # One unresolved alert per (case, kind): the unique key is cleared on resolution.
+    row.open_key = None if a.status is AlertStatus.RESOLVED else f"{a.case_id}:{a.kind.value}"
+
+
+class SqlAlerts:
+    """Alerts, evidence and the timeline."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def _row(self, alert_id: str) -> t.AlertRow | None:
+        q = select(t.AlertRow).where(t.AlertRow.id == alert_id)
+        if self.s.get_bind().dialect.name == "postgresql":
+            q = q.with_for_update()
+        return self.s.scalars(q).first()
+
+    def get(self, alert_id: str) -> Alert | None:
+        """One alert, locked for update on PostgreSQL."""
+        row = self._row(alert_id)
+        return _to_domain(row) if row else None
+
+    def find_unresolved(self, case_id: str, kind: str) -> Alert | None:
+        """The alert that absorbs repeats, found by its unique open key."""
+        q = select(t.AlertRow).where(t.AlertRow.open_key == f"{case_id}:{kind}")
+        if self.s.get_bind().dialect.name == "postgresql":
+            q = q.with_for_update()
+        row = self.s.scalars(q).first()
+        return _to_domain(row) if row else None
+
+    def add(self, alert: Alert) -> None:
+        """A new alert row."""
+        row = t.AlertRow(id=alert.id, case_id=alert.case_id, kind=alert.kind.value,
+                         opened_at=alert.opened_at)
+        _copy_into(row, alert)
+        self.s.add(row)
+        self.s.flush()
+
+    def save(self, alert: Alert) -> None:
+        """Write the alert's state back."""
+        row = self.s.get(t.AlertRow, alert.id)
+        if row is None:
+            raise LookupError(alert.id)
+        _copy_into(row, alert)
+        self.s.flush()
+
+    def add_evidence(self, alert_id: str, evidence: Evidence) -> None:
+        """Attach an event."""
+        self.s.add(t.AlertEvidence(
+            alert_id=alert_id, event_id=evidence.event_id, kind=evidence.kind,
+            number=evidence.number, occurred_at=evidence.occurred_at,
+            sources=list(evidence.sources), corroborated=False,
+        ))
+
+    def corroborate(self, event_id: str, source: str) -> list[str]:
+        """Add a second source to the evidence of one event."""
+        ids = []
+        for ev in self.s.scalars(select(t.AlertEvidence).where(t.AlertEvidence.event_id == event_id)):
+            if source not in ev.sources:
+                ev.sources = [*ev.sources, source]
+                ev.corroborated = True
+            ids.append(ev.alert_id)
+        return ids
+
+    def record_change(
+        self, alert_id: str, at: datetime, action: str, actor: str | None, detail: dict[str, object]
+    ) -> None:
+        """Append to the timeline."""
+        self.s.add(t.AlertChange(alert_id=alert_id, at=at, action=action, actor=actor,
+                                 detail=detail))
+
+    def due_for_escalation(self, now: datetime, limit: int) -> list[Alert]:
+        """Open alerts whose escalation time has come."""
+        q = (
+            select(t.AlertRow)
+            .where(t.AlertRow.status == AlertStatus.OPEN.value,
+                   t.AlertRow.next_escalation_at.is_not(None),
+                   t.AlertRow.next_escalation_at <= now)
+            .order_by(t.AlertRow.next_escalation_at)
+            .limit(limit)
+        )
+        if self.s.get_bind().dialect.name == "postgresql":
+            q = q.with_for_update(skip_locked=True)
+        return [_to_domain(r) for r in self.s.scalars(q)]

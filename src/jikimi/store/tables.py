@@ -1,0 +1,271 @@
+"""SQLAlchemy 2 tables. The domain never imports this module; this module imports nothing of the domain."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+def new_id() -> str:
+    """An opaque, unguessable id."""
+    return uuid.uuid4().hex
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware datetimes on every backend (SQLite stores naive UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Store UTC; refuse naive values, which would be ambiguous."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        from datetime import UTC
+
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Give back an aware UTC datetime."""
+        if value is None:
+            return None
+        from datetime import UTC
+
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with stable constraint names for migrations."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Account(Base):
+    """A staff member or machine that holds tokens."""
+
+    __tablename__ = "accounts"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    agency: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    suspended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ApiToken(Base):
+    """A bearer token, kept only as its SHA-256 (tokens are 256-bit random)."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    account_id: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"))
+    device_id: Mapped[str | None] = mapped_column(ForeignKey("devices.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Person(Base):
+    """A victim or a perpetrator."""
+
+    __tablename__ = "people"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date | None] = mapped_column(Date())
+    created_by: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class PersonPhone(Base):
+    """A number a person held, and when."""
+
+    __tablename__ = "person_phones"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    e164: Mapped[str] = mapped_column(String(20), index=True)
+    valid_from: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    valid_to: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Address(Base):
+    """A place of a person's: home, work, school."""
+
+    __tablename__ = "addresses"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    label: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text())
+    lat: Mapped[float | None] = mapped_column(Float())
+    lon: Mapped[float | None] = mapped_column(Float())
+
+
+class Case(Base):
+    """One victim, one perpetrator, one agency."""
+
+    __tablename__ = "cases"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    victim_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    perpetrator_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    relationship: Mapped[str] = mapped_column(String(30))
+    offense: Mapped[str] = mapped_column(String(30))
+    agency: Mapped[str] = mapped_column(String(100), index=True)
+    created_by: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CaseAssignment(Base):
+    """An officer assigned to a case."""
+
+    __tablename__ = "case_assignments"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Order(Base):
+    """A protective order of a case."""
+
+    __tablename__ = "orders"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    court_ref: Mapped[str | None] = mapped_column(String(100))
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoke_reason: Mapped[str | None] = mapped_column(Text())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class OrderExtension(Base):
+    """One extension of an order's end."""
+
+    __tablename__ = "order_extensions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
+    previous_ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    court_ref: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Device(Base):
+    """A victim's phone or a perpetrator's anklet."""
+
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    serial: Mapped[str | None] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ContactEvent(Base):
+    """A call or text reported by a phone or an operator; also the engine's inbox."""
+
+    __tablename__ = "contact_events"
+    __table_args__ = (
+        UniqueConstraint("source_key", "ext_id", name="uq_contact_events_source_ext"),
+        Index("ix_contact_events_pending", "processed_at", "received_at"),
+        Index("ix_contact_events_victim_time", "victim_id", "occurred_at"),
+    )
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    source: Mapped[str] = mapped_column(String(10))  # phone | carrier
+    source_key: Mapped[str] = mapped_column(String(40))
+    ext_id: Mapped[str] = mapped_column(String(100))
+    victim_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
+    victim_number: Mapped[str | None] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    number: Mapped[str | None] = mapped_column(String(20))
+    number_raw: Mapped[str | None] = mapped_column(String(40))
+    text: Mapped[str | None] = mapped_column(Text())
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    corroborates: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text())
+
+
+class AlertRow(Base):
+    """An alert; open_key is set while unresolved so one (case, kind) has one open alert."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (Index("ix_alerts_escalation", "status", "next_escalation_at"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    severity: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(15), index=True)
+    escalation_level: Mapped[int] = mapped_column(Integer())
+    count: Mapped[int] = mapped_column(Integer())
+    first_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    next_escalation_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text())
+    open_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+
+
+class AlertEvidence(Base):
+    """One event that an alert holds as evidence."""
+
+    __tablename__ = "alert_evidence"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    alert_id: Mapped[str] = mapped_column(ForeignKey("alerts.id"), index=True)
+    event_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(20))
+    number: Mapped[str | None] = mapped_column(String(20))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sources: Mapped[list[str]] = mapped_column(JSON())
+    corroborated: Mapped[bool] = mapped_column(Boolean(), default=False)
+
+
+class AlertChange(Base):
+    """The append-only timeline of every alert; the SSE stream tails it by `seq`."""
+
+    __tablename__ = "alert_changes"
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+    alert_id: Mapped[str] = mapped_column(ForeignKey("alerts.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    action: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON())

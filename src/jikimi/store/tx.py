@@ -1,0 +1,31 @@
+"""Transactions for the plain record-keeping routes (CRUD needs no message bus)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session, sessionmaker
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session whose work commits as one block on success and rolls back on error."""
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    finally:
+        session.rollback()
+        session.close()
+
+
+@contextmanager
+def reading(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A read-only session."""
+    session = factory()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
