@@ -1,0 +1,50 @@
+# Jikimi — `make help` lists every target.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo serve test test-fast lint format bench lock clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install Jikimi with its pinned dependencies
+
+demo: install ## run the server on SQLite with a live simulated city (Ctrl-C stops)
+	$(BIN)/jikimi demo
+
+serve: install ## run the server (JIKIMI_DATABASE_URL, default ./jikimi.db)
+	$(BIN)/jikimi serve
+
+test: install ## run the whole test suite (PostgreSQL too when JIKIMI_TEST_DATABASE_URL is set)
+	$(BIN)/pytest -q
+
+test-fast: install ## unit tests only (seconds)
+	$(BIN)/pytest -q tests/unit
+
+lint: install ## ruff, ruff format --check, mypy --strict, import contracts
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: install ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install ## run the benchmarks; results land in bench/results/
+	$(BIN)/python bench/contacts.py
+
+lock: ## re-pin every dependency into constraints.txt
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^jikimi' > constraints.txt
+
+clean: ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,5 @@
+"""`python -m jikimi` is the `jikimi` command."""
+
+from jikimi.cli.main import app
+
+app()

@@ -1,0 +1,93 @@
+"""A real server process on a free loopback port, for end-to-end and crash tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from jikimi.bootstrap import build
+from jikimi.config import Settings
+from jikimi.domain.access import Role
+from jikimi.store.auth import create_token
+from jikimi.store.tx import transaction
+
+
+def free_port() -> int:
+    """A port nobody listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveServer:
+    """`jikimi serve` as a child process on its own database."""
+
+    def __init__(self, database_url: str, workdir: Path, **env: str) -> None:
+        self.database_url, self.workdir = database_url, workdir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "JIKIMI_DATABASE_URL": database_url, **env}
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, **env: str) -> None:
+        """Start and wait until /readyz answers (bounded: 30 s)."""
+        log = open(self.workdir / f"server-{time.time_ns()}.log", "wb")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "jikimi", "serve", "--port", str(self.port)],
+            env={**self.env, **env}, stdout=log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("server did not become ready in 30 s")
+
+    def kill9(self) -> None:
+        """SIGKILL: no shutdown handlers, no flush, like a power cut for the process."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+        self.proc = None
+
+    def stop(self) -> None:
+        """Terminate if running."""
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+            self.proc = None
+
+    def token(self, role: Role, agency: str = "seoul-mapo") -> str:
+        """A staff token written straight into the server's database."""
+        c = build(Settings(database_url=self.database_url, worker=False))
+        try:
+            with transaction(c.sessions) as s:
+                return create_token(s, role, name=f"{role.value}-e2e", agency=agency)
+        finally:
+            c.close()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A running server on a fresh SQLite database, escalation every 60 s."""
+    server = LiveServer(f"sqlite:///{tmp_path}/live.db", tmp_path)
+    server.start()
+    yield server
+    server.stop()
