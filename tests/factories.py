@@ -52,8 +52,9 @@ class Factory:
     def token(self, role: Role, agency: str | None = "seoul-mapo", name: str | None = None) -> str:
         """A staff or machine token."""
         with transaction(self.container.sessions) as s:
-            return create_token(s, role, name=name or f"{role.value}-{uuid.uuid4().hex[:6]}",
-                                agency=agency)
+            return create_token(
+                s, role, name=name or f"{role.value}-{uuid.uuid4().hex[:6]}", agency=agency
+            )
 
     def post(self, path: str, token: str, body: dict[str, Any], status: int = 201) -> Any:
         """POST and check the status."""
@@ -63,30 +64,68 @@ class Factory:
 
     def person(self, officer: str, name: str = "김지은", phones: list[str] | None = None) -> Any:
         """A person with one number."""
-        return self.post("/api/v1/people", officer,
-                         {"name": name, "phones": phones if phones is not None else [new_mobile()]})
+        return self.post(
+            "/api/v1/people",
+            officer,
+            {"name": name, "phones": phones if phones is not None else [new_mobile()]},
+        )
 
-    def world(self, officer: str | None = None, kind: str = "stalking.provisional.3",
-              starts_at: datetime | None = None, days: int = 30) -> World:
+    def world(
+        self,
+        officer: str | None = None,
+        kind: str = "stalking.provisional.3",
+        starts_at: datetime | None = None,
+        days: int = 30,
+    ) -> World:
         """A victim, a perpetrator, a case, a no-contact order in force, an enrolled phone."""
         officer = officer or self.token(Role.OFFICER)
         victim = self.person(officer, "김지은")
         perp = self.person(officer, "박가해")
-        case = self.post("/api/v1/cases", officer, {
-            "victim_id": victim["id"], "perpetrator_id": perp["id"],
-            "relationship": "former_partner", "offense": "stalking"})
+        case = self.post(
+            "/api/v1/cases",
+            officer,
+            {
+                "victim_id": victim["id"],
+                "perpetrator_id": perp["id"],
+                "relationship": "former_partner",
+                "offense": "stalking",
+            },
+        )
         start = starts_at or datetime.now(UTC) - timedelta(days=1)
-        order = self.post(f"/api/v1/cases/{case['id']}/orders", officer, {
-            "kind": kind, "starts_at": start.isoformat(),
-            "ends_at": (start + timedelta(days=days)).isoformat()})
-        device = self.post(f"/api/v1/cases/{case['id']}/devices", officer,
-                           {"kind": "victim_phone"})
-        return World(officer, case["id"], victim["id"], perp["id"], victim["phones"][0],
-                     perp["phones"][0], order["id"], device["token"])
+        order = self.post(
+            f"/api/v1/cases/{case['id']}/orders",
+            officer,
+            {
+                "kind": kind,
+                "starts_at": start.isoformat(),
+                "ends_at": (start + timedelta(days=days)).isoformat(),
+            },
+        )
+        device = self.post(f"/api/v1/cases/{case['id']}/devices", officer, {"kind": "victim_phone"})
+        return World(
+            officer,
+            case["id"],
+            victim["id"],
+            perp["id"],
+            victim["phones"][0],
+            perp["phones"][0],
+            order["id"],
+            device["token"],
+        )
 
-    def contact(self, token: str, number: str | None, at: datetime | None = None,
-                kind: str = "call", event_id: str | None = None) -> Any:
+    def contact(
+        self,
+        token: str,
+        number: str | None,
+        at: datetime | None = None,
+        kind: str = "call",
+        event_id: str | None = None,
+    ) -> Any:
         """One event from the victim's phone."""
-        ev = {"id": event_id or str(uuid.uuid4()), "kind": kind, "number": number,
-              "occurred_at": (at or datetime.now(UTC)).isoformat()}
+        ev = {
+            "id": event_id or str(uuid.uuid4()),
+            "kind": kind,
+            "number": number,
+            "occurred_at": (at or datetime.now(UTC)).isoformat(),
+        }
         return self.post("/api/v1/device/contacts", token, {"events": [ev]}, status=202)

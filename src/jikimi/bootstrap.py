@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -47,7 +47,12 @@ class Container:
 def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Container:
     """Wire Jikimi for `settings` (from the environment when None); migrates the database."""
     settings = settings or Settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    # Request URLs and migration chatter are noise for an operator; keep them out.
+    for noisy in ("httpx", "httpcore", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     engine = make_engine(settings.database_url, immediate=True)
     read_engine = make_engine(settings.database_url, immediate=False)
     migrate(engine)
@@ -68,5 +73,6 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
             return s.scalars(q).first() is not None
 
     worker = Worker(bus, has_pending, settings.worker_poll_s, settings.worker_batch)
-    return Container(settings, engine, read_engine, sessions, read_sessions, pack, hub, bus,
-                     worker, clock)
+    return Container(
+        settings, engine, read_engine, sessions, read_sessions, pack, hub, bus, worker, clock
+    )

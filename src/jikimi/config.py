@@ -23,7 +23,9 @@ class Settings(BaseSettings):
     worker: bool = Field(True, description="run the event worker inside the server process")
     worker_poll_s: float = Field(0.5, gt=0, description="worker poll period when not woken")
     worker_batch: int = Field(200, gt=0, description="events judged per transaction")
-    sse_poll_s: float = Field(1.0, gt=0, description="SSE fallback poll (changes by other processes)")
+    sse_poll_s: float = Field(
+        1.0, gt=0, description="SSE fallback poll (changes by other processes)"
+    )
     device_stale_s: float = Field(
         86_400, gt=0, description="victim phone silent this long: status says degraded"
     )

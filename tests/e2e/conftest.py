@@ -43,7 +43,9 @@ class LiveServer:
         log = open(self.workdir / f"server-{time.time_ns()}.log", "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "jikimi", "serve", "--port", str(self.port)],
-            env={**self.env, **env}, stdout=log, stderr=subprocess.STDOUT,
+            env={**self.env, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -16,6 +16,7 @@ from jikimi.api.routes import alerts, cases, device, feed, people, service
 from jikimi.bootstrap import Container
 
 WEB = Path(__file__).resolve().parent.parent / "web"
+ROUTERS = (people.router, cases.router, device.router, feed.router, alerts.router, service.router)
 
 
 def create_app(container: Container, *, run_worker: bool | None = None) -> FastAPI:
@@ -31,12 +32,15 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
         finally:
             container.worker.stop()
 
-    app = FastAPI(title="Jikimi", version="1", lifespan=lifespan,
-                  description="Police protection of victims of relationship crimes (API v1).")
+    app = FastAPI(
+        title="Jikimi",
+        version="1",
+        lifespan=lifespan,
+        description="Police protection of victims of relationship crimes (API v1).",
+    )
     app.state.container = container
     errors.install(app)
-    for r in (people.router, cases.router, device.router, feed.router, alerts.router,
-              service.router):
+    for r in ROUTERS:
         app.include_router(r)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
 
@@ -46,8 +50,9 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
 
     @app.get("/console", include_in_schema=False)
     def console() -> FileResponse:
-        return FileResponse(WEB / "templates" / "console.html",
-                            headers={"Cache-Control": "no-store"})
+        return FileResponse(
+            WEB / "templates" / "console.html", headers={"Cache-Control": "no-store"}
+        )
 
     app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
     return app

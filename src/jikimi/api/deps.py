@@ -49,18 +49,21 @@ class Allow:
         self.roles = frozenset(roles)
 
     def __call__(
-        self, c: ContainerDep,
+        self,
+        c: ContainerDep,
         creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
         """Authenticate (401) and authorise (403)."""
         if creds is None or creds.scheme.lower() != "bearer":
-            raise HTTPException(401, "a bearer token is required",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"}
+            )
         with reading(c.read_sessions) as s:
             principal = auth.authenticate(s, creds.credentials)
         if principal is None:
-            raise HTTPException(401, "the token is unknown or revoked",
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401, "the token is unknown or revoked", headers={"WWW-Authenticate": "Bearer"}
+            )
         if principal.role not in self.roles:
             raise HTTPException(403, f"role {principal.role.value} may not call this route")
         return principal

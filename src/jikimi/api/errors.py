@@ -18,25 +18,48 @@ from jikimi.domain.phones import InvalidPhoneNumber
 
 log = logging.getLogger(__name__)
 
-TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-          405: "Method Not Allowed", 409: "Conflict", 413: "Content Too Large",
-          415: "Unsupported Media Type", 422: "Unprocessable Content", 429: "Too Many Requests",
-          500: "Internal Server Error", 503: "Service Unavailable"}
+TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 
 
-def problem(status: int, detail: str, headers: dict[str, str] | None = None,
-            **extra: Any) -> JSONResponse:
+def problem(
+    status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
     """A problem+json response."""
-    body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status,
-            "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, headers=headers,
-                        media_type="application/problem+json")
+    body = {
+        "type": "about:blank",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    return JSONResponse(
+        body, status_code=status, headers=headers, media_type="application/problem+json"
+    )
 
 
 def _clean(errors: list[Any]) -> list[dict[str, Any]]:
     # The offending input is left out: it may be personal data.
-    return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")),
-             "type": str(e.get("type", ""))} for e in errors]
+    return [
+        {
+            "loc": list(e.get("loc", ())),
+            "msg": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
+        for e in errors
+    ]
 
 
 def install(app: FastAPI) -> None:
@@ -76,8 +99,9 @@ def install(app: FastAPI) -> None:
     async def _db(_: Request, exc: DBAPIError) -> JSONResponse:
         log.error("database error: %s", type(exc.orig).__name__)
         if isinstance(exc, OperationalError) or exc.connection_invalidated:
-            return problem(503, "the database is unavailable; nothing was stored",
-                           headers={"Retry-After": "2"})
+            return problem(
+                503, "the database is unavailable; nothing was stored", headers={"Retry-After": "2"}
+            )
         return problem(500, "internal error; nothing was stored")
 
     @app.exception_handler(Exception)

@@ -12,8 +12,9 @@ import typer
 
 from jikimi.client.device import DeviceClient
 
-app = typer.Typer(help="Play the victim's phone against a server (reference client).",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Play the victim's phone against a server (reference client).", no_args_is_help=True
+)
 DirOpt = Annotated[Path, typer.Option("--dir", help="the phone's data directory")]
 DEFAULT_DIR = Path(".jikimi-device")
 
@@ -57,8 +58,10 @@ def contact(
         raise typer.BadParameter("give the time with its offset, e.g. +09:00")
     event_id = client.record(kind, number, when, text)
     result = client.flush()
-    typer.echo(f"event {event_id}: sent {result.sent}, pending {result.pending}, "
-               f"rejected {result.rejected}")
+    typer.echo(
+        f"event {event_id}: sent {result.sent}, pending {result.pending}, "
+        f"rejected {result.rejected}"
+    )
 
 
 @app.command()

@@ -8,8 +8,9 @@ import typer
 
 from jikimi.cli import device_cmd
 
-app = typer.Typer(help="Jikimi: police protection of victims of relationship crimes.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Jikimi: police protection of victims of relationship crimes.", no_args_is_help=True
+)
 token_app = typer.Typer(help="Bearer tokens for staff and machines.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(device_cmd.app, name="device")
@@ -27,8 +28,7 @@ def serve(
     from jikimi.bootstrap import build
 
     container = build()
-    uvicorn.run(create_app(container), host=host, port=port, log_level="warning",
-                access_log=False)
+    uvicorn.run(create_app(container), host=host, port=port, log_level="warning", access_log=False)
 
 
 @app.command()

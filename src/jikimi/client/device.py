@@ -39,7 +39,11 @@ class DeviceClient:
     """Plays the victim's phone against a Jikimi server."""
 
     def __init__(
-        self, server: str, token: str, spool: Path, *,
+        self,
+        server: str,
+        token: str,
+        spool: Path,
+        *,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -47,21 +51,33 @@ class DeviceClient:
         (spool / "pending").mkdir(parents=True, exist_ok=True)
         (spool / "rejected").mkdir(parents=True, exist_ok=True)
         self._sleep = sleep
-        self._http = httpx.Client(base_url=server.rstrip("/"), transport=transport, timeout=10,
-                                  headers={"Authorization": f"Bearer {token}"})
+        self._http = httpx.Client(
+            base_url=server.rstrip("/"),
+            transport=transport,
+            timeout=10,
+            headers={"Authorization": f"Bearer {token}"},
+        )
 
     def close(self) -> None:
         """Release the connection."""
         self._http.close()
 
     def record(
-        self, kind: str, number: str | None, occurred_at: datetime | None = None,
+        self,
+        kind: str,
+        number: str | None,
+        occurred_at: datetime | None = None,
         text: str | None = None,
     ) -> str:
         """Put an event on the durable spool; return its id."""
         at = occurred_at or datetime.now(UTC)
-        event = {"id": str(uuid.uuid4()), "kind": kind, "number": number,
-                 "occurred_at": at.isoformat(), "text": text}
+        event = {
+            "id": str(uuid.uuid4()),
+            "kind": kind,
+            "number": number,
+            "occurred_at": at.isoformat(),
+            "text": text,
+        }
         name = f"{time.time_ns():020d}-{event['id']}.json"
         tmp = self.spool / "pending" / (name + ".tmp")
         with open(tmp, "w", encoding="utf-8") as fh:

@@ -66,9 +66,7 @@ def is_unresolved(status: AlertStatus) -> bool:
     return status is not AlertStatus.RESOLVED
 
 
-def escalation_level(
-    opened_at: datetime, now: datetime, period: timedelta, max_level: int
-) -> int:
+def escalation_level(opened_at: datetime, now: datetime, period: timedelta, max_level: int) -> int:
     """The level an open, unacknowledged alert has reached: one per full period."""
     if period <= timedelta(0) or now <= opened_at:
         return 0
@@ -123,13 +121,24 @@ class Alert:
 
     @classmethod
     def open(
-        cls, alert_id: str, case_id: str, kind: AlertKind, occurred_at: datetime, now: datetime,
+        cls,
+        alert_id: str,
+        case_id: str,
+        kind: AlertKind,
+        occurred_at: datetime,
+        now: datetime,
         policy: EscalationPolicy,
     ) -> Alert:
         """A new open alert for a first violation."""
         return cls(
-            id=alert_id, case_id=case_id, kind=kind, severity=DEFAULT_SEVERITY[kind],
-            status=AlertStatus.OPEN, opened_at=now, first_at=occurred_at, last_at=occurred_at,
+            id=alert_id,
+            case_id=case_id,
+            kind=kind,
+            severity=DEFAULT_SEVERITY[kind],
+            status=AlertStatus.OPEN,
+            opened_at=now,
+            first_at=occurred_at,
+            last_at=occurred_at,
             next_escalation_at=next_escalation_at(now, 0, policy.period, policy.max_level),
         )
 
@@ -148,7 +157,9 @@ class Alert:
         if self.status is AlertStatus.ACKNOWLEDGED:
             return False
         self.status, self.acknowledged_by, self.acknowledged_at = (
-            AlertStatus.ACKNOWLEDGED, actor, now,
+            AlertStatus.ACKNOWLEDGED,
+            actor,
+            now,
         )
         self.next_escalation_at = None
         return True

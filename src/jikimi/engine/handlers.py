@@ -31,8 +31,12 @@ def _victims_of(event: PendingContact, uow: UnitOfWork) -> list[str]:
 
 
 def _raise_alert(
-    uow: UnitOfWork, case_id: str, kind: AlertKind, event: PendingContact,
-    clock: Clock, policy: EscalationPolicy,
+    uow: UnitOfWork,
+    case_id: str,
+    kind: AlertKind,
+    event: PendingContact,
+    clock: Clock,
+    policy: EscalationPolicy,
 ) -> str:
     now = clock.now()
     evidence = Evidence(event.id, event.kind, event.number, event.occurred_at, [event.source])
@@ -63,7 +67,10 @@ def judge_one(
             # Phone and operator reported one call: one piece of evidence, two sources.
             for alert_id in uow.alerts.corroborate(same_as, event.source):
                 uow.alerts.record_change(
-                    alert_id, clock.now(), "corroborated", None,
+                    alert_id,
+                    clock.now(),
+                    "corroborated",
+                    None,
                     {"event_id": event.id, "source": event.source},
                 )
                 changed.add(alert_id)

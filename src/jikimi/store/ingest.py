@@ -47,10 +47,18 @@ def store_contacts(
             continue
         seen.add(ev.ext_id)
         row = {
-            "id": t.new_id(), "source": source, "source_key": source_key, "ext_id": ev.ext_id,
-            "victim_id": victim_id, "victim_number": ev.victim_number, "kind": ev.kind,
-            "number": ev.number, "number_raw": ev.number_raw, "text": ev.text,
-            "occurred_at": ev.occurred_at.astimezone(UTC), "received_at": now,
+            "id": t.new_id(),
+            "source": source,
+            "source_key": source_key,
+            "ext_id": ev.ext_id,
+            "victim_id": victim_id,
+            "victim_number": ev.victim_number,
+            "kind": ev.kind,
+            "number": ev.number,
+            "number_raw": ev.number_raw,
+            "text": ev.text,
+            "occurred_at": ev.occurred_at.astimezone(UTC),
+            "received_at": now,
         }
         result = s.execute(_insert(s).values(**row))
         accepted += max(result.rowcount, 0)  # type: ignore[attr-defined]

@@ -31,21 +31,41 @@ def alerts_json(s: Session, rows: list[t.AlertRow]) -> list[dict[str, Any]]:
     ids = [r.id for r in rows]
     evidence: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
     for ev in s.scalars(
-        select(t.AlertEvidence).where(t.AlertEvidence.alert_id.in_(ids))
+        select(t.AlertEvidence)
+        .where(t.AlertEvidence.alert_id.in_(ids))
         .order_by(t.AlertEvidence.occurred_at)
     ):
-        evidence[ev.alert_id].append({
-            "event_id": ev.event_id, "kind": ev.kind, "number": ev.number,
-            "occurred_at": iso(ev.occurred_at), "sources": ev.sources,
-        })
-    return [{
-        "id": r.id, "case_id": r.case_id, "kind": r.kind, "severity": r.severity,
-        "status": r.status, "escalation_level": r.escalation_level, "count": r.count,
-        "first_at": iso(r.first_at), "last_at": iso(r.last_at), "opened_at": iso(r.opened_at),
-        "acknowledged_by": r.acknowledged_by, "acknowledged_at": iso(r.acknowledged_at),
-        "resolved_by": r.resolved_by, "resolved_at": iso(r.resolved_at), "outcome": r.outcome,
-        "note": r.note, "evidence": evidence[r.id],
-    } for r in rows]
+        evidence[ev.alert_id].append(
+            {
+                "event_id": ev.event_id,
+                "kind": ev.kind,
+                "number": ev.number,
+                "occurred_at": iso(ev.occurred_at),
+                "sources": ev.sources,
+            }
+        )
+    return [
+        {
+            "id": r.id,
+            "case_id": r.case_id,
+            "kind": r.kind,
+            "severity": r.severity,
+            "status": r.status,
+            "escalation_level": r.escalation_level,
+            "count": r.count,
+            "first_at": iso(r.first_at),
+            "last_at": iso(r.last_at),
+            "opened_at": iso(r.opened_at),
+            "acknowledged_by": r.acknowledged_by,
+            "acknowledged_at": iso(r.acknowledged_at),
+            "resolved_by": r.resolved_by,
+            "resolved_at": iso(r.resolved_at),
+            "outcome": r.outcome,
+            "note": r.note,
+            "evidence": evidence[r.id],
+        }
+        for r in rows
+    ]
 
 
 def _cursor_encode(r: t.AlertRow) -> str:
@@ -63,7 +83,11 @@ def _cursor_decode(cursor: str) -> tuple[datetime, str]:
 
 
 def list_alerts(
-    s: Session, p: Principal, status: str | None, case_id: str | None, limit: int,
+    s: Session,
+    p: Principal,
+    status: str | None,
+    case_id: str | None,
+    limit: int,
     cursor: str | None,
 ) -> dict[str, Any]:
     """Alerts the caller may see, newest first, a page at a time."""
@@ -74,18 +98,26 @@ def list_alerts(
         q = q.where(t.AlertRow.case_id == case_id)
     if cursor:
         at, alert_id = _cursor_decode(cursor)
-        q = q.where(or_(t.AlertRow.opened_at < at,
-                        and_(t.AlertRow.opened_at == at, t.AlertRow.id < alert_id)))
-    rows = list(s.scalars(q.order_by(t.AlertRow.opened_at.desc(), t.AlertRow.id.desc())
-                          .limit(limit + 1)))
+        q = q.where(
+            or_(
+                t.AlertRow.opened_at < at,
+                and_(t.AlertRow.opened_at == at, t.AlertRow.id < alert_id),
+            )
+        )
+    rows = list(
+        s.scalars(q.order_by(t.AlertRow.opened_at.desc(), t.AlertRow.id.desc()).limit(limit + 1))
+    )
     nxt = _cursor_encode(rows[limit - 1]) if len(rows) > limit else None
     return {"items": alerts_json(s, rows[:limit]), "next": nxt}
 
 
 def visible_alert(s: Session, p: Principal, alert_id: str) -> t.AlertRow | None:
     """The alert if the caller may see its case."""
-    q = (select(t.AlertRow).join(t.Case, t.Case.id == t.AlertRow.case_id)
-         .where(t.AlertRow.id == alert_id, visible_cases(p)))
+    q = (
+        select(t.AlertRow)
+        .join(t.Case, t.Case.id == t.AlertRow.case_id)
+        .where(t.AlertRow.id == alert_id, visible_cases(p))
+    )
     return s.scalars(q).first()
 
 
@@ -94,20 +126,29 @@ def latest_seq(s: Session) -> int:
     return int(s.scalar(select(func.coalesce(func.max(t.AlertChange.seq), 0))) or 0)
 
 
-def changes_since(s: Session, p: Principal, seq: int, limit: int = 500) -> tuple[int, list[dict[str, Any]]]:
+def changes_since(
+    s: Session, p: Principal, seq: int, limit: int = 500
+) -> tuple[int, list[dict[str, Any]]]:
     """Alerts changed after `seq` that the caller may see, and the new position."""
-    changes = list(s.execute(
-        select(t.AlertChange.seq, t.AlertChange.alert_id)
-        .where(t.AlertChange.seq > seq).order_by(t.AlertChange.seq).limit(limit)
-    ))
+    changes = list(
+        s.execute(
+            select(t.AlertChange.seq, t.AlertChange.alert_id)
+            .where(t.AlertChange.seq > seq)
+            .order_by(t.AlertChange.seq)
+            .limit(limit)
+        )
+    )
     if not changes:
         return seq, []
     last = changes[-1][0]
     ids = list(dict.fromkeys(a for _, a in changes))
-    rows = list(s.scalars(
-        select(t.AlertRow).join(t.Case, t.Case.id == t.AlertRow.case_id)
-        .where(t.AlertRow.id.in_(ids), visible_cases(p))
-    ))
+    rows = list(
+        s.scalars(
+            select(t.AlertRow)
+            .join(t.Case, t.Case.id == t.AlertRow.case_id)
+            .where(t.AlertRow.id.in_(ids), visible_cases(p))
+        )
+    )
     order = {a: i for i, a in enumerate(ids)}
     rows.sort(key=lambda r: order[r.id])
     return last, alerts_json(s, rows)
@@ -115,27 +156,46 @@ def changes_since(s: Session, p: Principal, seq: int, limit: int = 500) -> tuple
 
 def timeline(s: Session, alert_id: str) -> list[dict[str, Any]]:
     """Every change of one alert, oldest first."""
-    return [{"seq": c.seq, "at": iso(c.at), "action": c.action, "actor": c.actor,
-             "detail": c.detail}
-            for c in s.scalars(select(t.AlertChange).where(t.AlertChange.alert_id == alert_id)
-                               .order_by(t.AlertChange.seq))]
+    return [
+        {"seq": c.seq, "at": iso(c.at), "action": c.action, "actor": c.actor, "detail": c.detail}
+        for c in s.scalars(
+            select(t.AlertChange)
+            .where(t.AlertChange.alert_id == alert_id)
+            .order_by(t.AlertChange.seq)
+        )
+    ]
 
 
 def order_json(s: Session, pack: StatutePack, o: t.Order, now: datetime) -> dict[str, Any]:
     """An order with its conditions, status and extensions."""
     kind = pack.kinds.get(o.kind)
-    status = (OrderWindow(kind, o.starts_at, o.ends_at, o.revoked_at).status_at(now).value
-              if kind else "unknown")
+    status = (
+        OrderWindow(kind, o.starts_at, o.ends_at, o.revoked_at).status_at(now).value
+        if kind
+        else "unknown"
+    )
     return {
-        "id": o.id, "case_id": o.case_id, "kind": o.kind,
-        "title": kind.title if kind else None, "statute": kind.statute if kind else None,
-        "starts_at": iso(o.starts_at), "ends_at": iso(o.ends_at), "status": status,
+        "id": o.id,
+        "case_id": o.case_id,
+        "kind": o.kind,
+        "title": kind.title if kind else None,
+        "statute": kind.statute if kind else None,
+        "starts_at": iso(o.starts_at),
+        "ends_at": iso(o.ends_at),
+        "status": status,
         "no_contact": bool(kind and kind.no_contact),
-        "distance_m": kind.distance_m if kind else None, "court_ref": o.court_ref,
+        "distance_m": kind.distance_m if kind else None,
+        "court_ref": o.court_ref,
         "revoked_at": iso(o.revoked_at),
-        "extensions": [{"previous_ends_at": iso(e.previous_ends_at), "ends_at": iso(e.ends_at),
-                        "court_ref": e.court_ref, "at": iso(e.created_at)}
-                       for e in records.extensions_of(s, o.id)],
+        "extensions": [
+            {
+                "previous_ends_at": iso(e.previous_ends_at),
+                "ends_at": iso(e.ends_at),
+                "court_ref": e.court_ref,
+                "at": iso(e.created_at),
+            }
+            for e in records.extensions_of(s, o.id)
+        ],
     }
 
 
@@ -143,15 +203,20 @@ def person_json(s: Session, person: t.Person, *, with_addresses: bool = True) ->
     """A person with phones (E.164, with their history) and addresses."""
     phones = records.phones_of(s, person.id)
     out: dict[str, Any] = {
-        "id": person.id, "name": person.name,
+        "id": person.id,
+        "name": person.name,
         "birth_date": person.birth_date.isoformat() if person.birth_date else None,
         "phones": [p.e164 for p in phones if p.valid_to is None],
-        "phone_history": [{"number": p.e164, "valid_from": iso(p.valid_from),
-                           "valid_to": iso(p.valid_to)} for p in phones],
+        "phone_history": [
+            {"number": p.e164, "valid_from": iso(p.valid_from), "valid_to": iso(p.valid_to)}
+            for p in phones
+        ],
     }
     if with_addresses:
-        out["addresses"] = [{"label": a.label, "text": a.text, "lat": a.lat, "lon": a.lon}
-                            for a in records.addresses_of(s, person.id)]
+        out["addresses"] = [
+            {"label": a.label, "text": a.text, "lat": a.lat, "lon": a.lon}
+            for a in records.addresses_of(s, person.id)
+        ]
     return out
 
 
@@ -159,25 +224,37 @@ def case_json(s: Session, p: Principal, pack: StatutePack, case: t.Case) -> dict
     """A case with its people, orders, devices and open alerts."""
     now = datetime.now(UTC)
     full = p.role.value == "officer" or p.role.value == "supervisor"
-    orders = s.scalars(select(t.Order).where(t.Order.case_id == case.id)
-                       .order_by(t.Order.starts_at))
+    orders = s.scalars(
+        select(t.Order).where(t.Order.case_id == case.id).order_by(t.Order.starts_at)
+    )
     devices = s.scalars(select(t.Device).where(t.Device.case_id == case.id))
-    open_alerts = list(s.scalars(
-        select(t.AlertRow).where(t.AlertRow.case_id == case.id, t.AlertRow.status != "resolved")
-        .order_by(t.AlertRow.opened_at.desc())))
+    open_alerts = list(
+        s.scalars(
+            select(t.AlertRow)
+            .where(t.AlertRow.case_id == case.id, t.AlertRow.status != "resolved")
+            .order_by(t.AlertRow.opened_at.desc())
+        )
+    )
     victim = s.get(t.Person, case.victim_id)
     perp = s.get(t.Person, case.perpetrator_id)
-    assert victim is not None and perp is not None
+    if victim is None or perp is None:
+        raise LookupError("a case without its people")
     return {
-        "id": case.id, "victim_id": case.victim_id, "perpetrator_id": case.perpetrator_id,
-        "relationship": case.relationship, "offense": case.offense, "agency": case.agency,
+        "id": case.id,
+        "victim_id": case.victim_id,
+        "perpetrator_id": case.perpetrator_id,
+        "relationship": case.relationship,
+        "offense": case.offense,
+        "agency": case.agency,
         "created_at": iso(case.created_at),
         # A dispatcher gets what is needed to act, not the full address history.
         "victim": person_json(s, victim, with_addresses=full),
         "perpetrator": person_json(s, perp, with_addresses=full),
         "orders": [order_json(s, pack, o, now) for o in orders],
-        "devices": [{"id": d.id, "kind": d.kind, "serial": d.serial,
-                     "last_seen_at": iso(d.last_seen_at)} for d in devices],
+        "devices": [
+            {"id": d.id, "kind": d.kind, "serial": d.serial, "last_seen_at": iso(d.last_seen_at)}
+            for d in devices
+        ],
         "open_alerts": alerts_json(s, open_alerts),
         "risk": None,
     }
@@ -195,13 +272,29 @@ def device_status(
     for o in s.scalars(select(t.Order).where(t.Order.case_id.in_(case_ids))):
         kind = pack.kinds.get(o.kind)
         if kind and OrderWindow(kind, o.starts_at, o.ends_at, o.revoked_at).in_force_at(now):
-            orders.append({"kind": o.kind, "title": kind.title, "ends_at": iso(o.ends_at),
-                           "no_contact": kind.no_contact, "distance_m": kind.distance_m})
-    last = s.scalar(select(func.max(t.ContactEvent.received_at))
-                    .where(t.ContactEvent.source_key == f"phone:{device_id}"))
+            orders.append(
+                {
+                    "kind": o.kind,
+                    "title": kind.title,
+                    "ends_at": iso(o.ends_at),
+                    "no_contact": kind.no_contact,
+                    "distance_m": kind.distance_m,
+                }
+            )
+    last = s.scalar(
+        select(func.max(t.ContactEvent.received_at)).where(
+            t.ContactEvent.source_key == f"phone:{device_id}"
+        )
+    )
     last = max([d for d in (last, device.last_seen_at) if d is not None], default=None)
-    open_alerts = s.scalar(select(func.count()).select_from(t.AlertRow).where(
-        t.AlertRow.case_id.in_(case_ids), t.AlertRow.status != "resolved")) or 0
+    open_alerts = (
+        s.scalar(
+            select(func.count())
+            .select_from(t.AlertRow)
+            .where(t.AlertRow.case_id.in_(case_ids), t.AlertRow.status != "resolved")
+        )
+        or 0
+    )
     engine_late = backlog_age is not None and backlog_age > timedelta(seconds=60)
     phone_silent = last is None or now - last > stale
     live = bool(orders) and not engine_late and not phone_silent
@@ -212,18 +305,26 @@ def device_status(
         message = "신고 처리가 지연되고 있습니다. 위급하면 112에 전화하세요."
         message_en = "Reports are delayed. In an emergency call 112."
     elif phone_silent:
-        message = "이 휴대전화의 신고가 한동안 경찰에 도착하지 않았습니다. 앱을 열어 연결을 확인하세요."
+        message = (
+            "이 휴대전화의 신고가 한동안 경찰에 도착하지 않았습니다. 앱을 열어 연결을 확인하세요."
+        )
         message_en = "No report from this phone has reached the police lately. Open the app."
     else:
         message = "보호 중입니다. 가해자의 연락은 자동으로 경찰에 신고됩니다."
         message_en = "Monitoring is live. Contact from him is reported to the police at once."
-    return {"orders": orders, "last_received_at": iso(last), "open_alerts": int(open_alerts),
-            "monitoring": "live" if live else "degraded", "message": message,
-            "message_en": message_en}
+    return {
+        "orders": orders,
+        "last_received_at": iso(last),
+        "open_alerts": int(open_alerts),
+        "monitoring": "live" if live else "degraded",
+        "message": message,
+        "message_en": message_en,
+    }
 
 
 def backlog_age(s: Session) -> timedelta | None:
     """How long the oldest unjudged event has waited, or None when none waits."""
-    oldest = s.scalar(select(func.min(t.ContactEvent.received_at))
-                      .where(t.ContactEvent.processed_at.is_(None)))
+    oldest = s.scalar(
+        select(func.min(t.ContactEvent.received_at)).where(t.ContactEvent.processed_at.is_(None))
+    )
     return None if oldest is None else datetime.now(UTC) - oldest

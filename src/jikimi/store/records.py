@@ -31,7 +31,11 @@ def _now() -> datetime:
 
 
 def create_person(
-    s: Session, p: Principal, name: str, birth_date: date | None, phones: list[str],
+    s: Session,
+    p: Principal,
+    name: str,
+    birth_date: date | None,
+    phones: list[str],
     addresses: list[AddressIn],
 ) -> t.Person:
     """A new person; `phones` are already E.164."""
@@ -75,7 +79,8 @@ def end_phone(s: Session, p: Principal, person_id: str, e164: str, valid_to: dat
     person = get_person(s, p, person_id)
     rows = s.scalars(
         select(t.PersonPhone).where(
-            t.PersonPhone.person_id == person.id, t.PersonPhone.e164 == e164,
+            t.PersonPhone.person_id == person.id,
+            t.PersonPhone.e164 == e164,
             t.PersonPhone.valid_to.is_(None),
         )
     ).all()
@@ -91,10 +96,13 @@ def end_phone(s: Session, p: Principal, person_id: str, e164: str, valid_to: dat
 
 def phones_of(s: Session, person_id: str) -> list[t.PersonPhone]:
     """Every number the person held, current first."""
-    return list(s.scalars(
-        select(t.PersonPhone).where(t.PersonPhone.person_id == person_id)
-        .order_by(t.PersonPhone.valid_to.is_not(None), t.PersonPhone.valid_from)
-    ))
+    return list(
+        s.scalars(
+            select(t.PersonPhone)
+            .where(t.PersonPhone.person_id == person_id)
+            .order_by(t.PersonPhone.valid_to.is_not(None), t.PersonPhone.valid_from)
+        )
+    )
 
 
 def addresses_of(s: Session, person_id: str) -> list[t.Address]:
@@ -103,8 +111,13 @@ def addresses_of(s: Session, person_id: str) -> list[t.Address]:
 
 
 def create_case(
-    s: Session, p: Principal, victim_id: str, perpetrator_id: str, relationship: str,
-    offense: str, agency: str | None,
+    s: Session,
+    p: Principal,
+    victim_id: str,
+    perpetrator_id: str,
+    relationship: str,
+    offense: str,
+    agency: str | None,
 ) -> t.Case:
     """Open a case in the officer's agency and assign the officer to it."""
     agency = agency or p.agency
@@ -114,8 +127,15 @@ def create_case(
         raise Invalid("victim and perpetrator must be different people")
     for pid in (victim_id, perpetrator_id):
         get_person(s, p, pid)
-    case = t.Case(victim_id=victim_id, perpetrator_id=perpetrator_id, relationship=relationship,
-                  offense=offense, agency=agency, created_by=p.account_id, created_at=_now())
+    case = t.Case(
+        victim_id=victim_id,
+        perpetrator_id=perpetrator_id,
+        relationship=relationship,
+        offense=offense,
+        agency=agency,
+        created_by=p.account_id,
+        created_at=_now(),
+    )
     s.add(case)
     s.flush()
     if p.account_id is not None:
@@ -133,14 +153,26 @@ def get_case(s: Session, p: Principal, case_id: str) -> t.Case:
 
 
 def add_order(
-    s: Session, p: Principal, pack: StatutePack, case_id: str, kind: str, starts_at: datetime,
-    ends_at: datetime, court_ref: str | None,
+    s: Session,
+    p: Principal,
+    pack: StatutePack,
+    case_id: str,
+    kind: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    court_ref: str | None,
 ) -> t.Order:
     """Record an order, refusing a window beyond its statute."""
     case = get_case(s, p, case_id)
     check_window(pack.get(kind), starts_at, ends_at, pack.tz)
-    order = t.Order(case_id=case.id, kind=kind, starts_at=starts_at, ends_at=ends_at,
-                    court_ref=court_ref, created_at=_now())
+    order = t.Order(
+        case_id=case.id,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        court_ref=court_ref,
+        created_at=_now(),
+    )
     s.add(order)
     s.flush()
     return order
@@ -157,14 +189,21 @@ def get_order(s: Session, p: Principal, order_id: str) -> t.Order:
 
 def extensions_of(s: Session, order_id: str) -> list[t.OrderExtension]:
     """The order's extensions, oldest first."""
-    return list(s.scalars(
-        select(t.OrderExtension).where(t.OrderExtension.order_id == order_id)
-        .order_by(t.OrderExtension.created_at)
-    ))
+    return list(
+        s.scalars(
+            select(t.OrderExtension)
+            .where(t.OrderExtension.order_id == order_id)
+            .order_by(t.OrderExtension.created_at)
+        )
+    )
 
 
 def extend_order(
-    s: Session, p: Principal, pack: StatutePack, order_id: str, ends_at: datetime,
+    s: Session,
+    p: Principal,
+    pack: StatutePack,
+    order_id: str,
+    ends_at: datetime,
     court_ref: str | None,
 ) -> t.Order:
     """Extend an order within its statute."""
@@ -174,10 +213,18 @@ def extend_order(
     if order.ends_at <= _now():
         raise Conflict("an expired order cannot be extended; record a new order")
     previous = extensions_of(s, order.id)
-    check_extension(pack.get(order.kind), order.starts_at, order.ends_at, ends_at,
-                    len(previous), pack.tz)
-    s.add(t.OrderExtension(order_id=order.id, previous_ends_at=order.ends_at, ends_at=ends_at,
-                           court_ref=court_ref, created_at=_now()))
+    check_extension(
+        pack.get(order.kind), order.starts_at, order.ends_at, ends_at, len(previous), pack.tz
+    )
+    s.add(
+        t.OrderExtension(
+            order_id=order.id,
+            previous_ends_at=order.ends_at,
+            ends_at=ends_at,
+            court_ref=court_ref,
+            created_at=_now(),
+        )
+    )
     order.ends_at = ends_at
     s.flush()
     return order
@@ -207,8 +254,9 @@ def add_device(
         raise Invalid("an anklet needs its serial")
     if s.scalars(select(t.Device.id).where(t.Device.serial == serial)).first() is not None:
         raise Conflict("that serial is already bound to a case")
-    device = t.Device(case_id=case.id, person_id=case.perpetrator_id, kind=kind, serial=serial,
-                      created_at=_now())
+    device = t.Device(
+        case_id=case.id, person_id=case.perpetrator_id, kind=kind, serial=serial, created_at=_now()
+    )
     s.add(device)
     s.flush()
     return device, None

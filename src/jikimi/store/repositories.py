@@ -14,8 +14,12 @@ from jikimi.engine.ports import PendingContact
 from jikimi.store import tables as t
 
 SAME_CONTACT_WINDOW = timedelta(seconds=60)
-_FAMILY = {"call": ("call", "missed_call"), "missed_call": ("call", "missed_call"),
-           "sms": ("sms", "mms"), "mms": ("sms", "mms")}
+_FAMILY = {
+    "call": ("call", "missed_call"),
+    "missed_call": ("call", "missed_call"),
+    "sms": ("sms", "mms"),
+    "mms": ("sms", "mms"),
+}
 
 
 class SqlContacts:
@@ -42,7 +46,12 @@ class SqlContacts:
         if row is None or row.processed_at is not None:
             return None
         return PendingContact(
-            row.id, row.source, row.victim_id, row.victim_number, row.kind, row.number,
+            row.id,
+            row.source,
+            row.victim_id,
+            row.victim_number,
+            row.kind,
+            row.number,
             row.occurred_at,
         )
 
@@ -131,12 +140,22 @@ class SqlCases:
 
 def _to_domain(row: t.AlertRow) -> Alert:
     return Alert(
-        id=row.id, case_id=row.case_id, kind=AlertKind(row.kind), severity=Severity(row.severity),
-        status=AlertStatus(row.status), opened_at=row.opened_at, first_at=row.first_at,
-        last_at=row.last_at, count=row.count, escalation_level=row.escalation_level,
-        next_escalation_at=row.next_escalation_at, acknowledged_by=row.acknowledged_by,
-        acknowledged_at=row.acknowledged_at, resolved_by=row.resolved_by,
-        resolved_at=row.resolved_at, outcome=Outcome(row.outcome) if row.outcome else None,
+        id=row.id,
+        case_id=row.case_id,
+        kind=AlertKind(row.kind),
+        severity=Severity(row.severity),
+        status=AlertStatus(row.status),
+        opened_at=row.opened_at,
+        first_at=row.first_at,
+        last_at=row.last_at,
+        count=row.count,
+        escalation_level=row.escalation_level,
+        next_escalation_at=row.next_escalation_at,
+        acknowledged_by=row.acknowledged_by,
+        acknowledged_at=row.acknowledged_at,
+        resolved_by=row.resolved_by,
+        resolved_at=row.resolved_at,
+        outcome=Outcome(row.outcome) if row.outcome else None,
         note=row.note,
     )
 
@@ -179,8 +198,9 @@ class SqlAlerts:
 
     def add(self, alert: Alert) -> None:
         """A new alert row."""
-        row = t.AlertRow(id=alert.id, case_id=alert.case_id, kind=alert.kind.value,
-                         opened_at=alert.opened_at)
+        row = t.AlertRow(
+            id=alert.id, case_id=alert.case_id, kind=alert.kind.value, opened_at=alert.opened_at
+        )
         _copy_into(row, alert)
         self.s.add(row)
         self.s.flush()
@@ -195,16 +215,24 @@ class SqlAlerts:
 
     def add_evidence(self, alert_id: str, evidence: Evidence) -> None:
         """Attach an event."""
-        self.s.add(t.AlertEvidence(
-            alert_id=alert_id, event_id=evidence.event_id, kind=evidence.kind,
-            number=evidence.number, occurred_at=evidence.occurred_at,
-            sources=list(evidence.sources), corroborated=False,
-        ))
+        self.s.add(
+            t.AlertEvidence(
+                alert_id=alert_id,
+                event_id=evidence.event_id,
+                kind=evidence.kind,
+                number=evidence.number,
+                occurred_at=evidence.occurred_at,
+                sources=list(evidence.sources),
+                corroborated=False,
+            )
+        )
 
     def corroborate(self, event_id: str, source: str) -> list[str]:
         """Add a second source to the evidence of one event."""
         ids = []
-        for ev in self.s.scalars(select(t.AlertEvidence).where(t.AlertEvidence.event_id == event_id)):
+        for ev in self.s.scalars(
+            select(t.AlertEvidence).where(t.AlertEvidence.event_id == event_id)
+        ):
             if source not in ev.sources:
                 ev.sources = [*ev.sources, source]
                 ev.corroborated = True
@@ -215,16 +243,19 @@ class SqlAlerts:
         self, alert_id: str, at: datetime, action: str, actor: str | None, detail: dict[str, object]
     ) -> None:
         """Append to the timeline."""
-        self.s.add(t.AlertChange(alert_id=alert_id, at=at, action=action, actor=actor,
-                                 detail=detail))
+        self.s.add(
+            t.AlertChange(alert_id=alert_id, at=at, action=action, actor=actor, detail=detail)
+        )
 
     def due_for_escalation(self, now: datetime, limit: int) -> list[Alert]:
         """Open alerts whose escalation time has come."""
         q = (
             select(t.AlertRow)
-            .where(t.AlertRow.status == AlertStatus.OPEN.value,
-                   t.AlertRow.next_escalation_at.is_not(None),
-                   t.AlertRow.next_escalation_at <= now)
+            .where(
+                t.AlertRow.status == AlertStatus.OPEN.value,
+                t.AlertRow.next_escalation_at.is_not(None),
+                t.AlertRow.next_escalation_at <= now,
+            )
             .order_by(t.AlertRow.next_escalation_at)
             .limit(limit)
         )

@@ -1,4 +1,4 @@
-"""SQLAlchemy 2 tables. The domain never imports this module; this module imports nothing of the domain."""
+"""SQLAlchemy 2 tables. The domain never imports this module, nor this module the domain."""
 
 from __future__ import annotations
 

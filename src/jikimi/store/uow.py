@@ -7,15 +7,16 @@ from types import TracebackType
 from sqlalchemy.orm import Session, sessionmaker
 
 from jikimi.domain.orders import StatutePack
+from jikimi.engine.ports import AlertRepository, CaseRepository, ContactRepository
 from jikimi.store.repositories import SqlAlerts, SqlCases, SqlContacts
 
 
 class SqlUnitOfWork:
     """One session, one transaction; rolled back unless committed."""
 
-    contacts: SqlContacts
-    cases: SqlCases
-    alerts: SqlAlerts
+    contacts: ContactRepository
+    cases: CaseRepository
+    alerts: AlertRepository
 
     def __init__(self, session_factory: sessionmaker[Session], pack: StatutePack) -> None:
         self._factory, self._pack = session_factory, pack

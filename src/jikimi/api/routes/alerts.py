@@ -26,7 +26,8 @@ router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
 
 @router.get("", response_model=AlertPage)
 def list_alerts(
-    p: CaseStaff, s: ReadDb,
+    p: CaseStaff,
+    s: ReadDb,
     status: Literal["open", "acknowledged", "resolved"] | None = None,
     case_id: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -36,11 +37,17 @@ def list_alerts(
     return queries.list_alerts(s, p, status, case_id, limit, cursor)
 
 
-@router.get("/stream", response_class=EventSourceResponse,
-            responses={200: {"content": {"text/event-stream": {}},
-                             "description": "one `alert` event per change"}})
+@router.get(
+    "/stream",
+    response_class=EventSourceResponse,
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "one `alert` event per change"}
+    },
+)
 async def stream(
-    request: Request, p: CaseStaff, c: ContainerDep,
+    request: Request,
+    p: CaseStaff,
+    c: ContainerDep,
     last_event_id: Annotated[str | None, Header(max_length=30)] = None,
 ) -> EventSourceResponse:
     """Every change to an alert the caller may see, as it happens.
@@ -68,8 +75,11 @@ async def stream(
                 wake.clear()
                 seq, alerts = await to_thread.run_sync(read, seq)
                 for alert in alerts:
-                    yield ServerSentEvent(data=AlertRead.model_validate(alert).model_dump_json(),
-                                          event="alert", id=str(seq))
+                    yield ServerSentEvent(
+                        data=AlertRead.model_validate(alert).model_dump_json(),
+                        event="alert",
+                        id=str(seq),
+                    )
                 if alerts:
                     continue  # there may be more behind a full page
                 with contextlib.suppress(TimeoutError):

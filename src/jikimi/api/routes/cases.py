@@ -26,8 +26,9 @@ router = APIRouter(prefix="/api/v1", tags=["cases"])
 @router.post("/cases", status_code=201, response_model=CaseRead)
 def create_case(body: CaseCreate, p: Officer, s: WriteDb, c: ContainerDep) -> dict[str, Any]:
     """Open a case; the officer who opens it is assigned to it."""
-    case = records.create_case(s, p, body.victim_id, body.perpetrator_id, body.relationship,
-                               body.offense, body.agency)
+    case = records.create_case(
+        s, p, body.victim_id, body.perpetrator_id, body.relationship, body.offense, body.agency
+    )
     return queries.case_json(s, p, c.pack, case)
 
 
@@ -42,8 +43,9 @@ def create_order(
     case_id: str, body: OrderCreate, p: Officer, s: WriteDb, c: ContainerDep
 ) -> dict[str, Any]:
     """Record an order; a window beyond the statute is a 422 naming the limit."""
-    order = records.add_order(s, p, c.pack, case_id, body.kind, body.starts_at, body.ends_at,
-                              body.court_ref)
+    order = records.add_order(
+        s, p, c.pack, case_id, body.kind, body.starts_at, body.ends_at, body.court_ref
+    )
     return queries.order_json(s, c.pack, order, datetime.now(UTC))
 
 

@@ -24,8 +24,12 @@ def post_contacts(body: ContactBatch, p: Device, s: WriteDb, c: ContainerDep) ->
     device = s.get(t.Device, p.device_id)
     assert device is not None
     region = c.settings.default_region
-    events = [ContactIn(e.id, e.kind, normalise_reported(e.number, region), e.number,
-                        e.occurred_at, e.text) for e in body.events]
+    events = [
+        ContactIn(
+            e.id, e.kind, normalise_reported(e.number, region), e.number, e.occurred_at, e.text
+        )
+        for e in body.events
+    ]
     accepted, dups = store_contacts(s, "phone", f"phone:{device.id}", device.person_id, events)
     touch_device(s, device.id)
     s.commit()  # durable before we answer

@@ -18,9 +18,18 @@ router = APIRouter(prefix="/api/v1/feed", tags=["feed"])
 def post_contacts(body: CarrierBatch, p: Feed, s: WriteDb, c: ContainerDep) -> dict[str, Any]:
     """Store the operator's events durably, keyed by the victim's number, then wake the engine."""
     region = c.settings.default_region
-    events = [ContactIn(e.id, e.kind, normalise_reported(e.number, region), e.number,
-                        e.occurred_at, e.text, normalise_reported(e.victim_number, region))
-              for e in body.events]
+    events = [
+        ContactIn(
+            e.id,
+            e.kind,
+            normalise_reported(e.number, region),
+            e.number,
+            e.occurred_at,
+            e.text,
+            normalise_reported(e.victim_number, region),
+        )
+        for e in body.events
+    ]
     accepted, dups = store_contacts(s, "carrier", f"feed:{p.account_id}", None, events)
     s.commit()  # durable before we answer
     c.worker.wake()

@@ -1,0 +1,136 @@
+"""Every route × every role × an object of one's own case, of another officer's, of another
+agency: 401 without a token, 403 for a role the route does not allow, 404 for what is not
+the caller's. Zero leaks."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from jikimi.api.app import ROUTERS
+from jikimi.api.deps import Allow
+from jikimi.bootstrap import Container
+from jikimi.domain.access import Role
+from tests.factories import Factory, auth
+
+
+def route_roles(route: APIRoute) -> frozenset[Role] | None:
+    """The roles an API route allows, read from its Allow dependency."""
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dep = stack.pop()
+        if isinstance(dep.call, Allow):
+            return dep.call.roles
+        stack.extend(dep.dependencies)
+    return None
+
+
+def api_routes(client: TestClient) -> list[tuple[str, str, APIRoute]]:
+    """(method, path, route) for every /api route."""
+    out = []
+    for router in ROUTERS:
+        for r in router.routes:
+            if isinstance(r, APIRoute) and r.path.startswith("/api/"):
+                out.extend((m, r.path, r) for m in sorted(r.methods))
+    assert len(out) >= 15, "the route walk found too few routes"
+    return out
+
+
+def bodies(now: datetime) -> dict[tuple[str, str], dict[str, Any]]:
+    """A valid body for each write route, so a 404 is about visibility, not validation."""
+    later = (now + timedelta(days=10)).isoformat()
+    return {
+        ("POST", "/api/v1/people"): {"name": "x", "phones": []},
+        ("POST", "/api/v1/people/{person_id}/phones"): {"number": "010-5555-1212"},
+        ("POST", "/api/v1/people/{person_id}/phones/end"): {
+            "number": "010-5555-1212",
+            "valid_to": later,
+        },
+        ("POST", "/api/v1/cases/{case_id}/orders"): {
+            "kind": "stalking.provisional.3",
+            "starts_at": now.isoformat(),
+            "ends_at": later,
+        },
+        ("POST", "/api/v1/orders/{order_id}/extensions"): {"ends_at": later},
+        ("POST", "/api/v1/orders/{order_id}/revoke"): {"reason": "test"},
+        ("POST", "/api/v1/cases/{case_id}/devices"): {"kind": "victim_phone"},
+        ("POST", "/api/v1/alerts/{alert_id}/resolve"): {"outcome": "false_alarm"},
+        ("POST", "/api/v1/device/contacts"): {"events": []},
+        ("POST", "/api/v1/feed/contacts"): {"events": []},
+        ("POST", "/api/v1/cases"): {
+            "victim_id": "x",
+            "perpetrator_id": "y",
+            "relationship": "stranger",
+            "offense": "other",
+        },
+    }
+
+
+def test_every_api_route_declares_its_roles(client: TestClient) -> None:
+    """No route is public by accident."""
+    missing = [f"{m} {p}" for m, p, r in api_routes(client) if not route_roles(r)]
+    assert missing == []
+
+
+def test_role_route_object_matrix(
+    client: TestClient, factory: Factory, container: Container
+) -> None:
+    """401 / 403 / 404 across the whole matrix, and the owner is let through."""
+    owner = factory.token(Role.OFFICER, "seoul-mapo")
+    world = factory.world(owner)
+    factory.contact(world.device_token, world.perpetrator_number)
+    container.worker.run_once()
+    alert_id = client.get("/api/v1/alerts", headers=auth(factory.token(Role.DISPATCHER))).json()[
+        "items"
+    ][0]["id"]
+    ids = {
+        "person_id": world.victim_id,
+        "case_id": world.case_id,
+        "order_id": world.order_id,
+        "alert_id": alert_id,
+    }
+    tokens = {role: factory.token(role, "seoul-mapo") for role in Role if role is not Role.DEVICE}
+    tokens[Role.DEVICE] = world.device_token
+    # Outsiders who hold an allowed role but must not see this case.
+    same_agency_officer = factory.token(Role.OFFICER, "seoul-mapo")
+    other_agency = {
+        r: factory.token(r, "busan-haeundae")
+        for r in (Role.OFFICER, Role.DISPATCHER, Role.SUPERVISOR)
+    }
+    sample = bodies(datetime.now(UTC))
+    failures: list[str] = []
+
+    def call(method: str, path: str, token: str | None) -> int:
+        url = re.sub(r"\{(\w+)\}", lambda m: ids[m.group(1)], path)
+        headers = auth(token) if token else {}
+        if path.endswith("/stream"):
+            return _stream_status(client, url, headers)
+        body = sample.get((method, path), {}) if method == "POST" else None
+        return client.request(method, url, json=body, headers=headers).status_code
+
+    for method, path, route in api_routes(client):
+        allowed = route_roles(route) or frozenset()
+        if (got := call(method, path, None)) != 401:
+            failures.append(f"{method} {path} without token: {got}")
+        if (got := call(method, path, "jk_not-a-real-token")) != 401:
+            failures.append(f"{method} {path} bad token: {got}")
+        for role, token in tokens.items():
+            if role not in allowed and (got := call(method, path, token)) != 403:
+                failures.append(f"{method} {path} as {role}: {got}, want 403")
+        if "{" not in path:
+            continue
+        outsiders = [("other officer, same agency", same_agency_officer, Role.OFFICER)]
+        outsiders += [(f"{r} of another agency", tok, r) for r, tok in other_agency.items()]
+        for label, token, role in outsiders:
+            if role in allowed and (got := call(method, path, token)) != 404:
+                failures.append(f"{method} {path} as {label}: {got}, want 404")
+    assert failures == []
+
+
+def _stream_status(client: TestClient, url: str, headers: dict[str, str]) -> int:
+    with client.stream("GET", url, headers=headers) as r:
+        return r.status_code
