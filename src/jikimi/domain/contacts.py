@@ -62,10 +62,15 @@ def judge_contact(contact: Contact, case: CaseFacts) -> AlertKind | None:
     return None
 
 
+def _family(kind: str) -> str:
+    # A kind outside the known families is a family of its own, as in the store's query.
+    return _FAMILY.get(kind, f"other:{kind}")
+
+
 def same_contact(a: Contact, b: Contact, window: timedelta = timedelta(seconds=60)) -> bool:
     """True when two reports (phone and operator) describe one call or text."""
     return (
         a.number == b.number
-        and _FAMILY.get(a.kind) == _FAMILY.get(b.kind)
+        and _family(a.kind) == _family(b.kind)
         and abs(a.occurred_at - b.occurred_at) <= window
     )

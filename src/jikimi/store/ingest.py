@@ -60,8 +60,9 @@ def store_contacts(
             "occurred_at": ev.occurred_at.astimezone(UTC),
             "received_at": now,
         }
-        result = s.execute(_insert(s).values(**row))
-        accepted += max(result.rowcount, 0)  # type: ignore[attr-defined]
+        # RETURNING tells whether the row was new on both backends (rowcount does not).
+        inserted = s.execute(_insert(s).values(**row).returning(t.ContactEvent.id)).first()
+        accepted += inserted is not None
     return accepted, len(events) - accepted
 
 

@@ -7,6 +7,7 @@ export class SseParser {
     this.onEvent = onEvent; // (type, data, id) => void
     this.onComment = onComment ?? (() => {});
     this.buffer = "";
+    this.skipLF = false;
     this.reset();
     this.lastEventId = null;
   }
@@ -19,22 +20,19 @@ export class SseParser {
 
   /** Feed a decoded chunk; lines may be split anywhere, ends are \n, \r\n or \r. */
   push(chunk) {
-    this.buffer += chunk;
+    let buf = this.buffer + chunk;
+    if (this.skipLF && buf.startsWith("\n")) buf = buf.slice(1); // the \n of a split \r\n
+    this.skipLF = false;
     let start = 0;
-    let i = 0;
-    const buf = this.buffer;
-    while (i < buf.length) {
+    for (let i = 0; i < buf.length; i += 1) {
       const c = buf[i];
-      if (c === "\n") {
-        this.line(buf.slice(start, i));
-        start = i + 1;
-      } else if (c === "\r") {
-        if (i + 1 === buf.length) break; // might be the first half of \r\n: wait
-        this.line(buf.slice(start, i));
-        if (buf[i + 1] === "\n") i += 1;
-        start = i + 1;
+      if (c !== "\n" && c !== "\r") continue;
+      this.line(buf.slice(start, i));
+      if (c === "\r") {
+        if (i + 1 === buf.length) this.skipLF = true;
+        else if (buf[i + 1] === "\n") i += 1;
       }
-      i += 1;
+      start = i + 1;
     }
     this.buffer = buf.slice(start);
   }
