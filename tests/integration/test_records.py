@@ -98,7 +98,8 @@ def test_order_window_limits_use_calendar_months_in_korea(
         f"2027-03-01T00:00:01{KST}",
     )
     assert status == 422
-    assert "3 month" in str(body["detail"]) and "§9" in str(body["detail"])
+    assert "3 month" in str(body["detail"])
+    assert "§9" in str(body["detail"])
 
 
 def test_order_kinds_fix_conditions_and_unknown_kinds_are_refused(
@@ -138,7 +139,8 @@ def test_kind_not_yet_in_force_is_refused(client: TestClient, factory: Factory) 
         f"2026-12-01T00:00:00{KST}",
         f"2027-01-01T00:00:00{KST}",
     )
-    assert status == 422 and "2027-04-22" in str(body["detail"])
+    assert status == 422
+    assert "2027-04-22" in str(body["detail"])
     status, _ = _order(
         client,
         w.officer,
@@ -161,7 +163,8 @@ def test_extensions_follow_the_statute(client: TestClient, factory: Factory) -> 
         headers=auth(w.officer),
         json={"ends_at": too_long},
     )
-    assert r.status_code == 422 and "3 month" in r.json()["detail"]
+    assert r.status_code == 422
+    assert "3 month" in r.json()["detail"]
     for i in (1, 2):
         end += timedelta(days=80)
         r = client.post(
@@ -176,7 +179,8 @@ def test_extensions_follow_the_statute(client: TestClient, factory: Factory) -> 
         headers=auth(w.officer),
         json={"ends_at": (end + timedelta(days=10)).isoformat()},
     )
-    assert r.status_code == 422 and "at most 2 extension" in r.json()["detail"]
+    assert r.status_code == 422
+    assert "at most 2 extension" in r.json()["detail"]
     r = client.post(
         f"/api/v1/orders/{w.order_id}/revoke",
         headers=auth(w.officer),
