@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import httpx
 import pytest
@@ -37,10 +38,12 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "JIKIMI_DATABASE_URL": database_url, **env}
         self.proc: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
 
     def start(self, **env: str) -> None:
         """Start and wait until /readyz answers (bounded: 30 s)."""
-        log = open(self.workdir / f"server-{time.time_ns()}.log", "wb")  # noqa: SIM115
+        self._log = open(self.workdir / f"server-{time.time_ns()}.log", "wb")  # noqa: SIM115
+        log = self._log
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "jikimi", "serve", "--port", str(self.port)],
             env={**self.env, **env},
@@ -65,6 +68,12 @@ class LiveServer:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=10)
         self.proc = None
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
     def stop(self) -> None:
         """Terminate if running."""
@@ -75,6 +84,7 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
             self.proc = None
+        self._close_log()
 
     def token(self, role: Role, agency: str = "seoul-mapo") -> str:
         """A staff token written straight into the server's database."""

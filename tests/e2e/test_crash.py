@@ -1,0 +1,126 @@
+"""kill -9 the server right after a 202: after restart, every alert is there, none twice."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from jikimi.domain.access import Role
+from tests.e2e.conftest import LiveServer
+from tests.e2e.helpers import h, seed_case, wait_for
+
+pytestmark = pytest.mark.slow
+
+
+def _alerts(server: LiveServer, token: str) -> list[dict[str, Any]]:
+    r = httpx.get(f"{server.url}/api/v1/alerts", params={"limit": 1000}, headers=h(token))
+    items: list[dict[str, Any]] = r.json()["items"]
+    return items
+
+
+def test_event_accepted_then_killed_before_judging_is_alerted_after_restart(
+    tmp_path: Path, database_url: str
+) -> None:
+    """The 202 was the promise: the event is in the database, the alert comes after restart."""
+    server = LiveServer(database_url, tmp_path)
+    server.start(JIKIMI_WORKER="false")  # nothing judges: only the stored inbox can save us
+    try:
+        case = seed_case(server.url, server.token(Role.OFFICER))
+        dispatcher = server.token(Role.DISPATCHER)
+        r = httpx.post(
+            f"{server.url}/api/v1/device/contacts",
+            headers=h(case["device"]),
+            json={
+                "events": [
+                    {
+                        "id": str(uuid.uuid4()),
+                        "kind": "call",
+                        "number": case["perp"],
+                        "occurred_at": datetime.now(UTC).isoformat(),
+                    }
+                ]
+            },
+        )
+        assert r.status_code == 202
+        server.kill9()
+        server.start()
+        [alert] = wait_for(lambda: _alerts(server, dispatcher))
+        assert (alert["kind"], alert["count"]) == ("contact_violation", 1)
+    finally:
+        server.stop()
+
+
+def test_repeated_kill9_under_load_loses_no_acknowledged_event_and_duplicates_no_alert(
+    tmp_path: Path,
+) -> None:
+    """Three kills mid-load. Every event answered 202 ends as evidence exactly once, and each
+    case has one alert, not a storm."""
+    server = LiveServer(f"sqlite:///{tmp_path}/load.db", tmp_path)
+    server.start()
+    try:
+        officer = server.token(Role.OFFICER)
+        dispatcher = server.token(Role.DISPATCHER)
+        cases = [seed_case(server.url, officer) for _ in range(4)]
+        acknowledged: set[str] = set()
+        base = datetime.now(UTC) - timedelta(minutes=10)
+        seq = iter(range(1_000_000))
+        for _round in range(3):
+            stop = threading.Event()
+
+            def load(stop: threading.Event = stop) -> None:
+                with httpx.Client(base_url=server.url, timeout=5) as c:
+                    while not stop.is_set():
+                        batch = []
+                        for case in cases:
+                            at = (base + timedelta(milliseconds=next(seq))).isoformat()
+                            batch.append((case, at))
+                        for case, at in batch:
+                            ev = {
+                                "id": str(uuid.uuid4()),
+                                "kind": "sms",
+                                "number": case["perp"],
+                                "occurred_at": at,
+                            }
+                            try:
+                                r = c.post(
+                                    "/api/v1/device/contacts",
+                                    headers=h(case["device"]),
+                                    json={"events": [ev]},
+                                )
+                            except httpx.TransportError:
+                                return  # the server died under us
+                            if r.status_code == 202:
+                                acknowledged.add(at)
+
+            worker = threading.Thread(target=load)
+            before = len(acknowledged)
+            worker.start()
+            wait_for(lambda before=before: len(acknowledged) >= before + 40)
+            server.kill9()
+            stop.set()
+            worker.join(10)
+            server.start()
+
+        def all_judged() -> list[dict[str, Any]] | None:
+            alerts = _alerts(server, dispatcher)
+            total = sum(a["count"] for a in alerts)
+            return alerts if total >= len(acknowledged) else None
+
+        alerts = wait_for(all_judged, timeout=60)
+        evidence = [e["occurred_at"] for a in alerts for e in a["evidence"]]
+        as_sent = {datetime.fromisoformat(a).astimezone(UTC) for a in acknowledged}
+        got = Counter(datetime.fromisoformat(e.replace("Z", "+00:00")) for e in evidence)
+        assert as_sent <= set(got), "an event answered 202 was lost"
+        assert max(got.values()) == 1, "an event became evidence twice"
+        per_case = Counter((a["case_id"], a["kind"], a["status"]) for a in alerts)
+        assert set(per_case.values()) == {1}, "more than one open alert for a case and kind"
+        assert len(alerts) == len(cases)
+    finally:
+        server.stop()

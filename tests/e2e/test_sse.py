@@ -1,0 +1,62 @@
+"""The live stream: every change pushed at once, and only to those who may see it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from jikimi.domain.access import Role
+from tests.e2e.conftest import LiveServer
+from tests.e2e.helpers import SseReader, h, seed_case
+
+pytestmark = pytest.mark.slow
+
+
+def _contact(url: str, device: str, number: str | None) -> None:
+    r = httpx.post(
+        f"{url}/api/v1/device/contacts",
+        headers=h(device),
+        json={
+            "events": [
+                {
+                    "id": str(uuid.uuid4()),
+                    "kind": "call",
+                    "number": number,
+                    "occurred_at": datetime.now(UTC).isoformat(),
+                }
+            ]
+        },
+    )
+    assert r.status_code == 202
+
+
+def test_stream_pushes_open_grow_ack_to_the_right_agency_only(live_server: LiveServer) -> None:
+    """Opened, grew, acknowledged arrive in order; another agency's stream never sees them."""
+    url = live_server.url
+    mapo = seed_case(url, live_server.token(Role.OFFICER, "seoul-mapo"))
+    busan = seed_case(url, live_server.token(Role.OFFICER, "busan-haeundae"))
+    mapo_dispatcher = live_server.token(Role.DISPATCHER, "seoul-mapo")
+    mine = SseReader(url, mapo_dispatcher)
+    theirs = SseReader(url, live_server.token(Role.DISPATCHER, "busan-haeundae"))
+    try:
+        _contact(url, mapo["device"], mapo["perp"])
+        opened = mine.next()
+        assert (opened["case_id"], opened["count"], opened["status"]) == (
+            mapo["case_id"],
+            1,
+            "open",
+        )
+        _contact(url, mapo["device"], mapo["perp"])
+        assert mine.next()["count"] == 2
+        httpx.post(f"{url}/api/v1/alerts/{opened['id']}/acknowledge", headers=h(mapo_dispatcher))
+        assert mine.next()["status"] == "acknowledged"
+        # Busan's own alert comes after Mapo's on the shared timeline: had Mapo's leaked,
+        # it would have arrived first.
+        _contact(url, busan["device"], busan["perp"])
+        assert theirs.next()["case_id"] == busan["case_id"]
+    finally:
+        mine.close()
+        theirs.close()
