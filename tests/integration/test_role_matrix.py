@@ -11,22 +11,10 @@ from typing import Any
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from jikimi.api.app import ROUTERS
-from jikimi.api.deps import Allow
+from jikimi.api.app import ROUTERS, route_roles
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Role
 from tests.factories import Factory, auth
-
-
-def route_roles(route: APIRoute) -> frozenset[Role] | None:
-    """The roles an API route allows, read from its Allow dependency."""
-    stack = list(route.dependant.dependencies)
-    while stack:
-        dep = stack.pop()
-        if isinstance(dep.call, Allow):
-            return dep.call.roles
-        stack.extend(dep.dependencies)
-    return None
 
 
 def api_routes(client: TestClient) -> list[tuple[str, str, APIRoute]]:
@@ -71,9 +59,13 @@ def bodies(now: datetime) -> dict[tuple[str, str], dict[str, Any]]:
 
 
 def test_every_api_route_declares_its_roles(client: TestClient) -> None:
-    """No route is public by accident."""
+    """No route is public by accident, and the OpenAPI document says who may call each."""
     missing = [f"{m} {p}" for m, p, r in api_routes(client) if not route_roles(r)]
     assert missing == []
+    spec = client.get("/openapi.json").json()
+    for method, path, route in api_routes(client):
+        op = spec["paths"][path][method.lower()]
+        assert set(op["x-roles"]) == {r.value for r in route_roles(route) or ()}
 
 
 def test_role_route_object_matrix(
@@ -123,6 +115,10 @@ def test_role_route_object_matrix(
                 failures.append(f"{method} {path} as {role}: {got}, want 403")
         if "{" not in path:
             continue
+        if method == "GET" and not path.endswith("/stream"):
+            insider = owner if Role.OFFICER in allowed else tokens[Role.DISPATCHER]
+            if (got := call(method, path, insider)) != 200:
+                failures.append(f"{method} {path} as the case's own staff: {got}, want 200")
         outsiders = [("other officer, same agency", same_agency_officer, Role.OFFICER)]
         outsiders += [(f"{r} of another agency", tok, r) for r, tok in other_agency.items()]
         for label, token, role in outsiders:

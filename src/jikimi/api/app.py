@@ -6,14 +6,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from jikimi.api import errors
+from jikimi.api.deps import Allow
 from jikimi.api.limits import BodyLimit
 from jikimi.api.routes import alerts, cases, device, feed, people, service
 from jikimi.bootstrap import Container
+from jikimi.domain.access import Role
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 ROUTERS = (people.router, cases.router, device.router, feed.router, alerts.router, service.router)
@@ -41,6 +44,7 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
     app.state.container = container
     errors.install(app)
     for r in ROUTERS:
+        _document_roles(r)
         app.include_router(r)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
 
@@ -56,3 +60,25 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
 
     app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
     return app
+
+
+def route_roles(route: APIRoute) -> frozenset[Role] | None:
+    """The roles a route allows, read from its `Allow` dependency (None: public)."""
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dep = stack.pop()
+        if isinstance(dep.call, Allow):
+            return dep.call.roles
+        stack.extend(dep.dependencies)
+    return None
+
+
+def _document_roles(router: APIRouter) -> None:
+    """Put each route's roles into the OpenAPI document (`x-roles`) for client authors."""
+    for route in router.routes:
+        if isinstance(route, APIRoute):
+            roles = route_roles(route)
+            if roles is not None:
+                names = sorted(r.value for r in roles)
+                route.openapi_extra = {**(route.openapi_extra or {}), "x-roles": names}
+                route.description = (route.description or "") + f"\n\nRoles: {', '.join(names)}."

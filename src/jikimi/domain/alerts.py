@@ -178,13 +178,15 @@ class Alert:
         if self.status is not AlertStatus.OPEN:
             return False
         level = escalation_level(self.opened_at, now, policy.period, policy.max_level)
-        if level <= self.escalation_level:
-            return False
-        self.escalation_level = level
+        rose = level > self.escalation_level
+        if rose:
+            self.escalation_level = level
+        # Moved on even when the level did not rise (the policy changed since the alert
+        # opened), or the alert would be due again on every pass.
         self.next_escalation_at = next_escalation_at(
-            self.opened_at, level, policy.period, policy.max_level
+            self.opened_at, self.escalation_level, policy.period, policy.max_level
         )
-        return True
+        return rose
 
 
 @dataclass(frozen=True)

@@ -45,11 +45,21 @@ function el(tag, props = {}, ...children) {
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
+  return append(node, children);
+}
+
+function append(node, children) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return node;
+}
+
+/** Replace a node's children; nested arrays are flattened, null and false skipped. */
+function fill(node, ...children) {
+  node.replaceChildren();
+  return append(node, children);
 }
 
 const short = (id) => (id ? String(id).slice(0, 8) : "—");
@@ -76,6 +86,16 @@ function kstShort(iso) {
   if (!iso) return "—";
   const p = kstParts(iso);
   return p ? `${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}` : String(iso);
+}
+
+/** "21:04:05" for today in Korea, "11-21 21:04" for an earlier day: dense, never ambiguous. */
+function kstCompact(iso) {
+  if (!iso) return "—";
+  const p = kstParts(iso);
+  const today = kstParts(new Date());
+  if (!p || !today) return String(iso);
+  const sameDay = p.year === today.year && p.month === today.month && p.day === today.day;
+  return sameDay ? `${p.hour}:${p.minute}:${p.second}` : `${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
 /** "2026-11-22 21:04:05" in Korea's time. */
@@ -310,12 +330,12 @@ function queueRow(alert, now) {
     el("td", {}, statusTag(alert.status)),
     el("td", { class: "num" }, levelTag(alert.escalation_level)),
     el("td", { class: "num count", text: `×${alert.count}` }),
-    el("td", { class: "time", text: kstShort(alert.first_at) }),
+    el("td", { class: "time", title: kstLong(alert.first_at), text: kstCompact(alert.first_at) }),
     el(
       "td",
-      { class: "time" },
-      el("div", { text: kstShort(alert.last_at) }),
-      el("div", { class: "ago", text: ago(alert.last_at) }),
+      { class: "time", title: kstLong(alert.last_at) },
+      el("span", { text: kstCompact(alert.last_at) }),
+      el("span", { class: "ago", text: ago(alert.last_at) }),
     ),
     el("td", { class: "mono dim", title: alert.case_id, text: short(alert.case_id) }),
   );
@@ -348,7 +368,7 @@ function resolvedRow(alert) {
     el("td", { class: "kind", text: label("kind", alert.kind) }),
     el("td", { text: alert.outcome ? label("outcome", alert.outcome) : label("status", alert.status) }),
     el("td", { class: "num count", text: `×${alert.count}` }),
-    el("td", { class: "time", text: kstShort(alert.last_at) }),
+    el("td", { class: "time", title: kstLong(alert.last_at), text: kstShort(alert.last_at) }),
     el("td", { class: "mono dim", title: alert.case_id, text: short(alert.case_id) }),
   );
 }
@@ -377,8 +397,8 @@ function renderQueue() {
     .filter((a) => a.status === "resolved")
     .sort((a, b) => Date.parse(b.resolved_at || b.last_at) - Date.parse(a.resolved_at || a.last_at));
   const now = performance.now();
-  $("queue-body").replaceChildren(...live.map((a) => queueRow(a, now)));
-  $("resolved-body").replaceChildren(...done.map(resolvedRow));
+  fill($("queue-body"), ...live.map((a) => queueRow(a, now)));
+  fill($("resolved-body"), ...done.map(resolvedRow));
   $("queue-empty").hidden = live.length > 0;
   $("queue-count").textContent = String(live.length);
   $("resolved-count").textContent = String(done.length);
@@ -411,7 +431,7 @@ function renderConn() {
 function renderSound() {
   const btn = $("sound-toggle");
   const on = state.audio?.state === "running";
-  btn.textContent = on ? `🔊 ${t("sound.on")}` : `🔇 ${t("sound.off")}`;
+  btn.textContent = on ? t("sound.on") : t("sound.off");
   btn.classList.toggle("warn", !on);
   btn.dataset.state = on ? "on" : "off";
 }
@@ -436,7 +456,7 @@ function select(id) {
 function buildDetail(keep = {}) {
   const body = $("detail-body");
   if (!state.selected) {
-    body.replaceChildren(el("p", { class: "empty", text: t("detail.none") }));
+    fill(body, el("p", { class: "empty", text: t("detail.none") }));
     return;
   }
   const outcome = el(
@@ -466,7 +486,7 @@ function buildDetail(keep = {}) {
     ),
     el("p", { class: "error", id: "action-error", testid: "action-error", role: "alert", hidden: true }),
   );
-  body.replaceChildren(
+  fill(body,
     el("div", { id: "detail-info" }),
     form,
     el("div", { id: "detail-evidence" }),
@@ -494,7 +514,7 @@ function renderDetailInfo() {
   if (a.resolved_by) meta.push(["detail.resolved_by", `${a.resolved_by} · ${kstLong(a.resolved_at)}`]);
   if (a.outcome) meta.push(["detail.outcome", label("outcome", a.outcome)]);
   if (a.note) meta.push(["detail.note", a.note]);
-  info.replaceChildren(
+  fill(info,
     el(
       "div",
       { class: `detail-head sevline-${a.severity}`, testid: "detail-head", "data-alert-id": a.id, "data-status": a.status },
@@ -519,7 +539,7 @@ function renderEvidence(a) {
     return el(
       "tr",
       { testid: "evidence-row", "data-event-id": ev.event_id },
-      el("td", { class: "time", text: kstLong(ev.occurred_at) }),
+      el("td", { class: "time", title: kstLong(ev.occurred_at), text: kstShort(ev.occurred_at) }),
       el("td", { text: label("event", ev.kind) }),
       el(
         "td",
@@ -529,7 +549,7 @@ function renderEvidence(a) {
       el("td", { class: "dim", text: (ev.sources || []).map((s) => label("source", s)).join(" + ") || "—" }),
     );
   });
-  box.replaceChildren(
+  fill(box,
     el("h3", {}, t("evidence.heading"), " ", el("span", { class: "pill pill-dim", text: String(evidence.length) })),
     evidence.length
       ? el(
@@ -659,7 +679,7 @@ function renderTimeline() {
         ),
       ),
     );
-  box.replaceChildren(el("h3", { text: t("timeline.heading") }), content);
+  fill(box, el("h3", { text: t("timeline.heading") }), content);
 }
 
 // ---------------------------------------------------------------- case panel
@@ -755,22 +775,22 @@ function renderCase() {
   const body = $("case-body");
   const a = state.alerts.get(state.selected);
   if (!a) {
-    body.replaceChildren(el("p", { class: "empty", text: t("case.none") }));
+    fill(body, el("p", { class: "empty", text: t("case.none") }));
     return;
   }
   const entry = state.cases.get(a.case_id);
   if (!entry || (!entry.data && entry.loading)) {
-    body.replaceChildren(el("p", { class: "empty", text: t("case.loading") }));
+    fill(body, el("p", { class: "empty", text: t("case.loading") }));
     return;
   }
   if (entry.error) {
-    body.replaceChildren(el("p", { class: "error", testid: "case-error", text: entry.error }));
+    fill(body, el("p", { class: "error", testid: "case-error", text: entry.error }));
     return;
   }
   const c = entry.data;
   const hits = new Set((a.evidence || []).map((ev) => ev.number).filter(Boolean));
   const risk = c.risk && typeof c.risk === "object" ? c.risk : null;
-  body.replaceChildren(
+  fill(body,
     el(
       "div",
       { class: "case-head", "data-case-id": c.id },
