@@ -19,7 +19,6 @@ class Settings(BaseSettings):
     escalate_after_s: float = Field(60.0, gt=0, description="open alert rises a level per period")
     escalate_max_level: int = Field(3, ge=0, description="highest escalation level")
     max_body_bytes: int = Field(1_048_576, gt=0, description="largest request body accepted")
-    max_events_per_request: int = Field(500, gt=0, description="contact events per POST")
     worker: bool = Field(True, description="run the event worker inside the server process")
     worker_poll_s: float = Field(0.5, gt=0, description="worker poll period when not woken")
     worker_batch: int = Field(200, gt=0, description="events judged per transaction")

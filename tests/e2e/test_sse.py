@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -60,3 +63,30 @@ def test_stream_pushes_open_grow_ack_to_the_right_agency_only(live_server: LiveS
     finally:
         mine.close()
         theirs.close()
+
+
+def test_separate_worker_process_and_api_process_share_the_work(tmp_path: Path) -> None:
+    """An API process that judges nothing plus a `jikimi worker` process: the alert still
+    reaches the API's stream (the stream tails the shared timeline)."""
+    server = LiveServer(f"sqlite:///{tmp_path}/split.db", tmp_path)
+    server.start(JIKIMI_WORKER="false")
+    log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "jikimi", "worker"],
+        env=server.env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    reader = None
+    try:
+        case = seed_case(server.url, server.token(Role.OFFICER))
+        reader = SseReader(server.url, server.token(Role.DISPATCHER))
+        _contact(server.url, case["device"], case["perp"])
+        assert reader.next(timeout=15)["case_id"] == case["case_id"]
+    finally:
+        if reader is not None:
+            reader.close()
+        worker.terminate()
+        worker.wait(10)
+        log.close()
+        server.stop()

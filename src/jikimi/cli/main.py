@@ -32,6 +32,27 @@ def serve(
 
 
 @app.command()
+def worker() -> None:
+    """Run only the event worker (for deployments with separate API and worker processes)."""
+    import signal
+    import threading
+
+    from jikimi.bootstrap import build
+
+    container = build()
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    container.worker.start()
+    typer.echo("worker running; Ctrl-C stops", err=True)
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        container.close()
+
+
+@app.command()
 def migrate() -> None:
     """Bring the database to the newest schema (any command that touches it does this too)."""
     from jikimi.bootstrap import build
