@@ -8,12 +8,15 @@ down; sending it twice is harmless because the server deduplicates by the event'
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import random
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +25,11 @@ from typing import Any
 import httpx
 
 BATCH = 100
-RETRYABLE = {408, 425, 429, 500, 502, 503, 504}
+# The server refused the content: send smaller batches, then set aside the one event it
+# refuses. Everything else that is not a 202 (5xx, 408, 429, a captive portal's 200 or
+# 302, a 404 from a proxy) may pass: keep the events and try again later.
+CONTENT_REFUSED = {400, 413, 422}
+AUTH_FAILED = {401, 403}
 
 
 @dataclass
@@ -33,6 +40,7 @@ class FlushResult:
     rejected: int = 0
     pending: int = 0
     attempts: int = 0
+    auth_failed: bool = False
 
 
 class DeviceClient:
@@ -71,6 +79,8 @@ class DeviceClient:
     ) -> str:
         """Put an event on the durable spool; return its id."""
         at = occurred_at or datetime.now(UTC)
+        if at.tzinfo is None:
+            raise ValueError("occurred_at needs its UTC offset (the server refuses naive times)")
         event = {
             "id": str(uuid.uuid4()),
             "kind": kind,
@@ -92,34 +102,86 @@ class DeviceClient:
         return sorted((self.spool / "pending").glob("*.json"))
 
     def flush(self, max_attempts: int = 8, base_delay: float = 0.5) -> FlushResult:
-        """Send everything spooled; back off exponentially (with jitter) on failure."""
+        """Send everything spooled; back off exponentially (with jitter) on failure.
+
+        A 401/403 stops the flush and keeps every event: a revoked or mistyped token is
+        fixed by re-enrolling, and the evidence must not be thrown away meanwhile.
+        """
         result = FlushResult()
-        failures = 0
-        while True:
-            files = self.pending()[:BATCH]
-            if not files:
-                break
-            events = [json.loads(f.read_text("utf-8")) for f in files]
-            result.attempts += 1
-            status = self._post(events)
-            if status == 202:
-                for f in files:
-                    f.unlink()
-                result.sent += len(files)
-                failures = 0
-                continue
-            if status is not None and status not in RETRYABLE:
-                # The server will never take these as they are: keep them for inspection.
-                for f in files:
-                    f.rename(self.spool / "rejected" / f.name)
-                result.rejected += len(files)
-                continue
-            failures += 1
-            if failures >= max_attempts:
-                break
-            self._sleep(min(60.0, base_delay * 2 ** (failures - 1)) * (0.5 + random.random()))
+        with self._exclusive() as mine:
+            if not mine:  # another flush of this spool is sending right now
+                result.pending = len(self.pending())
+                return result
+            failures = 0
+            while files := self.pending()[:BATCH]:
+                items = self._load(files, result)
+                if not items:
+                    continue
+                outcome = self._send(items, result)
+                if outcome == "ok":
+                    failures = 0
+                    continue
+                if outcome == "auth":
+                    result.auth_failed = True
+                    break
+                failures += 1
+                if failures >= max_attempts:
+                    break
+                delay = min(60.0, base_delay * 2 ** (failures - 1))
+                self._sleep(delay * (0.5 + random.random()))
         result.pending = len(self.pending())
         return result
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[bool]:
+        with open(self.spool / ".flush.lock", "a+b") as fh:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+    def _load(self, files: list[Path], result: FlushResult) -> list[tuple[Path, dict[str, Any]]]:
+        items = []
+        for f in files:
+            try:
+                items.append((f, json.loads(f.read_text("utf-8"))))
+            except (ValueError, OSError):
+                # A torn or unreadable file: set it aside so it cannot block the rest.
+                self._set_aside(f)
+                result.rejected += 1
+        return items
+
+    def _set_aside(self, f: Path) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            f.rename(self.spool / "rejected" / f.name)
+
+    def _send(self, items: list[tuple[Path, dict[str, Any]]], result: FlushResult) -> str:
+        """Post a batch; on a content refusal split it until the refused event is alone."""
+        result.attempts += 1
+        status = self._post([event for _, event in items])
+        if status == 202:
+            for f, _ in items:
+                f.unlink(missing_ok=True)
+            result.sent += len(items)
+            return "ok"
+        if status in AUTH_FAILED:
+            return "auth"
+        if status not in CONTENT_REFUSED:
+            return "retry"
+        if len(items) == 1:
+            self._set_aside(items[0][0])
+            result.rejected += 1
+            return "ok"
+        half = len(items) // 2
+        first = self._send(items[:half], result)
+        if first != "ok":
+            return first
+        return self._send(items[half:], result)
 
     def _post(self, events: list[dict[str, Any]]) -> int | None:
         try:

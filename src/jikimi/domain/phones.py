@@ -23,12 +23,25 @@ def _candidates(raw: str, region: str) -> list[phonenumbers.PhoneNumber]:
         found.append(first)
     digits = "".join(ch for ch in raw if ch.isdigit())
     code = str(phonenumbers.country_code_for_region(region))
-    # "82-10-1234-5678": a country code typed without the plus sign.
-    if not raw.strip().startswith("+") and digits.startswith(code) and len(digits) > 9:
-        again = _parse("+" + digits, region)
-        if again is not None:
-            found.append(again)
+    # "82-10-1234-5678": a country code typed without the plus sign;
+    # "0082-10-…": with the international prefix instead of it.
+    if not raw.strip().startswith("+"):
+        for prefix in (code, "00" + code):
+            if digits.startswith(prefix) and len(digits) > len(prefix) + 7:
+                again = _parse("+" + digits[len(prefix) - len(code) :], region)
+                if again is not None:
+                    found.append(again)
     return found
+
+
+def _korean_mobile(number: phonenumbers.PhoneNumber) -> bool:
+    # Every 010-XXXX-XXXX is a mobile number in Korea's numbering plan, but the metadata
+    # lags behind new blocks (e.g. 010-59xx); a victim must be able to enrol hers.
+    return (
+        number.country_code == 82
+        and len(str(number.national_number)) == 10
+        and str(number.national_number).startswith("10")
+    )
 
 
 def normalise(raw: str, region: str = "KR") -> str:
@@ -36,7 +49,7 @@ def normalise(raw: str, region: str = "KR") -> str:
     if not isinstance(raw, str) or not raw.strip() or len(raw) > 40:
         raise InvalidPhoneNumber("empty or overlong phone number")
     for number in _candidates(raw, region):
-        if phonenumbers.is_valid_number(number):
+        if phonenumbers.is_valid_number(number) or _korean_mobile(number):
             return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
     raise InvalidPhoneNumber(f"not a valid phone number for region {region}")
 

@@ -23,6 +23,7 @@ class Worker:
         self, bus: MessageBus, has_pending: Callable[[], bool], poll_s: float, batch: int
     ) -> None:
         self.bus, self.has_pending, self.poll_s, self.batch = bus, has_pending, poll_s, batch
+        self.max_batches = 50
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -34,11 +35,14 @@ class Worker:
     def run_once(self) -> set[str]:
         """Judge everything waiting and escalate what is due; return changed alert ids."""
         changed: set[str] = set()
-        while True:
+        # Escalate between batches, so a flood of events cannot hold escalation back, and
+        # stop after a bounded number of batches, so rows other workers hold (skipped, but
+        # still pending) cannot make this loop spin.
+        for _ in range(self.max_batches):
             changed |= self.bus.handle(JudgeContacts(self.batch))
+            changed |= self.bus.handle(EscalateDueAlerts())
             if not self.has_pending():
                 break
-        changed |= self.bus.handle(EscalateDueAlerts())
         return changed
 
     def _loop(self) -> None:

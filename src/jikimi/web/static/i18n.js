@@ -249,10 +249,10 @@ const STRINGS = {
     "error.generic": "The request failed",
     "error.network": "Cannot reach the server.",
 
-    "kind.contact_violation": "No-contact violation (call/text)",
+    "kind.contact_violation": "Contact ban breach",
     "kind.hidden_number_contact": "Hidden-number contact",
     "kind.proximity_warning": "Proximity warning",
-    "kind.proximity_violation": "Distance violation",
+    "kind.proximity_violation": "Distance ban breach",
     "kind.encounter": "Encounter",
     "kind.device_tamper": "Device tamper",
     "kind.device_offline": "Device offline",

@@ -1,0 +1,180 @@
+"""The worker: drains the inbox in batches, escalates, and survives a bad pass."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+import pytest
+
+from jikimi.domain.alerts import EscalationPolicy
+from jikimi.domain.contacts import NumberSpan
+from jikimi.domain.orders import OrderWindow, load_pack
+from jikimi.engine.bus import MessageBus
+from jikimi.engine.messages import Command, EscalateDueAlerts
+from jikimi.engine.worker import Worker
+from tests.unit.engine.fakes import T0, FakeClock, FakeNotifier, FakeStore
+
+BAN = load_pack("kr").get("stalking.provisional.3")
+VICTIM, CASE, HIS = "victim-1", "case-1", "+821023456789"
+POLICY = EscalationPolicy(period=timedelta(minutes=1), max_level=3)
+WAIT_S = 10  # an upper bound for a thread to answer, never a measured time
+
+
+class Passes:
+    """What the worker's thread has done, for the test thread to wait on."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.done = 0
+        self.failed = 0
+
+    def wait_until(self, ready: Callable[[], bool]) -> None:
+        """Block until `ready()` holds (the worker thread makes it true)."""
+        with self.cond:
+            assert self.cond.wait_for(ready, timeout=WAIT_S), "the worker did not get there"
+
+
+class ObservedBus(MessageBus):
+    """The real bus, telling `passes` when a worker pass ends or fails."""
+
+    passes: Passes
+
+    def handle(self, cmd: Command) -> set[str]:
+        """Carry out `cmd` and report how the pass went."""
+        try:
+            changed = super().handle(cmd)
+        except Exception:
+            with self.passes.cond:
+                self.passes.failed += 1
+                self.passes.cond.notify_all()
+            raise
+        if isinstance(cmd, EscalateDueAlerts):  # the last step of a pass
+            with self.passes.cond:
+                self.passes.done += 1
+                self.passes.cond.notify_all()
+        return changed
+
+
+def world() -> tuple[FakeStore, FakeClock, FakeNotifier, ObservedBus]:
+    """One case with a ban in force, and a bus over it."""
+    store, clock, notifier = FakeStore(), FakeClock(T0), FakeNotifier()
+    order = OrderWindow(BAN, T0 - timedelta(days=1), T0 + timedelta(days=60))
+    store.add_case(CASE, VICTIM, (order,), (NumberSpan(HIS),))
+    bus = ObservedBus(store.uow, clock, notifier, POLICY)
+    bus.passes = Passes()
+    return store, clock, notifier, bus
+
+
+def receive_calls(store: FakeStore, n: int) -> list[str]:
+    """`n` calls from him, a second apart, before T0."""
+    return [
+        store.receive(occurred_at=T0 - timedelta(seconds=n - i), number=HIS, victim_id=VICTIM)
+        for i in range(n)
+    ]
+
+
+# --- one pass ------------------------------------------------------------------------
+
+
+def test_a_pass_drains_more_events_than_one_batch() -> None:
+    store, _, notifier, bus = world()
+    receive_calls(store, 5)
+    worker = Worker(bus, store.has_pending, poll_s=60, batch=2)
+    changed = worker.run_once()
+    [alert] = store.alerts_of(CASE)
+    assert changed == {alert.id}
+    assert alert.count == 5
+    assert not store.has_pending()
+    assert notifier.calls == 3  # one per batch that changed something
+
+
+def test_a_pass_escalates_what_is_due() -> None:
+    store, clock, _, bus = world()
+    receive_calls(store, 1)
+    worker = Worker(bus, store.has_pending, poll_s=60, batch=10)
+    worker.run_once()
+    clock.advance(minutes=2)
+    [alert] = store.alerts_of(CASE)
+    assert worker.run_once() == {alert.id}
+    assert store.alerts_of(CASE)[0].escalation_level == 2
+
+
+def test_a_pass_with_nothing_to_do_changes_nothing() -> None:
+    store, _, notifier, bus = world()
+    assert Worker(bus, store.has_pending, poll_s=60, batch=10).run_once() == set()
+    assert notifier.calls == 0
+
+
+def test_a_pass_sets_a_poison_event_aside_and_ends() -> None:
+    store, _, _, bus = world()
+    first, poison, last = receive_calls(store, 3)
+    store.poison.add(poison)
+    Worker(bus, store.has_pending, poll_s=60, batch=10).run_once()
+    [alert] = store.alerts_of(CASE)
+    assert [e.event_id for e in store.evidence_of(alert.id)] == [first, last]
+    assert store.state.contacts[poison].error == "PoisonError"
+    assert not store.has_pending()
+
+
+# --- the thread ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def running() -> Iterator[Callable[[Worker], Worker]]:
+    """Start workers and always stop them."""
+    started: list[Worker] = []
+
+    def start(worker: Worker) -> Worker:
+        worker.start()
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+def test_the_thread_judges_at_once_and_again_when_woken(
+    running: Callable[[Worker], Worker],
+) -> None:
+    store, _, _, bus = world()
+    receive_calls(store, 1)
+    # A poll period far longer than the test: only a wake-up can explain a second pass.
+    worker = running(Worker(bus, store.has_pending, poll_s=3600, batch=10))
+    bus.passes.wait_until(lambda: bus.passes.done >= 1)
+    assert store.alerts_of(CASE)[0].count == 1
+    receive_calls(store, 1)  # the worker is idle between passes
+    worker.wake()
+    bus.passes.wait_until(lambda: bus.passes.done >= 2)
+    assert store.alerts_of(CASE)[0].count == 2
+    assert not store.has_pending()
+
+
+def test_stop_ends_the_thread_without_waiting_for_the_poll(
+    running: Callable[[Worker], Worker],
+) -> None:
+    store, _, _, bus = world()
+    worker = running(Worker(bus, store.has_pending, poll_s=3600, batch=10))
+    bus.passes.wait_until(lambda: bus.passes.done >= 1)
+    thread = worker._thread
+    assert thread is not None
+    worker.stop()
+    assert not thread.is_alive()
+    assert worker._thread is None
+
+
+def test_the_thread_survives_a_failed_pass_and_catches_up(
+    running: Callable[[Worker], Worker],
+) -> None:
+    store, _, notifier, bus = world()
+    receive_calls(store, 2)
+    store.down = True  # the database is unreachable when the worker starts
+    running(Worker(bus, store.has_pending, poll_s=0.01, batch=10))
+    bus.passes.wait_until(lambda: bus.passes.failed >= 1)
+    assert store.alerts_of(CASE) == []
+    store.down = False
+    bus.passes.wait_until(lambda: bus.passes.done >= 1)
+    assert store.alerts_of(CASE)[0].count == 2
+    assert notifier.calls >= 1
