@@ -28,4 +28,8 @@ class Settings(BaseSettings):
     device_stale_s: float = Field(
         86_400, gt=0, description="victim phone silent this long: status says degraded"
     )
+    audit_bulk_limit: int = Field(
+        50, gt=0, description="distinct people one account may look up in 10 min before a flag"
+    )
+    break_glass_minutes: int = Field(60, gt=0, description="how long a break-glass read lasts")
     log_level: str = Field("INFO", description="logging level")

@@ -47,6 +47,9 @@ def bodies(now: datetime) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/v1/orders/{order_id}/revoke"): {"reason": "test"},
         ("POST", "/api/v1/cases/{case_id}/devices"): {"kind": "victim_phone"},
         ("POST", "/api/v1/alerts/{alert_id}/resolve"): {"outcome": "false_alarm"},
+        ("POST", "/api/v1/cases/{case_id}/break-glass"): {
+            "reason": "긴급 출동 중 피해자 확인 필요"
+        },
         ("POST", "/api/v1/device/contacts"): {"events": []},
         ("POST", "/api/v1/feed/contacts"): {"events": []},
         ("POST", "/api/v1/cases"): {
@@ -119,7 +122,13 @@ def test_role_route_object_matrix(
             insider = owner if Role.OFFICER in allowed else tokens[Role.DISPATCHER]
             if (got := call(method, path, insider)) != 200:
                 failures.append(f"{method} {path} as the case's own staff: {got}, want 200")
-        outsiders = [("other officer, same agency", same_agency_officer, Role.OFFICER)]
+        # Break-glass exists to let a same-agency officer in (tested on its own); it must
+        # still be 404 from another agency.
+        outsiders = (
+            []
+            if path.endswith("/break-glass")
+            else [("other officer, same agency", same_agency_officer, Role.OFFICER)]
+        )
         outsiders += [(f"{r} of another agency", tok, r) for r, tok in other_agency.items()]
         for label, token, role in outsiders:
             if role in allowed and (got := call(method, path, token)) != 404:

@@ -14,12 +14,20 @@ from fastapi.staticfiles import StaticFiles
 from jikimi.api import errors
 from jikimi.api.deps import Allow
 from jikimi.api.limits import BodyLimit
-from jikimi.api.routes import alerts, cases, device, feed, people, service
+from jikimi.api.routes import alerts, audit, cases, device, feed, people, service
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Role
 
 WEB = Path(__file__).resolve().parent.parent / "web"
-ROUTERS = (people.router, cases.router, device.router, feed.router, alerts.router, service.router)
+ROUTERS = (
+    people.router,
+    cases.router,
+    device.router,
+    feed.router,
+    alerts.router,
+    audit.router,
+    service.router,
+)
 
 
 def create_app(container: Container, *, run_worker: bool | None = None) -> FastAPI:

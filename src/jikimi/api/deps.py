@@ -51,6 +51,7 @@ class Allow:
     def __call__(
         self,
         c: ContainerDep,
+        request: Request,
         creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
         """Authenticate (401) and authorise (403)."""
@@ -64,6 +65,7 @@ class Allow:
             raise HTTPException(
                 401, "the token is unknown or revoked", headers={"WWW-Authenticate": "Bearer"}
             )
+        request.state.principal = principal
         if principal.role not in self.roles:
             raise HTTPException(403, f"role {principal.role.value} may not call this route")
         return principal

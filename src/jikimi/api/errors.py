@@ -9,12 +9,16 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from jikimi.domain.access import Principal, Role
 from jikimi.domain.alerts import AlertStateError
 from jikimi.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from jikimi.domain.orders import OrderRuleError
 from jikimi.domain.phones import InvalidPhoneNumber
+from jikimi.store import audit
+from jikimi.store.tx import transaction
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +81,10 @@ def install(app: FastAPI) -> None:
         return problem(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
 
     @app.exception_handler(NotFound)
-    async def _nf(_: Request, exc: NotFound) -> JSONResponse:
-        return problem(404, f"no such {exc.args[0] if exc.args else 'resource'}")
+    async def _nf(request: Request, exc: NotFound) -> JSONResponse:
+        what = exc.args[0] if exc.args else "resource"
+        await run_in_threadpool(_record_denied, request, what)
+        return problem(404, f"no such {what}")
 
     @app.exception_handler(Forbidden)
     async def _fb(_: Request, exc: Forbidden) -> JSONResponse:
@@ -112,3 +118,23 @@ def install(app: FastAPI) -> None:
 
 async def _invalid(_: Request, exc: Exception) -> JSONResponse:
     return problem(422, str(exc))
+
+
+def _record_denied(request: Request, what: str) -> None:
+    """A staff look-up outside one's cases: recorded and flagged for the supervisor."""
+    principal = getattr(request.state, "principal", None)
+    if not isinstance(principal, Principal) or principal.role is Role.DEVICE:
+        return
+    container = request.app.state.container
+    resource_id = next(iter(request.path_params.values()), None)
+    try:
+        with transaction(container.sessions) as s:
+            audit.append(
+                s,
+                principal,
+                audit.Access("denied", str(what), resource_id),
+                request.client.host if request.client else None,
+                extra_flags=("outside_caseload",),
+            )
+    except Exception:
+        log.error("could not record a denied look-up")

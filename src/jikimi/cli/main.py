@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from jikimi.cli import device_cmd
+from jikimi.cli import audit_cmd, device_cmd
 
 app = typer.Typer(
     help="Jikimi: police protection of victims of relationship crimes.", no_args_is_help=True
@@ -14,6 +14,7 @@ app = typer.Typer(
 token_app = typer.Typer(help="Bearer tokens for staff and machines.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(device_cmd.app, name="device")
+app.add_typer(audit_cmd.app, name="audit")
 
 
 @app.command()

@@ -328,3 +328,11 @@ def backlog_age(s: Session) -> timedelta | None:
         select(func.min(t.ContactEvent.received_at)).where(t.ContactEvent.processed_at.is_(None))
     )
     return None if oldest is None else datetime.now(UTC) - oldest
+
+
+def case_subjects(s: Session, case_ids: list[str]) -> list[str]:
+    """The people (victims and perpetrators) of these cases."""
+    if not case_ids:
+        return []
+    rows = s.execute(select(t.Case.victim_id, t.Case.perpetrator_id).where(t.Case.id.in_(case_ids)))
+    return sorted({pid for row in rows for pid in row})

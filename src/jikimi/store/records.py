@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -260,3 +260,22 @@ def add_device(
     s.add(device)
     s.flush()
     return device, None
+
+
+def break_glass(s: Session, p: Principal, case_id: str, reason: str, minutes: int) -> t.Case:
+    """Grant the caller a time-limited read of a case of their own agency."""
+    case = s.get(t.Case, case_id)
+    if case is None or p.agency is None or case.agency != p.agency or p.account_id is None:
+        raise NotFound("case")
+    now = _now()
+    s.add(
+        t.BreakGlass(
+            case_id=case.id,
+            account_id=p.account_id,
+            reason=reason,
+            granted_at=now,
+            expires_at=now + timedelta(minutes=minutes),
+        )
+    )
+    s.flush()
+    return case

@@ -269,3 +269,40 @@ class AlertChange(Base):
     action: Mapped[str] = mapped_column(String(20))
     actor: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON())
+
+
+class AccessRecord(Base):
+    """One read or change of personal data. Records form a hash chain (`n` has no gaps)."""
+
+    __tablename__ = "access_records"
+    n: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=False
+    )
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    account_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    token_id: Mapped[str | None] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(20))
+    agency: Mapped[str | None] = mapped_column(String(100))
+    source: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(20))
+    resource: Mapped[str] = mapped_column(String(20))
+    resource_id: Mapped[str | None] = mapped_column(String(64))
+    subjects: Mapped[list[str]] = mapped_column(JSON())
+    purpose: Mapped[str | None] = mapped_column(String(300))
+    flags: Mapped[list[str]] = mapped_column(JSON())
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class BreakGlass(Base):
+    """An emergency read of a case outside one's caseload, with the reason typed."""
+
+    __tablename__ = "break_glass"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text())
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

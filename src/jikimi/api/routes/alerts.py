@@ -9,8 +9,10 @@ from typing import Annotated, Any, Literal
 
 from anyio import to_thread
 from fastapi import APIRouter, Header, Query, Request
+from sqlalchemy.orm import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from jikimi.api.audit import Audit, Auditor
 from jikimi.api.deps import CaseStaff, ContainerDep, ReadDb
 from jikimi.api.schemas.alerts import AlertPage, AlertRead, AlertResolve, TimelineEntry
 from jikimi.domain.access import Principal
@@ -28,13 +30,16 @@ router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
 def list_alerts(
     p: CaseStaff,
     s: ReadDb,
+    a: Audit,
     status: Literal["open", "acknowledged", "resolved"] | None = None,
     case_id: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
     """Alerts of the caller's cases, newest first."""
-    return queries.list_alerts(s, p, status, case_id, limit, cursor)
+    page = queries.list_alerts(s, p, status, case_id, limit, cursor)
+    a.read("alerts", case_id, _subjects(s, page["items"]))
+    return page
 
 
 @router.get(
@@ -48,6 +53,7 @@ async def stream(
     request: Request,
     p: CaseStaff,
     c: ContainerDep,
+    a: Audit,
     last_event_id: Annotated[str | None, Header(max_length=30)] = None,
 ) -> EventSourceResponse:
     """Every change to an alert the caller may see, as it happens.
@@ -58,7 +64,10 @@ async def stream(
 
     def read(seq: int) -> tuple[int, list[dict[str, Any]]]:
         with reading(c.read_sessions) as s:
-            return queries.changes_since(s, p, seq)
+            seq, alerts = queries.changes_since(s, p, seq)
+            if alerts:  # what this console is about to be shown, recorded first
+                a.read("alerts", None, _subjects(s, alerts), action="stream")
+            return seq, alerts
 
     def start() -> int:
         if last_event_id and last_event_id.isdigit():
@@ -90,34 +99,44 @@ async def stream(
     return EventSourceResponse(events(), ping=15, send_timeout=30)
 
 
-def _visible(s: Any, p: Principal, alert_id: str) -> None:
-    if queries.visible_alert(s, p, alert_id) is None:
+def _subjects(s: Session, alerts: list[dict[str, Any]]) -> list[str]:
+    return queries.case_subjects(s, sorted({x["case_id"] for x in alerts}))
+
+
+def _visible(s: Session, p: Principal, alert_id: str) -> str:
+    row = queries.visible_alert(s, p, alert_id)
+    if row is None:
         raise NotFound("alert")
+    return row.case_id
 
 
-def _one(c: ContainerDep, p: Principal, alert_id: str) -> dict[str, Any]:
+def _one(c: ContainerDep, p: Principal, alert_id: str, a: Auditor, action: str) -> dict[str, Any]:
     with reading(c.read_sessions) as s:
         row = queries.visible_alert(s, p, alert_id)
         if row is None:
             raise NotFound("alert")
-        return queries.alerts_json(s, [row])[0]
+        out = queries.alerts_json(s, [row])[0]
+        a.read("alert", alert_id, queries.case_subjects(s, [row.case_id]), action=action)
+        return out
 
 
 @router.get("/{alert_id}", response_model=AlertRead)
-def get_alert(alert_id: str, p: CaseStaff, c: ContainerDep) -> dict[str, Any]:
+def get_alert(alert_id: str, p: CaseStaff, c: ContainerDep, a: Audit) -> dict[str, Any]:
     """One alert."""
-    return _one(c, p, alert_id)
+    return _one(c, p, alert_id, a, "read")
 
 
 @router.get("/{alert_id}/timeline", response_model=list[TimelineEntry])
-def get_timeline(alert_id: str, p: CaseStaff, s: ReadDb) -> list[dict[str, Any]]:
+def get_timeline(alert_id: str, p: CaseStaff, s: ReadDb, a: Audit) -> list[dict[str, Any]]:
     """Every change of the alert, oldest first."""
-    _visible(s, p, alert_id)
-    return queries.timeline(s, alert_id)
+    case_id = _visible(s, p, alert_id)
+    out = queries.timeline(s, alert_id)
+    a.read("alert", alert_id, queries.case_subjects(s, [case_id]))
+    return out
 
 
 @router.post("/{alert_id}/acknowledge", response_model=AlertRead)
-def acknowledge(alert_id: str, p: CaseStaff, c: ContainerDep) -> dict[str, Any]:
+def acknowledge(alert_id: str, p: CaseStaff, c: ContainerDep, a: Audit) -> dict[str, Any]:
     """I have seen it; stops escalation."""
     with reading(c.read_sessions) as s:
         _visible(s, p, alert_id)
@@ -125,11 +144,13 @@ def acknowledge(alert_id: str, p: CaseStaff, c: ContainerDep) -> dict[str, Any]:
         c.bus.handle(AcknowledgeAlert(alert_id, p.label))
     except AlertNotFound:
         raise NotFound("alert") from None
-    return _one(c, p, alert_id)
+    return _one(c, p, alert_id, a, "update")
 
 
 @router.post("/{alert_id}/resolve", response_model=AlertRead)
-def resolve(alert_id: str, body: AlertResolve, p: CaseStaff, c: ContainerDep) -> dict[str, Any]:
+def resolve(
+    alert_id: str, body: AlertResolve, p: CaseStaff, c: ContainerDep, a: Audit
+) -> dict[str, Any]:
     """Close the alert with its outcome; the next violation opens a new alert."""
     with reading(c.read_sessions) as s:
         _visible(s, p, alert_id)
@@ -137,4 +158,4 @@ def resolve(alert_id: str, body: AlertResolve, p: CaseStaff, c: ContainerDep) ->
         c.bus.handle(ResolveAlert(alert_id, p.label, Outcome(body.outcome), body.note))
     except AlertNotFound:
         raise NotFound("alert") from None
-    return _one(c, p, alert_id)
+    return _one(c, p, alert_id, a, "update")

@@ -1,4 +1,4 @@
-"""Cases, their orders and devices."""
+"""Cases, their orders and devices, and the break-glass read."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 
+from jikimi.api.audit import Audit
 from jikimi.api.deps import CaseStaff, ContainerDep, Officer, ReadDb, WriteDb
 from jikimi.api.schemas.cases import (
+    BreakGlassCreate,
     CaseCreate,
     CaseRead,
     DeviceCreate,
@@ -19,56 +22,92 @@ from jikimi.api.schemas.cases import (
     OrderRevoke,
 )
 from jikimi.store import queries, records
+from jikimi.store import tables as t
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
 
+def _people(case: t.Case) -> list[str]:
+    return [case.victim_id, case.perpetrator_id]
+
+
+def _order_people(s: Session, order: t.Order) -> list[str]:
+    return queries.case_subjects(s, [order.case_id])
+
+
 @router.post("/cases", status_code=201, response_model=CaseRead)
-def create_case(body: CaseCreate, p: Officer, s: WriteDb, c: ContainerDep) -> dict[str, Any]:
+def create_case(
+    body: CaseCreate, p: Officer, s: WriteDb, c: ContainerDep, a: Audit
+) -> dict[str, Any]:
     """Open a case; the officer who opens it is assigned to it."""
     case = records.create_case(
         s, p, body.victim_id, body.perpetrator_id, body.relationship, body.offense, body.agency
     )
+    a.change(s, "create", "case", case.id, _people(case))
     return queries.case_json(s, p, c.pack, case)
 
 
 @router.get("/cases/{case_id}", response_model=CaseRead)
-def get_case(case_id: str, p: CaseStaff, s: ReadDb, c: ContainerDep) -> dict[str, Any]:
+def get_case(case_id: str, p: CaseStaff, s: ReadDb, c: ContainerDep, a: Audit) -> dict[str, Any]:
     """A case with its orders, devices and open alerts."""
-    return queries.case_json(s, p, c.pack, records.get_case(s, p, case_id))
+    case = records.get_case(s, p, case_id)
+    out = queries.case_json(s, p, c.pack, case)
+    a.read("case", case.id, _people(case))
+    return out
+
+
+@router.post("/cases/{case_id}/break-glass", status_code=201, response_model=CaseRead)
+def break_glass(
+    case_id: str,
+    body: BreakGlassCreate,
+    p: Officer,
+    s: WriteDb,
+    c: ContainerDep,
+    a: Audit,
+) -> dict[str, Any]:
+    """Emergency read of a case of one's agency outside one's caseload, flagged for review."""
+    case = records.break_glass(s, p, case_id, body.reason, c.settings.break_glass_minutes)
+    a.change(s, "break_glass", "case", case.id, _people(case), flags=("break_glass",))
+    return queries.case_json(s, p, c.pack, case)
 
 
 @router.post("/cases/{case_id}/orders", status_code=201, response_model=OrderRead)
 def create_order(
-    case_id: str, body: OrderCreate, p: Officer, s: WriteDb, c: ContainerDep
+    case_id: str, body: OrderCreate, p: Officer, s: WriteDb, c: ContainerDep, a: Audit
 ) -> dict[str, Any]:
     """Record an order; a window beyond the statute is a 422 naming the limit."""
     order = records.add_order(
         s, p, c.pack, case_id, body.kind, body.starts_at, body.ends_at, body.court_ref
     )
+    a.change(s, "create", "order", order.id, _order_people(s, order))
     return queries.order_json(s, c.pack, order, datetime.now(UTC))
 
 
 @router.post("/orders/{order_id}/extensions", response_model=OrderRead)
 def extend_order(
-    order_id: str, body: OrderExtend, p: Officer, s: WriteDb, c: ContainerDep
+    order_id: str, body: OrderExtend, p: Officer, s: WriteDb, c: ContainerDep, a: Audit
 ) -> dict[str, Any]:
     """Extend an order within its statute."""
     order = records.extend_order(s, p, c.pack, order_id, body.ends_at, body.court_ref)
+    a.change(s, "update", "order", order.id, _order_people(s, order))
     return queries.order_json(s, c.pack, order, datetime.now(UTC))
 
 
 @router.post("/orders/{order_id}/revoke", response_model=OrderRead)
 def revoke_order(
-    order_id: str, body: OrderRevoke, p: Officer, s: WriteDb, c: ContainerDep
+    order_id: str, body: OrderRevoke, p: Officer, s: WriteDb, c: ContainerDep, a: Audit
 ) -> dict[str, Any]:
     """Revoke an order from now on."""
     order = records.revoke_order(s, p, order_id, body.reason)
+    a.change(s, "update", "order", order.id, _order_people(s, order))
     return queries.order_json(s, c.pack, order, datetime.now(UTC))
 
 
 @router.post("/cases/{case_id}/devices", status_code=201, response_model=DeviceCreated)
-def create_device(case_id: str, body: DeviceCreate, p: Officer, s: WriteDb) -> dict[str, Any]:
+def create_device(
+    case_id: str, body: DeviceCreate, p: Officer, s: WriteDb, a: Audit
+) -> dict[str, Any]:
     """Enrol the victim's phone (its token is shown once) or bind an anklet."""
     device, token = records.add_device(s, p, case_id, body.kind, body.serial)
+    a.change(s, "create", "device", device.id, [device.person_id])
     return {"id": device.id, "kind": device.kind, "serial": device.serial, "token": token}

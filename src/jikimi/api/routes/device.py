@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from jikimi.api.audit import Audit
 from jikimi.api.deps import ContainerDep, Device, ReadDb, WriteDb
 from jikimi.api.schemas.contacts import Accepted, ContactBatch, DeviceStatus
 from jikimi.domain.phones import normalise_reported
@@ -18,7 +19,9 @@ router = APIRouter(prefix="/api/v1/device", tags=["device"])
 
 
 @router.post("/contacts", status_code=202, response_model=Accepted)
-def post_contacts(body: ContactBatch, p: Device, s: WriteDb, c: ContainerDep) -> dict[str, Any]:
+def post_contacts(
+    body: ContactBatch, p: Device, s: WriteDb, c: ContainerDep, a: Audit
+) -> dict[str, Any]:
     """Store the phone's events durably (committed before the 202), then wake the engine."""
     assert p.device_id is not None
     device = s.get(t.Device, p.device_id)
@@ -32,14 +35,18 @@ def post_contacts(body: ContactBatch, p: Device, s: WriteDb, c: ContainerDep) ->
     ]
     accepted, dups = store_contacts(s, "phone", f"phone:{device.id}", device.person_id, events)
     touch_device(s, device.id)
+    a.change(s, "submit", "contact_events", device.id, [device.person_id])
     s.commit()  # durable before we answer
     c.worker.wake()
     return {"accepted": accepted, "duplicates": dups}
 
 
 @router.get("/status", response_model=DeviceStatus)
-def status(p: Device, s: ReadDb, c: ContainerDep) -> dict[str, Any]:
+def status(p: Device, s: ReadDb, c: ContainerDep, a: Audit) -> dict[str, Any]:
     """What protects her now, whether her reports reach the police, open alerts."""
     assert p.device_id is not None
     stale = timedelta(seconds=c.settings.device_stale_s)
-    return queries.device_status(s, c.pack, p.device_id, stale, queries.backlog_age(s))
+    out = queries.device_status(s, c.pack, p.device_id, stale, queries.backlog_age(s))
+    device = s.get(t.Device, p.device_id)
+    a.read("device_status", p.device_id, [device.person_id] if device else [])
+    return out

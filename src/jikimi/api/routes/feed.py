@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from jikimi.api.audit import Audit
 from jikimi.api.deps import ContainerDep, Feed, WriteDb
 from jikimi.api.schemas.contacts import Accepted, CarrierBatch
 from jikimi.domain.phones import normalise_reported
@@ -15,7 +16,9 @@ router = APIRouter(prefix="/api/v1/feed", tags=["feed"])
 
 
 @router.post("/contacts", status_code=202, response_model=Accepted)
-def post_contacts(body: CarrierBatch, p: Feed, s: WriteDb, c: ContainerDep) -> dict[str, Any]:
+def post_contacts(
+    body: CarrierBatch, p: Feed, s: WriteDb, c: ContainerDep, a: Audit
+) -> dict[str, Any]:
     """Store the operator's events durably, keyed by the victim's number, then wake the engine."""
     region = c.settings.default_region
     events = [
@@ -31,6 +34,8 @@ def post_contacts(body: CarrierBatch, p: Feed, s: WriteDb, c: ContainerDep) -> d
         for e in body.events
     ]
     accepted, dups = store_contacts(s, "carrier", f"feed:{p.account_id}", None, events)
+    # The victims are resolved by the engine from their numbers; the record says who sent what.
+    a.change(s, "submit", "contact_events", p.account_id, [])
     s.commit()  # durable before we answer
     c.worker.wake()
     return {"accepted": accepted, "duplicates": dups}

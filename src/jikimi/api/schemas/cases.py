@@ -112,3 +112,9 @@ class CaseRead(Out):
     devices: list[DeviceRead]
     open_alerts: list[AlertRead]
     risk: dict[str, object] | None
+
+
+class BreakGlassCreate(Strict):
+    """Why this case must be read now, outside one's caseload."""
+
+    reason: StrictStr = Field(min_length=10, max_length=1000)

@@ -1,0 +1,178 @@
+"""The access trail: who read or changed whose personal data, when, from where, and why.
+
+Records form a hash chain: each record's hash covers its content and the previous hash,
+and `n` counts up without gaps, so `verify` finds the first altered, inserted or missing
+record. Appends are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from jikimi.domain.access import Principal
+from jikimi.store import tables as t
+
+GENESIS = "0" * 64
+_PG_AUDIT_LOCK = 0x4A4B4155  # "JKAU"
+BULK_WINDOW = timedelta(minutes=10)
+
+
+def _canonical(r: t.AccessRecord) -> bytes:
+    body = {
+        "n": r.n,
+        "at": r.at.astimezone(UTC).isoformat(),
+        "account_id": r.account_id,
+        "token_id": r.token_id,
+        "role": r.role,
+        "agency": r.agency,
+        "source": r.source,
+        "action": r.action,
+        "resource": r.resource,
+        "resource_id": r.resource_id,
+        "subjects": list(r.subjects),
+        "purpose": r.purpose,
+        "flags": list(r.flags),
+        "prev_hash": r.prev_hash,
+    }
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def record_hash(r: t.AccessRecord) -> str:
+    """The hash a record must carry."""
+    return hashlib.sha256(_canonical(r)).hexdigest()
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one access was: the action on a resource and whose data it touched."""
+
+    action: str  # read | create | update | export | denied | break_glass | stream | submit
+    resource: str
+    resource_id: str | None = None
+    subjects: tuple[str, ...] = ()
+    purpose: str | None = None
+
+
+def _bulk(s: Session, p: Principal, at: datetime, new: int, limit: int) -> bool:
+    if p.account_id is None or new == 0:
+        return False
+    rows = s.scalars(
+        select(t.AccessRecord.subjects).where(
+            t.AccessRecord.account_id == p.account_id,
+            t.AccessRecord.at >= at - BULK_WINDOW,
+            t.AccessRecord.action == "read",
+        )
+    )
+    seen = {x for subjects in rows for x in subjects}
+    return len(seen) + new > limit
+
+
+def append(
+    s: Session,
+    p: Principal,
+    access: Access,
+    source: str | None,
+    *,
+    bulk_limit: int = 50,
+    extra_flags: tuple[str, ...] = (),
+) -> t.AccessRecord:
+    """Append one record to the chain in the caller's transaction."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+    last = s.scalars(select(t.AccessRecord).order_by(t.AccessRecord.n.desc()).limit(1)).first()
+    at = datetime.now(UTC)
+    flags = list(extra_flags)
+    if access.action == "read" and _bulk(s, p, at, len(access.subjects), bulk_limit):
+        flags.append("bulk_lookup")
+    rec = t.AccessRecord(
+        n=(last.n + 1) if last else 1,
+        at=at,
+        account_id=p.account_id,
+        token_id=p.token_id,
+        role=p.role.value,
+        agency=p.agency,
+        source=source,
+        action=access.action,
+        resource=access.resource,
+        resource_id=access.resource_id,
+        subjects=sorted(set(access.subjects)),
+        purpose=access.purpose,
+        flags=flags,
+        prev_hash=last.hash if last else GENESIS,
+    )
+    rec.hash = record_hash(rec)
+    s.add(rec)
+    s.flush()
+    return rec
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The chain's state: intact, or where it first breaks."""
+
+    ok: bool
+    checked: int
+    first_bad: int | None = None
+    reason: str | None = None
+
+
+def verify(s: Session, batch: int = 5000) -> Verdict:
+    """Walk the chain from the start; report the first broken or missing record."""
+    prev, expected, checked = GENESIS, 1, 0
+    while True:
+        rows = list(
+            s.scalars(
+                select(t.AccessRecord)
+                .where(t.AccessRecord.n >= expected)
+                .order_by(t.AccessRecord.n)
+                .limit(batch)
+            )
+        )
+        if not rows:
+            return Verdict(True, checked)
+        for r in rows:
+            if r.n != expected:
+                return Verdict(False, checked, expected, f"record {expected} is missing")
+            if r.prev_hash != prev:
+                return Verdict(False, checked, r.n, "does not follow the previous record")
+            if record_hash(r) != r.hash:
+                return Verdict(False, checked, r.n, "content does not match its hash")
+            prev, expected, checked = r.hash, expected + 1, checked + 1
+
+
+def export(s: Session, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+    """Records as JSON objects, oldest first."""
+    q = select(t.AccessRecord).order_by(t.AccessRecord.n)
+    if since is not None:
+        q = q.where(t.AccessRecord.at >= since)
+    for r in s.scalars(q.execution_options(yield_per=1000)):
+        yield json.loads(_canonical(r)) | {"hash": r.hash}
+
+
+def flagged(s: Session, agency: str | None, limit: int = 200) -> list[dict[str, Any]]:
+    """Records flagged for review, newest first, for a supervisor of `agency`."""
+    q = (
+        select(t.AccessRecord)
+        .where(t.AccessRecord.agency == agency)
+        .order_by(t.AccessRecord.n.desc())
+    )
+    out = []
+    for r in s.scalars(q.limit(limit * 20)):
+        if r.flags:
+            out.append(json.loads(_canonical(r)) | {"hash": r.hash})
+            if len(out) >= limit:
+                break
+    return out
+
+
+def count(s: Session) -> int:
+    """How many records the chain holds."""
+    return int(s.scalar(select(func.count()).select_from(t.AccessRecord)) or 0)
