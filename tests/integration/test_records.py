@@ -193,8 +193,10 @@ def test_extensions_follow_the_statute(client: TestClient, factory: Factory) -> 
     assert r.status_code == 409
 
 
-def test_dispatcher_sees_case_without_address_history(client: TestClient, factory: Factory) -> None:
-    """The minimum to act: names, numbers and orders, not where she lives."""
+def test_dispatcher_sees_what_is_needed_to_act_and_no_history(
+    client: TestClient, factory: Factory
+) -> None:
+    """Names, current numbers and addresses (to send a patrol); no birth date or history."""
     officer = factory.token(Role.OFFICER)
     v = factory.post(
         "/api/v1/people",
@@ -202,6 +204,7 @@ def test_dispatcher_sees_case_without_address_history(client: TestClient, factor
         {
             "name": "김지은",
             "phones": ["010-2222-3333"],
+            "birth_date": "1994-05-02",
             "addresses": [{"label": "home", "text": "서울 마포구", "lat": 37.55, "lon": 126.92}],
         },
     )
@@ -217,8 +220,11 @@ def test_dispatcher_sees_case_without_address_history(client: TestClient, factor
         },
     )
     as_officer = client.get(f"/api/v1/cases/{case['id']}", headers=auth(officer)).json()
-    assert as_officer["victim"]["addresses"][0]["text"] == "서울 마포구"
+    assert as_officer["victim"]["birth_date"] == "1994-05-02"
+    assert len(as_officer["victim"]["phone_history"]) == 1
     dispatcher = factory.token(Role.DISPATCHER)
     as_dispatcher = client.get(f"/api/v1/cases/{case['id']}", headers=auth(dispatcher)).json()
-    assert as_dispatcher["victim"]["phones"] == ["+821022223333"]
-    assert as_dispatcher["victim"].get("addresses") is None
+    victim = as_dispatcher["victim"]
+    assert victim["phones"] == ["+821022223333"]
+    assert victim["addresses"][0]["text"] == "서울 마포구"
+    assert (victim["birth_date"], victim["phone_history"]) == (None, [])

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from jikimi.api import errors
 from jikimi.api.deps import Allow
-from jikimi.api.limits import BodyLimit
+from jikimi.api.limits import BodyLimit, SecurityHeaders
 from jikimi.api.routes import alerts, audit, cases, device, feed, people, service
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Role
@@ -67,6 +67,7 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
         )
 
     app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     return app
 
 

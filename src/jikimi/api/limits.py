@@ -1,4 +1,4 @@
-"""Body size limit as ASGI middleware: a 413 before the body is read into memory."""
+"""ASGI middleware: the body size limit (a 413 before the body is read) and security headers."""
 
 from __future__ import annotations
 
@@ -64,3 +64,37 @@ class BodyLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+SECURITY_HEADERS = [
+    # The console loads only its own files: no inline script, nothing from elsewhere.
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+]
+
+
+class SecurityHeaders:
+    """Add the headers every response should carry (personal data: never cached)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Add the headers to the response start."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(msg: Message) -> None:
+            if msg["type"] == "http.response.start":
+                present = {k.lower() for k, _ in msg.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                msg = {**msg, "headers": [*msg.get("headers", []), *extra]}
+            await send(msg)
+
+        await self.app(scope, receive, with_headers)

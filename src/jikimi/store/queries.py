@@ -126,34 +126,6 @@ def latest_seq(s: Session) -> int:
     return int(s.scalar(select(func.coalesce(func.max(t.AlertChange.seq), 0))) or 0)
 
 
-def changes_since(
-    s: Session, p: Principal, seq: int, limit: int = 500
-) -> tuple[int, list[dict[str, Any]]]:
-    """Alerts changed after `seq` that the caller may see, and the new position."""
-    changes = list(
-        s.execute(
-            select(t.AlertChange.seq, t.AlertChange.alert_id)
-            .where(t.AlertChange.seq > seq)
-            .order_by(t.AlertChange.seq)
-            .limit(limit)
-        )
-    )
-    if not changes:
-        return seq, []
-    last = changes[-1][0]
-    ids = list(dict.fromkeys(a for _, a in changes))
-    rows = list(
-        s.scalars(
-            select(t.AlertRow)
-            .join(t.Case, t.Case.id == t.AlertRow.case_id)
-            .where(t.AlertRow.id.in_(ids), visible_cases(p))
-        )
-    )
-    order = {a: i for i, a in enumerate(ids)}
-    rows.sort(key=lambda r: order[r.id])
-    return last, alerts_json(s, rows)
-
-
 def timeline(s: Session, alert_id: str) -> list[dict[str, Any]]:
     """Every change of one alert, oldest first."""
     return [
@@ -199,8 +171,12 @@ def order_json(s: Session, pack: StatutePack, o: t.Order, now: datetime) -> dict
     }
 
 
-def person_json(s: Session, person: t.Person, *, with_addresses: bool = True) -> dict[str, Any]:
-    """A person with phones (E.164, with their history) and addresses."""
+def person_json(s: Session, person: t.Person, *, full: bool = True) -> dict[str, Any]:
+    """A person with phones (E.164, with their history) and addresses.
+
+    Not `full` (the dispatcher's view): what is needed to act now — name, current numbers,
+    current addresses — without birth date or number history.
+    """
     phones = records.phones_of(s, person.id)
     out: dict[str, Any] = {
         "id": person.id,
@@ -212,11 +188,13 @@ def person_json(s: Session, person: t.Person, *, with_addresses: bool = True) ->
             for p in phones
         ],
     }
-    if with_addresses:
-        out["addresses"] = [
-            {"label": a.label, "text": a.text, "lat": a.lat, "lon": a.lon}
-            for a in records.addresses_of(s, person.id)
-        ]
+    if not full:
+        out["birth_date"] = None
+        out["phone_history"] = []
+    out["addresses"] = [
+        {"label": a.label, "text": a.text, "lat": a.lat, "lon": a.lon}
+        for a in records.addresses_of(s, person.id)
+    ]
     return out
 
 
@@ -247,9 +225,9 @@ def case_json(s: Session, p: Principal, pack: StatutePack, case: t.Case) -> dict
         "offense": case.offense,
         "agency": case.agency,
         "created_at": iso(case.created_at),
-        # A dispatcher gets what is needed to act, not the full address history.
-        "victim": person_json(s, victim, with_addresses=full),
-        "perpetrator": person_json(s, perp, with_addresses=full),
+        # A dispatcher gets what is needed to act now, not the person's history.
+        "victim": person_json(s, victim, full=full),
+        "perpetrator": person_json(s, perp, full=full),
         "orders": [order_json(s, pack, o, now) for o in orders],
         "devices": [
             {"id": d.id, "kind": d.kind, "serial": d.serial, "last_seen_at": iso(d.last_seen_at)}

@@ -21,6 +21,7 @@ from jikimi.domain.errors import NotFound
 from jikimi.engine.handlers import AlertNotFound
 from jikimi.engine.messages import AcknowledgeAlert, ResolveAlert
 from jikimi.store import queries
+from jikimi.store.tail import TimelineTail
 from jikimi.store.tx import reading
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
@@ -62,37 +63,40 @@ async def stream(
     Last-Event-ID misses nothing, and changes made by other server processes arrive too.
     """
 
-    def read(seq: int) -> tuple[int, list[dict[str, Any]]]:
-        with reading(c.read_sessions) as s:
-            seq, alerts = queries.changes_since(s, p, seq)
-            if alerts:  # what this console is about to be shown, recorded first
-                a.read("alerts", None, _subjects(s, alerts), action="stream")
-            return seq, alerts
-
-    def start() -> int:
+    def start() -> TimelineTail:
         if last_event_id and last_event_id.isdigit():
-            return int(last_event_id)
+            return TimelineTail(p, int(last_event_id))
         with reading(c.read_sessions) as s:
-            return queries.latest_seq(s)
+            return TimelineTail(p, queries.latest_seq(s))
+
+    def read(tail: TimelineTail) -> list[tuple[int, dict[str, Any]]]:
+        with reading(c.read_sessions) as s:
+            batch = tail.poll(s)
+            if batch:  # what this console is about to be shown, recorded first
+                a.read("alerts", None, _subjects(s, [x for _, x in batch]), action="stream")
+            return batch
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         wake = c.hub.subscribe()
         try:
-            seq = await to_thread.run_sync(start)
+            tail = await to_thread.run_sync(start)
             yield ServerSentEvent(comment="connected")
             while True:
                 wake.clear()
-                seq, alerts = await to_thread.run_sync(read, seq)
-                for alert in alerts:
+                batch = await to_thread.run_sync(read, tail)
+                for seq, alert in batch:
+                    # Each alert carries the seq of its own latest change, ascending, so a
+                    # console that reconnects with Last-Event-ID resumes exactly there.
                     yield ServerSentEvent(
                         data=AlertRead.model_validate(alert).model_dump_json(),
                         event="alert",
                         id=str(seq),
                     )
-                if alerts:
+                if batch:
                     continue  # there may be more behind a full page
+                wait = 0.2 if tail.waiting_on_gap else c.settings.sse_poll_s
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(wake.wait(), c.settings.sse_poll_s)
+                    await asyncio.wait_for(wake.wait(), wait)
         finally:
             c.hub.unsubscribe(wake)
 
