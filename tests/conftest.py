@@ -8,8 +8,10 @@ transaction.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,6 +22,10 @@ from jikimi.api.app import create_app
 from jikimi.bootstrap import Container, build
 from jikimi.config import Settings
 from tests.factories import Factory
+
+# Tests (and the server processes they start, which inherit the environment) use their own
+# key ring, never the developer's data/keys.json.
+os.environ["JIKIMI_KEY_FILE"] = str(Path(tempfile.mkdtemp(prefix="jikimi-test-keys-")) / "k.json")
 
 PG_URL = os.environ.get("JIKIMI_TEST_DATABASE_URL")
 PG_SKIP = "JIKIMI_TEST_DATABASE_URL is not set: PostgreSQL tests skipped (.ci/run sets it)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,6 +18,7 @@ from jikimi.domain.orders import StatutePack, load_pack
 from jikimi.engine.bus import MessageBus
 from jikimi.engine.ports import Clock
 from jikimi.engine.worker import Worker
+from jikimi.store import crypto
 from jikimi.store import tables as t
 from jikimi.store.db import make_engine, migrate
 from jikimi.store.uow import SqlUnitOfWork
@@ -53,6 +55,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     # Request URLs and migration chatter are noise for an operator; keep them out.
     for noisy in ("httpx", "httpcore", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    crypto.install(crypto.KeyRing.load(settings.keys, Path(settings.key_file)))
     engine = make_engine(settings.database_url, immediate=True)
     read_engine = make_engine(settings.database_url, immediate=False)
     migrate(engine)

@@ -32,4 +32,10 @@ class Settings(BaseSettings):
         50, gt=0, description="distinct people one account may look up in 10 min before a flag"
     )
     break_glass_minutes: int = Field(60, gt=0, description="how long a break-glass read lasts")
+    key_file: str = Field(
+        "./data/keys.json", description="data-encryption key ring (generated on first run)"
+    )
+    keys: str | None = Field(
+        None, description="the key ring as JSON, instead of the key file (e.g. from a vault)"
+    )
     log_level: str = Field("INFO", description="logging level")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from jikimi.cli import audit_cmd, device_cmd
+from jikimi.cli import audit_cmd, device_cmd, keys_cmd
 
 app = typer.Typer(
     help="Jikimi: police protection of victims of relationship crimes.", no_args_is_help=True
@@ -15,6 +15,7 @@ token_app = typer.Typer(help="Bearer tokens for staff and machines.", no_args_is
 app.add_typer(token_app, name="token")
 app.add_typer(device_cmd.app, name="device")
 app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(keys_cmd.app, name="keys")
 
 
 @app.command()

@@ -9,6 +9,7 @@ from sqlalchemy import Insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from jikimi.store import crypto
 from jikimi.store import tables as t
 
 
@@ -42,23 +43,32 @@ def store_contacts(
     now = datetime.now(UTC)
     accepted = 0
     seen: set[str] = set()
+    ring = crypto.ring()
     for ev in events:
         if ev.ext_id in seen:
             continue
         seen.add(ev.ext_id)
+        event_id = t.new_id()
+
+        def seal(column: str, value: str | None, event_id: str = event_id) -> str | None:
+            return ring.seal(value, f"contact_events.{column}:{event_id}")
+
         row = {
-            "id": t.new_id(),
+            "id": event_id,
             "source": source,
             "source_key": source_key,
             "ext_id": ev.ext_id,
             "victim_id": victim_id,
-            "victim_number": ev.victim_number,
             "kind": ev.kind,
-            "number": ev.number,
-            "number_raw": ev.number_raw,
-            "text": ev.text,
             "occurred_at": ev.occurred_at.astimezone(UTC),
             "received_at": now,
+            # Sealed like the model's attributes (same associated data), with lookup indexes.
+            "victim_number": seal("victim_number", ev.victim_number),
+            "victim_number_index": ring.index(ev.victim_number) if ev.victim_number else None,
+            "number": seal("number", ev.number),
+            "number_index": ring.index(ev.number) if ev.number else None,
+            "number_raw": seal("number_raw", ev.number_raw),
+            "text": seal("text", ev.text),
         }
         # RETURNING tells whether the row was new on both backends (rowcount does not).
         inserted = s.execute(_insert(s).values(**row).returning(t.ContactEvent.id)).first()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from jikimi.domain.access import Principal, Role
 from jikimi.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from jikimi.domain.orders import StatutePack, check_extension, check_window
-from jikimi.store import auth
+from jikimi.store import auth, crypto
 from jikimi.store import tables as t
 from jikimi.store.visibility import visible_cases
 
@@ -80,7 +80,7 @@ def end_phone(s: Session, p: Principal, person_id: str, e164: str, valid_to: dat
     rows = s.scalars(
         select(t.PersonPhone).where(
             t.PersonPhone.person_id == person.id,
-            t.PersonPhone.e164 == e164,
+            t.PersonPhone.e164_index == crypto.ring().index(e164),
             t.PersonPhone.valid_to.is_(None),
         )
     ).all()

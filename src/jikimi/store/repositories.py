@@ -11,6 +11,7 @@ from jikimi.domain.alerts import Alert, AlertKind, AlertStatus, Evidence, Outcom
 from jikimi.domain.contacts import CaseFacts, NumberSpan
 from jikimi.domain.orders import OrderWindow, StatutePack
 from jikimi.engine.ports import PendingContact
+from jikimi.store import crypto
 from jikimi.store import tables as t
 
 SAME_CONTACT_WINDOW = timedelta(seconds=60)
@@ -61,7 +62,7 @@ class SqlContacts:
             select(t.PersonPhone.person_id)
             .join(t.Case, t.Case.victim_id == t.PersonPhone.person_id)
             .where(
-                t.PersonPhone.e164 == e164,
+                t.PersonPhone.e164_index == crypto.ring().index(e164),
                 or_(t.PersonPhone.valid_from.is_(None), t.PersonPhone.valid_from <= at),
                 or_(t.PersonPhone.valid_to.is_(None), t.PersonPhone.valid_to > at),
             )
@@ -72,9 +73,9 @@ class SqlContacts:
     def find_same_contact(self, event: PendingContact, victim_id: str) -> str | None:
         """A judged event from the other source: same victim, number, kind family, ±60 s."""
         number_match = (
-            t.ContactEvent.number.is_(None)
+            t.ContactEvent.number_index.is_(None)
             if event.number is None
-            else t.ContactEvent.number == event.number
+            else t.ContactEvent.number_index == crypto.ring().index(event.number)
         )
         q = (
             select(t.ContactEvent.id)

@@ -1,4 +1,4 @@
-"""SQLAlchemy 2 tables. The domain never imports this module, nor this module the domain."""
+"""SQLAlchemy 2 tables; personal fields are `Sealed` (encrypted per field, see crypto)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
-    Date,
     DateTime,
-    Float,
     ForeignKey,
     Index,
     Integer,
@@ -23,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from jikimi.store.sealed import Sealed, SealedRequired
 
 
 def new_id() -> str:
@@ -69,6 +69,16 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING)
 
+    def __init__(self, **kw: Any) -> None:
+        # The id comes first: sealed attributes bind their ciphertext to it.
+        if "id" in self.__table__.c and kw.get("id") is None:
+            kw["id"] = new_id()
+        ordered = {"id": kw.pop("id")} if "id" in kw else {}
+        for key, value in {**ordered, **kw}.items():
+            if not hasattr(type(self), key):
+                raise TypeError(f"{type(self).__name__} has no attribute {key!r}")
+            setattr(self, key, value)
+
 
 class Account(Base):
     """A staff member or machine that holds tokens."""
@@ -100,10 +110,12 @@ class Person(Base):
 
     __tablename__ = "people"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    name: Mapped[str] = mapped_column(String(200))
-    birth_date: Mapped[date | None] = mapped_column(Date())
+    name_sealed: Mapped[str] = mapped_column("name", Text())
+    birth_date_sealed: Mapped[str | None] = mapped_column("birth_date", Text())
     created_by: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    name = SealedRequired("name_sealed", str)
+    birth_date = Sealed("birth_date_sealed", date.fromisoformat, date.isoformat)
 
 
 class PersonPhone(Base):
@@ -112,7 +124,9 @@ class PersonPhone(Base):
     __tablename__ = "person_phones"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
-    e164: Mapped[str] = mapped_column(String(20), index=True)
+    e164_sealed: Mapped[str] = mapped_column("e164", Text())
+    e164_index: Mapped[str] = mapped_column(String(64), index=True)
+    e164 = SealedRequired("e164_sealed", str, index="e164_index")
     valid_from: Mapped[datetime | None] = mapped_column(UtcDateTime())
     valid_to: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
@@ -124,9 +138,12 @@ class Address(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
     label: Mapped[str] = mapped_column(String(20))
-    text: Mapped[str] = mapped_column(Text())
-    lat: Mapped[float | None] = mapped_column(Float())
-    lon: Mapped[float | None] = mapped_column(Float())
+    text_sealed: Mapped[str] = mapped_column("text", Text())
+    lat_sealed: Mapped[str | None] = mapped_column("lat", Text())
+    lon_sealed: Mapped[str | None] = mapped_column("lon", Text())
+    text = SealedRequired("text_sealed", str)
+    lat = Sealed("lat_sealed", float, repr)
+    lon = Sealed("lon_sealed", float, repr)
 
 
 class Case(Base):
@@ -163,7 +180,8 @@ class Order(Base):
     ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
     court_ref: Mapped[str | None] = mapped_column(String(100))
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    revoke_reason: Mapped[str | None] = mapped_column(Text())
+    revoke_reason_sealed: Mapped[str | None] = mapped_column("revoke_reason", Text())
+    revoke_reason = Sealed("revoke_reason_sealed", str)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
@@ -206,11 +224,17 @@ class ContactEvent(Base):
     source_key: Mapped[str] = mapped_column(String(40))
     ext_id: Mapped[str] = mapped_column(String(100))
     victim_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
-    victim_number: Mapped[str | None] = mapped_column(String(20))
+    victim_number_sealed: Mapped[str | None] = mapped_column("victim_number", Text())
+    victim_number_index: Mapped[str | None] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(20))
-    number: Mapped[str | None] = mapped_column(String(20))
-    number_raw: Mapped[str | None] = mapped_column(String(40))
-    text: Mapped[str | None] = mapped_column(Text())
+    number_sealed: Mapped[str | None] = mapped_column("number", Text())
+    number_index: Mapped[str | None] = mapped_column(String(64))
+    number_raw_sealed: Mapped[str | None] = mapped_column("number_raw", Text())
+    text_sealed: Mapped[str | None] = mapped_column("text", Text())
+    victim_number = Sealed("victim_number_sealed", str, index="victim_number_index")
+    number = Sealed("number_sealed", str, index="number_index")
+    number_raw = Sealed("number_raw_sealed", str)
+    text = Sealed("text_sealed", str)
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -239,7 +263,8 @@ class AlertRow(Base):
     resolved_by: Mapped[str | None] = mapped_column(String(200))
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     outcome: Mapped[str | None] = mapped_column(String(20))
-    note: Mapped[str | None] = mapped_column(Text())
+    note_sealed: Mapped[str | None] = mapped_column("note", Text())
+    note = Sealed("note_sealed", str)
     open_key: Mapped[str | None] = mapped_column(String(100), unique=True)
 
 
@@ -251,7 +276,8 @@ class AlertEvidence(Base):
     alert_id: Mapped[str] = mapped_column(ForeignKey("alerts.id"), index=True)
     event_id: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(20))
-    number: Mapped[str | None] = mapped_column(String(20))
+    number_sealed: Mapped[str | None] = mapped_column("number", Text())
+    number = Sealed("number_sealed", str)
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sources: Mapped[list[str]] = mapped_column(JSON())
     corroborated: Mapped[bool] = mapped_column(Boolean(), default=False)
@@ -301,7 +327,8 @@ class BreakGlass(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
-    reason: Mapped[str] = mapped_column(Text())
+    reason_sealed: Mapped[str] = mapped_column("reason", Text())
+    reason = SealedRequired("reason_sealed", str)
     granted_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     reviewed_by: Mapped[str | None] = mapped_column(String(200))
