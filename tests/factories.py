@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -11,8 +12,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from jikimi.bootstrap import Container
+from jikimi.client.signed import signed_headers
 from jikimi.domain.access import Role
-from jikimi.store.auth import create_token
+from jikimi.store.auth import create_signed_token, create_token
 from jikimi.store.tx import transaction
 
 _numbers = itertools.count(10_000_000)
@@ -48,6 +50,25 @@ class Factory:
 
     def __init__(self, client: TestClient, container: Container) -> None:
         self.client, self.container = client, container
+        self.keys: dict[str, str] = {}  # phone and feed tokens -> their signing keys
+
+    def feed(self, name: str = "operator feed") -> str:
+        """A feed token (its signing key is remembered for `signed`)."""
+        with transaction(self.container.sessions) as s:
+            token, key = create_signed_token(s, Role.FEED, name=name)
+        self.keys[token] = key
+        return token
+
+    def signed(self, token: str, method: str, path: str, body: bytes = b"") -> dict[str, str]:
+        """Headers of a request signed as the phone or feed behind `token`."""
+        return signed_headers(token, self.keys[token], method, path, body)
+
+    def post_signed(self, path: str, token: str, payload: Any, status: int = 202) -> Any:
+        """A signed JSON POST from a phone or feed; checks the status."""
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        r = self.client.post(path, content=body, headers=self.signed(token, "POST", path, body))
+        assert r.status_code == status, r.text
+        return r.json()
 
     def token(self, role: Role, agency: str | None = "seoul-mapo", name: str | None = None) -> str:
         """A staff or machine token."""
@@ -102,6 +123,7 @@ class Factory:
             },
         )
         device = self.post(f"/api/v1/cases/{case['id']}/devices", officer, {"kind": "victim_phone"})
+        self.keys[device["token"]] = device["signing_key"]
         return World(
             officer,
             case["id"],
@@ -128,4 +150,4 @@ class Factory:
             "number": number,
             "occurred_at": (at or datetime.now(UTC)).isoformat(),
         }
-        return self.post("/api/v1/device/contacts", token, {"events": [ev]}, status=202)
+        return self.post_signed("/api/v1/device/contacts", token, {"events": [ev]})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -32,6 +34,9 @@ class Settings(BaseSettings):
         50, gt=0, description="distinct people one account may look up in 10 min before a flag"
     )
     break_glass_minutes: int = Field(60, gt=0, description="how long a break-glass read lasts")
+    device_signing: Literal["required", "optional"] = Field(
+        "required", description="phones and feeds sign each request (HMAC); optional: if present"
+    )
     key_file: str = Field(
         "./data/keys.json", description="data-encryption key ring (generated on first run)"
     )

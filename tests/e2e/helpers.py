@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 import httpx
 
+from jikimi.client.signed import signed_json
+
 T = TypeVar("T")
 
 
@@ -66,6 +68,7 @@ def seed_case(url: str, officer: str) -> dict[str, str]:
     return {
         "case_id": case["id"],
         "device": dev["token"],
+        "key": dev["signing_key"],
         "perp": p["phones"][0],
         "victim": v["phones"][0],
     }
@@ -120,3 +123,25 @@ class SseReader:
     def close(self) -> None:
         """Stop reading (the thread ends at the next line)."""
         self._stop = True
+
+
+def post_contact(
+    url: str,
+    case: dict[str, str],
+    number: str | None,
+    at: datetime | None = None,
+    kind: str = "call",
+    client: httpx.Client | None = None,
+) -> httpx.Response:
+    """One signed event from the case's phone."""
+    ev = {
+        "id": str(uuid.uuid4()),
+        "kind": kind,
+        "number": number,
+        "occurred_at": (at or datetime.now(UTC)).isoformat(),
+    }
+    path = "/api/v1/device/contacts"
+    body, headers = signed_json(case["device"], case["key"], path, {"events": [ev]})
+    if client is not None:
+        return client.post(path, content=body, headers=headers)
+    return httpx.post(f"{url}{path}", content=body, headers=headers)

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from jikimi.client.signed import signed_json
 from jikimi.domain.access import Role
 from tests.e2e.conftest import LiveServer
 
@@ -40,6 +41,7 @@ class ProtectedCase:
 
     case_id: str
     phone_token: str
+    phone_key: str
 
 
 def protected_case(base_url: str, officer: str) -> ProtectedCase:
@@ -73,7 +75,7 @@ def protected_case(base_url: str, officer: str) -> ProtectedCase:
         phone = http.post(
             f"/api/v1/cases/{case_id}/devices", json={"kind": "victim_phone"}
         ).raise_for_status()
-    return ProtectedCase(case_id, phone.json()["token"])
+    return ProtectedCase(case_id, phone.json()["token"], phone.json()["signing_key"])
 
 
 @pytest.fixture(scope="module")
@@ -122,20 +124,15 @@ def test_a_violation_appears_live_and_is_acknowledged(page: Page, live_server: L
     expect(page.get_by_test_id("alert-row")).to_have_count(0)  # so the row below is live
     assert dispatcher not in page.url  # the token travels in headers only
 
-    accepted = httpx.post(
-        f"{live_server.url}/api/v1/device/contacts",
-        headers={"Authorization": f"Bearer {case.phone_token}"},
-        json={
-            "events": [
-                {
-                    "id": str(uuid.uuid4()),
-                    "kind": "call",
-                    "number": PERPETRATOR_PHONE,
-                    "occurred_at": datetime.now(UTC).isoformat(),
-                }
-            ]
-        },
-    )
+    path = "/api/v1/device/contacts"
+    event = {
+        "id": str(uuid.uuid4()),
+        "kind": "call",
+        "number": PERPETRATOR_PHONE,
+        "occurred_at": datetime.now(UTC).isoformat(),
+    }
+    body, headers = signed_json(case.phone_token, case.phone_key, path, {"events": [event]})
+    accepted = httpx.post(f"{live_server.url}{path}", content=body, headers=headers)
     assert accepted.status_code == 202, accepted.text
 
     row = page.locator('[data-testid="alert-row"][data-kind="contact_violation"]')

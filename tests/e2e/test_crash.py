@@ -12,9 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
+from jikimi.client.signed import signed_json
 from jikimi.domain.access import Role
 from tests.e2e.conftest import LiveServer
-from tests.e2e.helpers import h, seed_case, wait_for
+from tests.e2e.helpers import h, post_contact, seed_case, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -34,20 +35,7 @@ def test_event_accepted_then_killed_before_judging_is_alerted_after_restart(
     try:
         case = seed_case(server.url, server.token(Role.OFFICER))
         dispatcher = server.token(Role.DISPATCHER)
-        r = httpx.post(
-            f"{server.url}/api/v1/device/contacts",
-            headers=h(case["device"]),
-            json={
-                "events": [
-                    {
-                        "id": str(uuid.uuid4()),
-                        "kind": "call",
-                        "number": case["perp"],
-                        "occurred_at": datetime.now(UTC).isoformat(),
-                    }
-                ]
-            },
-        )
+        r = post_contact(server.url, case, case["perp"])
         assert r.status_code == 202
         server.kill9()
         server.start()
@@ -89,11 +77,7 @@ def test_repeated_kill9_under_load_loses_no_acknowledged_event_and_duplicates_no
                                 "occurred_at": at,
                             }
                             try:
-                                r = c.post(
-                                    "/api/v1/device/contacts",
-                                    headers=h(case["device"]),
-                                    json={"events": [ev]},
-                                )
+                                r = post_signed(c, case, ev)
                             except httpx.TransportError:
                                 return  # the server died under us
                             if r.status_code == 202:
@@ -124,3 +108,10 @@ def test_repeated_kill9_under_load_loses_no_acknowledged_event_and_duplicates_no
         assert len(alerts) == len(cases)
     finally:
         server.stop()
+
+
+def post_signed(c: httpx.Client, case: dict[str, str], ev: dict[str, Any]) -> httpx.Response:
+    """One signed event on an open client."""
+    path = "/api/v1/device/contacts"
+    body, headers = signed_json(case["device"], case["key"], path, {"events": [ev]})
+    return c.post(path, content=body, headers=headers)

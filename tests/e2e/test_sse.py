@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -13,27 +11,13 @@ import pytest
 
 from jikimi.domain.access import Role
 from tests.e2e.conftest import LiveServer
-from tests.e2e.helpers import SseReader, h, seed_case
+from tests.e2e.helpers import SseReader, h, post_contact, seed_case
 
 pytestmark = pytest.mark.slow
 
 
-def _contact(url: str, device: str, number: str | None) -> None:
-    r = httpx.post(
-        f"{url}/api/v1/device/contacts",
-        headers=h(device),
-        json={
-            "events": [
-                {
-                    "id": str(uuid.uuid4()),
-                    "kind": "call",
-                    "number": number,
-                    "occurred_at": datetime.now(UTC).isoformat(),
-                }
-            ]
-        },
-    )
-    assert r.status_code == 202
+def _contact(url: str, case: dict[str, str], number: str | None) -> None:
+    assert post_contact(url, case, number).status_code == 202
 
 
 def test_stream_pushes_open_grow_ack_to_the_right_agency_only(live_server: LiveServer) -> None:
@@ -45,20 +29,20 @@ def test_stream_pushes_open_grow_ack_to_the_right_agency_only(live_server: LiveS
     mine = SseReader(url, mapo_dispatcher)
     theirs = SseReader(url, live_server.token(Role.DISPATCHER, "busan-haeundae"))
     try:
-        _contact(url, mapo["device"], mapo["perp"])
+        _contact(url, mapo, mapo["perp"])
         opened = mine.next()
         assert (opened["case_id"], opened["count"], opened["status"]) == (
             mapo["case_id"],
             1,
             "open",
         )
-        _contact(url, mapo["device"], mapo["perp"])
+        _contact(url, mapo, mapo["perp"])
         assert mine.next()["count"] == 2
         httpx.post(f"{url}/api/v1/alerts/{opened['id']}/acknowledge", headers=h(mapo_dispatcher))
         assert mine.next()["status"] == "acknowledged"
         # Busan's own alert comes after Mapo's on the shared timeline: had Mapo's leaked,
         # it would have arrived first.
-        _contact(url, busan["device"], busan["perp"])
+        _contact(url, busan, busan["perp"])
         assert theirs.next()["case_id"] == busan["case_id"]
     finally:
         mine.close()
@@ -81,7 +65,7 @@ def test_separate_worker_process_and_api_process_share_the_work(tmp_path: Path) 
     try:
         case = seed_case(server.url, server.token(Role.OFFICER))
         reader = SseReader(server.url, server.token(Role.DISPATCHER))
-        _contact(server.url, case["device"], case["perp"])
+        _contact(server.url, case, case["perp"])
         assert reader.next(timeout=15)["case_id"] == case["case_id"]
     finally:
         if reader is not None:

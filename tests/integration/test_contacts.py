@@ -13,6 +13,8 @@ from jikimi.bootstrap import Container
 from jikimi.domain.access import Role
 from tests.factories import Factory, auth
 
+STATUS = "/api/v1/device/status"
+
 
 def alerts(client: TestClient, token: str, **params: Any) -> list[dict[str, Any]]:
     """Every alert the token may see."""
@@ -203,7 +205,7 @@ def test_carrier_feed_and_phone_reports_of_one_call_are_one_evidence(
 ) -> None:
     """The operator's report of a call the phone also reported adds a source, not a count."""
     w = factory.world()
-    feed = factory.token(Role.FEED, agency=None)
+    feed = factory.feed()
     at = datetime.now(UTC) - timedelta(seconds=30)
     factory.contact(w.device_token, w.perpetrator_number, at=at)
     container.worker.run_once()
@@ -225,8 +227,8 @@ def test_carrier_feed_and_phone_reports_of_one_call_are_one_evidence(
             },
         ]
     }
-    r = client.post("/api/v1/feed/contacts", json=body, headers=auth(feed))
-    assert (r.status_code, r.json()) == (202, {"accepted": 2, "duplicates": 0})
+    got = factory.post_signed("/api/v1/feed/contacts", feed, body)
+    assert got == {"accepted": 2, "duplicates": 0}
     container.worker.run_once()
     [alert] = alerts(client, factory.token(Role.DISPATCHER))
     assert alert["count"] == 2
@@ -241,7 +243,7 @@ def test_carrier_feed_alone_protects_an_iphone_user(
 ) -> None:
     """Keyed by the number that received the call; no app needed."""
     w = factory.world()
-    feed = factory.token(Role.FEED, agency=None)
+    feed = factory.feed()
     ev = {
         "id": "op-9",
         "kind": "call",
@@ -249,7 +251,7 @@ def test_carrier_feed_alone_protects_an_iphone_user(
         "victim_number": w.victim_number,
         "occurred_at": datetime.now(UTC).isoformat(),
     }
-    client.post("/api/v1/feed/contacts", json={"events": [ev]}, headers=auth(feed))
+    factory.post_signed("/api/v1/feed/contacts", feed, {"events": [ev]})
     container.worker.run_once()
     [alert] = alerts(client, factory.token(Role.DISPATCHER))
     assert alert["evidence"][0]["sources"] == ["carrier"]
@@ -260,13 +262,13 @@ def test_device_status_tells_her_what_protects_her(
 ) -> None:
     """Orders in force, last report received, open alerts, live or degraded."""
     w = factory.world()
-    before = client.get("/api/v1/device/status", headers=auth(w.device_token)).json()
+    before = client.get(STATUS, headers=factory.signed(w.device_token, "GET", STATUS)).json()
     assert before["monitoring"] == "degraded"  # nothing has reached us from this phone yet
     assert before["last_received_at"] is None
     assert [o["kind"] for o in before["orders"]] == ["stalking.provisional.3"]
     factory.contact(w.device_token, w.perpetrator_number)
     container.worker.run_once()
-    after = client.get("/api/v1/device/status", headers=auth(w.device_token)).json()
+    after = client.get(STATUS, headers=factory.signed(w.device_token, "GET", STATUS)).json()
     assert after["monitoring"] == "live"
     assert after["open_alerts"] == 1
     assert after["last_received_at"] is not None
@@ -278,7 +280,7 @@ def test_bad_input_is_problem_json_and_changes_nothing(
 ) -> None:
     """Malformed, naive times, unknown fields, oversized batches: clear errors, nothing stored."""
     w = factory.world()
-    h = {**auth(w.device_token), "content-type": "application/json"}
+    path = "/api/v1/device/contacts"
     naive = {
         "events": [
             {
@@ -320,14 +322,15 @@ def test_bad_input_is_problem_json_and_changes_nothing(
         (json.dumps(b).encode(), 422) for b in (naive, unknown, wrong_kind, too_many)
     ]
     for body, status in cases:
-        r = client.post("/api/v1/device/contacts", content=body, headers=h)
+        h = factory.signed(w.device_token, "POST", path, body)
+        r = client.post(path, content=body, headers=h)
         assert r.status_code == status, r.text
         assert r.headers["content-type"] == "application/problem+json"
         assert r.json()["status"] == status
     big = b'{"events": [], "pad": "' + b"x" * 2_000_000 + b'"}'
-    r = client.post("/api/v1/device/contacts", content=big, headers=h)
+    r = client.post(path, content=big, headers=factory.signed(w.device_token, "POST", path, big))
     assert (r.status_code, r.headers["content-type"]) == (413, "application/problem+json")
     container.worker.run_once()
     assert alerts(client, factory.token(Role.DISPATCHER)) == []
-    status = client.get("/api/v1/device/status", headers=auth(w.device_token)).json()
+    status = client.get(STATUS, headers=factory.signed(w.device_token, "GET", STATUS)).json()
     assert status["last_received_at"] is None

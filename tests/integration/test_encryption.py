@@ -56,22 +56,15 @@ def test_a_database_dump_holds_no_readable_personal_data(
         },
     )
     device = factory.post(f"/api/v1/cases/{case['id']}/devices", officer, {"kind": "victim_phone"})
-    r = client.post(
-        "/api/v1/device/contacts",
-        headers=auth(device["token"]),
-        json={
-            "events": [
-                {
-                    "id": "e1",
-                    "kind": "sms",
-                    "number": "010-9753-8642",
-                    "occurred_at": "2026-11-22T10:00:00+09:00",
-                    "text": "문 열어 집 앞이야",
-                }
-            ]
-        },
-    )
-    assert r.status_code == 202
+    factory.keys[device["token"]] = device["signing_key"]
+    event = {
+        "id": "e1",
+        "kind": "sms",
+        "number": "010-9753-8642",
+        "occurred_at": "2026-11-22T10:00:00+09:00",
+        "text": "문 열어 집 앞이야",
+    }
+    factory.post_signed("/api/v1/device/contacts", device["token"], {"events": [event]})
     container.worker.run_once()
     db = Path(database_url.removeprefix("sqlite:///"))
     with sqlite3.connect(db) as conn:

@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import typer
 
+from jikimi.client.signed import signed_json
+
 AGENCY = "seoul-mapo"
 DEMO_DB = Path("data") / "demo.db"
 
@@ -128,6 +130,7 @@ class SimCase:
     """What the simulator knows about one seeded case."""
 
     device_token: str
+    device_key: str
     victim_number: str
     perpetrator_number: str
     iphone: bool
@@ -193,14 +196,14 @@ def seed(http: httpx.Client, officer: str, rng: random.Random) -> list[SimCase]:
         dev = http.post(
             f"/api/v1/cases/{c['id']}/devices", headers=h, json={"kind": "victim_phone"}
         ).json()
-        cases.append(SimCase(dev["token"], vnum, pnum, iphone=i % 4 == 3))
+        cases.append(SimCase(dev["token"], dev["signing_key"], vnum, pnum, iphone=i % 4 == 3))
     return cases
 
 
 def simulate(
     http: httpx.Client,
     cases: list[SimCase],
-    feed: str,
+    feed: tuple[str, str],
     rate: float,
     stop: threading.Event,
     rng: random.Random,
@@ -226,17 +229,15 @@ def simulate(
         try:
             if case.iphone:
                 # An iPhone cannot see calls: the operator reports them for her.
-                http.post(
-                    "/api/v1/feed/contacts",
-                    headers={"Authorization": f"Bearer {feed}"},
-                    json={"events": [{**event, "victim_number": case.victim_number}]},
-                )
+                path = "/api/v1/feed/contacts"
+                payload = {"events": [{**event, "victim_number": case.victim_number}]}
+                body, headers = signed_json(*feed, path, payload)
             else:
-                http.post(
-                    "/api/v1/device/contacts",
-                    headers={"Authorization": f"Bearer {case.device_token}"},
-                    json={"events": [event]},
+                path = "/api/v1/device/contacts"
+                body, headers = signed_json(
+                    case.device_token, case.device_key, path, {"events": [event]}
                 )
+            http.post(path, content=body, headers=headers)
         except httpx.HTTPError:
             continue  # the server is stopping
 
@@ -248,7 +249,7 @@ def run_demo(host: str, port: int, rate: float) -> None:
     from jikimi.api.app import create_app
     from jikimi.bootstrap import build
     from jikimi.domain.access import Role
-    from jikimi.store.auth import create_token
+    from jikimi.store.auth import create_signed_token, create_token
     from jikimi.store.tx import transaction
 
     if "JIKIMI_DATABASE_URL" not in os.environ:
@@ -257,7 +258,7 @@ def run_demo(host: str, port: int, rate: float) -> None:
     with transaction(container.sessions) as s:
         dispatcher = create_token(s, Role.DISPATCHER, name="상황실 김경위", agency=AGENCY)
         officer = create_token(s, Role.OFFICER, name="마포서 이경사", agency=AGENCY)
-        feed = create_token(s, Role.FEED, name="demo operator feed")
+        feed = create_signed_token(s, Role.FEED, name="demo operator feed")
     url = f"http://{host}:{port}"
     stop = threading.Event()
     rng = random.Random(2026)

@@ -24,21 +24,22 @@ def _client(directory: Path) -> DeviceClient:
     if not cfg_file.exists():
         raise typer.BadParameter(f"not enrolled: run `jikimi device enrol --dir {directory}`")
     cfg = json.loads(cfg_file.read_text("utf-8"))
-    return DeviceClient(cfg["server"], cfg["token"], directory)
+    return DeviceClient(cfg["server"], cfg["token"], directory, signing_key=cfg.get("signing_key"))
 
 
 @app.command()
 def enrol(
     server: Annotated[str, typer.Option(help="e.g. http://127.0.0.1:8000")],
     token: Annotated[str, typer.Option(help="the token the officer's enrolment showed")],
+    signing_key: Annotated[str, typer.Option(help="the signing key shown with the token")],
     directory: DirOpt = DEFAULT_DIR,
 ) -> None:
-    """Keep the server and device token (file mode 0600)."""
+    """Keep the server, device token and signing key (file mode 0600)."""
     directory.mkdir(parents=True, exist_ok=True)
     cfg_file = directory / "config.json"
     fd = os.open(cfg_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump({"server": server, "token": token}, fh)
+        json.dump({"server": server, "token": token, "signing_key": signing_key}, fh)
     status = _client(directory).status()
     typer.echo(f"enrolled; monitoring is {status['monitoring']}: {status['message_en']}")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -68,11 +70,14 @@ def token_create(
     role: Annotated[str, typer.Option(help="admin|officer|dispatcher|supervisor|analyst|feed")],
     name: Annotated[str | None, typer.Option(help="who holds it")] = None,
     agency: Annotated[str | None, typer.Option(help="agency, e.g. seoul-mapo")] = None,
+    signing_key_file: Annotated[
+        Path | None, typer.Option(help="feed only: where to write its request-signing key")
+    ] = None,
 ) -> None:
-    """Print one new token on stdout and nothing else."""
+    """Print one new token on stdout and nothing else (a feed's signing key goes to a file)."""
     from jikimi.bootstrap import build
     from jikimi.domain.access import STAFF_ROLES, Role
-    from jikimi.store.auth import create_token
+    from jikimi.store.auth import create_signed_token, create_token
     from jikimi.store.tx import transaction
 
     try:
@@ -83,12 +88,21 @@ def token_create(
         raise typer.BadParameter("device tokens come only from enrolment")
     if r in (Role.OFFICER, Role.DISPATCHER, Role.SUPERVISOR) and not agency:
         raise typer.BadParameter(f"a {role} belongs to an agency: give --agency")
+    if r is Role.FEED and signing_key_file is None:
+        raise typer.BadParameter("a feed signs its requests: give --signing-key-file")
     c = build()
     try:
         with transaction(c.sessions) as s:
-            token = create_token(s, r, name=name, agency=agency)
+            if r is Role.FEED:
+                token, key = create_signed_token(s, r, name=name)
+            else:
+                token, key = create_token(s, r, name=name, agency=agency), None
     finally:
         c.close()
+    if key is not None and signing_key_file is not None:
+        fd = os.open(signing_key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(key + "\n")
     typer.echo(token)
 
 

@@ -13,6 +13,7 @@ import fcntl
 import json
 import os
 import random
+import secrets
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from jikimi.domain.signing import decode_key, signature
 
 BATCH = 100
 # The server refused the content: send smaller batches, then set aside the one event it
@@ -54,8 +57,12 @@ class DeviceClient:
         *,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        signing_key: str | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.spool = spool
+        self._key = decode_key(signing_key) if signing_key else None
+        self._clock = clock
         (spool / "pending").mkdir(parents=True, exist_ok=True)
         (spool / "rejected").mkdir(parents=True, exist_ok=True)
         self._sleep = sleep
@@ -185,13 +192,28 @@ class DeviceClient:
 
     def _post(self, events: list[dict[str, Any]]) -> int | None:
         try:
-            return self._http.post("/api/v1/device/contacts", json={"events": events}).status_code
+            body = json.dumps({"events": events}, ensure_ascii=False).encode("utf-8")
+            path = "/api/v1/device/contacts"
+            headers = {"Content-Type": "application/json", **self._signed("POST", path, body)}
+            return self._http.post(path, content=body, headers=headers).status_code
         except httpx.TransportError:
             return None
 
+    def _signed(self, method: str, path: str, body: bytes) -> dict[str, str]:
+        """Signature headers; every attempt signs anew (the server refuses replays)."""
+        if self._key is None:
+            return {}
+        stamp, nonce = int(self._clock()), secrets.token_hex(16)
+        return {
+            "X-Jikimi-Timestamp": str(stamp),
+            "X-Jikimi-Nonce": nonce,
+            "X-Jikimi-Signature": signature(self._key, stamp, nonce, method, path, body),
+        }
+
     def status(self) -> dict[str, Any]:
         """What protects her now, as the server sees it."""
-        response = self._http.get("/api/v1/device/status")
+        path = "/api/v1/device/status"
+        response = self._http.get(path, headers=self._signed("GET", path, b""))
         response.raise_for_status()
         data: dict[str, Any] = response.json()
         return data

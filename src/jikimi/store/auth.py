@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jikimi.domain.access import Principal, Role
+from jikimi.domain.signing import decode_key, encode_key
 from jikimi.store import tables as t
 
 TOKEN_PREFIX = "jk_"  # noqa: S105 - a public marker that lets scanners spot leaked tokens, not a secret
@@ -47,6 +49,44 @@ def create_token(
         )
     )
     return token
+
+
+def create_signed_token(
+    session: Session, role: Role, *, name: str | None = None, device_id: str | None = None
+) -> tuple[str, str]:
+    """A token for a phone or feed, with its request-signing key; both are shown once."""
+    token = create_token(session, role, name=name, device_id=device_id)
+    key = encode_key(secrets.token_bytes(32))
+    session.flush()
+    row = session.scalars(
+        select(t.ApiToken).where(t.ApiToken.token_hash == hash_token(token))
+    ).one()
+    row.signing_key = key
+    return token, key
+
+
+def signing_key(session: Session, token_id: str) -> bytes | None:
+    """The key a phone or feed signs its requests with."""
+    row = session.get(t.ApiToken, token_id)
+    key = row.signing_key if row is not None else None
+    return decode_key(key) if key else None
+
+
+def remember_signature(session: Session, sig: str, now: datetime, window_s: int) -> bool:
+    """Record a signature; False when it was already used (a replay)."""
+    session.execute(
+        delete(t.SeenSignature).where(
+            t.SeenSignature.seen_at < now - timedelta(seconds=2 * window_s)
+        )
+    )
+    if session.get(t.SeenSignature, sig) is not None:
+        return False
+    session.add(t.SeenSignature(signature=sig, seen_at=now))
+    try:
+        session.flush()
+    except IntegrityError:
+        return False
+    return True
 
 
 def authenticate(session: Session, token: str) -> Principal | None:

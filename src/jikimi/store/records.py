@@ -242,14 +242,14 @@ def revoke_order(s: Session, p: Principal, order_id: str, reason: str) -> t.Orde
 
 def add_device(
     s: Session, p: Principal, case_id: str, kind: str, serial: str | None
-) -> tuple[t.Device, str | None]:
-    """Enrol a victim's phone (returns its token) or bind an anklet by serial."""
+) -> tuple[t.Device, tuple[str, str] | None]:
+    """Enrol a victim's phone (returns its token and signing key) or bind an anklet."""
     case = get_case(s, p, case_id)
     if kind == "victim_phone":
         device = t.Device(case_id=case.id, person_id=case.victim_id, kind=kind, created_at=_now())
         s.add(device)
         s.flush()
-        return device, auth.create_token(s, Role.DEVICE, device_id=device.id)
+        return device, auth.create_signed_token(s, Role.DEVICE, device_id=device.id)
     if not serial:
         raise Invalid("an anklet needs its serial")
     if s.scalars(select(t.Device.id).where(t.Device.serial == serial)).first() is not None:

@@ -103,6 +103,8 @@ class ApiToken(Base):
     device_id: Mapped[str | None] = mapped_column(ForeignKey("devices.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    signing_key_sealed: Mapped[str | None] = mapped_column("signing_key", Text())
+    signing_key = Sealed("signing_key_sealed", str)
 
 
 class Person(Base):
@@ -333,3 +335,11 @@ class BreakGlass(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     reviewed_by: Mapped[str | None] = mapped_column(String(200))
     reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class SeenSignature(Base):
+    """Signatures already used: a replayed request is refused within the time window."""
+
+    __tablename__ = "seen_signatures"
+    signature: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)

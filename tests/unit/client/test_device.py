@@ -84,10 +84,16 @@ class Phone:
         transport: httpx.BaseTransport,
         server: str = SERVER,
         token: str = TOKEN,
+        signing_key: str | None = None,
     ) -> None:
         self.sleeps: list[float] = []
         self.client = DeviceClient(
-            server, token, spool, transport=transport, sleep=self.sleeps.append
+            server,
+            token,
+            spool,
+            transport=transport,
+            sleep=self.sleeps.append,
+            signing_key=signing_key,
         )
 
     def files(self, folder: str) -> list[Path]:
@@ -499,14 +505,16 @@ def test_a_call_from_him_becomes_one_alert_on_the_real_app(
     world = factory.world()
     at = datetime.now(KST).replace(microsecond=0) - timedelta(minutes=1)
     lossy = AppWithLostAnswer(client)
-    p = Phone(tmp_path / "phone", lossy, "http://testserver", world.device_token)
+    key = factory.keys[world.device_token]
+    p = Phone(tmp_path / "phone", lossy, "http://testserver", world.device_token, key)
     try:
         p.client.record("call", world.perpetrator_number, at)
 
         result = p.client.flush()
         container.worker.run_once()
 
-        # Sent twice (the first 202 was lost), stored once, judged once.
+        # Sent twice (the first 202 was lost; the retry is signed anew, so it is not taken
+        # for a replay), stored once, judged once.
         assert (result.sent, result.pending, result.attempts) == (1, 0, 2)
         dispatcher = factory.token(Role.DISPATCHER)
         r = client.get("/api/v1/alerts", headers=auth(dispatcher))

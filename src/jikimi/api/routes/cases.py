@@ -108,6 +108,13 @@ def create_device(
     case_id: str, body: DeviceCreate, p: Officer, s: WriteDb, a: Audit
 ) -> dict[str, Any]:
     """Enrol the victim's phone (its token is shown once) or bind an anklet."""
-    device, token = records.add_device(s, p, case_id, body.kind, body.serial)
+    device, credentials = records.add_device(s, p, case_id, body.kind, body.serial)
     a.change(s, "create", "device", device.id, [device.person_id])
-    return {"id": device.id, "kind": device.kind, "serial": device.serial, "token": token}
+    token, key = credentials if credentials else (None, None)
+    return {
+        "id": device.id,
+        "kind": device.kind,
+        "serial": device.serial,
+        "token": token,
+        "signing_key": key,
+    }

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from jikimi.api.audit import Audit
 from jikimi.api.deps import ContainerDep, Device, ReadDb, WriteDb
 from jikimi.api.schemas.contacts import Accepted, ContactBatch, DeviceStatus
+from jikimi.api.signing import Signed
 from jikimi.domain.phones import normalise_reported
 from jikimi.store import queries
 from jikimi.store import tables as t
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/api/v1/device", tags=["device"])
 
 @router.post("/contacts", status_code=202, response_model=Accepted)
 def post_contacts(
-    body: ContactBatch, p: Device, s: WriteDb, c: ContainerDep, a: Audit
+    body: ContactBatch, p: Device, _: Signed, s: WriteDb, c: ContainerDep, a: Audit
 ) -> dict[str, Any]:
     """Store the phone's events durably (committed before the 202), then wake the engine."""
     assert p.device_id is not None
@@ -42,7 +43,7 @@ def post_contacts(
 
 
 @router.get("/status", response_model=DeviceStatus)
-def status(p: Device, s: ReadDb, c: ContainerDep, a: Audit) -> dict[str, Any]:
+def status(p: Device, _: Signed, s: ReadDb, c: ContainerDep, a: Audit) -> dict[str, Any]:
     """What protects her now, whether her reports reach the police, open alerts."""
     assert p.device_id is not None
     stale = timedelta(seconds=c.settings.device_stale_s)

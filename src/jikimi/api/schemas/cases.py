@@ -80,12 +80,13 @@ class DeviceCreate(Strict):
 
 
 class DeviceCreated(Out):
-    """The device; `token` only for a victim's phone, shown once."""
+    """The device; `token` and `signing_key` only for a victim's phone, shown once."""
 
     id: str
     kind: str
     serial: str | None = None
     token: str | None = None
+    signing_key: str | None = None
 
 
 class DeviceRead(Out):

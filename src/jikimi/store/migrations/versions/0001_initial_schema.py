@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 13:41:22.645677
+Create Date: 2026-11-22 13:46:01.091250
 """
 
 from __future__ import annotations
@@ -61,6 +61,15 @@ def upgrade() -> None:
         sa.Column("suspended_at", jikimi.store.tables.UtcDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
     )
+    op.create_table(
+        "seen_signatures",
+        sa.Column("signature", sa.String(length=80), nullable=False),
+        sa.Column("seen_at", jikimi.store.tables.UtcDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("signature", name=op.f("pk_seen_signatures")),
+    )
+    with op.batch_alter_table("seen_signatures", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_seen_signatures_seen_at"), ["seen_at"], unique=False)
+
     op.create_table(
         "people",
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -327,6 +336,7 @@ def upgrade() -> None:
         sa.Column("device_id", sa.String(length=32), nullable=True),
         sa.Column("created_at", jikimi.store.tables.UtcDateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", jikimi.store.tables.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("signing_key", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["account_id"], ["accounts.id"], name=op.f("fk_api_tokens_account_id_accounts")
         ),
@@ -418,6 +428,10 @@ def downgrade() -> None:
 
     op.drop_table("addresses")
     op.drop_table("people")
+    with op.batch_alter_table("seen_signatures", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_seen_signatures_seen_at"))
+
+    op.drop_table("seen_signatures")
     op.drop_table("accounts")
     with op.batch_alter_table("access_records", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_access_records_at"))

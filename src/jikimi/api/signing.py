@@ -1,0 +1,62 @@
+"""Verifying signed requests from phones and feeds (JIKIMI_DEVICE_SIGNING)."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from starlette.concurrency import run_in_threadpool
+
+from jikimi.api.deps import ContainerDep
+from jikimi.domain.access import Principal
+from jikimi.domain.signing import WINDOW_S, fresh, matches, signature
+from jikimi.store import auth
+from jikimi.store.tx import reading, transaction
+
+
+def _refuse(detail: str) -> HTTPException:
+    return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+async def verify_signature(request: Request, c: ContainerDep) -> None:
+    """Check X-Jikimi-Timestamp / X-Jikimi-Signature: fresh, matching, never seen before.
+
+    In `optional` mode an unsigned request passes, but a signature that is present must
+    still be right.
+    """
+    principal: Principal = request.state.principal
+    given = request.headers.get("x-jikimi-signature")
+    stamp = request.headers.get("x-jikimi-timestamp", "")
+    nonce = request.headers.get("x-jikimi-nonce", "")
+    if not given:
+        if c.settings.device_signing == "required":
+            raise _refuse("this request must be signed (X-Jikimi-Timestamp, X-Jikimi-Signature)")
+        return
+    if not stamp.isdigit() or not fresh(int(stamp), time.time()):
+        raise _refuse(f"X-Jikimi-Timestamp must be within {WINDOW_S} s of the server's clock")
+    if not 16 <= len(nonce) <= 64 or not nonce.isalnum():
+        raise _refuse("X-Jikimi-Nonce must be 16-64 letters or digits, new for each request")
+    body = await request.body()
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+    def key() -> bytes | None:
+        with reading(c.read_sessions) as s:
+            return auth.signing_key(s, principal.token_id)
+
+    secret = await run_in_threadpool(key)
+    if secret is None or not matches(
+        signature(secret, int(stamp), nonce, request.method, path, body), given
+    ):
+        raise _refuse("the request signature does not match")
+
+    def remember() -> bool:
+        with transaction(c.sessions) as s:
+            return auth.remember_signature(s, given, datetime.now(UTC), WINDOW_S)
+
+    if not await run_in_threadpool(remember):
+        raise _refuse("this signed request was already received (replay)")
+
+
+Signed = Annotated[None, Depends(verify_signature)]
