@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jikimi.adapters.clock import SystemClock
 from jikimi.adapters.hub import AlertHub
+from jikimi.adapters.ratelimit import RateLimiter
 from jikimi.config import Settings
 from jikimi.domain.alerts import EscalationPolicy
 from jikimi.domain.orders import StatutePack, load_pack
@@ -37,6 +38,7 @@ class Container:
     hub: AlertHub
     bus: MessageBus
     worker: Worker
+    limiter: RateLimiter
     clock: Clock = field(default_factory=SystemClock)
 
     def close(self) -> None:
@@ -76,6 +78,17 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
             return s.scalars(q).first() is not None
 
     worker = Worker(bus, has_pending, settings.worker_poll_s, settings.worker_batch)
+    limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
     return Container(
-        settings, engine, read_engine, sessions, read_sessions, pack, hub, bus, worker, clock
+        settings,
+        engine,
+        read_engine,
+        sessions,
+        read_sessions,
+        pack,
+        hub,
+        bus,
+        worker,
+        limiter,
+        clock,
     )

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     device_signing: Literal["required", "optional"] = Field(
         "required", description="phones and feeds sign each request (HMAC); optional: if present"
     )
+    rate_limit_per_s: float = Field(20.0, gt=0, description="requests per second per token")
+    rate_limit_burst: int = Field(200, gt=0, description="requests a token may burst above it")
     key_file: str = Field(
         "./data/keys.json", description="data-encryption key ring (generated on first run)"
     )

@@ -334,3 +334,18 @@ def test_bad_input_is_problem_json_and_changes_nothing(
     assert alerts(client, factory.token(Role.DISPATCHER)) == []
     status = client.get(STATUS, headers=factory.signed(w.device_token, "GET", STATUS)).json()
     assert status["last_received_at"] is None
+
+
+def test_a_flooding_token_gets_429_with_retry_after(
+    client: TestClient, factory: Factory, container: Container
+) -> None:
+    """A runaway or stolen token is slowed down; other tokens are not."""
+    container.limiter.burst, container.limiter.rate = 3, 0.01
+    container.limiter._buckets.clear()
+    dispatcher, other = factory.token(Role.DISPATCHER), factory.token(Role.DISPATCHER)
+    codes = [client.get("/api/v1/alerts", headers=auth(dispatcher)).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    r = client.get("/api/v1/alerts", headers=auth(dispatcher))
+    assert r.headers["content-type"] == "application/problem+json"
+    assert int(r.headers["retry-after"]) >= 1
+    assert client.get("/api/v1/alerts", headers=auth(other)).status_code == 200

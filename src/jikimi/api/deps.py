@@ -9,6 +9,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from jikimi.adapters.ratelimit import retry_after
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Principal, Role
 from jikimi.store import auth
@@ -68,6 +69,13 @@ class Allow:
         request.state.principal = principal
         if principal.role not in self.roles:
             raise HTTPException(403, f"role {principal.role.value} may not call this route")
+        wait = c.limiter.take(principal.token_id)
+        if wait > 0:
+            raise HTTPException(
+                429,
+                "too many requests for this token; slow down",
+                headers={"Retry-After": retry_after(wait)},
+            )
         return principal
 
 
