@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-fast lint format bench lock clean
+.PHONY: help install demo serve test test-fast lint format fuzz bench lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ lint: install ## ruff, ruff format --check, mypy --strict, import contracts
 format: install ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+fuzz: install ## a longer schemathesis run against a live server (JIKIMI_FUZZ_EXAMPLES=200)
+	JIKIMI_FUZZ_EXAMPLES=$${JIKIMI_FUZZ_EXAMPLES:-200} $(BIN)/pytest -q tests/e2e/test_fuzz.py
 
 bench: install ## run the benchmarks; results land in bench/results/
 	$(BIN)/python bench/contacts.py

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, RedirectResponse
@@ -15,6 +16,7 @@ from jikimi.api import errors
 from jikimi.api.deps import Allow
 from jikimi.api.limits import BodyLimit, SecurityHeaders
 from jikimi.api.routes import alerts, audit, cases, device, feed, people, service
+from jikimi.api.schemas.base import Problem
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Role
 
@@ -82,11 +84,37 @@ def route_roles(route: APIRoute) -> frozenset[Role] | None:
     return None
 
 
+ERROR_CODES = {
+    400: "malformed body",
+    401: "no, unknown or revoked token; or a phone/feed request unsigned or wrongly signed",
+    403: "authenticated, but this role may not call this route",
+    404: "unknown, or not visible to the caller",
+    409: "conflicts with the current state",
+    413: "body larger than JIKIMI_MAX_BODY_BYTES",
+    422: "well-formed but invalid",
+    429: "rate limited; see Retry-After",
+    503: "the database is unavailable; nothing was stored; see Retry-After",
+}
+
+
+def _problem_responses() -> dict[int | str, dict[str, Any]]:
+    schema = {"$ref": "#/components/schemas/Problem"}
+    return {
+        code: {
+            "description": text,
+            "model": Problem,
+            "content": {"application/problem+json": {"schema": schema}},
+        }
+        for code, text in ERROR_CODES.items()
+    }
+
+
 def _document_roles(router: APIRouter) -> None:
     """Put each route's roles into the OpenAPI document (`x-roles`) for client authors."""
     for route in router.routes:
         if isinstance(route, APIRoute):
             roles = route_roles(route)
+            route.responses = {**_problem_responses(), **route.responses}
             if roles is not None:
                 names = sorted(r.value for r in roles)
                 route.openapi_extra = {**(route.openapi_extra or {}), "x-roles": names}

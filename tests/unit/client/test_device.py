@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from jikimi.bootstrap import Container
 from jikimi.client.device import BATCH, DeviceClient
 from jikimi.domain.access import Role
+from jikimi.domain.signing import decode_key, encode_key, signature
 from tests.factories import Factory, auth
 
 KST = timezone(timedelta(hours=9))
@@ -469,6 +470,85 @@ def test_two_flushes_at_once_do_not_crash(spool: Path) -> None:
     finally:
         p.client.close()
         other.client.close()
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_an_auth_failure_stops_the_flush_at_once(
+    phone: Callable[[FakeServer], Phone], status: int
+) -> None:
+    server = FakeServer(judge=lambda _events: status)
+    p = phone(server)
+    record_calls(p, 150)
+
+    result = p.client.flush()
+
+    # No backoff and no second batch: retrying cannot fix a token; re-enrolling does.
+    assert (result.auth_failed, result.attempts, result.sent) == (True, 1, 0)
+    assert p.sleeps == []
+    assert len(p.files("pending")) == 150
+
+
+# --- request signing ----------------------------------------------------------------------
+
+KEY = encode_key(bytes(range(32)))
+
+
+def signed_by(request: httpx.Request, key: str) -> bool:
+    """True when the request carries a valid signature made with `key`."""
+    h = request.headers
+    expected = signature(
+        decode_key(key),
+        int(h["x-jikimi-timestamp"]),
+        h["x-jikimi-nonce"],
+        request.method,
+        request.url.raw_path.decode("ascii"),
+        request.content,
+    )
+    return h["x-jikimi-signature"] == expected
+
+
+def test_every_attempt_is_signed_anew(spool: Path) -> None:
+    requests: list[httpx.Request] = []
+    server = FakeServer(503)
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return server.handle(request)
+
+    p = Phone(spool, httpx.MockTransport(handle), signing_key=KEY)
+    try:
+        ids = record_calls(p, 2)
+
+        result = p.client.flush()
+    finally:
+        p.client.close()
+
+    assert (result.sent, result.attempts) == (2, 2)
+    assert all(signed_by(r, KEY) for r in requests)
+    # The same events, but a fresh nonce and signature: the server refuses a replayed one.
+    assert server.sent_ids() == [ids, ids]
+    first, again = (r.headers for r in requests)
+    assert first["x-jikimi-nonce"] != again["x-jikimi-nonce"]
+    assert first["x-jikimi-signature"] != again["x-jikimi-signature"]
+
+
+def test_status_is_signed_over_an_empty_body(spool: Path) -> None:
+    requests: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return FakeServer().handle(request)
+
+    p = Phone(spool, httpx.MockTransport(handle), signing_key=KEY)
+    try:
+        p.client.status()
+    finally:
+        p.client.close()
+
+    [request] = requests
+    assert request.content == b""
+    assert signed_by(request, KEY)
+    assert not signed_by(request, encode_key(bytes(32)))
 
 
 # --- against the real app -----------------------------------------------------------------

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, StrictStr
+from pydantic import AwareDatetime, BeforeValidator, Field, StrictFloat, StrictStr
 
 from jikimi.api.schemas.base import Out, Strict
+
+
+def _iso_text(value: object) -> object:
+    # A date must arrive as "YYYY-MM-DD", not as a number pydantic would read as a timestamp.
+    if value is not None and not isinstance(value, str | date):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
 
 
 class AddressCreate(Strict):
@@ -15,8 +22,8 @@ class AddressCreate(Strict):
 
     label: Literal["home", "work", "school", "other"]
     text: StrictStr = Field(min_length=1, max_length=500)
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
+    lat: StrictFloat | None = Field(None, ge=-90, le=90)
+    lon: StrictFloat | None = Field(None, ge=-180, le=180)
 
 
 class PersonCreate(Strict):
@@ -24,7 +31,7 @@ class PersonCreate(Strict):
 
     name: StrictStr = Field(min_length=1, max_length=200)
     phones: list[StrictStr] = Field(default_factory=list, max_length=20)
-    birth_date: date | None = None
+    birth_date: Annotated[date, BeforeValidator(_iso_text)] | None = None
     addresses: list[AddressCreate] = Field(default_factory=list, max_length=20)
 
 
