@@ -23,7 +23,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_048_576, gt=0, description="largest request body accepted")
     worker: bool = Field(True, description="run the event worker inside the server process")
     worker_poll_s: float = Field(0.5, gt=0, description="worker poll period when not woken")
-    worker_batch: int = Field(200, gt=0, description="events judged per transaction")
+    worker_batch: int = Field(
+        25, gt=0, description="events judged per transaction (short, so writers interleave)"
+    )
     sse_poll_s: float = Field(
         1.0, gt=0, description="SSE fallback poll (changes by other processes)"
     )

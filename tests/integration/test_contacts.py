@@ -349,3 +349,16 @@ def test_a_flooding_token_gets_429_with_retry_after(
     assert r.headers["content-type"] == "application/problem+json"
     assert int(r.headers["retry-after"]) >= 1
     assert client.get("/api/v1/alerts", headers=auth(other)).status_code == 200
+
+
+def test_a_reported_caller_that_is_no_number_is_no_match_not_hidden(
+    client: TestClient, factory: Factory, container: Container
+) -> None:
+    """ "KT알림" or "Unknown" as the caller is neither him nor a hidden number."""
+    w = factory.world()
+    for raw in ("KT알림", "Unknown", "-2", "#CMB"):
+        factory.contact(w.device_token, raw)
+    factory.contact(w.device_token, "  ")  # blank: hidden
+    container.worker.run_once()
+    [alert] = alerts(client, factory.token(Role.DISPATCHER))
+    assert (alert["kind"], alert["count"]) == ("hidden_number_contact", 1)

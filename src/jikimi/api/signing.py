@@ -7,13 +7,14 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from jikimi.api.deps import ContainerDep
 from jikimi.domain.access import Principal
 from jikimi.domain.signing import WINDOW_S, fresh, matches, signature
 from jikimi.store import auth
-from jikimi.store.tx import reading, transaction
+from jikimi.store.tx import reading
 
 
 def _refuse(detail: str) -> HTTPException:
@@ -51,11 +52,15 @@ async def verify_signature(request: Request, c: ContainerDep) -> None:
     ):
         raise _refuse("the request signature does not match")
 
-    def remember() -> bool:
-        with transaction(c.sessions) as s:
-            return auth.remember_signature(s, given, datetime.now(UTC), WINDOW_S)
+    # Writes record the signature inside their own transaction (`remember`), so a replay
+    # is refused without a second write per request.
+    request.state.signature = given
 
-    if not await run_in_threadpool(remember):
+
+def remember(request: Request, s: Session) -> None:
+    """Refuse a replayed signed write; call inside the write's transaction."""
+    given = getattr(request.state, "signature", None)
+    if given is not None and not auth.remember_signature(s, given, datetime.now(UTC), WINDOW_S):
         raise _refuse("this signed request was already received (replay)")
 
 

@@ -40,7 +40,10 @@ def enrol(
     fd = os.open(cfg_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump({"server": server, "token": token, "signing_key": signing_key}, fh)
-    status = _client(directory).status()
+    client = _client(directory)
+    client.flush()  # an empty or pending batch tells the server this phone is alive
+    client.heartbeat()
+    status = client.status()
     typer.echo(f"enrolled; monitoring is {status['monitoring']}: {status['message_en']}")
 
 

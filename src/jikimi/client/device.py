@@ -210,6 +210,10 @@ class DeviceClient:
             "X-Jikimi-Signature": signature(self._key, stamp, nonce, method, path, body),
         }
 
+    def heartbeat(self) -> bool:
+        """Tell the server this phone is alive (an empty batch); True when it answered 202."""
+        return self._post([]) == 202
+
     def status(self) -> dict[str, Any]:
         """What protects her now, as the server sees it."""
         path = "/api/v1/device/status"

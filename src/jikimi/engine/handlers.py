@@ -58,6 +58,11 @@ def judge_one(
 ) -> set[str]:
     """Judge one contact against each of its victim's cases on its own."""
     changed: set[str] = set()
+    if event.number is None and not event.hidden:
+        # Something was reported as the caller but it is no phone number: not him, and
+        # not a hidden caller either (API.md: "no match").
+        uow.contacts.mark_processed(event.id, clock.now(), None, event.victim_id)
+        return changed
     victims = _victims_of(event, uow)
     contact = Contact(event.kind, event.number, event.occurred_at)
     same_as: str | None = None

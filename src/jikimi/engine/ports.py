@@ -22,6 +22,7 @@ class PendingContact:
     kind: str
     number: str | None
     occurred_at: datetime
+    hidden: bool = True  # False: a number was reported but could not be read (no match)
 
 
 class Clock(Protocol):

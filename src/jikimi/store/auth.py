@@ -74,11 +74,12 @@ def signing_key(session: Session, token_id: str) -> bytes | None:
 
 def remember_signature(session: Session, sig: str, now: datetime, window_s: int) -> bool:
     """Record a signature; False when it was already used (a replay)."""
-    session.execute(
-        delete(t.SeenSignature).where(
-            t.SeenSignature.seen_at < now - timedelta(seconds=2 * window_s)
+    if secrets.randbelow(100) == 0:  # now and then, forget signatures past the window
+        session.execute(
+            delete(t.SeenSignature).where(
+                t.SeenSignature.seen_at < now - timedelta(seconds=2 * window_s)
+            )
         )
-    )
     if session.get(t.SeenSignature, sig) is not None:
         return False
     session.add(t.SeenSignature(signature=sig, seen_at=now))

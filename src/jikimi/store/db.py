@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +43,33 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
+    if not immediate:
+
+        @event.listens_for(engine, "begin")
+        def _on_begin_read(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN")
+
+        return engine
+
+    # Writers queue on a lock in the process rather than in SQLite's busy handler, which
+    # sleeps in growing steps (up to 100 ms) and so turns contention into latency spikes.
+    # The lock is re-entrant per thread and released when the transaction ends.
+    writer = threading.RLock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        writer.acquire()
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            writer.release()
+            raise
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(conn: Any) -> None:
+        if writer._is_owned():  # type: ignore[attr-defined]
+            writer.release()
 
     return engine
 

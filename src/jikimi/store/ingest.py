@@ -67,7 +67,10 @@ def store_contacts(
             "victim_number_index": ring.index(ev.victim_number) if ev.victim_number else None,
             "number": seal("number", ev.number),
             "number_index": ring.index(ev.number) if ev.number else None,
-            "number_raw": seal("number_raw", ev.number_raw),
+            # Blank means hidden; kept only when something was actually reported.
+            "number_raw": seal(
+                "number_raw", ev.number_raw if (ev.number_raw or "").strip() else None
+            ),
             "text": seal("text", ev.text),
         }
         # RETURNING tells whether the row was new on both backends (rowcount does not).

@@ -30,16 +30,19 @@ class SqlContacts:
         self.s = session
 
     def pending_ids(self, limit: int) -> list[str]:
-        """Oldest waiting events; on PostgreSQL other workers skip the ones we hold."""
+        """Oldest waiting events; on PostgreSQL other workers skip the ones we hold.
+
+        Whole rows are loaded, so `get_pending` then finds them in the session (no query).
+        """
         q = (
-            select(t.ContactEvent.id)
+            select(t.ContactEvent)
             .where(t.ContactEvent.processed_at.is_(None))
             .order_by(t.ContactEvent.received_at)
             .limit(limit)
         )
         if self.s.get_bind().dialect.name == "postgresql":
             q = q.with_for_update(skip_locked=True)
-        return list(self.s.scalars(q))
+        return [row.id for row in self.s.scalars(q)]
 
     def get_pending(self, event_id: str) -> PendingContact | None:
         """The event, if it still waits."""
@@ -50,10 +53,11 @@ class SqlContacts:
             row.id,
             row.source,
             row.victim_id,
-            row.victim_number,
+            row.victim_number if row.victim_number_sealed is not None else None,
             row.kind,
-            row.number,
+            row.number if row.number_sealed is not None else None,
             row.occurred_at,
+            hidden=row.number_raw_sealed is None,
         )
 
     def victims_by_number(self, e164: str, at: datetime) -> list[str]:
@@ -119,9 +123,15 @@ class SqlCases:
 
     def __init__(self, session: Session, pack: StatutePack) -> None:
         self.s, self.pack = session, pack
+        self._facts: dict[str, list[CaseFacts]] = {}
 
     def facts_for_victim(self, victim_id: str) -> list[CaseFacts]:
-        """Each case of this victim with its orders and the perpetrator's numbers."""
+        """Each case of this victim with its orders and the perpetrator's numbers.
+
+        Kept for the unit of work: a batch judges many events of the same victim.
+        """
+        if victim_id in self._facts:
+            return self._facts[victim_id]
         facts = []
         for case in self.s.scalars(select(t.Case).where(t.Case.victim_id == victim_id)):
             orders = tuple(
@@ -136,6 +146,7 @@ class SqlCases:
                 )
             )
             facts.append(CaseFacts(case.id, orders, numbers))
+        self._facts[victim_id] = facts
         return facts
 
 

@@ -61,9 +61,14 @@ async def stream(
 
     The stream tails the alerts' append-only timeline, so a console that reconnects with
     Last-Event-ID misses nothing, and changes made by other server processes arrive too.
+    Opening the stream is recorded in the access trail.
     """
 
     def start() -> TimelineTail:
+        # One record when the stream opens: who watched which agency's live queue, from
+        # where, for what. What it was shown follows from the alert timeline after that
+        # point, so recording every push (a write per alert per console) is not needed.
+        a.read("alerts", p.agency, [], action="stream")
         if last_event_id and last_event_id.isdigit():
             return TimelineTail(p, int(last_event_id))
         with reading(c.read_sessions) as s:
@@ -71,10 +76,7 @@ async def stream(
 
     def read(tail: TimelineTail) -> list[tuple[int, dict[str, Any]]]:
         with reading(c.read_sessions) as s:
-            batch = tail.poll(s)
-            if batch:  # what this console is about to be shown, recorded first
-                a.read("alerts", None, _subjects(s, [x for _, x in batch]), action="stream")
-            return batch
+            return tail.poll(s)
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         wake = c.hub.subscribe()

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from jikimi.api.audit import Audit
 from jikimi.api.deps import ContainerDep, Device, ReadDb, WriteDb
 from jikimi.api.schemas.contacts import Accepted, ContactBatch, DeviceStatus
-from jikimi.api.signing import Signed
+from jikimi.api.signing import Signed, remember
 from jikimi.domain.phones import normalise_reported
 from jikimi.store import queries
 from jikimi.store import tables as t
@@ -21,9 +21,16 @@ router = APIRouter(prefix="/api/v1/device", tags=["device"])
 
 @router.post("/contacts", status_code=202, response_model=Accepted)
 def post_contacts(
-    body: ContactBatch, p: Device, _: Signed, s: WriteDb, c: ContainerDep, a: Audit
+    body: ContactBatch,
+    p: Device,
+    _: Signed,
+    s: WriteDb,
+    c: ContainerDep,
+    a: Audit,
+    request: Request,
 ) -> dict[str, Any]:
     """Store the phone's events durably (committed before the 202), then wake the engine."""
+    remember(request, s)
     assert p.device_id is not None
     device = s.get(t.Device, p.device_id)
     assert device is not None

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from jikimi.api.audit import Audit
 from jikimi.api.deps import ContainerDep, Feed, WriteDb
 from jikimi.api.schemas.contacts import Accepted, CarrierBatch
-from jikimi.api.signing import Signed
+from jikimi.api.signing import Signed, remember
 from jikimi.domain.phones import normalise_reported
 from jikimi.store.ingest import ContactIn, store_contacts
 
@@ -18,9 +18,16 @@ router = APIRouter(prefix="/api/v1/feed", tags=["feed"])
 
 @router.post("/contacts", status_code=202, response_model=Accepted)
 def post_contacts(
-    body: CarrierBatch, p: Feed, _: Signed, s: WriteDb, c: ContainerDep, a: Audit
+    body: CarrierBatch,
+    p: Feed,
+    _: Signed,
+    s: WriteDb,
+    c: ContainerDep,
+    a: Audit,
+    request: Request,
 ) -> dict[str, Any]:
     """Store the operator's events durably, keyed by the victim's number, then wake the engine."""
+    remember(request, s)
     region = c.settings.default_region
     events = [
         ContactIn(
