@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from jikimi.adapters.clock import SystemClock
 from jikimi.adapters.hub import AlertHub
 from jikimi.adapters.ratelimit import RateLimiter
+from jikimi.adapters.ttlcache import TtlCache
 from jikimi.config import Settings
+from jikimi.domain.access import Principal
 from jikimi.domain.alerts import EscalationPolicy
 from jikimi.domain.orders import StatutePack, load_pack
 from jikimi.engine.bus import MessageBus
@@ -39,6 +41,8 @@ class Container:
     bus: MessageBus
     worker: Worker
     limiter: RateLimiter
+    principals: TtlCache[str, Principal]
+    signing_keys: TtlCache[str, bytes]
     clock: Clock = field(default_factory=SystemClock)
 
     def close(self) -> None:
@@ -55,7 +59,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     # Request URLs and migration chatter are noise for an operator; keep them out.
-    for noisy in ("httpx", "httpcore", "alembic"):
+    for noisy in ("httpx", "httpx2", "httpcore", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     crypto.install(crypto.KeyRing.load(settings.keys, Path(settings.key_file)))
     engine = make_engine(settings.database_url, immediate=True)
@@ -90,5 +94,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         bus,
         worker,
         limiter,
+        TtlCache(settings.auth_cache_s),
+        TtlCache(settings.auth_cache_s),
         clock,
     )

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     )
     rate_limit_per_s: float = Field(20.0, gt=0, description="requests per second per token")
     rate_limit_burst: int = Field(200, gt=0, description="requests a token may burst above it")
+    auth_cache_s: float = Field(
+        2.0, ge=0, description="seconds a checked token is trusted before it is checked again"
+    )
     key_file: str = Field(
         "./data/keys.json", description="data-encryption key ring (generated on first run)"
     )

@@ -60,8 +60,12 @@ class Allow:
             raise HTTPException(
                 401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"}
             )
-        with reading(c.read_sessions) as s:
-            principal = auth.authenticate(s, creds.credentials)
+        principal = c.principals.get(creds.credentials)
+        if principal is None:
+            with reading(c.read_sessions) as s:
+                principal = auth.authenticate(s, creds.credentials)
+            if principal is not None:
+                c.principals.put(creds.credentials, principal)
         if principal is None:
             raise HTTPException(
                 401, "the token is unknown or revoked", headers={"WWW-Authenticate": "Bearer"}

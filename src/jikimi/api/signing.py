@@ -46,7 +46,11 @@ async def verify_signature(request: Request, c: ContainerDep) -> None:
         with reading(c.read_sessions) as s:
             return auth.signing_key(s, principal.token_id)
 
-    secret = await run_in_threadpool(key)
+    secret = c.signing_keys.get(principal.token_id)
+    if secret is None:
+        secret = await run_in_threadpool(key)
+        if secret is not None:
+            c.signing_keys.put(principal.token_id, secret)
     if secret is None or not matches(
         signature(secret, int(stamp), nonce, request.method, path, body), given
     ):

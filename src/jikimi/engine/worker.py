@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from jikimi.engine.bus import MessageBus
@@ -24,6 +25,7 @@ class Worker:
     ) -> None:
         self.bus, self.has_pending, self.poll_s, self.batch = bus, has_pending, poll_s, batch
         self.max_batches = 50
+        self.escalate_every_s = 0.25
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -32,7 +34,7 @@ class Worker:
         """New events are stored: judge them now."""
         self._wake.set()
 
-    def run_once(self) -> set[str]:
+    def run_once(self, *, escalate: bool = True) -> set[str]:
         """Judge everything waiting and escalate what is due; return changed alert ids."""
         changed: set[str] = set()
         # Escalate between batches, so a flood of events cannot hold escalation back, and
@@ -40,21 +42,28 @@ class Worker:
         # still pending) cannot make this loop spin.
         for _ in range(self.max_batches):
             changed |= self.bus.handle(JudgeContacts(self.batch))
-            changed |= self.bus.handle(EscalateDueAlerts())
+            if escalate:
+                changed |= self.bus.handle(EscalateDueAlerts())
             if not self.has_pending():
                 break
         return changed
 
     def _loop(self) -> None:
+        last_escalation = 0.0
         while not self._stop.is_set():
             self._wake.clear()
+            # Woken by ingest, judge at once; look for due escalations a few times a
+            # second, not on every event (each look is a write transaction).
+            due = time.monotonic() - last_escalation >= self.escalate_every_s
             try:
-                self.run_once()
+                self.run_once(escalate=due)
+                if due:
+                    last_escalation = time.monotonic()
             except Exception:
                 # The database may be down; the events are safe in it. Try again shortly.
                 log.exception("worker pass failed; retrying")
                 self._stop.wait(self.poll_s)
-            self._wake.wait(self.poll_s)
+            self._wake.wait(min(self.poll_s, self.escalate_every_s))
 
     def start(self) -> None:
         """Start the thread."""

@@ -1,0 +1,47 @@
+"""A small time-limited cache (token -> principal, token -> signing key)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class TtlCache(Generic[K, V]):
+    """Entries live `ttl` seconds; the cache never holds more than `size` of them."""
+
+    def __init__(
+        self, ttl: float, size: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.ttl, self.size, self.clock = ttl, size, clock
+        self._data: dict[K, tuple[float, V]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        """The value, if present and fresh."""
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is None:
+                return None
+            if self.clock() >= hit[0]:
+                del self._data[key]
+                return None
+            return hit[1]
+
+    def put(self, key: K, value: V) -> None:
+        """Remember `value` for `ttl` seconds."""
+        if self.ttl <= 0:
+            return
+        with self._lock:
+            if len(self._data) >= self.size:
+                self._data.clear()
+            self._data[key] = (self.clock() + self.ttl, value)
+
+    def clear(self) -> None:
+        """Forget everything (e.g. after a token is revoked in this process)."""
+        with self._lock:
+            self._data.clear()
