@@ -104,10 +104,16 @@ def database_version(url: str, kind: str) -> str:
 
 
 @contextmanager
-def server(database_url: str, workdir: Path) -> Iterator[tuple[str, int]]:
-    """`python -m jikimi serve` on a free port until the block ends: (base URL, pid)."""
+def server(database_url: str, workdir: Path, split: bool = False) -> Iterator[tuple[str, int]]:
+    """`python -m jikimi serve` on a free port until the block ends: (base URL, pid).
+
+    `split`: the API process judges nothing and a `jikimi worker` process does, so the
+    two use both cores (the documented deployment for load).
+    """
     port = free_port()
     env = {**os.environ, "JIKIMI_DATABASE_URL": database_url}
+    if split:
+        env["JIKIMI_WORKER"] = "false"
     log_path = workdir / "server.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
@@ -116,6 +122,17 @@ def server(database_url: str, workdir: Path) -> Iterator[tuple[str, int]]:
             cwd=workdir,
             stdout=log,
             stderr=subprocess.STDOUT,
+        )
+        worker = (
+            subprocess.Popen(
+                [sys.executable, "-m", "jikimi", "worker"],
+                env={**env, "JIKIMI_WORKER": "true"},
+                cwd=workdir,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            if split
+            else None
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -133,12 +150,15 @@ def server(database_url: str, workdir: Path) -> Iterator[tuple[str, int]]:
             time.sleep(0.05)
         yield url, proc.pid
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        for p in (proc, worker):
+            if p is None:
+                continue
+            p.terminate()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
 
 
 def cli_token(database_url: str, workdir: Path, role: str) -> str:
@@ -731,6 +751,9 @@ def main() -> None:
     ap.add_argument(
         "--chart", type=Path, default=DEFAULT_CHART, help="latency PNG (needs matplotlib)"
     )
+    ap.add_argument(
+        "--split", action="store_true", help="API and worker in two processes (both cores)"
+    )
     args = ap.parse_args()
 
     began = time.perf_counter()
@@ -738,8 +761,10 @@ def main() -> None:
     with (
         tempfile.TemporaryDirectory(prefix="jikimi-bench-") as tmp,
         database(args.database_url, Path(tmp)) as (db_url, kind),
-        server(db_url, Path(tmp)) as (url, pid),
+        server(db_url, Path(tmp), args.split) as (url, pid),
     ):
+        if args.split:
+            kind = f"{kind}+worker"  # its own entry in the results
         # One officer per group keeps seeding within the per-token rate limit's burst.
         officers = [cli_token(db_url, Path(tmp), "officer") for _ in range(2)]
         dispatcher = cli_token(db_url, Path(tmp), "dispatcher")

@@ -96,7 +96,9 @@ async def stream(
                     )
                 if batch:
                     continue  # there may be more behind a full page
-                wait = 0.2 if tail.waiting_on_gap else c.settings.sse_poll_s
+                # Woken by the hub (this process's worker, or the timeline watcher for
+                # other processes); the timeout is only a safety net.
+                wait = 0.2 if tail.waiting_on_gap else 5.0
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), wait)
         finally:
