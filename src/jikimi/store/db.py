@@ -10,6 +10,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_MIGRATION_LOCK = 0x4A494B49  # "JIKI": one process migrates at a time
@@ -53,22 +54,26 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
 
     # Writers queue on a lock in the process rather than in SQLite's busy handler, which
     # sleeps in growing steps (up to 100 ms) and so turns contention into latency spikes.
-    # The lock is re-entrant per thread and released when the transaction ends.
-    writer = threading.RLock()
+    # The lock belongs to the connection's transaction, not to a thread: FastAPI may end a
+    # transaction on another thread than the one that began it.
+    writer = threading.Lock()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        writer.acquire()
+        if not writer.acquire(timeout=30):
+            raise OperationalError("BEGIN IMMEDIATE", None, TimeoutError("writer queue"))
+        conn.info["jikimi_writer"] = True
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
+            conn.info.pop("jikimi_writer", None)
             writer.release()
             raise
 
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def _on_end(conn: Any) -> None:
-        if writer._is_owned():  # type: ignore[attr-defined]
+        if conn.info.pop("jikimi_writer", False):
             writer.release()
 
     return engine
