@@ -22,7 +22,9 @@ class Settings(BaseSettings):
     escalate_max_level: int = Field(3, ge=0, description="highest escalation level")
     max_body_bytes: int = Field(1_048_576, gt=0, description="largest request body accepted")
     worker: bool = Field(True, description="run the event worker inside the server process")
-    worker_poll_s: float = Field(0.5, gt=0, description="worker poll period when not woken")
+    worker_poll_s: float = Field(
+        0.05, gt=0, description="how often a worker looks for events stored by other processes"
+    )
     worker_batch: int = Field(
         25, gt=0, description="events judged per transaction (short, so writers interleave)"
     )

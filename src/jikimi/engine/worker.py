@@ -37,15 +37,18 @@ class Worker:
     def run_once(self, *, escalate: bool = True) -> set[str]:
         """Judge everything waiting and escalate what is due; return changed alert ids."""
         changed: set[str] = set()
-        # Escalate between batches, so a flood of events cannot hold escalation back, and
-        # stop after a bounded number of batches, so rows other workers hold (skipped, but
-        # still pending) cannot make this loop spin.
-        for _ in range(self.max_batches):
-            changed |= self.bus.handle(JudgeContacts(self.batch))
-            if escalate:
-                changed |= self.bus.handle(EscalateDueAlerts())
+        # Look before taking the write lock: most polls find nothing. Stop after a bounded
+        # number of batches, so rows other workers hold (skipped, but still pending)
+        # cannot make this loop spin, and escalate between batches so a flood of events
+        # cannot hold escalation back.
+        for i in range(self.max_batches):
             if not self.has_pending():
                 break
+            if escalate and i:
+                changed |= self.bus.handle(EscalateDueAlerts())
+            changed |= self.bus.handle(JudgeContacts(self.batch))
+        if escalate:
+            changed |= self.bus.handle(EscalateDueAlerts())
         return changed
 
     def _loop(self) -> None:
@@ -63,7 +66,7 @@ class Worker:
                 # The database may be down; the events are safe in it. Try again shortly.
                 log.exception("worker pass failed; retrying")
                 self._stop.wait(self.poll_s)
-            self._wake.wait(min(self.poll_s, self.escalate_every_s))
+            self._wake.wait(self.poll_s)
 
     def start(self) -> None:
         """Start the thread."""

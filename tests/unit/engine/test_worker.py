@@ -12,7 +12,7 @@ from jikimi.domain.alerts import EscalationPolicy
 from jikimi.domain.contacts import NumberSpan
 from jikimi.domain.orders import OrderWindow, load_pack
 from jikimi.engine.bus import MessageBus
-from jikimi.engine.messages import Command, EscalateDueAlerts
+from jikimi.engine.messages import Command
 from jikimi.engine.worker import Worker
 from tests.unit.engine.fakes import T0, FakeClock, FakeNotifier, FakeStore
 
@@ -50,10 +50,19 @@ class ObservedBus(MessageBus):
                 self.passes.failed += 1
                 self.passes.cond.notify_all()
             raise
-        if isinstance(cmd, EscalateDueAlerts):  # the last step of a pass
-            with self.passes.cond:
-                self.passes.done += 1
-                self.passes.cond.notify_all()
+        return changed
+
+
+class ObservedWorker(Worker):
+    """The real worker, telling its bus's `passes` when a pass has ended."""
+
+    def run_once(self, *, escalate: bool = True) -> set[str]:
+        """One pass, then the report."""
+        changed = super().run_once(escalate=escalate)
+        passes = self.bus.passes  # type: ignore[attr-defined]
+        with passes.cond:
+            passes.done += 1
+            passes.cond.notify_all()
         return changed
 
 
@@ -142,7 +151,7 @@ def test_the_thread_judges_at_once_and_again_when_woken(
     store, _, _, bus = world()
     receive_calls(store, 1)
     # A poll period far longer than the test: only a wake-up can explain a second pass.
-    worker = running(Worker(bus, store.has_pending, poll_s=3600, batch=10))
+    worker = running(ObservedWorker(bus, store.has_pending, poll_s=3600, batch=10))
     bus.passes.wait_until(lambda: bus.passes.done >= 1)
     assert store.alerts_of(CASE)[0].count == 1
     receive_calls(store, 1)  # the worker is idle between passes
@@ -156,7 +165,7 @@ def test_stop_ends_the_thread_without_waiting_for_the_poll(
     running: Callable[[Worker], Worker],
 ) -> None:
     store, _, _, bus = world()
-    worker = running(Worker(bus, store.has_pending, poll_s=3600, batch=10))
+    worker = running(ObservedWorker(bus, store.has_pending, poll_s=3600, batch=10))
     bus.passes.wait_until(lambda: bus.passes.done >= 1)
     thread = worker._thread
     assert thread is not None
@@ -171,7 +180,7 @@ def test_the_thread_survives_a_failed_pass_and_catches_up(
     store, _, notifier, bus = world()
     receive_calls(store, 2)
     store.down = True  # the database is unreachable when the worker starts
-    running(Worker(bus, store.has_pending, poll_s=0.01, batch=10))
+    running(ObservedWorker(bus, store.has_pending, poll_s=0.01, batch=10))
     bus.passes.wait_until(lambda: bus.passes.failed >= 1)
     assert store.alerts_of(CASE) == []
     store.down = False
