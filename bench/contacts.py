@@ -93,7 +93,7 @@ def database(url: str | None, workdir: Path) -> Iterator[tuple[str, str]]:
 
 def database_version(url: str, kind: str) -> str:
     """The database engine's version."""
-    if kind == "sqlite":
+    if kind.startswith("sqlite"):
         return sqlite3.sqlite_version
     engine = create_engine(url)
     try:

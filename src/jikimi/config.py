@@ -29,7 +29,7 @@ class Settings(BaseSettings):
         25, gt=0, description="events judged per transaction (short, so writers interleave)"
     )
     sse_poll_s: float = Field(
-        1.0, gt=0, description="SSE fallback poll (changes by other processes)"
+        0.05, gt=0, description="how often a process looks for alert changes made by others"
     )
     device_stale_s: float = Field(
         86_400, gt=0, description="victim phone silent this long: status says degraded"
