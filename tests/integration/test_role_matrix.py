@@ -105,7 +105,8 @@ def test_role_route_object_matrix(
         if path.endswith("/stream"):
             return _stream_status(client, url, headers)
         body = sample.get((method, path), {}) if method == "POST" else None
-        return client.request(method, url, json=body, headers=headers).status_code
+        params = {"reason": "법원 제출용 증거 사본"} if path.endswith("/evidence") else None
+        return client.request(method, url, json=body, params=params, headers=headers).status_code
 
     for method, path, route in api_routes(client):
         allowed = route_roles(route) or frozenset()

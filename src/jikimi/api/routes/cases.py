@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
 from jikimi.api.audit import Audit
-from jikimi.api.deps import CaseStaff, ContainerDep, Officer, ReadDb, WriteDb
+from jikimi.api.deps import (
+    CaseStaff,
+    ContainerDep,
+    Officer,
+    OfficerOrSupervisor,
+    ReadDb,
+    WriteDb,
+)
 from jikimi.api.schemas.cases import (
     BreakGlassCreate,
     CaseCreate,
@@ -21,7 +28,7 @@ from jikimi.api.schemas.cases import (
     OrderRead,
     OrderRevoke,
 )
-from jikimi.store import queries, records
+from jikimi.store import evidence, queries, records
 from jikimi.store import tables as t
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
@@ -69,6 +76,22 @@ def break_glass(
     case = records.break_glass(s, p, case_id, body.reason, c.settings.break_glass_minutes)
     a.change(s, "break_glass", "case", case.id, _people(case), flags=("break_glass",))
     return queries.case_json(s, p, c.pack, case)
+
+
+@router.get("/cases/{case_id}/evidence")
+def export_evidence(
+    case_id: str,
+    p: OfficerOrSupervisor,
+    s: ReadDb,
+    c: ContainerDep,
+    a: Audit,
+    reason: Annotated[str, Query(min_length=10, max_length=500)],
+) -> dict[str, Any]:
+    """The case's evidence as a hash-chained bundle a court can verify without Jikimi
+    (`tools/verify_evidence.py`); the export is recorded in the access trail first."""
+    case = records.get_case(s, p, case_id)
+    a.read("case", case.id, _people(case), action="export")
+    return evidence.bundle(s, c.pack, case, p.label, reason)
 
 
 @router.post("/cases/{case_id}/orders", status_code=201, response_model=OrderRead)
