@@ -18,7 +18,7 @@ import pytest
 from jikimi.bootstrap import build
 from jikimi.config import Settings
 from jikimi.domain.access import Role
-from jikimi.store.auth import create_token
+from jikimi.store.auth import create_signed_token, create_token
 from jikimi.store.tx import transaction
 
 
@@ -85,6 +85,15 @@ class LiveServer:
                 self.proc.kill()
             self.proc = None
         self._close_log()
+
+    def feed(self) -> tuple[str, str]:
+        """A feed token and its signing key, written straight into the server's database."""
+        c = build(Settings(database_url=self.database_url, worker=False))
+        try:
+            with transaction(c.sessions) as s:
+                return create_signed_token(s, Role.FEED, name="feed-e2e")
+        finally:
+            c.close()
 
     def token(self, role: Role, agency: str = "seoul-mapo") -> str:
         """A staff token written straight into the server's database."""
