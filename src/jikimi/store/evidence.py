@@ -38,9 +38,11 @@ def link(prev: str, n: int, kind: str, data: dict[str, Any]) -> str:
 def _events(s: Session, case: t.Case) -> list[dict[str, Any]]:
     # Only what this case's alerts hold (and the other source's report of the same call):
     # her calls from anyone else are none of the court's business.
-    held = select(t.AlertEvidence.event_id).join(
-        t.AlertRow, t.AlertRow.id == t.AlertEvidence.alert_id
-    ).where(t.AlertRow.case_id == case.id)
+    held = (
+        select(t.AlertEvidence.event_id)
+        .join(t.AlertRow, t.AlertRow.id == t.AlertEvidence.alert_id)
+        .where(t.AlertRow.case_id == case.id)
+    )
     q = (
         select(t.ContactEvent)
         .where(or_(t.ContactEvent.id.in_(held), t.ContactEvent.corroborates.in_(held)))
