@@ -79,6 +79,9 @@ def test_role_route_object_matrix(
     world = factory.world(owner)
     factory.contact(world.device_token, world.perpetrator_number)
     container.worker.run_once()
+    device_id = client.get(f"/api/v1/cases/{world.case_id}", headers=auth(owner)).json()["devices"][
+        0
+    ]["id"]
     alert_id = client.get("/api/v1/alerts", headers=auth(factory.token(Role.DISPATCHER))).json()[
         "items"
     ][0]["id"]
@@ -87,6 +90,7 @@ def test_role_route_object_matrix(
         "case_id": world.case_id,
         "order_id": world.order_id,
         "alert_id": alert_id,
+        "device_id": device_id,
     }
     tokens = {role: factory.token(role, "seoul-mapo") for role in Role if role is not Role.DEVICE}
     tokens[Role.DEVICE] = world.device_token

@@ -106,6 +106,62 @@ def token_create(
     typer.echo(token)
 
 
+@token_app.command("list")
+def token_list() -> None:
+    """Every token's id, role, holder and state (never the secret)."""
+    import json
+
+    from jikimi.bootstrap import build
+    from jikimi.store.auth import list_tokens
+    from jikimi.store.tx import reading
+
+    c = build()
+    try:
+        with reading(c.read_sessions) as s:
+            for row in list_tokens(s):
+                typer.echo(json.dumps(row, ensure_ascii=False))
+    finally:
+        c.close()
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[str, typer.Argument(help="the id from `token list`")]) -> None:
+    """Revoke one token (it stops working within JIKIMI_AUTH_CACHE_S)."""
+    from jikimi.bootstrap import build
+    from jikimi.store.auth import revoke_token
+    from jikimi.store.tx import transaction
+
+    c = build()
+    try:
+        with transaction(c.sessions) as s:
+            found = revoke_token(s, token_id)
+    finally:
+        c.close()
+    if not found:
+        raise typer.BadParameter(f"no token {token_id!r}")
+    typer.echo(f"revoked {token_id}", err=True)
+
+
+@app.command("suspend")
+def suspend(
+    account_id: Annotated[str, typer.Argument(help="account_id from `token list`")],
+) -> None:
+    """Suspend an account: all its tokens stop working (within JIKIMI_AUTH_CACHE_S)."""
+    from jikimi.bootstrap import build
+    from jikimi.store.auth import suspend_account
+    from jikimi.store.tx import transaction
+
+    c = build()
+    try:
+        with transaction(c.sessions) as s:
+            found = suspend_account(s, account_id)
+    finally:
+        c.close()
+    if not found:
+        raise typer.BadParameter(f"no account {account_id!r}")
+    typer.echo(f"suspended {account_id}", err=True)
+
+
 @app.command()
 def demo(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",

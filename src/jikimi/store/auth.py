@@ -110,3 +110,44 @@ def authenticate(session: Session, token: str) -> Principal | None:
         agency=account.agency if account else None,
         device_id=row.device_id,
     )
+
+
+def list_tokens(session: Session) -> list[dict[str, str | None]]:
+    """Every token's metadata (never the secret)."""
+    rows = session.execute(
+        select(t.ApiToken, t.Account)
+        .outerjoin(t.Account, t.Account.id == t.ApiToken.account_id)
+        .order_by(t.ApiToken.created_at)
+    )
+    return [
+        {
+            "id": tok.id,
+            "role": tok.role,
+            "name": acc.name if acc else None,
+            "agency": acc.agency if acc else None,
+            "account_id": tok.account_id,
+            "device_id": tok.device_id,
+            "created_at": tok.created_at.isoformat(),
+            "revoked_at": tok.revoked_at.isoformat() if tok.revoked_at else None,
+            "suspended_at": acc.suspended_at.isoformat() if acc and acc.suspended_at else None,
+        }
+        for tok, acc in rows
+    ]
+
+
+def revoke_token(session: Session, token_id: str) -> bool:
+    """Revoke one token; False when there is no such token."""
+    row = session.get(t.ApiToken, token_id)
+    if row is None:
+        return False
+    row.revoked_at = row.revoked_at or datetime.now(UTC)
+    return True
+
+
+def suspend_account(session: Session, account_id: str) -> bool:
+    """Suspend an account: every token of it stops working."""
+    account = session.get(t.Account, account_id)
+    if account is None:
+        return False
+    account.suspended_at = account.suspended_at or datetime.now(UTC)
+    return True

@@ -279,3 +279,18 @@ def break_glass(s: Session, p: Principal, case_id: str, reason: str, minutes: in
     )
     s.flush()
     return case
+
+
+def revoke_device(s: Session, p: Principal, device_id: str) -> t.Device:
+    """A lost or stolen phone: its tokens stop working (a new phone is enrolled anew)."""
+    device = s.get(t.Device, device_id)
+    if device is None:
+        raise NotFound("device")
+    get_case(s, p, device.case_id)
+    now = _now()
+    for token in s.scalars(
+        select(t.ApiToken).where(t.ApiToken.device_id == device.id, t.ApiToken.revoked_at.is_(None))
+    ):
+        token.revoked_at = now
+    s.flush()
+    return device

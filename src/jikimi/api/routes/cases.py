@@ -23,6 +23,7 @@ from jikimi.api.schemas.cases import (
     CaseRead,
     DeviceCreate,
     DeviceCreated,
+    DeviceRead,
     OrderCreate,
     OrderExtend,
     OrderRead,
@@ -140,4 +141,21 @@ def create_device(
         "serial": device.serial,
         "token": token,
         "signing_key": key,
+    }
+
+
+@router.post("/devices/{device_id}/revoke", response_model=DeviceRead)
+def revoke_device(
+    device_id: str, p: Officer, s: WriteDb, c: ContainerDep, a: Audit
+) -> dict[str, Any]:
+    """A lost or stolen phone: its token and signing key stop working at once."""
+    device = records.revoke_device(s, p, device_id)
+    a.change(s, "update", "device", device.id, [device.person_id])
+    s.commit()
+    c.principals.clear()  # this process forgets it at once; others within the cache time
+    return {
+        "id": device.id,
+        "kind": device.kind,
+        "serial": device.serial,
+        "last_seen_at": queries.iso(device.last_seen_at),
     }
