@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from jikimi.cli import audit_cmd, device_cmd, keys_cmd
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 app = typer.Typer(
     help="Jikimi: police protection of victims of relationship crimes.", no_args_is_help=True
@@ -127,19 +131,9 @@ def token_list() -> None:
 @token_app.command("revoke")
 def token_revoke(token_id: Annotated[str, typer.Argument(help="the id from `token list`")]) -> None:
     """Revoke one token (it stops working within JIKIMI_AUTH_CACHE_S)."""
-    from jikimi.bootstrap import build
     from jikimi.store.auth import revoke_token
-    from jikimi.store.tx import transaction
 
-    c = build()
-    try:
-        with transaction(c.sessions) as s:
-            found = revoke_token(s, token_id)
-    finally:
-        c.close()
-    if not found:
-        raise typer.BadParameter(f"no token {token_id!r}")
-    typer.echo(f"revoked {token_id}", err=True)
+    _change("token", token_id, revoke_token, "revoked")
 
 
 @app.command("suspend")
@@ -147,19 +141,24 @@ def suspend(
     account_id: Annotated[str, typer.Argument(help="account_id from `token list`")],
 ) -> None:
     """Suspend an account: all its tokens stop working (within JIKIMI_AUTH_CACHE_S)."""
-    from jikimi.bootstrap import build
     from jikimi.store.auth import suspend_account
+
+    _change("account", account_id, suspend_account, "suspended")
+
+
+def _change(what: str, key: str, change: Callable[[Session, str], bool], done: str) -> None:
+    from jikimi.bootstrap import build
     from jikimi.store.tx import transaction
 
     c = build()
     try:
         with transaction(c.sessions) as s:
-            found = suspend_account(s, account_id)
+            found = change(s, key)
     finally:
         c.close()
     if not found:
-        raise typer.BadParameter(f"no account {account_id!r}")
-    typer.echo(f"suspended {account_id}", err=True)
+        raise typer.BadParameter(f"no {what} {key!r}")
+    typer.echo(f"{done} {key}", err=True)
 
 
 @app.command()

@@ -9,6 +9,7 @@ from sqlalchemy import Insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from jikimi.domain.phones import normalise_reported
 from jikimi.store import crypto
 from jikimi.store import tables as t
 
@@ -24,6 +25,28 @@ class ContactIn:
     occurred_at: datetime
     text: str | None
     victim_number: str | None = None
+
+    @classmethod
+    def reported(
+        cls,
+        ext_id: str,
+        kind: str,
+        number: str | None,
+        occurred_at: datetime,
+        text: str | None,
+        region: str,
+        victim_number: str | None = None,
+    ) -> ContactIn:
+        """An event as a phone or operator reported it, its numbers normalised."""
+        return cls(
+            ext_id,
+            kind,
+            normalise_reported(number, region),
+            number,
+            occurred_at,
+            text,
+            normalise_reported(victim_number, region),
+        )
 
 
 def _insert(s: Session) -> Insert:

@@ -11,7 +11,6 @@ from jikimi.api.audit import Audit
 from jikimi.api.deps import ContainerDep, Device, ReadDb, WriteDb
 from jikimi.api.schemas.contacts import Accepted, ContactBatch, DeviceStatus
 from jikimi.api.signing import Signed, remember
-from jikimi.domain.phones import normalise_reported
 from jikimi.store import queries
 from jikimi.store import tables as t
 from jikimi.store.ingest import ContactIn, store_contacts, touch_device
@@ -36,9 +35,7 @@ def post_contacts(
     assert device is not None
     region = c.settings.default_region
     events = [
-        ContactIn(
-            e.id, e.kind, normalise_reported(e.number, region), e.number, e.occurred_at, e.text
-        )
+        ContactIn.reported(e.id, e.kind, e.number, e.occurred_at, e.text, region)
         for e in body.events
     ]
     accepted, dups = store_contacts(s, "phone", f"phone:{device.id}", device.person_id, events)

@@ -10,7 +10,6 @@ from jikimi.api.audit import Audit
 from jikimi.api.deps import ContainerDep, Feed, WriteDb
 from jikimi.api.schemas.contacts import Accepted, CarrierBatch
 from jikimi.api.signing import Signed, remember
-from jikimi.domain.phones import normalise_reported
 from jikimi.store.ingest import ContactIn, store_contacts
 
 router = APIRouter(prefix="/api/v1/feed", tags=["feed"])
@@ -30,15 +29,7 @@ def post_contacts(
     remember(request, s)
     region = c.settings.default_region
     events = [
-        ContactIn(
-            e.id,
-            e.kind,
-            normalise_reported(e.number, region),
-            e.number,
-            e.occurred_at,
-            e.text,
-            normalise_reported(e.victim_number, region),
-        )
+        ContactIn.reported(e.id, e.kind, e.number, e.occurred_at, e.text, region, e.victim_number)
         for e in body.events
     ]
     accepted, dups = store_contacts(s, "carrier", f"feed:{p.account_id}", None, events)
