@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -21,10 +23,47 @@ from jikimi.domain.orders import StatutePack, load_pack
 from jikimi.engine.bus import MessageBus
 from jikimi.engine.ports import Clock
 from jikimi.engine.worker import Worker
-from jikimi.store import crypto
+from jikimi.store import crypto, queries
 from jikimi.store import tables as t
 from jikimi.store.db import make_engine, migrate
 from jikimi.store.uow import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class TimelineWatcher:
+    """One thread per process looks at the alert timeline's head and wakes the SSE streams
+    when it grew, e.g. through a worker in another process (`jikimi worker`)."""
+
+    def __init__(self, read: Callable[[], int], hub: AlertHub, period_s: float) -> None:
+        self.read, self.hub, self.period_s = read, hub, period_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _loop(self) -> None:
+        last = -1
+        while not self._stop.is_set():
+            try:
+                seq = self.read()
+                if last >= 0 and seq != last:
+                    self.hub.alerts_changed()
+                last = seq
+            except Exception:
+                log.warning("timeline watcher could not read the database")
+            self._stop.wait(self.period_s)
+
+    def start(self) -> None:
+        """Start watching."""
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="jikimi-watcher", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop and wait, so no read outlives the engine."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
 
 
 @dataclass
@@ -43,11 +82,13 @@ class Container:
     limiter: RateLimiter
     principals: TtlCache[str, Principal]
     signing_keys: TtlCache[str, bytes]
+    watcher: TimelineWatcher
     clock: Clock = field(default_factory=SystemClock)
 
     def close(self) -> None:
-        """Stop the worker and release connections."""
+        """Stop the worker and the watcher, and release connections."""
         self.worker.stop()
+        self.watcher.stop()
         self.engine.dispose()
         self.read_engine.dispose()
 
@@ -81,6 +122,10 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
             q = select(t.ContactEvent.id).where(t.ContactEvent.processed_at.is_(None)).limit(1)
             return s.scalars(q).first() is not None
 
+    def latest_seq() -> int:
+        with read_sessions() as s:
+            return queries.latest_seq(s)
+
     worker = Worker(bus, has_pending, settings.worker_poll_s, settings.worker_batch)
     limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
     return Container(
@@ -96,5 +141,6 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         limiter,
         TtlCache(settings.auth_cache_s),
         TtlCache(settings.auth_cache_s),
+        TimelineWatcher(latest_seq, hub, settings.sse_poll_s),
         clock,
     )

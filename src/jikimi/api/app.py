@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.routing import APIRoute
@@ -22,10 +19,7 @@ from jikimi.api.routes import alerts, audit, cases, device, feed, people, servic
 from jikimi.api.schemas.base import Problem
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Role
-from jikimi.store import queries
-from jikimi.store.tx import reading
 
-log = logging.getLogger(__name__)
 WEB = Path(__file__).resolve().parent.parent / "web"
 ROUTERS = (
     people.router,
@@ -46,11 +40,11 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if start_worker:
             container.worker.start()
-        watcher = asyncio.create_task(_watch_timeline(container))
+        container.watcher.start()
         try:
             yield
         finally:
-            watcher.cancel()
+            container.watcher.stop()
             container.worker.stop()
 
     app = FastAPI(
@@ -79,27 +73,6 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
     app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app
-
-
-def _latest_seq(c: Container) -> int:
-    with reading(c.read_sessions) as s:
-        return queries.latest_seq(s)
-
-
-async def _watch_timeline(c: Container) -> None:
-    """One poll per process, not per stream: wake the SSE streams when the alert timeline
-    grew — e.g. by a worker in another process (`jikimi worker`)."""
-    last = -1
-    while True:
-        try:
-            seq = await to_thread.run_sync(_latest_seq, c)
-            if seq != last:
-                if last >= 0:
-                    c.hub.alerts_changed()
-                last = seq
-        except Exception:
-            log.warning("timeline watcher could not read the database")
-        await asyncio.sleep(c.settings.sse_poll_s)
 
 
 def route_roles(route: APIRoute) -> frozenset[Role] | None:
