@@ -11,7 +11,7 @@ from jikimi.api.audit import Audit
 from jikimi.api.deps import ContainerDep, Device, ReadDb, WriteDb
 from jikimi.api.schemas.contacts import Accepted, ContactBatch, DeviceStatus
 from jikimi.api.signing import Signed, remember
-from jikimi.store import queries
+from jikimi.store import device_views
 from jikimi.store import tables as t
 from jikimi.store.ingest import ContactIn, store_contacts, touch_device
 
@@ -51,7 +51,7 @@ def status(p: Device, _: Signed, s: ReadDb, c: ContainerDep, a: Audit) -> dict[s
     """What protects her now, whether her reports reach the police, open alerts."""
     assert p.device_id is not None
     stale = timedelta(seconds=c.settings.device_stale_s)
-    out = queries.device_status(s, c.pack, p.device_id, stale, queries.backlog_age(s))
+    out = device_views.device_status(s, c.pack, p.device_id, stale, device_views.backlog_age(s))
     device = s.get(t.Device, p.device_id)
     a.read("device_status", p.device_id, [device.person_id] if device else [])
     return out
