@@ -22,17 +22,22 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str, *, immediate: bool = True) -> Engine:
-    """An engine for `url`. On SQLite: WAL, synchronous=FULL, and (for writers) BEGIN IMMEDIATE.
+    """An engine for `url`; SQL parameters never appear in errors or logs (they are
+    personal data, if sealed). On SQLite: WAL, synchronous=FULL, and (for writers) BEGIN IMMEDIATE.
 
     BEGIN IMMEDIATE takes the write lock when the transaction starts, so a write
     transaction never fails half-way on a lock it could not upgrade.
     """
     if not is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+        )
     parsed = make_url(url)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(
+        url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

@@ -1,0 +1,46 @@
+"""Cross-process push: one thread per process watches the alert timeline's head."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from jikimi.adapters.hub import AlertHub
+
+log = logging.getLogger(__name__)
+
+
+class TimelineWatcher:
+    """One thread per process looks at the alert timeline's head and wakes the SSE streams
+    when it grew, e.g. through a worker in another process (`jikimi worker`)."""
+
+    def __init__(self, read: Callable[[], int], hub: AlertHub, period_s: float) -> None:
+        self.read, self.hub, self.period_s = read, hub, period_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _loop(self) -> None:
+        last = -1
+        while not self._stop.is_set():
+            try:
+                seq = self.read()
+                if last >= 0 and seq != last:
+                    self.hub.alerts_changed()
+                last = seq
+            except Exception:
+                log.warning("timeline watcher could not read the database")
+            self._stop.wait(self.period_s)
+
+    def start(self) -> None:
+        """Start watching."""
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="jikimi-watcher", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop and wait, so no read outlives the engine."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
