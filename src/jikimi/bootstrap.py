@@ -46,6 +46,10 @@ class Container:
     signing_keys: TtlCache[str, bytes]
     watcher: TimelineWatcher
     clock: Clock = field(default_factory=SystemClock)
+    # Console sessions: when each was last marked active (at most once a minute), and
+    # login attempts per source address (1/s, bursts of 10) on top of account lockout.
+    touched: TtlCache[str, bool] = field(default_factory=lambda: TtlCache(60.0))
+    login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(1.0, 10))
 
     def close(self) -> None:
         """Stop the worker and the watcher, and release connections."""

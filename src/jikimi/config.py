@@ -46,6 +46,16 @@ class Settings(BaseSettings):
     auth_cache_s: float = Field(
         2.0, ge=0, description="seconds a checked token is trusted before it is checked again"
     )
+    session_idle_s: float = Field(
+        1800, gt=0, description="a console session ends after this long without a user action"
+    )
+    session_max_s: float = Field(
+        43_200, gt=0, description="a console session ends this long after login, active or not"
+    )
+    login_max_failures: int = Field(
+        5, gt=0, description="wrong passwords or codes in a row before an account locks"
+    )
+    login_lockout_s: float = Field(600, gt=0, description="how long a locked account stays locked")
     key_file: str = Field(
         "./data/keys.json", description="data-encryption key ring (generated on first run)"
     )

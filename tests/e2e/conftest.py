@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -18,6 +19,7 @@ import pytest
 from jikimi.bootstrap import build
 from jikimi.config import Settings
 from jikimi.domain.access import Role
+from jikimi.store import logins
 from jikimi.store.auth import create_signed_token, create_token
 from jikimi.store.tx import transaction
 
@@ -85,6 +87,23 @@ class LiveServer:
                 self.proc.kill()
             self.proc = None
         self._close_log()
+
+    def account(self, login: str, password: str, role: Role = Role.DISPATCHER) -> str:
+        """A person's console account; returns the authenticator secret."""
+        c = build(Settings(database_url=self.database_url, worker=False))
+        try:
+            with transaction(c.sessions) as s:
+                return logins.create_staff(
+                    s,
+                    login=login,
+                    password=password,
+                    role=role,
+                    name=f"{role.value}-e2e",
+                    agency="seoul-mapo",
+                    now=datetime.now(UTC),
+                )[1]
+        finally:
+            c.close()
 
     def feed(self) -> tuple[str, str]:
         """A feed token and its signing key, written straight into the server's database."""

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pyotp
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
@@ -107,11 +108,41 @@ def page(browser: Browser) -> Iterator[Page]:
 def log_in(page: Page, url: str, token: str) -> None:
     """Paste the token, sign in and wait until the live stream is connected."""
     page.goto(f"{url}/console")
+    page.get_by_test_id("login-use-token").click()
     page.get_by_test_id("login-token").fill(token)
     page.get_by_test_id("login-submit").click()
     expect(page.get_by_test_id("conn-status")).to_have_attribute(
         "data-state", "live", timeout=WAIT_MS
     )
+
+
+def test_a_person_signs_in_with_password_and_code_and_out_again(
+    page: Page, live_server: LiveServer
+) -> None:
+    """The staff login: a wrong code is refused, the right one opens the live queue, and
+    signing out ends the session on the server (its token no longer works)."""
+    password = "correct horse battery staple"
+    secret = live_server.account("kim.dispatch", password)
+    totp = pyotp.TOTP(secret)
+    page.goto(f"{live_server.url}/console")
+    page.get_by_test_id("login-name").fill("kim.dispatch")
+    page.get_by_test_id("login-password").fill(password)
+    wrong = f"{(int(totp.now()) + 1) % 1_000_000:06d}"
+    page.get_by_test_id("login-code").fill(wrong)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("login-error")).to_contain_text("잠")  # "…locked" explained
+    page.get_by_test_id("login-code").fill(totp.now())
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("conn-status")).to_have_attribute("data-state", "live")
+    token = page.evaluate("sessionStorage.getItem('jikimi.token')")
+    assert token.startswith("jks_")
+    assert password not in page.content()
+    page.get_by_test_id("logout").click()
+    expect(page.get_by_test_id("login-form")).to_be_visible()
+    gone = httpx.get(
+        f"{live_server.url}/api/v1/alerts", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert gone.status_code == 401
 
 
 def test_a_violation_appears_live_and_is_acknowledged(page: Page, live_server: LiveServer) -> None:
@@ -171,10 +202,11 @@ def test_a_violation_appears_live_and_is_acknowledged(page: Page, live_server: L
 def test_a_bad_token_returns_to_login_with_a_message(page: Page, live_server: LiveServer) -> None:
     """A 401 keeps the dispatcher on the login form and says why; nothing is stored."""
     page.goto(f"{live_server.url}/console")
+    page.get_by_test_id("login-use-token").click()
     page.get_by_test_id("login-token").fill("not-a-real-token")
     page.get_by_test_id("login-submit").click()
     expect(page.get_by_test_id("login-error")).to_be_visible()
-    expect(page.get_by_test_id("login-error")).to_contain_text("토큰")
+    expect(page.get_by_test_id("login-error")).to_contain_text("다시 로그인")
     expect(page.get_by_test_id("login-form")).to_be_visible()
     assert page.evaluate("sessionStorage.getItem('jikimi.token')") is None
 

@@ -41,6 +41,11 @@ class TtlCache(Generic[K, V]):
                 self._data.clear()
             self._data[key] = (self.clock() + self.ttl, value)
 
+    def discard(self, key: K) -> None:
+        """Forget one entry (a session that was just ended)."""
+        with self._lock:
+            self._data.pop(key, None)
+
     def clear(self) -> None:
         """Forget everything (e.g. after a token is revoked in this process)."""
         with self._lock:

@@ -15,13 +15,14 @@ from fastapi.staticfiles import StaticFiles
 from jikimi.api import errors
 from jikimi.api.deps import Allow
 from jikimi.api.limits import BodyLimit, SecurityHeaders
-from jikimi.api.routes import alerts, audit, cases, device, feed, people, service
+from jikimi.api.routes import alerts, audit, auth, cases, device, feed, people, service
 from jikimi.api.schemas.base import Problem
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Role
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 ROUTERS = (
+    auth.router,
     people.router,
     cases.router,
     device.router,
@@ -73,6 +74,9 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
     app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+PUBLIC = frozenset({("POST", "/api/v1/auth/login")})  # the only /api routes without a token
 
 
 def route_roles(route: APIRoute) -> frozenset[Role] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from jikimi.adapters.ratelimit import retry_after
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Principal, Role
-from jikimi.store import auth
+from jikimi.store import auth, logins
 from jikimi.store.tx import reading, transaction
 
 _bearer = HTTPBearer(auto_error=False)
@@ -43,11 +44,38 @@ WriteDb = Annotated[Session, Depends(write_session, scope="function")]
 ReadDb = Annotated[Session, Depends(read_session)]
 
 
-class Allow:
-    """A route's access rule: the roles that may call it. The matrix test reads these."""
+def login_policy(c: Container) -> logins.Policy:
+    """The console-login rules from the settings."""
+    st = c.settings
+    return logins.Policy(
+        max_failures=st.login_max_failures,
+        lockout=timedelta(seconds=st.login_lockout_s),
+        idle=timedelta(seconds=st.session_idle_s),
+        max_age=timedelta(seconds=st.session_max_s),
+    )
 
-    def __init__(self, *roles: Role) -> None:
+
+def principal_of(c: Container, credential: str) -> Principal | None:
+    """Who a token or session belongs to now (checked at most every JIKIMI_AUTH_CACHE_S)."""
+    principal = c.principals.get(credential)
+    if principal is None:
+        with reading(c.read_sessions) as s:
+            principal = auth.authenticate(s, credential, c.clock.now(), login_policy(c))
+        if principal is not None:
+            c.principals.put(credential, principal)
+    return principal
+
+
+class Allow:
+    """A route's access rule: the roles that may call it. The matrix test reads these.
+
+    A call through a route with `activity=True` (all but the live stream) counts as a
+    user action and keeps a console session from going idle.
+    """
+
+    def __init__(self, *roles: Role, activity: bool = True) -> None:
         self.roles = frozenset(roles)
+        self.activity = activity
 
     def __call__(
         self,
@@ -60,17 +88,19 @@ class Allow:
             raise HTTPException(
                 401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"}
             )
-        principal = c.principals.get(creds.credentials)
-        if principal is None:
-            with reading(c.read_sessions) as s:
-                principal = auth.authenticate(s, creds.credentials)
-            if principal is not None:
-                c.principals.put(creds.credentials, principal)
+        principal = principal_of(c, creds.credentials)
         if principal is None:
             raise HTTPException(
-                401, "the token is unknown or revoked", headers={"WWW-Authenticate": "Bearer"}
+                401,
+                "the token is unknown or revoked, or the session has ended",
+                headers={"WWW-Authenticate": "Bearer"},
             )
         request.state.principal = principal
+        request.state.credential = creds.credentials
+        if principal.session and self.activity and c.touched.get(principal.token_id) is None:
+            with transaction(c.sessions) as s:
+                logins.touch(s, principal.token_id, c.clock.now())
+            c.touched.put(principal.token_id, True)
         if principal.role not in self.roles:
             raise HTTPException(403, f"role {principal.role.value} may not call this route")
         wait = c.limiter.take(principal.token_id)
@@ -88,5 +118,6 @@ STAFF_CASE = (Role.OFFICER, Role.DISPATCHER, Role.SUPERVISOR)
 Officer = Annotated[Principal, Depends(Allow(Role.OFFICER))]
 OfficerOrSupervisor = Annotated[Principal, Depends(Allow(Role.OFFICER, Role.SUPERVISOR))]
 CaseStaff = Annotated[Principal, Depends(Allow(*STAFF_CASE))]
+CaseStaffWatching = Annotated[Principal, Depends(Allow(*STAFF_CASE, activity=False))]
 Device = Annotated[Principal, Depends(Allow(Role.DEVICE))]
 Feed = Annotated[Principal, Depends(Allow(Role.FEED))]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import secrets
 import threading
 import time
 import uuid
@@ -249,6 +250,7 @@ def run_demo(host: str, port: int, rate: float) -> None:
     from jikimi.api.app import create_app
     from jikimi.bootstrap import build
     from jikimi.domain.access import Role
+    from jikimi.store import logins
     from jikimi.store.auth import create_signed_token, create_token
     from jikimi.store.tx import transaction
 
@@ -259,7 +261,18 @@ def run_demo(host: str, port: int, rate: float) -> None:
         dispatcher = create_token(s, Role.DISPATCHER, name="상황실 김경위", agency=AGENCY)
         officer = create_token(s, Role.OFFICER, name="마포서 이경사", agency=AGENCY)
         feed = create_signed_token(s, Role.FEED, name="demo operator feed")
+        password = secrets.token_urlsafe(12)
+        _, secret = logins.create_staff(
+            s,
+            login="dispatcher",
+            password=password,
+            role=Role.DISPATCHER,
+            name="상황실 박경장",
+            agency=AGENCY,
+            now=datetime.now(UTC),
+        )
     url = f"http://{host}:{port}"
+    code_cmd = f".venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{secret}').now())\""
     stop = threading.Event()
     rng = random.Random(2026)
 
@@ -277,10 +290,14 @@ def run_demo(host: str, port: int, rate: float) -> None:
     typer.echo(
         "\nJikimi demo — a seeded city of 12 cases, simulated phones sending events\n"
         f"  console          {url}/console\n"
-        f"  dispatcher token {dispatcher}\n"
+        f"  sign in as       dispatcher / {password}\n"
+        f"  second factor    {logins.provisioning_uri('dispatcher', secret)}\n"
+        "                   (add it to an authenticator app, or print the current code:\n"
+        f"                   {code_cmd})\n"
+        f"  dispatcher token {dispatcher}   (machine token: 'sign in with a token')\n"
         f"  officer token    {officer}\n"
         f"  database         {container.settings.database_url} (fresh on every `make demo`)\n"
-        "Paste the dispatcher token into the console. Ctrl-C stops.\n"
+        "Ctrl-C stops.\n"
     )
     threading.Thread(target=drive, name="demo-simulator", daemon=True).start()
     try:

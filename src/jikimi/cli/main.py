@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jikimi.cli import audit_cmd, device_cmd, keys_cmd
+from jikimi.cli import account_cmd, audit_cmd, device_cmd, keys_cmd
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(device_cmd.app, name="device")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(keys_cmd.app, name="keys")
+app.add_typer(account_cmd.app, name="account")
 
 
 @app.command()
@@ -138,9 +139,10 @@ def token_revoke(token_id: Annotated[str, typer.Argument(help="the id from `toke
 
 @app.command("suspend")
 def suspend(
-    account_id: Annotated[str, typer.Argument(help="account_id from `token list`")],
+    account_id: Annotated[str, typer.Argument(help="account_id from `token list`, or a login")],
 ) -> None:
-    """Suspend an account: all its tokens stop working (within JIKIMI_AUTH_CACHE_S)."""
+    """Suspend an account: its tokens and console sessions stop working (within
+    JIKIMI_AUTH_CACHE_S; an open live stream ends within seconds)."""
     from jikimi.store.auth import suspend_account
 
     _change("account", account_id, suspend_account, "suspended")

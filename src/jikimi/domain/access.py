@@ -31,6 +31,7 @@ class Principal:
     name: str | None = None
     agency: str | None = None
     device_id: str | None = None
+    session: bool = False  # a person logged in to the console (not a machine token)
 
     @property
     def label(self) -> str:

@@ -55,14 +55,15 @@ class Access:
     """What one access was: the action on a resource and whose data it touched."""
 
     action: str  # read | create | update | export | denied | break_glass | stream | submit
+    # | login | login_failed | lockout | locked | suspended | unknown | logout
     resource: str
     resource_id: str | None = None
     subjects: tuple[str, ...] = ()
     purpose: str | None = None
 
 
-def _bulk(s: Session, p: Principal, at: datetime, new: int, limit: int) -> bool:
-    if p.account_id is None or new == 0:
+def _bulk(s: Session, p: Principal | None, at: datetime, new: int, limit: int) -> bool:
+    if p is None or p.account_id is None or new == 0:
         return False
     rows = s.scalars(
         select(t.AccessRecord.subjects).where(
@@ -77,14 +78,15 @@ def _bulk(s: Session, p: Principal, at: datetime, new: int, limit: int) -> bool:
 
 def append(
     s: Session,
-    p: Principal,
+    p: Principal | None,
     access: Access,
     source: str | None,
     *,
     bulk_limit: int = 50,
     extra_flags: tuple[str, ...] = (),
 ) -> t.AccessRecord:
-    """Append one record to the chain in the caller's transaction."""
+    """Append one record to the chain in the caller's transaction (p None: nobody known,
+    e.g. a login attempt for a login name that does not exist)."""
     if s.get_bind().dialect.name == "postgresql":
         s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
     last = s.scalars(select(t.AccessRecord).order_by(t.AccessRecord.n.desc()).limit(1)).first()
@@ -95,10 +97,10 @@ def append(
     rec = t.AccessRecord(
         n=(last.n + 1) if last else 1,
         at=at,
-        account_id=p.account_id,
-        token_id=p.token_id,
-        role=p.role.value,
-        agency=p.agency,
+        account_id=p.account_id if p else None,
+        token_id=(p.token_id or None) if p else None,
+        role=p.role.value if p else "anonymous",
+        agency=p.agency if p else None,
         source=source,
         action=access.action,
         resource=access.resource,

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from jikimi.domain.access import Principal, Role
 from jikimi.domain.signing import decode_key, encode_key
+from jikimi.store import logins
 from jikimi.store import tables as t
+from jikimi.store.logins import SESSION_PREFIX, Policy
 
 TOKEN_PREFIX = "jk_"  # noqa: S105 - a public marker that lets scanners spot leaked tokens, not a secret
 
@@ -90,9 +92,16 @@ def remember_signature(session: Session, sig: str, now: datetime, window_s: int)
     return True
 
 
-def authenticate(session: Session, token: str) -> Principal | None:
-    """The principal behind a token, or None when unknown, revoked or suspended."""
-    if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
+def authenticate(
+    session: Session, token: str, now: datetime | None = None, policy: Policy | None = None
+) -> Principal | None:
+    """The principal behind a token or console session, or None when unknown, revoked,
+    suspended, or (sessions) ended, idle or too old."""
+    if len(token) > 100:
+        return None
+    if token.startswith(SESSION_PREFIX):
+        return logins.principal(session, token, now or datetime.now(UTC), policy or Policy())
+    if not token.startswith(TOKEN_PREFIX):
         return None
     row = session.scalars(
         select(t.ApiToken).where(t.ApiToken.token_hash == hash_token(token))
@@ -145,9 +154,13 @@ def revoke_token(session: Session, token_id: str) -> bool:
 
 
 def suspend_account(session: Session, account_id: str) -> bool:
-    """Suspend an account: every token of it stops working."""
+    """Suspend an account: every token and console session of it stops working."""
     account = session.get(t.Account, account_id)
     if account is None:
+        account = logins.find(session, account_id)  # a login name works too
+    if account is None:
         return False
-    account.suspended_at = account.suspended_at or datetime.now(UTC)
+    now = datetime.now(UTC)
+    account.suspended_at = account.suspended_at or now
+    logins.end_sessions(session, account.id, now, "suspended")
     return True

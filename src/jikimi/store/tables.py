@@ -90,6 +90,27 @@ class Account(Base):
     agency: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     suspended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Console login (staff only; machines keep bearer tokens).
+    login: Mapped[str | None] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # argon2id, salted
+    totp_secret_sealed: Mapped[str | None] = mapped_column("totp_secret", Text())
+    totp_secret = Sealed("totp_secret_sealed", str)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger())  # a code works once
+    failed_logins: Mapped[int] = mapped_column(Integer(), default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class StaffSession(Base):
+    """A console login: a bearer token (kept as its SHA-256) that dies when idle."""
+
+    __tablename__ = "staff_sessions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    ended_reason: Mapped[str | None] = mapped_column(String(20))
 
 
 class ApiToken(Base):

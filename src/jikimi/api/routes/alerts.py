@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from jikimi.api.audit import Audit, Auditor
-from jikimi.api.deps import CaseStaff, ContainerDep, ReadDb
+from jikimi.api.deps import CaseStaff, CaseStaffWatching, ContainerDep, ReadDb, principal_of
 from jikimi.api.schemas.alerts import AlertPage, AlertRead, AlertResolve, TimelineEntry
 from jikimi.domain.access import Principal
 from jikimi.domain.alerts import Outcome
@@ -52,7 +52,7 @@ def list_alerts(
 )
 async def stream(
     request: Request,
-    p: CaseStaff,
+    p: CaseStaffWatching,
     c: ContainerDep,
     a: Audit,
     last_event_id: Annotated[str | None, Header(max_length=30)] = None,
@@ -61,8 +61,11 @@ async def stream(
 
     The stream tails the alerts' append-only timeline, so a console that reconnects with
     Last-Event-ID misses nothing, and changes made by other server processes arrive too.
-    Opening the stream is recorded in the access trail.
+    Opening the stream is recorded in the access trail. Watching is not a user action:
+    a console session still goes idle, and the stream ends within seconds of a logout,
+    an idle timeout, a revoked token or a suspended account.
     """
+    credential: str = request.state.credential
 
     def start() -> TimelineTail:
         # One record when the stream opens: who watched which agency's live queue, from
@@ -84,6 +87,8 @@ async def stream(
             tail = await to_thread.run_sync(start)
             yield ServerSentEvent(comment="connected")
             while True:
+                if await to_thread.run_sync(principal_of, c, credential) is None:
+                    return  # the console reconnects, gets 401, and asks for a login
                 wake.clear()
                 batch = await to_thread.run_sync(read, tail)
                 for seq, alert in batch:
@@ -98,7 +103,7 @@ async def stream(
                     continue  # there may be more behind a full page
                 # Woken by the hub (this process's worker, or the timeline watcher for
                 # other processes); the timeout is only a safety net.
-                wait = 0.2 if tail.waiting_on_gap else 5.0
+                wait = 0.2 if tail.waiting_on_gap else 2.0
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), wait)
         finally:

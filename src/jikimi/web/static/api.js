@@ -38,8 +38,9 @@ async function problemText(res) {
 }
 
 /** JSON from `path`; throws ApiError on a network failure or any non-2xx answer. */
-export async function api(path, { method = "GET", body } = {}) {
-  const headers = { Authorization: `Bearer ${token}`, Accept: "application/json" };
+export async function api(path, { method = "GET", body, anonymous = false } = {}) {
+  const headers = { Accept: "application/json" };
+  if (!anonymous) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let res;
   try {
@@ -53,7 +54,7 @@ export async function api(path, { method = "GET", body } = {}) {
     throw new ApiError(0, t("error.network"));
   }
   if (!res.ok) throw new ApiError(res.status, await problemText(res));
-  return res.json();
+  return res.status === 204 ? null : res.json();
 }
 
 /** The alert path for `id` and an optional action. */

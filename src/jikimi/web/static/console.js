@@ -300,7 +300,7 @@ function showLogin(msg) {
   $("login-view").hidden = false;
   for (const id of HEADER_CONTROLS) $(id).hidden = true;
   loginError(msg);
-  $("login-token").focus();
+  $("login-name").focus();
 }
 
 function forget() {
@@ -376,29 +376,70 @@ function startStream(token) {
   });
 }
 
+/** Password + authenticator code → a console session token; or a pasted machine token. */
+async function credentials() {
+  const pasted = $("login-token").value.trim();
+  if (pasted) return pasted;
+  const login = $("login-name").value.trim();
+  const password = $("login-password").value;
+  const code = $("login-code").value.trim();
+  if (!login || !password || !/^[0-9]{6}$/.test(code)) throw new LoginProblem("login.missing");
+  try {
+    const out = await api("/api/v1/auth/login", {
+      method: "POST",
+      body: { login, password, code },
+      anonymous: true,
+    });
+    return out.token;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) throw new LoginProblem("login.failed");
+    throw error;
+  }
+}
+
+class LoginProblem extends Error {
+  constructor(key) {
+    super(key);
+    this.key = key;
+  }
+}
+
 async function onLogin(e) {
   e.preventDefault();
   unlockSound(); // this click is the user gesture browsers require before sound
-  const input = $("login-token");
-  const token = input.value.trim();
-  if (!token) {
-    loginError({ key: "login.empty" });
-    return;
-  }
   const btn = $("login-submit");
   btn.disabled = true;
   btn.textContent = t("login.checking");
   try {
-    await enter(token);
-    input.value = "";
+    await enter(await credentials());
+    for (const id of ["login-token", "login-password", "login-code"]) $(id).value = "";
     loginError(null);
   } catch (error) {
     forget();
-    loginError(enterError(error));
+    loginError(error instanceof LoginProblem ? { key: error.key } : enterError(error));
   } finally {
     btn.disabled = false;
     btn.textContent = t("login.submit");
   }
+}
+
+/** Moving or typing is a user action: tell the server (at most once a minute) so the
+ * session does not end as idle while someone is at the console. Watching alone is not. */
+let lastActivity = 0;
+function activity() {
+  if (!state.stream || Date.now() - lastActivity < 60000) return;
+  lastActivity = Date.now();
+  api("/api/v1/auth/session").catch((err) => failed(err, () => {}));
+}
+
+/** Sign out: end the session on the server too (a machine token just stays as it was). */
+async function signOut() {
+  try {
+    await api("/api/v1/auth/logout", { method: "POST" });
+  } catch {
+    // a machine token (409) or an already-ended session: nothing more to end
+  }
+  logout(null);
 }
 
 // ---------------------------------------------------------------- language, clock, start
@@ -435,7 +476,7 @@ function start() {
     }
   }, 30000);
   $("login-form").addEventListener("submit", onLogin);
-  $("logout").addEventListener("click", () => logout(null));
+  $("logout").addEventListener("click", signOut);
   $("lang-toggle").addEventListener("click", switchLanguage);
   $("sound-toggle").addEventListener("click", () => {
     unlockSound();
@@ -445,6 +486,9 @@ function start() {
   const unlock = () => state.stream && !soundOn() && unlockSound();
   document.addEventListener("pointerdown", unlock, { capture: true });
   document.addEventListener("keydown", unlock, { capture: true });
+  for (const ev of ["pointerdown", "keydown", "wheel"]) {
+    document.addEventListener(ev, activity, { capture: true, passive: true });
+  }
 
   let saved = null;
   try {
