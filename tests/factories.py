@@ -151,3 +151,84 @@ class Factory:
             "occurred_at": (at or datetime.now(UTC)).isoformat(),
         }
         return self.post_signed("/api/v1/device/contacts", token, {"events": [ev]})
+
+
+HOME = (37.5563, 126.9236)  # the victim's home in the geo world (마포구)
+
+
+@dataclass
+class GeoWorld:
+    """A case with an approach ban, electronic monitoring, her home, his anklet, her phone."""
+
+    world: World
+    serial: str
+    anklet_id: str
+    feed: str
+
+
+def geo_world(factory: Factory, officer: str | None = None, warn_m: int | None = None) -> GeoWorld:
+    """Build it through the API, as an officer would."""
+    officer = officer or factory.token(Role.OFFICER)
+    victim = factory.post(
+        "/api/v1/people",
+        officer,
+        {
+            "name": "김지은",
+            "phones": [new_mobile()],
+            "addresses": [
+                {"label": "home", "text": "서울 마포구 …", "lat": HOME[0], "lon": HOME[1]}
+            ],
+        },
+    )
+    perp = factory.person(officer, "박가해")
+    case = factory.post(
+        "/api/v1/cases",
+        officer,
+        {
+            "victim_id": victim["id"],
+            "perpetrator_id": perp["id"],
+            "relationship": "former_partner",
+            "offense": "stalking",
+        },
+    )
+    start = datetime.now(UTC) - timedelta(days=1)
+    window = {"starts_at": start.isoformat(), "ends_at": (start + timedelta(days=30)).isoformat()}
+    ban = {"kind": "stalking.provisional.2", **window}
+    if warn_m is not None:
+        ban["warn_m"] = warn_m
+    order = factory.post(f"/api/v1/cases/{case['id']}/orders", officer, ban)
+    factory.post(
+        f"/api/v1/cases/{case['id']}/orders",
+        officer,
+        {"kind": "stalking.provisional.3-2", **window},
+    )
+    phone = factory.post(f"/api/v1/cases/{case['id']}/devices", officer, {"kind": "victim_phone"})
+    factory.keys[phone["token"]] = phone["signing_key"]
+    serial = f"EM-{uuid.uuid4().hex[:8]}"
+    anklet = factory.post(
+        f"/api/v1/cases/{case['id']}/devices", officer, {"kind": "anklet", "serial": serial}
+    )
+    world = World(
+        officer,
+        case["id"],
+        victim["id"],
+        perp["id"],
+        victim["phones"][0],
+        perp["phones"][0],
+        order["id"],
+        phone["token"],
+    )
+    return GeoWorld(world, serial, anklet["id"], factory.feed())
+
+
+def ping(
+    serial: str, lat: float, lon: float, at: datetime, accuracy_m: float = 10
+) -> dict[str, Any]:
+    """One anklet ping as the feed sends it."""
+    return {
+        "device": serial,
+        "lat": lat,
+        "lon": lon,
+        "accuracy_m": accuracy_m,
+        "recorded_at": at.isoformat(),
+    }

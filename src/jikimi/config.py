@@ -46,6 +46,21 @@ class Settings(BaseSettings):
     auth_cache_s: float = Field(
         2.0, ge=0, description="seconds a checked token is trusted before it is checked again"
     )
+    max_feed_body_bytes: int = Field(
+        4_194_304, gt=0, description="largest body of POST /api/v1/feed/locations (10,000 pings)"
+    )
+    victim_fix_max_age_s: float = Field(
+        300, gt=0, description="the victim's own fix is a moving zone for this long"
+    )
+    eta_warn_s: float = Field(
+        300, gt=0, description="warn when he is on course to reach a zone within this time"
+    )
+    warn_radius_m: int = Field(
+        1000, gt=0, description="warning radius of an approach ban that names none"
+    )
+    device_silence_s: float = Field(
+        600, gt=0, description="an anklet silent this long under monitoring: device_offline"
+    )
     session_idle_s: float = Field(
         1800, gt=0, description="a console session ends after this long without a user action"
     )

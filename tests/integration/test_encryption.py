@@ -63,6 +63,20 @@ def test_a_database_dump_holds_no_readable_personal_data(
         "text": "문 열어 집 앞이야",
     }
     factory.post_signed("/api/v1/device/contacts", device["token"], {"events": [event]})
+    fix = {
+        "lat": 37.554321,
+        "lon": 126.987654,
+        "accuracy_m": 7,
+        "recorded_at": event["occurred_at"],
+    }
+    factory.post_signed("/api/v1/device/locations", device["token"], {"pings": [fix]})
+    sos = {
+        "lat": 37.551234,
+        "lon": 126.981234,
+        "accuracy_m": 9,
+        "occurred_at": "2026-11-22T10:01:00+09:00",
+    }
+    factory.post_signed("/api/v1/device/sos", device["token"], sos)
     container.worker.run_once()
     dump = _dump(container, database_url)
     for secret in (
@@ -75,6 +89,10 @@ def test_a_database_dump_holds_no_readable_personal_data(
         "126.912345",
         "1994-05-02",
         "집 앞이야",
+        "37.554321",
+        "126.987654",
+        "37.551234",
+        "126.981234",
     ):
         assert secret not in dump, f"{secret!r} is readable in the database"
     # … and the API still gives them back.

@@ -15,7 +15,17 @@ from fastapi.staticfiles import StaticFiles
 from jikimi.api import errors
 from jikimi.api.deps import Allow
 from jikimi.api.limits import BodyLimit, SecurityHeaders
-from jikimi.api.routes import alerts, audit, auth, cases, device, feed, people, service
+from jikimi.api.routes import (
+    alerts,
+    audit,
+    auth,
+    cases,
+    device,
+    feed,
+    locations,
+    people,
+    service,
+)
 from jikimi.api.schemas.base import Problem
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Role
@@ -27,6 +37,7 @@ ROUTERS = (
     cases.router,
     device.router,
     feed.router,
+    locations.router,
     alerts.router,
     audit.router,
     service.router,
@@ -71,7 +82,11 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
             WEB / "templates" / "console.html", headers={"Cache-Control": "no-store"}
         )
 
-    app.add_middleware(BodyLimit, max_bytes=container.settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=container.settings.max_body_bytes,
+        larger={"/api/v1/feed/locations": container.settings.max_feed_body_bytes},
+    )
     app.add_middleware(SecurityHeaders)
     return app
 

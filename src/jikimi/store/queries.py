@@ -157,6 +157,7 @@ def order_json(s: Session, pack: StatutePack, o: t.Order, now: datetime) -> dict
         "status": status,
         "no_contact": bool(kind and kind.no_contact),
         "distance_m": kind.distance_m if kind else None,
+        "warn_m": (o.warn_m or None) if kind and kind.distance_m else None,
         "court_ref": o.court_ref,
         "revoked_at": iso(o.revoked_at),
         "extensions": [

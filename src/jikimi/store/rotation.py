@@ -10,23 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jikimi.store import crypto
 from jikimi.store import tables as t
 from jikimi.store.sealed import sealed_attributes
 
-MODELS: tuple[type[Any], ...] = (
-    t.Person,
-    t.PersonPhone,
-    t.Address,
-    t.Order,
-    t.ContactEvent,
-    t.AlertRow,
-    t.AlertEvidence,
-    t.BreakGlass,
-)
+
+def _sealed_models() -> tuple[type[Any], ...]:
+    """Every table with a sealed column (found, so a new one cannot be forgotten)."""
+    models = [m.class_ for m in t.Base.registry.mappers if sealed_attributes(m.class_)]
+    return tuple(sorted(models, key=lambda m: str(m.__tablename__)))
+
+
+MODELS = _sealed_models()
 
 
 def _stale(model: type[Any], active: str) -> Any:
@@ -40,7 +38,7 @@ def stale_counts(s: Session) -> dict[str, int]:
     active = crypto.ring().active
     out = {}
     for model in MODELS:
-        n = len(list(s.scalars(select(model.id).where(_stale(model, active)))))
+        n = int(s.scalar(select(func.count()).select_from(model).where(_stale(model, active))) or 0)
         if n:
             out[model.__tablename__] = n
     return out

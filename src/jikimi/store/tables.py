@@ -202,6 +202,7 @@ class Order(Base):
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
     court_ref: Mapped[str | None] = mapped_column(String(100))
+    warn_m: Mapped[int | None] = mapped_column(Integer())  # approach bans: warning radius
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     revoke_reason_sealed: Mapped[str | None] = mapped_column("revoke_reason", Text())
     revoke_reason = Sealed("revoke_reason_sealed", str)
@@ -231,6 +232,11 @@ class Device(Base):
     serial: Mapped[str | None] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Anklets and phones that report positions: the newest fix's time (never moves back),
+    # and health flags from the feed.
+    last_fix_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    battery_low_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    offline_alerted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class ContactEvent(Base):
@@ -304,6 +310,9 @@ class AlertEvidence(Base):
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sources: Mapped[list[str]] = mapped_column(JSON())
     corroborated: Mapped[bool] = mapped_column(Boolean(), default=False)
+    # Positional evidence (distance, accuracy, position, zone, ETA) as sealed JSON.
+    detail_sealed: Mapped[str | None] = mapped_column("detail", Text())
+    detail = Sealed("detail_sealed", str)
 
 
 class AlertChange(Base):
@@ -364,3 +373,15 @@ class SeenSignature(Base):
     __tablename__ = "seen_signatures"
     signature: Mapped[str] = mapped_column(String(80), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+# The proximity watch's tables live in their own module; importing them here keeps one
+# metadata (migrations, `t.Position`, …).
+from jikimi.store.geo_tables import (  # noqa: E402
+    DeviceEvent,
+    EngineCursor,
+    Position,
+    TrackStateRow,
+)
+
+__all__ = ["DeviceEvent", "EngineCursor", "Position", "TrackStateRow"]

@@ -29,6 +29,7 @@ from jikimi.api.schemas.cases import (
     OrderRead,
     OrderRevoke,
 )
+from jikimi.domain.errors import Invalid
 from jikimi.store import evidence, queries, records
 from jikimi.store import tables as t
 
@@ -103,6 +104,10 @@ def create_order(
     order = records.add_order(
         s, p, c.pack, case_id, body.kind, body.starts_at, body.ends_at, body.court_ref
     )
+    if body.warn_m is not None:
+        if not c.pack.get(order.kind).distance_m:
+            raise Invalid("warn_m applies only to approach bans (orders with a distance)")
+        order.warn_m = body.warn_m
     a.change(s, "create", "order", order.id, _order_people(s, order))
     return queries.order_json(s, c.pack, order, datetime.now(UTC))
 

@@ -33,6 +33,12 @@ class OrderCreate(Strict):
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     court_ref: StrictStr | None = Field(None, max_length=100)
+    warn_m: int | None = Field(
+        None,
+        ge=100,
+        le=20_000,
+        description="approach bans: warning radius in metres (default JIKIMI_WARN_RADIUS_M)",
+    )
 
 
 class OrderExtend(Strict):
@@ -68,6 +74,7 @@ class OrderRead(Out):
     status: Literal["scheduled", "active", "expired", "revoked", "unknown"]
     no_contact: bool
     distance_m: int | None
+    warn_m: int | None = None
     court_ref: str | None
     extensions: list[ExtensionRead]
 

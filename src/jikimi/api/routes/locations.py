@@ -1,0 +1,211 @@
+"""Positions and device health: the anklet feed, the victim's own fixes, her SOS, and the
+positions a case's staff may see."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jikimi.api.audit import Audit
+from jikimi.api.deps import CaseStaff, ContainerDep, Device, Feed, ReadDb, WriteDb
+from jikimi.api.schemas.contacts import Accepted
+from jikimi.api.schemas.locations import (
+    CasePositions,
+    DeviceEventBatch,
+    FixBatch,
+    PingBatch,
+    PingsAccepted,
+    SosIn,
+)
+from jikimi.api.signing import Signed, remember
+from jikimi.domain.errors import Invalid
+from jikimi.store import positions, records, zones
+from jikimi.store import tables as t
+from jikimi.store.ingest import touch_device
+
+router = APIRouter(prefix="/api/v1", tags=["locations"])
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _not_future(c: ContainerDep, times: list[Any]) -> None:
+    limit = c.clock.now() + CLOCK_SKEW
+    for i, at in enumerate(times):
+        if at > limit:
+            raise Invalid(f"item {i}: recorded in the future ({at.isoformat()}); check the clock")
+
+
+def _owners(s: Session, device_ids: list[str]) -> list[str]:
+    if not device_ids:
+        return []
+    q = select(t.Device.person_id).where(t.Device.id.in_(sorted(set(device_ids))))
+    return sorted(set(s.scalars(q)))
+
+
+@router.post("/feed/locations", status_code=202, response_model=PingsAccepted)
+def feed_locations(
+    body: PingBatch,
+    p: Feed,
+    _: Signed,
+    s: WriteDb,
+    c: ContainerDep,
+    a: Audit,
+    request: Request,
+) -> dict[str, Any]:
+    """Anklet positions, up to 10,000 a request, durable before the 202.
+
+    Pings of serials bound to no case are not kept (Jikimi holds positions only of people
+    in its cases) and are counted as `unknown`.
+    """
+    _not_future(c, [x.recorded_at for x in body.pings])
+    remember(request, s)
+    known = positions.serials(s, (x.device for x in body.pings))
+    fixes = [
+        positions.FixIn(known[x.device], x.recorded_at, x.lat, x.lon, x.accuracy_m)
+        for x in body.pings
+        if x.device in known
+    ]
+    accepted, dups = positions.store_fixes(s, fixes, c.clock.now())
+    a.change(s, "submit", "positions", p.account_id, _owners(s, list(known.values())))
+    s.commit()  # durable before we answer
+    c.worker.wake()
+    return {"accepted": accepted, "duplicates": dups, "unknown": len(body.pings) - len(fixes)}
+
+
+@router.post("/feed/device-events", status_code=202, response_model=PingsAccepted)
+def feed_device_events(
+    body: DeviceEventBatch,
+    p: Feed,
+    _: Signed,
+    s: WriteDb,
+    c: ContainerDep,
+    a: Audit,
+    request: Request,
+) -> dict[str, Any]:
+    """Strap tamper, battery, signal: stored in the engine's inbox before the 202."""
+    _not_future(c, [x.occurred_at for x in body.events])
+    remember(request, s)
+    known = positions.serials(s, (x.device for x in body.events))
+    events = [
+        (known[x.device], x.kind, x.occurred_at, None) for x in body.events if x.device in known
+    ]
+    accepted, dups = positions.store_device_events(s, events, c.clock.now())
+    a.change(s, "submit", "device_events", p.account_id, _owners(s, list(known.values())))
+    s.commit()
+    c.worker.wake()
+    return {"accepted": accepted, "duplicates": dups, "unknown": len(body.events) - len(events)}
+
+
+@router.post("/device/locations", status_code=202, response_model=Accepted)
+def device_locations(
+    body: FixBatch,
+    p: Device,
+    _: Signed,
+    s: WriteDb,
+    c: ContainerDep,
+    a: Audit,
+    request: Request,
+) -> dict[str, Any]:
+    """The victim's own fixes: the newest fresh one is a zone that moves with her."""
+    assert p.device_id is not None
+    _not_future(c, [x.recorded_at for x in body.pings])
+    remember(request, s)
+    fixes = [
+        positions.FixIn(p.device_id, x.recorded_at, x.lat, x.lon, x.accuracy_m) for x in body.pings
+    ]
+    accepted, dups = positions.store_fixes(s, fixes, c.clock.now())
+    touch_device(s, p.device_id)
+    a.change(s, "submit", "positions", p.device_id, _owners(s, [p.device_id]))
+    s.commit()
+    c.worker.wake()
+    return {"accepted": accepted, "duplicates": dups}
+
+
+@router.post("/device/sos", status_code=202, response_model=Accepted)
+def device_sos(
+    body: SosIn,
+    p: Device,
+    _: Signed,
+    s: WriteDb,
+    c: ContainerDep,
+    a: Audit,
+    request: Request,
+) -> dict[str, Any]:
+    """The panic button: a critical `sos` alert with where she is, raised by the engine
+    from its durable inbox the moment the 202 is sent."""
+    assert p.device_id is not None
+    _not_future(c, [body.occurred_at])
+    remember(request, s)
+    fix = positions.encode_fix(body.lat, body.lon, body.accuracy_m)
+    accepted, dups = positions.store_device_events(
+        s, [(p.device_id, "sos", body.occurred_at, fix)], c.clock.now()
+    )
+    # Her position at that moment is also a fix: the moving zone follows it.
+    positions.store_fixes(
+        s,
+        [positions.FixIn(p.device_id, body.occurred_at, body.lat, body.lon, body.accuracy_m)],
+        c.clock.now(),
+    )
+    touch_device(s, p.device_id)
+    a.change(s, "submit", "sos", p.device_id, _owners(s, [p.device_id]))
+    s.commit()
+    c.worker.wake()
+    return {"accepted": accepted, "duplicates": dups}
+
+
+@router.get("/cases/{case_id}/positions", response_model=CasePositions)
+def case_positions(
+    case_id: str,
+    p: CaseStaff,
+    s: ReadDb,
+    c: ContainerDep,
+    a: Audit,
+    minutes: Annotated[int, Query(ge=1, le=1440)] = 60,
+) -> dict[str, Any]:
+    """The zones in force now and both tracks of the last `minutes`, for the map."""
+    case = records.get_case(s, p, case_id)
+    now = c.clock.now()
+    geo = zones.cases_geo(s, c.pack, [case.id], c.settings.warn_radius_m)[case.id]
+    bans = geo.bans_at(now)
+    start = now - timedelta(minutes=minutes)
+    his = positions.between(s, geo.anklets, start, now)
+    hers = positions.between(s, geo.victim_devices, start, now)
+    out_zones: list[dict[str, Any]] = []
+    if bans:
+        radius = max(b.radius_m for b in bans)
+        warn = max(b.warn_m for b in bans)
+        out_zones = [
+            {"key": z.key, "label": z.label, "lat": z.lat, "lon": z.lon}
+            | {"radius_m": radius, "warn_m": warn}
+            for z in geo.places
+        ]
+        fresh = [
+            f
+            for f in hers
+            if now - f.recorded_at <= timedelta(seconds=c.settings.victim_fix_max_age_s)
+        ]
+        if fresh:
+            last = fresh[-1]
+            out_zones.append(
+                {"key": "victim", "label": "victim", "lat": last.lat, "lon": last.lon}
+                | {"radius_m": radius, "warn_m": warn}
+            )
+    a.read("positions", case.id, [case.victim_id, case.perpetrator_id])
+
+    def track(fixes: list[positions.StoredFix]) -> dict[str, Any]:
+        return {
+            "track": [
+                {
+                    "lat": f.lat,
+                    "lon": f.lon,
+                    "accuracy_m": f.accuracy_m,
+                    "recorded_at": f.recorded_at,
+                }
+                for f in fixes
+            ]
+        }
+
+    return {"zones": out_zones, "perpetrator": track(his), "victim": track(hers)}

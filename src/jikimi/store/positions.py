@@ -1,0 +1,198 @@
+"""Storing positions and device events durably, in bulk, and reading them back.
+
+Positions are a log: each insert gets a `seq`, the engine judges the log in `seq` order
+and keeps its place in `engine_cursors` in the same transaction as the alerts it raises.
+On PostgreSQL the insert takes an advisory lock, so `seq` order is commit order and the
+engine can never step over a position that commits later with a smaller `seq`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from jikimi.store import crypto
+from jikimi.store import tables as t
+from jikimi.store.geo_tables import position_key
+
+_PG_POSITIONS_LOCK = 0x4A4B_5053  # "JKPS"
+CURSOR = "positions"
+
+
+@dataclass(frozen=True)
+class FixIn:
+    """One position as it arrived, for a known device."""
+
+    device_id: str
+    recorded_at: datetime
+    lat: float
+    lon: float
+    accuracy_m: float
+
+
+@dataclass(frozen=True)
+class StoredFix:
+    """A position read back from the log."""
+
+    seq: int
+    device_id: str
+    recorded_at: datetime
+    lat: float
+    lon: float
+    accuracy_m: float
+
+
+def encode_fix(lat: float, lon: float, accuracy_m: float) -> str:
+    """The plain text a fix is sealed as."""
+    return f"{lat:.7f},{lon:.7f},{accuracy_m:.1f}"
+
+
+def decode_fix(plain: str) -> tuple[float, float, float]:
+    """Back from `encode_fix`."""
+    lat, lon, acc = plain.split(",")
+    return float(lat), float(lon), float(acc)
+
+
+def _upsert(s: Session, model: type[object], keys: list[str]) -> Insert:
+    if s.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model).on_conflict_do_nothing(index_elements=keys)
+    return sqlite.insert(model).on_conflict_do_nothing(index_elements=keys)
+
+
+def serials(s: Session, names: Iterable[str]) -> dict[str, str]:
+    """Anklet serial → device id, for the serials Jikimi knows."""
+    wanted = sorted(set(names))
+    out: dict[str, str] = {}
+    for i in range(0, len(wanted), 500):
+        q = select(t.Device.serial, t.Device.id).where(
+            t.Device.kind == "anklet", t.Device.serial.in_(wanted[i : i + 500])
+        )
+        out.update({serial: device_id for serial, device_id in s.execute(q) if serial})
+    return out
+
+
+def store_fixes(s: Session, fixes: Sequence[FixIn], now: datetime) -> tuple[int, int]:
+    """Append new fixes to the log (a repeat of (device, recorded_at) is a duplicate);
+    return (accepted, duplicates). The caller commits."""
+    if not fixes:
+        return 0, 0
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_POSITIONS_LOCK})
+    unique: dict[tuple[str, datetime], FixIn] = {}
+    for f in fixes:
+        unique.setdefault((f.device_id, f.recorded_at), f)
+    rows = list(unique.values())
+    sealed = crypto.ring().seal_many(
+        [encode_fix(f.lat, f.lon, f.accuracy_m) for f in rows],
+        [f"positions.fix:{position_key(f.device_id, f.recorded_at)}" for f in rows],
+    )
+    params = [
+        {
+            "device_id": f.device_id,
+            "recorded_at": f.recorded_at,
+            "received_at": now,
+            "fix_sealed": c,
+        }
+        for f, c in zip(rows, sealed, strict=True)
+    ]
+    stmt = _upsert(s, t.Position, ["device_id", "recorded_at"]).returning(t.Position.seq)
+    accepted = len(s.execute(stmt, params).all())
+    newest: dict[str, datetime] = {}
+    for f in rows:
+        if f.device_id not in newest or f.recorded_at > newest[f.device_id]:
+            newest[f.device_id] = f.recorded_at
+    for device_id, at in newest.items():
+        # The newest fix's time never moves backwards (a late ping changes nothing here).
+        s.execute(
+            update(t.Device)
+            .where(
+                t.Device.id == device_id,
+                (t.Device.last_fix_at.is_(None)) | (t.Device.last_fix_at < at),
+            )
+            .values(last_fix_at=at)
+        )
+    return accepted, len(fixes) - accepted
+
+
+def store_device_events(
+    s: Session, events: Sequence[tuple[str, str, datetime, str | None]], now: datetime
+) -> tuple[int, int]:
+    """Device events (device id, kind, occurred_at, sealed-able fix text or None) into the
+    inbox; a repeat of (device, kind, occurred_at) is a duplicate."""
+    if not events:
+        return 0, 0
+    ids = [t.new_id() for _ in events]
+    ring = crypto.ring()
+    params = [
+        {
+            "id": i,
+            "device_id": d,
+            "kind": k,
+            "occurred_at": at,
+            "received_at": now,
+            "fix_sealed": ring.seal(fix, f"device_events.fix:{i}"),
+        }
+        for i, (d, k, at, fix) in zip(ids, events, strict=True)
+    ]
+    stmt = _upsert(s, t.DeviceEvent, ["device_id", "kind", "occurred_at"]).returning(
+        t.DeviceEvent.id
+    )
+    accepted = len(s.execute(stmt, params).all())
+    return accepted, len(events) - accepted
+
+
+def cursor(s: Session) -> int:
+    """Where the engine stands in the log."""
+    return int(s.scalar(select(t.EngineCursor.position).where(t.EngineCursor.name == CURSOR)) or 0)
+
+
+def move_cursor(s: Session, position: int) -> None:
+    """Record that the log up to `position` is judged (in the judging transaction)."""
+    row = s.get(t.EngineCursor, CURSOR)
+    if row is None:
+        s.add(t.EngineCursor(name=CURSOR, position=position))
+    else:
+        row.position = max(row.position, position)
+
+
+def _read(rows: Iterable[tuple[int, str, datetime, str]]) -> list[StoredFix]:
+    rows = list(rows)
+    plain = crypto.ring().open_many(
+        [r[3] for r in rows], [f"positions.fix:{position_key(r[1], r[2])}" for r in rows]
+    )
+    return [
+        StoredFix(seq, device_id, at, *decode_fix(p))
+        for (seq, device_id, at, _), p in zip(rows, plain, strict=True)
+    ]
+
+
+def after(s: Session, position: int, limit: int) -> list[StoredFix]:
+    """Fixes logged after `position`, in log order."""
+    cols = (t.Position.seq, t.Position.device_id, t.Position.recorded_at, t.Position.fix_sealed)
+    q = select(*cols).where(t.Position.seq > position).order_by(t.Position.seq).limit(limit)
+    return _read((r[0], r[1], r[2], r[3]) for r in s.execute(q))
+
+
+def between(
+    s: Session, device_ids: Sequence[str], start: datetime, end: datetime, limit: int = 100_000
+) -> list[StoredFix]:
+    """Fixes of these devices recorded in [start, end], oldest first."""
+    if not device_ids:
+        return []
+    cols = (t.Position.seq, t.Position.device_id, t.Position.recorded_at, t.Position.fix_sealed)
+    q = (
+        select(*cols)
+        .where(
+            t.Position.device_id.in_(list(device_ids)),
+            t.Position.recorded_at >= start,
+            t.Position.recorded_at <= end,
+        )
+        .order_by(t.Position.recorded_at)
+        .limit(limit)
+    )
+    return _read((r[0], r[1], r[2], r[3]) for r in s.execute(q))
