@@ -20,6 +20,7 @@ from jikimi.domain.access import Principal
 from jikimi.domain.alerts import EscalationPolicy
 from jikimi.domain.orders import StatutePack, load_pack
 from jikimi.engine.bus import MessageBus
+from jikimi.engine.messages import CheckSilentDevices, JudgeDeviceEvents
 from jikimi.engine.ports import Clock
 from jikimi.engine.worker import Worker
 from jikimi.store import crypto, queries
@@ -92,7 +93,19 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         with read_sessions() as s:
             return queries.latest_seq(s)
 
-    worker = Worker(bus, has_pending, settings.worker_poll_s, settings.worker_batch)
+    def has_device_events() -> bool:
+        with read_sessions() as s:
+            q = select(t.DeviceEvent.id).where(t.DeviceEvent.processed_at.is_(None)).limit(1)
+            return s.scalars(q).first() is not None
+
+    worker = Worker(
+        bus,
+        has_pending,
+        settings.worker_poll_s,
+        settings.worker_batch,
+        inboxes=[(has_device_events, JudgeDeviceEvents)],
+        timers=[(5.0, lambda: CheckSilentDevices(settings.device_silence_s))],
+    )
     limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
     return Container(
         settings,

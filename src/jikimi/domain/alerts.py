@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 
 class AlertKind(StrEnum):
@@ -95,6 +96,8 @@ class Evidence:
     number: str | None
     occurred_at: datetime
     sources: list[str] = field(default_factory=list)
+    # Positional evidence: lat, lon, accuracy_m, distance_m, zone, possibly_inside, eta_s.
+    detail: dict[str, Any] | None = None
 
 
 @dataclass

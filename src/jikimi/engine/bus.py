@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jikimi.domain.alerts import EscalationPolicy
-from jikimi.engine import handlers
+from jikimi.engine import device_handlers, handlers
 from jikimi.engine.messages import (
     AcknowledgeAlert,
+    CheckSilentDevices,
     Command,
     EscalateDueAlerts,
     JudgeContacts,
+    JudgeDeviceEvents,
     ResolveAlert,
 )
 from jikimi.engine.ports import Clock, Notifier, UnitOfWork
@@ -27,6 +29,8 @@ HANDLERS: dict[type[Any], Handler] = {
     EscalateDueAlerts: handlers.escalate_due_alerts,
     AcknowledgeAlert: handlers.acknowledge_alert,
     ResolveAlert: handlers.resolve_alert,
+    JudgeDeviceEvents: device_handlers.judge_device_events,
+    CheckSilentDevices: device_handlers.check_silent_devices,
 }
 
 

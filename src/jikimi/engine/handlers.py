@@ -30,6 +30,30 @@ def _victims_of(event: PendingContact, uow: UnitOfWork) -> list[str]:
     return uow.contacts.victims_by_number(event.victim_number, event.occurred_at)
 
 
+def open_or_grow(
+    uow: UnitOfWork,
+    case_id: str,
+    kind: AlertKind,
+    evidence: Evidence,
+    clock: Clock,
+    policy: EscalationPolicy,
+) -> str:
+    """Open an alert of this kind for the case, or grow the unresolved one; keep the
+    evidence either way. Returns the alert's id."""
+    now = clock.now()
+    alert = uow.alerts.find_unresolved(case_id, kind.value)
+    if alert is None:
+        alert = Alert.open(uuid.uuid4().hex, case_id, kind, evidence.occurred_at, now, policy)
+        uow.alerts.add(alert)
+        uow.alerts.record_change(alert.id, now, "opened", None, {"event_id": evidence.event_id})
+    else:
+        alert.grow(evidence.occurred_at)
+        uow.alerts.save(alert)
+        uow.alerts.record_change(alert.id, now, "grew", None, {"event_id": evidence.event_id})
+    uow.alerts.add_evidence(alert.id, evidence)
+    return alert.id
+
+
 def _raise_alert(
     uow: UnitOfWork,
     case_id: str,
@@ -38,19 +62,8 @@ def _raise_alert(
     clock: Clock,
     policy: EscalationPolicy,
 ) -> str:
-    now = clock.now()
     evidence = Evidence(event.id, event.kind, event.number, event.occurred_at, [event.source])
-    alert = uow.alerts.find_unresolved(case_id, kind.value)
-    if alert is None:
-        alert = Alert.open(uuid.uuid4().hex, case_id, kind, event.occurred_at, now, policy)
-        uow.alerts.add(alert)
-        uow.alerts.record_change(alert.id, now, "opened", None, {"event_id": event.id})
-    else:
-        alert.grow(event.occurred_at)
-        uow.alerts.save(alert)
-        uow.alerts.record_change(alert.id, now, "grew", None, {"event_id": event.id})
-    uow.alerts.add_evidence(alert.id, evidence)
-    return alert.id
+    return open_or_grow(uow, case_id, kind, evidence, clock, policy)
 
 
 def judge_one(

@@ -39,4 +39,26 @@ class ResolveAlert:
     note: str | None
 
 
-Command = JudgeContacts | EscalateDueAlerts | AcknowledgeAlert | ResolveAlert
+@dataclass(frozen=True)
+class JudgeDeviceEvents:
+    """Turn waiting device-health events and SOS presses into alerts."""
+
+    limit: int = 200
+
+
+@dataclass(frozen=True)
+class CheckSilentDevices:
+    """Raise device_offline for monitored anklets that stopped reporting."""
+
+    silence_s: float = 600.0
+    feed_outage_at: int = 20  # this many silent at once and none heard: the feed is down
+
+
+Command = (
+    JudgeContacts
+    | EscalateDueAlerts
+    | AcknowledgeAlert
+    | ResolveAlert
+    | JudgeDeviceEvents
+    | CheckSilentDevices
+)

@@ -117,12 +117,62 @@ class AlertRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class PendingDeviceEvent:
+    """A device-health event or an SOS waiting to be judged."""
+
+    id: str
+    device_id: str
+    case_id: str
+    kind: str  # strap_tamper | battery_low | charging | signal_lost | signal_restored | sos
+    occurred_at: datetime
+    fix: tuple[float, float, float] | None  # SOS: lat, lon, accuracy_m
+
+
+@dataclass(frozen=True)
+class SilentDevice:
+    """An anklet under an electronic-monitoring order that has stopped reporting."""
+
+    device_id: str
+    case_id: str
+    last_fix_at: datetime | None
+
+
+class DeviceRepository(Protocol):
+    """Device events and device health."""
+
+    def pending_events(self, limit: int) -> list[PendingDeviceEvent]:
+        """Events not yet judged, oldest first, claimed for this transaction."""
+        ...
+
+    def mark_event_processed(self, event_id: str, at: datetime) -> None:
+        """Record that the event has been judged."""
+        ...
+
+    def set_battery_low(self, device_id: str, at: datetime | None) -> None:
+        """Remember (or forget, None) that the device reported a low battery."""
+        ...
+
+    def newly_silent(self, now: datetime, silence_s: float) -> list[SilentDevice]:
+        """Anklets silent for `silence_s` while monitored, not yet alerted for this silence."""
+        ...
+
+    def mark_offline_alerted(self, device_id: str, at: datetime) -> None:
+        """This silence has raised its alert; the next needs a fix in between."""
+        ...
+
+    def any_anklet_heard_since(self, at: datetime) -> bool:
+        """Whether the location feed delivered any anklet fix recorded after `at`."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything in it commits together or not at all."""
 
     contacts: ContactRepository
     cases: CaseRepository
     alerts: AlertRepository
+    devices: DeviceRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from jikimi.engine.bus import MessageBus
-from jikimi.engine.messages import EscalateDueAlerts, JudgeContacts
+from jikimi.engine.messages import Command, EscalateDueAlerts, JudgeContacts
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +21,21 @@ class Worker:
     """
 
     def __init__(
-        self, bus: MessageBus, has_pending: Callable[[], bool], poll_s: float, batch: int
+        self,
+        bus: MessageBus,
+        has_pending: Callable[[], bool],
+        poll_s: float,
+        batch: int,
+        inboxes: Sequence[tuple[Callable[[], bool], Callable[[], Command]]] = (),
+        timers: Sequence[tuple[float, Callable[[], Command]]] = (),
     ) -> None:
         self.bus, self.has_pending, self.poll_s, self.batch = bus, has_pending, poll_s, batch
+        # Other durable inboxes (device events, positions): (anything waiting?, command).
+        self.inboxes = list(inboxes)
+        # Other timers (device silence): (every so many seconds, command); durable because
+        # what they look at lives in the database.
+        self.timers = list(timers)
+        self._timer_last = [0.0] * len(self.timers)
         self.max_batches = 50
         self.escalate_every_s = 0.25
         self._wake = threading.Event()
@@ -47,8 +59,18 @@ class Worker:
             if escalate and i:
                 changed |= self.bus.handle(EscalateDueAlerts())
             changed |= self.bus.handle(JudgeContacts(self.batch))
+        for has_work, command in self.inboxes:
+            for _ in range(self.max_batches):
+                if not has_work():
+                    break
+                changed |= self.bus.handle(command())
         if escalate:
             changed |= self.bus.handle(EscalateDueAlerts())
+            now = time.monotonic()
+            for i, (every, command) in enumerate(self.timers):
+                if now - self._timer_last[i] >= every:
+                    changed |= self.bus.handle(command())
+                    self._timer_last[i] = now
         return changed
 
     def _loop(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,6 +36,7 @@ def alerts_json(s: Session, rows: list[t.AlertRow]) -> list[dict[str, Any]]:
         .where(t.AlertEvidence.alert_id.in_(ids))
         .order_by(t.AlertEvidence.occurred_at)
     ):
+        detail = ev.detail
         evidence[ev.alert_id].append(
             {
                 "event_id": ev.event_id,
@@ -43,6 +45,7 @@ def alerts_json(s: Session, rows: list[t.AlertRow]) -> list[dict[str, Any]]:
                 "occurred_at": iso(ev.occurred_at),
                 "sources": ev.sources,
             }
+            | (json.loads(detail) if detail else {})
         )
     return [
         {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -236,6 +237,7 @@ class SqlAlerts:
                 occurred_at=evidence.occurred_at,
                 sources=list(evidence.sources),
                 corroborated=False,
+                detail=json.dumps(evidence.detail) if evidence.detail else None,
             )
         )
 

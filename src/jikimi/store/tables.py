@@ -236,7 +236,8 @@ class Device(Base):
     # and health flags from the feed.
     last_fix_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     battery_low_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    offline_alerted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The silence already alerted, named by its last fix (or the binding, if none came).
+    offline_alerted_for: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class ContactEvent(Base):

@@ -7,7 +7,13 @@ from types import TracebackType
 from sqlalchemy.orm import Session, sessionmaker
 
 from jikimi.domain.orders import StatutePack
-from jikimi.engine.ports import AlertRepository, CaseRepository, ContactRepository
+from jikimi.engine.ports import (
+    AlertRepository,
+    CaseRepository,
+    ContactRepository,
+    DeviceRepository,
+)
+from jikimi.store.device_repo import SqlDevices
 from jikimi.store.repositories import SqlAlerts, SqlCases, SqlContacts
 
 
@@ -17,6 +23,7 @@ class SqlUnitOfWork:
     contacts: ContactRepository
     cases: CaseRepository
     alerts: AlertRepository
+    devices: DeviceRepository
 
     def __init__(self, session_factory: sessionmaker[Session], pack: StatutePack) -> None:
         self._factory, self._pack = session_factory, pack
@@ -27,6 +34,7 @@ class SqlUnitOfWork:
         self.contacts = SqlContacts(self.session)
         self.cases = SqlCases(self.session, self._pack)
         self.alerts = SqlAlerts(self.session)
+        self.devices = SqlDevices(self.session, self._pack)
         return self
 
     def __exit__(

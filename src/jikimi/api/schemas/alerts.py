@@ -17,6 +17,14 @@ class EvidenceRead(Out):
     number: str | None
     occurred_at: str
     sources: list[str]
+    # Positional evidence (proximity, encounter, SOS):
+    lat: float | None = None
+    lon: float | None = None
+    accuracy_m: float | None = None
+    distance_m: float | None = None
+    zone: str | None = None
+    possibly_inside: bool | None = None
+    eta_s: float | None = None
 
 
 class AlertRead(Out):

@@ -82,7 +82,7 @@ def upgrade() -> None:
         )
         batch_op.add_column(
             sa.Column(
-                "offline_alerted_at", jikimi.store.tables.UtcDateTime(timezone=True), nullable=True
+                "offline_alerted_for", jikimi.store.tables.UtcDateTime(timezone=True), nullable=True
             )
         )
 
@@ -99,7 +99,7 @@ def downgrade() -> None:
         batch_op.drop_column("warn_m")
 
     with op.batch_alter_table("devices", schema=None) as batch_op:
-        batch_op.drop_column("offline_alerted_at")
+        batch_op.drop_column("offline_alerted_for")
         batch_op.drop_column("battery_low_at")
         batch_op.drop_column("last_fix_at")
 
