@@ -1,0 +1,45 @@
+"""Proximity watch: distances, zone membership with GPS accuracy, hysteresis and early
+warning for an approach ban, judged in vectorised micro-batches. Pure: numpy only."""
+
+from jikimi.domain.proximity.evaluate import evaluate
+from jikimi.domain.proximity.geometry import (
+    Level,
+    classify,
+    distance_m,
+    nearest_fresh_fix,
+    offsets_m,
+    sanitise_accuracy,
+)
+from jikimi.domain.proximity.model import (
+    Episode,
+    EpisodeLevel,
+    Fix,
+    Key,
+    PairBatch,
+    Rules,
+    TrackState,
+    ZoneEvent,
+    ZoneRole,
+)
+from jikimi.domain.proximity.motion import eta_s, fit_velocity
+
+__all__ = [
+    "Episode",
+    "EpisodeLevel",
+    "Fix",
+    "Key",
+    "Level",
+    "PairBatch",
+    "Rules",
+    "TrackState",
+    "ZoneEvent",
+    "ZoneRole",
+    "classify",
+    "distance_m",
+    "eta_s",
+    "evaluate",
+    "fit_velocity",
+    "nearest_fresh_fix",
+    "offsets_m",
+    "sanitise_accuracy",
+]
