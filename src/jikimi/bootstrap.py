@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jikimi.adapters.clock import SystemClock
@@ -19,11 +19,12 @@ from jikimi.config import Settings
 from jikimi.domain.access import Principal
 from jikimi.domain.alerts import EscalationPolicy
 from jikimi.domain.orders import StatutePack, load_pack
+from jikimi.domain.proximity import Rules
 from jikimi.engine.bus import MessageBus
-from jikimi.engine.messages import CheckSilentDevices, JudgeDeviceEvents
+from jikimi.engine.messages import CheckSilentDevices, JudgeDeviceEvents, JudgePositions
 from jikimi.engine.ports import Clock
 from jikimi.engine.worker import Worker
-from jikimi.store import crypto, queries
+from jikimi.store import crypto, positions, queries
 from jikimi.store import tables as t
 from jikimi.store.db import make_engine, migrate
 from jikimi.store.uow import SqlUnitOfWork
@@ -82,7 +83,9 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         period=timedelta(seconds=settings.escalate_after_s),
         max_level=settings.escalate_max_level,
     )
-    bus = MessageBus(lambda: SqlUnitOfWork(sessions, pack), clock, hub, policy)
+    bus = MessageBus(
+        lambda: SqlUnitOfWork(sessions, pack, settings.warn_radius_m), clock, hub, policy
+    )
 
     def has_pending() -> bool:
         with read_sessions() as s:
@@ -98,12 +101,24 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
             q = select(t.DeviceEvent.id).where(t.DeviceEvent.processed_at.is_(None)).limit(1)
             return s.scalars(q).first() is not None
 
+    rules = Rules(
+        eta_warn_s=settings.eta_warn_s, victim_fix_max_age_s=settings.victim_fix_max_age_s
+    )
+
+    def has_positions() -> bool:
+        with read_sessions() as s:
+            newest = s.scalar(select(func.max(t.Position.seq)))
+            return newest is not None and newest > positions.cursor(s)
+
     worker = Worker(
         bus,
         has_pending,
         settings.worker_poll_s,
         settings.worker_batch,
-        inboxes=[(has_device_events, JudgeDeviceEvents)],
+        inboxes=[
+            (has_device_events, JudgeDeviceEvents),
+            (has_positions, lambda: JudgePositions(rules=rules)),
+        ],
         timers=[(5.0, lambda: CheckSilentDevices(settings.device_silence_s))],
     )
     limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jikimi.domain.alerts import EscalationPolicy
-from jikimi.engine import device_handlers, handlers
+from jikimi.engine import device_handlers, handlers, proximity_handlers
 from jikimi.engine.messages import (
     AcknowledgeAlert,
     CheckSilentDevices,
@@ -16,6 +16,7 @@ from jikimi.engine.messages import (
     EscalateDueAlerts,
     JudgeContacts,
     JudgeDeviceEvents,
+    JudgePositions,
     ResolveAlert,
 )
 from jikimi.engine.ports import Clock, Notifier, UnitOfWork
@@ -31,6 +32,7 @@ HANDLERS: dict[type[Any], Handler] = {
     ResolveAlert: handlers.resolve_alert,
     JudgeDeviceEvents: device_handlers.judge_device_events,
     CheckSilentDevices: device_handlers.check_silent_devices,
+    JudgePositions: proximity_handlers.judge_positions,
 }
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from jikimi.domain.alerts import Outcome
+from jikimi.domain.proximity import Rules
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,14 @@ class CheckSilentDevices:
     feed_outage_at: int = 20  # this many silent at once and none heard: the feed is down
 
 
+@dataclass(frozen=True)
+class JudgePositions:
+    """Judge up to `limit` logged positions after the engine's place in the log."""
+
+    limit: int = 5000
+    rules: Rules = field(default_factory=Rules)
+
+
 Command = (
     JudgeContacts
     | EscalateDueAlerts
@@ -61,4 +70,5 @@ Command = (
     | ResolveAlert
     | JudgeDeviceEvents
     | CheckSilentDevices
+    | JudgePositions
 )

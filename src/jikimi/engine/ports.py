@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
 from jikimi.domain.alerts import Alert, Evidence
 from jikimi.domain.contacts import CaseFacts
+from jikimi.domain.watch import CaseGeo
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,54 @@ class DeviceRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class LoggedFix:
+    """A position read back from the log (decrypted)."""
+
+    seq: int
+    device_id: str
+    recorded_at: datetime
+    lat: float
+    lon: float
+    accuracy_m: float
+
+
+class PositionRepository(Protocol):
+    """The position log, the cases it speaks for, and the tracks' saved state."""
+
+    def cursor(self) -> int:
+        """Where judging stands in the log."""
+        ...
+
+    def move_cursor(self, position: int) -> None:
+        """The log is judged up to `position` (commits with the alerts)."""
+        ...
+
+    def after(self, position: int, limit: int) -> list[LoggedFix]:
+        """Fixes logged after `position`, in log order."""
+        ...
+
+    def between(self, device_ids: list[str], start: datetime, end: datetime) -> list[LoggedFix]:
+        """Fixes of these devices recorded in [start, end], oldest first."""
+        ...
+
+    def devices(self, device_ids: list[str]) -> dict[str, tuple[str, list[str]]]:
+        """Device id → (kind, the cases it speaks for)."""
+        ...
+
+    def cases(self, case_ids: list[str]) -> dict[str, CaseGeo]:
+        """What the rules need to know about these cases."""
+        ...
+
+    def states(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        """Saved track states (JSON), by track key."""
+        ...
+
+    def save_states(self, states: dict[str, dict[str, Any]], at: datetime) -> None:
+        """Save track states (JSON), by track key."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything in it commits together or not at all."""
 
@@ -173,6 +222,7 @@ class UnitOfWork(Protocol):
     cases: CaseRepository
     alerts: AlertRepository
     devices: DeviceRepository
+    positions: PositionRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

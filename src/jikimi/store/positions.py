@@ -16,6 +16,7 @@ from sqlalchemy import Insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from jikimi.engine.ports import LoggedFix as StoredFix
 from jikimi.store import crypto
 from jikimi.store import tables as t
 from jikimi.store.geo_tables import position_key
@@ -28,18 +29,6 @@ CURSOR = "positions"
 class FixIn:
     """One position as it arrived, for a known device."""
 
-    device_id: str
-    recorded_at: datetime
-    lat: float
-    lon: float
-    accuracy_m: float
-
-
-@dataclass(frozen=True)
-class StoredFix:
-    """A position read back from the log."""
-
-    seq: int
     device_id: str
     recorded_at: datetime
     lat: float

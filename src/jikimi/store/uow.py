@@ -12,8 +12,10 @@ from jikimi.engine.ports import (
     CaseRepository,
     ContactRepository,
     DeviceRepository,
+    PositionRepository,
 )
 from jikimi.store.device_repo import SqlDevices
+from jikimi.store.positions_repo import SqlPositions
 from jikimi.store.repositories import SqlAlerts, SqlCases, SqlContacts
 
 
@@ -24,9 +26,12 @@ class SqlUnitOfWork:
     cases: CaseRepository
     alerts: AlertRepository
     devices: DeviceRepository
+    positions: PositionRepository
 
-    def __init__(self, session_factory: sessionmaker[Session], pack: StatutePack) -> None:
-        self._factory, self._pack = session_factory, pack
+    def __init__(
+        self, session_factory: sessionmaker[Session], pack: StatutePack, warn_m: float = 1000.0
+    ) -> None:
+        self._factory, self._pack, self._warn_m = session_factory, pack, warn_m
         self.session: Session | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
@@ -35,6 +40,7 @@ class SqlUnitOfWork:
         self.cases = SqlCases(self.session, self._pack)
         self.alerts = SqlAlerts(self.session)
         self.devices = SqlDevices(self.session, self._pack)
+        self.positions = SqlPositions(self.session, self._pack, self._warn_m)
         return self
 
     def __exit__(

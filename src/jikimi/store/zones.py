@@ -1,59 +1,16 @@
-"""What the proximity watch needs to know about cases: approach bans with their radii,
-the victim's places, and which devices belong to whom."""
+"""Reading what the proximity watch needs to know about cases (domain.watch) and which
+devices belong to whom."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from jikimi.domain.orders import OrderWindow, StatutePack
+from jikimi.domain.watch import Ban, CaseGeo, Place
 from jikimi.store import tables as t
-
-
-@dataclass(frozen=True)
-class Ban:
-    """An approach ban: its window and radii."""
-
-    window: OrderWindow
-    radius_m: float
-    warn_m: float
-
-    def in_force_at(self, at: datetime) -> bool:
-        """Judged at the fix's own time."""
-        return self.window.in_force_at(at)
-
-
-@dataclass(frozen=True)
-class Place:
-    """One of the victim's addresses with coordinates (home, work, school…)."""
-
-    key: str
-    label: str
-    lat: float
-    lon: float
-
-
-@dataclass(frozen=True)
-class CaseGeo:
-    """One case, as the proximity watch sees it."""
-
-    case_id: str
-    agency: str
-    victim_id: str
-    perpetrator_id: str
-    bans: tuple[Ban, ...]
-    monitoring: tuple[OrderWindow, ...]  # electronic-monitoring orders
-    places: tuple[Place, ...]
-    victim_devices: tuple[str, ...]
-    anklets: tuple[str, ...]
-
-    def bans_at(self, at: datetime) -> list[Ban]:
-        """The approach bans in force at `at`."""
-        return [b for b in self.bans if b.in_force_at(at)]
 
 
 def cases_geo(

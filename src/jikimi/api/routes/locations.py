@@ -23,6 +23,7 @@ from jikimi.api.schemas.locations import (
 )
 from jikimi.api.signing import Signed, remember
 from jikimi.domain.errors import Invalid
+from jikimi.engine.ports import LoggedFix
 from jikimi.store import positions, records, zones
 from jikimi.store import tables as t
 from jikimi.store.ingest import touch_device
@@ -195,7 +196,7 @@ def case_positions(
             )
     a.read("positions", case.id, [case.victim_id, case.perpetrator_id])
 
-    def track(fixes: list[positions.StoredFix]) -> dict[str, Any]:
+    def track(fixes: list[LoggedFix]) -> dict[str, Any]:
         return {
             "track": [
                 {

@@ -1,0 +1,51 @@
+"""What the proximity watch knows about a case: its approach bans with their radii, the
+victim's places, and the devices that speak for each side. Pure data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from jikimi.domain.orders import OrderWindow
+
+
+@dataclass(frozen=True)
+class Ban:
+    """An approach ban: its window and radii."""
+
+    window: OrderWindow
+    radius_m: float
+    warn_m: float
+
+    def in_force_at(self, at: datetime) -> bool:
+        """Judged at the fix's own time."""
+        return self.window.in_force_at(at)
+
+
+@dataclass(frozen=True)
+class Place:
+    """One of the victim's addresses with coordinates (home, work, school…)."""
+
+    key: str
+    label: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class CaseGeo:
+    """One case, as the proximity watch sees it."""
+
+    case_id: str
+    agency: str
+    victim_id: str
+    perpetrator_id: str
+    bans: tuple[Ban, ...]
+    monitoring: tuple[OrderWindow, ...]  # electronic-monitoring orders
+    places: tuple[Place, ...]
+    victim_devices: tuple[str, ...]
+    anklets: tuple[str, ...]
+
+    def bans_at(self, at: datetime) -> list[Ban]:
+        """The approach bans in force at `at`."""
+        return [b for b in self.bans if b.in_force_at(at)]
