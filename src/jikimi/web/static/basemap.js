@@ -63,6 +63,7 @@ const Credit = L.Control.extend({
 /** Lay the base map under `map`: tiles (if configured), boundaries, names, the credit. */
 export async function addBasemap(map, container) {
   const config = await mapConfig();
+  if (!container.isConnected) return; // the detail was rebuilt meanwhile (another alert)
   const credit = new Credit().addTo(map);
   const credits = [];
   if (config.tile_url) {
@@ -78,7 +79,7 @@ export async function addBasemap(map, container) {
     container.dataset.basemap = "failed";
     throw err;
   });
-  if (!map.getContainer().isConnected) return; // the alert changed while we loaded
+  if (!container.isConnected) return;
   const lines = (color, weight) => ({
     renderer: canvas, // geometryToLayer hands the layer's options to every polygon it makes
     interactive: false,
