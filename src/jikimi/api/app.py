@@ -82,12 +82,23 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
             WEB / "templates" / "console.html", headers={"Cache-Control": "no-store"}
         )
 
+    @app.get("/console/config.json", include_in_schema=False)
+    def console_config() -> dict[str, Any]:
+        # Public and non-personal: only what the console's map needs before sign-in.
+        settings = container.settings
+        return {
+            "map": {
+                "tile_url": settings.map_tile_url,
+                "tile_attribution": settings.map_tile_attribution,
+            }
+        }
+
     app.add_middleware(
         BodyLimit,
         max_bytes=container.settings.max_body_bytes,
         larger={"/api/v1/feed/locations": container.settings.max_feed_body_bytes},
     )
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, tile_origin=container.settings.map_tile_origin)
     return app
 
 

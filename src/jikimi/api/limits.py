@@ -67,12 +67,17 @@ class _TooLarge(Exception):
     pass
 
 
+def content_security_policy(tile_origin: str | None = None) -> bytes:
+    """The console loads only its own files: no inline script, nothing from elsewhere —
+    except map tiles (images only) from the agency's tile server when one is configured."""
+    img = "'self' data:" + (f" {tile_origin}" if tile_origin else "")
+    return (
+        f"default-src 'self'; img-src {img}; connect-src 'self'; frame-ancestors 'none'"
+    ).encode()
+
+
 SECURITY_HEADERS = [
-    # The console loads only its own files: no inline script, nothing from elsewhere.
-    (
-        b"content-security-policy",
-        b"default-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
-    ),
+    (b"content-security-policy", content_security_policy()),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"cache-control", b"no-store"),
@@ -82,8 +87,10 @@ SECURITY_HEADERS = [
 class SecurityHeaders:
     """Add the headers every response should carry (personal data: never cached)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, tile_origin: str | None = None) -> None:
         self.app = app
+        csp = (b"content-security-policy", content_security_policy(tile_origin))
+        self.headers = [csp if k == csp[0] else (k, v) for k, v in SECURITY_HEADERS]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Add the headers to the response start."""
@@ -94,7 +101,7 @@ class SecurityHeaders:
         async def with_headers(msg: Message) -> None:
             if msg["type"] == "http.response.start":
                 present = {k.lower() for k, _ in msg.get("headers", [])}
-                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                extra = [(k, v) for k, v in self.headers if k not in present]
                 msg = {**msg, "headers": [*msg.get("headers", []), *extra]}
             await send(msg)
 

@@ -103,9 +103,10 @@ function riskLine(risk) {
 
 /**
  * The case panel's content for case `c` seen from `alert`: the perpetrator's numbers that
- * appear in the alert's evidence are highlighted.
+ * appear in the alert's evidence are highlighted; `places` (zones, last positions) follow
+ * the people when the alert is about places.
  */
-export function caseSection(c, alert) {
+export function caseSection(c, alert, places = null) {
   const hits = new Set((alert.evidence || []).map((ev) => ev.number).filter(Boolean));
   return [
     el(
@@ -123,6 +124,7 @@ export function caseSection(c, alert) {
       personBlock("victim", c.victim, new Set()),
       personBlock("perpetrator", c.perpetrator, hits),
     ),
+    places, // zones and last positions, for alerts about places (positions.js)
     el("h3", { text: t("case.orders") }),
     c.orders && c.orders.length
       ? el("ul", { class: "orders" }, c.orders.map(orderRow))

@@ -8,6 +8,17 @@ import { caseSection } from "./casepanel.js";
 import { actionsForm, detailInfo, evidenceSection, timelineSection } from "./detail.js";
 import { $, el, fill, kstParts } from "./dom.js";
 import { applyStatic, currentLang, setLang, t } from "./i18n.js";
+import {
+  configurePositions,
+  forgetPositions,
+  isMapKind,
+  mountSituation,
+  refreshSituation,
+  situationSection,
+  unmountSituation,
+  updateSituation,
+  zonesSection,
+} from "./positions.js";
 import { FLASH_MS, progress, renderQueue } from "./queue.js";
 import { openStream } from "./sse.js";
 
@@ -152,17 +163,21 @@ function select(id) {
 /** Lay out the detail; the form is built here only, so typing survives live updates. */
 function buildDetail(keep = {}) {
   const body = $("detail-body");
+  unmountSituation();
   if (!state.selected) {
     fill(body, el("p", { class: "empty", text: t("detail.none") }));
     return;
   }
+  const a = state.alerts.get(state.selected);
   fill(
     body,
     el("div", { id: "detail-info" }),
     actionsForm({ keep, onAcknowledge, onResolve }),
+    isMapKind(a) ? situationSection(a) : null, // the map, once per alert: live updates redraw it
     el("div", { id: "detail-evidence" }),
     el("div", { id: "detail-timeline" }),
   );
+  if (isMapKind(a)) mountSituation(a);
   renderDetail();
   renderActions();
   renderTimeline();
@@ -173,6 +188,7 @@ function renderDetail() {
   if (!a || !$("detail-info")) return;
   fill($("detail-info"), detailInfo(a));
   fill($("detail-evidence"), evidenceSection(a));
+  updateSituation(a);
 }
 
 function renderActions() {
@@ -276,7 +292,7 @@ function renderCase() {
     fill(body, el("p", { class: "empty", text: t("case.loading") }));
   } else if (entry.error) {
     fill(body, el("p", { class: "error", testid: "case-error", text: entry.error }));
-  } else fill(body, caseSection(entry.data, a));
+  } else fill(body, caseSection(entry.data, a, isMapKind(a) ? zonesSection(a.case_id) : null));
 }
 
 // ---------------------------------------------------------------- session
@@ -315,6 +331,7 @@ function forget() {
   state.alerts.clear();
   state.flashes.clear();
   state.cases.clear();
+  forgetPositions();
   state.selected = null;
 }
 
@@ -465,6 +482,7 @@ function tick() {
 function start() {
   setLang(currentLang());
   applyStatic();
+  configurePositions({ failed, changed: renderCase });
   renderConn();
   onSoundChange(renderSound);
   tick();
@@ -473,6 +491,7 @@ function start() {
     if (state.stream) {
       scheduleRender(); // "3분 전" must not go stale
       renderCase();
+      refreshSituation(); // positions move even when no alert grows
     }
   }, 30000);
   $("login-form").addEventListener("submit", onLogin);

@@ -1,6 +1,7 @@
 // The selected alert: what happened, the evidence, the actions and the history.
 
 import { ago, el, kstLong, kstShort, short } from "./dom.js";
+import { evidenceSummary, formatAccuracy, hasPoint } from "./geo.js";
 import { label, t } from "./i18n.js";
 import { levelTag, severityBadge, statusTag } from "./queue.js";
 
@@ -40,7 +41,21 @@ export function detailInfo(a) {
   ];
 }
 
+/** A position as evidence: how far from which zone, and how sure. */
+function placeRow(ev) {
+  const text = [evidenceSummary(ev), formatAccuracy(ev.accuracy_m)].filter(Boolean).join(" · ");
+  return el(
+    "tr",
+    { testid: "evidence-row", "data-event-id": ev.event_id },
+    el("td", { class: "time", title: kstLong(ev.occurred_at), text: kstShort(ev.occurred_at) }),
+    el("td", { text: label("event", ev.kind) }),
+    el("td", { class: ev.possibly_inside ? "strong" : "", testid: "evidence-place", text: text || "—" }),
+    el("td", { class: "dim mono", text: `${ev.lat.toFixed(5)}, ${ev.lon.toFixed(5)}` }),
+  );
+}
+
 function evidenceRow(ev) {
+  if (hasPoint(ev)) return placeRow(ev);
   // Location or device evidence carries other fields than a number: show them as they come.
   const extra = Object.entries(ev)
     .filter(([k, v]) => !KNOWN_EVIDENCE_KEYS.has(k) && v !== null && typeof v !== "object")
@@ -72,13 +87,15 @@ export function evidenceSection(a) {
     el("span", { class: "pill pill-dim", text: String(evidence.length) }),
   );
   if (!evidence.length) return [heading, el("p", { class: "empty", text: t("evidence.none") })];
-  const head = ["evidence.time", "evidence.kind", "evidence.number", "evidence.sources"];
+  const placed = evidence.some(hasPoint);
+  const head = ["evidence.time", "evidence.kind", placed ? "evidence.place" : "evidence.number"];
+  head.push(placed ? "" : "evidence.sources");
   return [
     heading,
     el(
       "table",
       { class: "grid grid-compact", testid: "evidence" },
-      el("thead", {}, el("tr", {}, head.map((k) => el("th", { text: t(k) })))),
+      el("thead", {}, el("tr", {}, head.map((k) => el("th", { text: k ? t(k) : "" })))),
       el("tbody", {}, evidence.map(evidenceRow)),
     ),
   ];
