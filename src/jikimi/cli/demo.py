@@ -11,10 +11,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import typer
 
+from jikimi.cli.demo_geo import Victim, seed_geo, simulate_movement
 from jikimi.client.signed import signed_json
 
 AGENCY = "seoul-mapo"
@@ -135,6 +137,7 @@ class SimCase:
     victim_number: str
     perpetrator_number: str
     iphone: bool
+    case: dict[str, Any]  # id, offense, home lat/lon: what the moving city needs
 
 
 def _fresh_sqlite(path: Path) -> str:
@@ -197,7 +200,8 @@ def seed(http: httpx.Client, officer: str, rng: random.Random) -> list[SimCase]:
         dev = http.post(
             f"/api/v1/cases/{c['id']}/devices", headers=h, json={"kind": "victim_phone"}
         ).json()
-        cases.append(SimCase(dev["token"], dev["signing_key"], vnum, pnum, iphone=i % 4 == 3))
+        info = {"id": c["id"], "offense": offense, "lat": lat, "lon": lon}
+        cases.append(SimCase(dev["token"], dev["signing_key"], vnum, pnum, i % 4 == 3, info))
     return cases
 
 
@@ -285,10 +289,24 @@ def run_demo(host: str, port: int, rate: float) -> None:
                 except httpx.TransportError:
                     time.sleep(0.1)
             cases = seed(http, officer, rng)
+            moving = cases[:6]  # half the city wears anklets under approach bans
+            walkers = seed_geo(http, officer, [c.case for c in moving], rng)
+            victims = [
+                Victim(c.device_token, c.device_key, (c.case["lat"], c.case["lon"]))
+                for c in moving
+                if not c.iphone
+            ]
+            threading.Thread(
+                target=simulate_movement,
+                args=(http, walkers, victims, feed, stop, random.Random(7)),
+                name="demo-movement",
+                daemon=True,
+            ).start()
             simulate(http, cases, feed, rate, stop, rng)
 
     typer.echo(
-        "\nJikimi demo — a seeded city of 12 cases, simulated phones sending events\n"
+        "\nJikimi demo — a seeded city of 12 cases: phones report calls and texts, six\n"
+        "perpetrators wear anklets and some walk or drive toward their victim's home\n"
         f"  console          {url}/console\n"
         f"  sign in as       dispatcher / {password}\n"
         f"  second factor    {logins.provisioning_uri('dispatcher', secret)}\n"
