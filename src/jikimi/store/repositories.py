@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from jikimi.domain.alerts import Alert, AlertKind, AlertStatus, Evidence, Outcome, Severity
@@ -28,11 +28,12 @@ class SqlContacts:
 
     def __init__(self, session: Session) -> None:
         self.s = session
+        self._held: dict[str, t.ContactEvent] = {}
 
     def pending_ids(self, limit: int) -> list[str]:
         """Oldest waiting events; on PostgreSQL other workers skip the ones we hold.
 
-        Whole rows are loaded, so `get_pending` then finds them in the session (no query).
+        Whole rows are loaded and held, so `get_pending` then needs no query.
         """
         q = (
             select(t.ContactEvent)
@@ -42,11 +43,14 @@ class SqlContacts:
         )
         if self.s.get_bind().dialect.name == "postgresql":
             q = q.with_for_update(skip_locked=True)
-        return [row.id for row in self.s.scalars(q)]
+        rows = list(self.s.scalars(q))
+        # The session's identity map holds rows weakly: keep them for `get_pending`.
+        self._held = {row.id: row for row in rows}
+        return list(self._held)
 
     def get_pending(self, event_id: str) -> PendingContact | None:
         """The event, if it still waits."""
-        row = self.s.get(t.ContactEvent, event_id)
+        row = self._held.pop(event_id, None) or self.s.get(t.ContactEvent, event_id)
         if row is None or row.processed_at is not None:
             return None
         return PendingContact(
@@ -102,12 +106,15 @@ class SqlContacts:
         self, event_id: str, at: datetime, corroborates: str | None, victim_id: str | None
     ) -> None:
         """Judged; remember the victim an operator's event resolved to."""
-        row = self.s.get(t.ContactEvent, event_id)
-        if row is None:
-            return
-        row.processed_at, row.corroborates = at, corroborates
-        if row.victim_id is None and victim_id is not None:
-            row.victim_id = victim_id
+        values: dict[str, object] = {"processed_at": at, "corroborates": corroborates}
+        if victim_id is not None:
+            values["victim_id"] = func.coalesce(t.ContactEvent.victim_id, victim_id)
+        self.s.execute(
+            update(t.ContactEvent)
+            .where(t.ContactEvent.id == event_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
 
     def mark_failed(self, event_id: str, at: datetime, error: str) -> None:
         """Set aside an event that cannot be judged."""
@@ -132,20 +139,39 @@ class SqlCases:
         """
         if victim_id in self._facts:
             return self._facts[victim_id]
-        facts = []
-        for case in self.s.scalars(select(t.Case).where(t.Case.victim_id == victim_id)):
-            orders = tuple(
-                OrderWindow(self.pack.get(o.kind), o.starts_at, o.ends_at, o.revoked_at)
-                for o in self.s.scalars(select(t.Order).where(t.Order.case_id == case.id))
-                if o.kind in self.pack.kinds
+        # Two plain queries (no ORM objects): the cases with their orders, and the
+        # perpetrators' numbers.
+        orders: dict[str, list[OrderWindow]] = {}
+        for case_id, kind, starts_at, ends_at, revoked_at in self.s.execute(
+            select(t.Case.id, t.Order.kind, t.Order.starts_at, t.Order.ends_at, t.Order.revoked_at)
+            .outerjoin(t.Order, t.Order.case_id == t.Case.id)
+            .where(t.Case.victim_id == victim_id)
+            .order_by(t.Case.id)
+        ):
+            windows = orders.setdefault(case_id, [])
+            if kind is not None and kind in self.pack.kinds:
+                windows.append(OrderWindow(self.pack.get(kind), starts_at, ends_at, revoked_at))
+        numbers: dict[str, list[NumberSpan]] = {case_id: [] for case_id in orders}
+        ring = crypto.ring()
+        for case_id, phone_id, sealed, valid_from, valid_to in self.s.execute(
+            select(
+                t.Case.id,
+                t.PersonPhone.id,
+                t.PersonPhone.e164_sealed,
+                t.PersonPhone.valid_from,
+                t.PersonPhone.valid_to,
             )
-            numbers = tuple(
-                NumberSpan(p.e164, p.valid_from, p.valid_to)
-                for p in self.s.scalars(
-                    select(t.PersonPhone).where(t.PersonPhone.person_id == case.perpetrator_id)
-                )
-            )
-            facts.append(CaseFacts(case.id, orders, numbers))
+            .join(t.PersonPhone, t.PersonPhone.person_id == t.Case.perpetrator_id)
+            .where(t.Case.victim_id == victim_id)
+        ):
+            # Opened as the model's attribute would (same associated data).
+            e164 = ring.open(sealed, f"person_phones.e164:{phone_id}")
+            assert e164 is not None
+            numbers[case_id].append(NumberSpan(e164, valid_from, valid_to))
+        facts = [
+            CaseFacts(case_id, tuple(windows), tuple(numbers[case_id]))
+            for case_id, windows in orders.items()
+        ]
         self._facts[victim_id] = facts
         return facts
 
@@ -188,12 +214,20 @@ class SqlAlerts:
 
     def __init__(self, session: Session) -> None:
         self.s = session
+        # Rows read in this unit of work, held so `save` finds them without a query (the
+        # session's identity map holds them only weakly).
+        self._rows: dict[str, t.AlertRow] = {}
+
+    def _hold(self, row: t.AlertRow | None) -> t.AlertRow | None:
+        if row is not None:
+            self._rows[row.id] = row
+        return row
 
     def _row(self, alert_id: str) -> t.AlertRow | None:
         q = select(t.AlertRow).where(t.AlertRow.id == alert_id)
         if self.s.get_bind().dialect.name == "postgresql":
             q = q.with_for_update()
-        return self.s.scalars(q).first()
+        return self._hold(self.s.scalars(q).first())
 
     def get(self, alert_id: str) -> Alert | None:
         """One alert, locked for update on PostgreSQL."""
@@ -205,7 +239,7 @@ class SqlAlerts:
         q = select(t.AlertRow).where(t.AlertRow.open_key == f"{case_id}:{kind}")
         if self.s.get_bind().dialect.name == "postgresql":
             q = q.with_for_update()
-        row = self.s.scalars(q).first()
+        row = self._hold(self.s.scalars(q).first())
         return _to_domain(row) if row else None
 
     def add(self, alert: Alert) -> None:
@@ -215,11 +249,12 @@ class SqlAlerts:
         )
         _copy_into(row, alert)
         self.s.add(row)
-        self.s.flush()
+        self.s.flush()  # a second open alert for (case, kind) fails here, not at commit
+        self._hold(row)
 
     def save(self, alert: Alert) -> None:
         """Write the alert's state back."""
-        row = self.s.get(t.AlertRow, alert.id)
+        row = self._rows.get(alert.id) or self.s.get(t.AlertRow, alert.id)
         if row is None:
             raise LookupError(alert.id)
         _copy_into(row, alert)
@@ -227,12 +262,17 @@ class SqlAlerts:
 
     def add_evidence(self, alert_id: str, evidence: Evidence) -> None:
         """Attach an event."""
-        self.s.add(
-            t.AlertEvidence(
+        evidence_id = t.new_id()
+        self.s.execute(
+            insert(t.AlertEvidence).values(
+                id=evidence_id,
                 alert_id=alert_id,
                 event_id=evidence.event_id,
                 kind=evidence.kind,
-                number=evidence.number,
+                # Sealed as the model's attribute would be (same associated data).
+                number_sealed=crypto.ring().seal(
+                    evidence.number, f"alert_evidence.number:{evidence_id}"
+                ),
                 occurred_at=evidence.occurred_at,
                 sources=list(evidence.sources),
                 corroborated=False,
@@ -255,8 +295,10 @@ class SqlAlerts:
         self, alert_id: str, at: datetime, action: str, actor: str | None, detail: dict[str, object]
     ) -> None:
         """Append to the timeline."""
-        self.s.add(
-            t.AlertChange(alert_id=alert_id, at=at, action=action, actor=actor, detail=detail)
+        self.s.execute(
+            insert(t.AlertChange).values(
+                alert_id=alert_id, at=at, action=action, actor=actor, detail=detail
+            )
         )
 
     def due_for_escalation(self, now: datetime, limit: int) -> list[Alert]:
@@ -273,4 +315,4 @@ class SqlAlerts:
         )
         if self.s.get_bind().dialect.name == "postgresql":
             q = q.with_for_update(skip_locked=True)
-        return [_to_domain(r) for r in self.s.scalars(q)]
+        return [_to_domain(r) for r in self.s.scalars(q) if self._hold(r)]
