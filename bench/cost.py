@@ -113,7 +113,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="jikimi-cost-") as tmp:
         os.environ.setdefault("JIKIMI_KEY_FILE", str(Path(tmp) / "keys.json"))
         url = args.database_url or f"sqlite:///{tmp}/cost.db"
-        c = build(Settings(database_url=url, worker=False, rate_limit_burst=1_000_000))
+        c = build(Settings(database_url=url, rate_limit_burst=1_000_000))
         try:
             run(c, args.events, args.cases)
         finally:

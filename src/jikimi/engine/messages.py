@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jikimi.domain.alerts import Outcome
+from jikimi.engine.ports import PendingContact
 
 
 @dataclass(frozen=True)
@@ -12,6 +13,13 @@ class JudgeContacts:
     """Judge up to `limit` stored contact events that wait in the inbox."""
 
     limit: int = 200
+
+
+@dataclass(frozen=True)
+class JudgeStoredContacts:
+    """Judge these events, just stored, in the transaction that stores them."""
+
+    events: tuple[PendingContact, ...]
 
 
 @dataclass(frozen=True)
@@ -39,4 +47,4 @@ class ResolveAlert:
     note: str | None
 
 
-Command = JudgeContacts | EscalateDueAlerts | AcknowledgeAlert | ResolveAlert
+Command = JudgeContacts | JudgeStoredContacts | EscalateDueAlerts | AcknowledgeAlert | ResolveAlert

@@ -7,7 +7,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from jikimi.domain.access import Principal, Role
@@ -80,14 +80,18 @@ def remember_signature(session: Session, sig: str, now: datetime, window_s: int)
                 t.SeenSignature.seen_at < now - timedelta(seconds=2 * window_s)
             )
         )
-    if session.get(t.SeenSignature, sig) is not None:
-        return False
-    session.add(t.SeenSignature(signature=sig, seen_at=now))
-    try:
-        session.flush()
-    except IntegrityError:
-        return False
-    return True
+    # One statement: a signature already stored inserts nothing and returns no row.
+    insert = (
+        postgresql.insert(t.SeenSignature)
+        if session.get_bind().dialect.name == "postgresql"
+        else sqlite.insert(t.SeenSignature)
+    )
+    new = session.execute(
+        insert.values(signature=sig, seen_at=now)
+        .on_conflict_do_nothing(index_elements=["signature"])
+        .returning(t.SeenSignature.signature)
+    ).first()
+    return new is not None
 
 
 def authenticate(session: Session, token: str) -> Principal | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from jikimi.domain.orders import StatutePack
 from jikimi.engine.ports import AlertRepository, CaseRepository, ContactRepository
@@ -49,3 +49,45 @@ class SqlUnitOfWork:
         """Discard the transaction."""
         assert self.session is not None
         self.session.rollback()
+
+
+class JoinedUnitOfWork:
+    """A unit of work inside a transaction its caller owns, as a SAVEPOINT: `commit`
+    releases it into the caller's transaction (durable when the caller commits), and a
+    failure rolls back only what was done inside it."""
+
+    contacts: ContactRepository
+    cases: CaseRepository
+    alerts: AlertRepository
+
+    def __init__(self, session: Session, pack: StatutePack) -> None:
+        self.session, self._pack = session, pack
+        self._savepoint: SessionTransaction | None = None
+
+    def __enter__(self) -> JoinedUnitOfWork:
+        self._savepoint = self.session.begin_nested()
+        self.contacts = SqlContacts(self.session)
+        self.cases = SqlCases(self.session, self._pack)
+        self.alerts = SqlAlerts(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._savepoint is not None
+        if self._savepoint.is_active:
+            self._savepoint.rollback()
+        self._savepoint = None
+
+    def commit(self) -> None:
+        """Release the savepoint into the caller's transaction."""
+        assert self._savepoint is not None
+        self._savepoint.commit()
+
+    def rollback(self) -> None:
+        """Discard what was done since the savepoint."""
+        assert self._savepoint is not None
+        self._savepoint.rollback()
