@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from jikimi.domain.orders import StatutePack
 from jikimi.engine.ports import AlertRepository, CaseRepository, ContactRepository
-from jikimi.store.repositories import SqlAlerts, SqlCases, SqlContacts
+from jikimi.store.alert_repo import SqlAlerts
+from jikimi.store.repositories import SqlCases, SqlContacts
 
 
 class SqlUnitOfWork:
