@@ -17,6 +17,17 @@ from jikimi.store import tables as t
 TOKEN_PREFIX = "jk_"  # noqa: S105 - a public marker that lets scanners spot leaked tokens, not a secret
 
 
+_SEEN = t.table_of(t.SeenSignature)
+_REMEMBER = {
+    "postgresql": postgresql.insert(_SEEN)
+    .on_conflict_do_nothing(index_elements=["signature"])
+    .returning(_SEEN.c.signature),
+    "sqlite": sqlite.insert(_SEEN)
+    .on_conflict_do_nothing(index_elements=["signature"])
+    .returning(_SEEN.c.signature),
+}
+
+
 def hash_token(token: str) -> str:
     """The stored form of a token."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -81,15 +92,8 @@ def remember_signature(session: Session, sig: str, now: datetime, window_s: int)
             )
         )
     # One statement: a signature already stored inserts nothing and returns no row.
-    insert = (
-        postgresql.insert(t.SeenSignature)
-        if session.get_bind().dialect.name == "postgresql"
-        else sqlite.insert(t.SeenSignature)
-    )
     new = session.execute(
-        insert.values(signature=sig, seen_at=now)
-        .on_conflict_do_nothing(index_elements=["signature"])
-        .returning(t.SeenSignature.signature)
+        _REMEMBER[session.get_bind().dialect.name], {"signature": sig, "seen_at": now}
     ).first()
     return new is not None
 

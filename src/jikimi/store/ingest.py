@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Insert, update
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -50,14 +50,23 @@ class ContactIn:
         )
 
 
-def _insert(s: Session) -> Insert:
-    if s.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(t.ContactEvent).on_conflict_do_nothing(
-            index_elements=["source_key", "ext_id"]
-        )
-    return sqlite.insert(t.ContactEvent).on_conflict_do_nothing(
-        index_elements=["source_key", "ext_id"]
-    )
+_EVENTS = t.table_of(t.ContactEvent)
+# Built once per dialect: SQLAlchemy reuses the compiled form. RETURNING tells whether the
+# row was new on both backends (rowcount does not).
+_INSERT = {
+    "postgresql": postgresql.insert(_EVENTS)
+    .on_conflict_do_nothing(index_elements=["source_key", "ext_id"])
+    .returning(_EVENTS.c.id),
+    "sqlite": sqlite.insert(_EVENTS)
+    .on_conflict_do_nothing(index_elements=["source_key", "ext_id"])
+    .returning(_EVENTS.c.id),
+}
+_TOUCH = (
+    update(t.table_of(t.Device))
+    .where(t.table_of(t.Device).c.id == bindparam("device_id"))
+    .values(last_seen_at=bindparam("now"))
+    .returning(t.table_of(t.Device).c.person_id)
+)
 
 
 @dataclass(frozen=True)
@@ -109,7 +118,7 @@ def store_contacts(
             "text": seal("text", ev.text),
         }
         # RETURNING tells whether the row was new on both backends (rowcount does not).
-        inserted = s.execute(_insert(s).values(**row).returning(t.ContactEvent.id)).first()
+        inserted = s.execute(_INSERT[s.get_bind().dialect.name], row).first()
         if inserted is not None:
             pending.append(
                 PendingContact(
@@ -128,10 +137,4 @@ def store_contacts(
 
 def touch_device(s: Session, device_id: str) -> str | None:
     """Remember when the phone last reached us; return its person (None: no such phone)."""
-    return s.execute(
-        update(t.Device)
-        .where(t.Device.id == device_id)
-        .values(last_seen_at=datetime.now(UTC))
-        .returning(t.Device.person_id)
-        .execution_options(synchronize_session=False)
-    ).scalar()
+    return s.execute(_TOUCH, {"device_id": device_id, "now": datetime.now(UTC)}).scalar()
