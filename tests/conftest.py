@@ -59,8 +59,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[s
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    """Settings for a test: no background worker (tests drive it), fast escalation."""
-    return Settings(database_url=database_url, worker=False, escalate_after_s=60)
+    """Settings for a test: events are judged as they are stored (the worker thread is not
+    started: `client` runs the app without it, and tests drive it)."""
+    return Settings(database_url=database_url, escalate_after_s=60)
 
 
 @pytest.fixture

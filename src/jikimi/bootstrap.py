@@ -21,13 +21,21 @@ from jikimi.domain.alerts import EscalationPolicy
 from jikimi.domain.orders import StatutePack, load_pack
 from jikimi.domain.proximity import Rules
 from jikimi.engine.bus import MessageBus
-from jikimi.engine.messages import CheckSilentDevices, JudgeDeviceEvents, JudgePositions
-from jikimi.engine.ports import Clock
+from jikimi.engine.handlers import judge_stored_contacts
+from jikimi.engine.messages import (
+    CheckSilentDevices,
+    JudgeDeviceEvents,
+    JudgePositions,
+    JudgeStoredContacts,
+)
+from jikimi.engine.ports import Clock, PendingContact
 from jikimi.engine.worker import Worker
 from jikimi.store import crypto, positions, queries
 from jikimi.store import tables as t
 from jikimi.store.db import make_engine, migrate
-from jikimi.store.uow import SqlUnitOfWork
+from jikimi.store.uow import JoinedUnitOfWork, SqlUnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -52,6 +60,37 @@ class Container:
     # login attempts per source address (1/s, bursts of 10) on top of account lockout.
     touched: TtlCache[str, bool] = field(default_factory=lambda: TtlCache(60.0))
     login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(1.0, 10))
+
+    def judge_stored(self, s: Session, events: list[PendingContact]) -> set[str] | None:
+        """Judge events in the transaction that stores them, when this process judges
+        (`JIKIMI_WORKER`; an API-only process leaves them to a `jikimi worker`).
+
+        Returns the alerts changed, or None when the events are left to the worker
+        (judging here is off, or failed and was rolled back alone). Either way the events
+        commit with the caller's transaction; call `after_ingest` once it has committed.
+        """
+        if not events:
+            return set()
+        if not self.settings.worker:
+            return None
+        try:
+            return judge_stored_contacts(
+                JudgeStoredContacts(tuple(events)),
+                JoinedUnitOfWork(s, self.pack),
+                self.clock,
+                self.bus.policy,
+            )
+        except Exception:
+            # Left in the inbox: the worker judges them (and sets aside one that fails).
+            log.warning("contacts not judged on ingest; left to the worker", exc_info=True)
+            return None
+
+    def after_ingest(self, changed: set[str] | None) -> None:
+        """After the ingest commit: wake the streams, or the worker for what is left."""
+        if changed is None:
+            self.worker.wake()
+        elif changed:
+            self.hub.alerts_changed()
 
     def close(self) -> None:
         """Stop the worker and the watcher, and release connections."""

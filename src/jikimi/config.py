@@ -23,7 +23,11 @@ class Settings(BaseSettings):
     escalate_after_s: float = Field(60.0, gt=0, description="open alert rises a level per period")
     escalate_max_level: int = Field(3, ge=0, description="highest escalation level")
     max_body_bytes: int = Field(1_048_576, gt=0, description="largest request body accepted")
-    worker: bool = Field(True, description="run the event worker inside the server process")
+    worker: bool = Field(
+        True,
+        description="judge events in this process: as each request stores them, and in a "
+        "worker thread for whatever is left (false: API only, a `jikimi worker` judges)",
+    )
     worker_poll_s: float = Field(
         0.05, gt=0, description="how often a worker looks for events stored by other processes"
     )

@@ -11,6 +11,7 @@ from jikimi.engine.messages import (
     AcknowledgeAlert,
     EscalateDueAlerts,
     JudgeContacts,
+    JudgeStoredContacts,
     ResolveAlert,
 )
 from jikimi.engine.ports import Clock, PendingContact, UnitOfWork
@@ -117,6 +118,22 @@ def judge_contacts(
     return changed
 
 
+def judge_stored_contacts(
+    cmd: JudgeStoredContacts, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+) -> set[str]:
+    """Judge events in the transaction that stored them, so a 202 already carries the alert.
+
+    The unit of work is part of the caller's transaction: on any failure it rolls back
+    alone, and the events stay in the inbox for the worker to judge.
+    """
+    changed: set[str] = set()
+    with uow:
+        for event in cmd.events:
+            changed |= judge_one(event, uow, clock, policy)
+        uow.commit()
+    return changed
+
+
 def judge_contacts_one_by_one(
     cmd: JudgeContacts, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
 ) -> set[str]:
@@ -201,5 +218,6 @@ __all__ = [
     "escalate_due_alerts",
     "judge_contacts",
     "judge_contacts_one_by_one",
+    "judge_stored_contacts",
     "resolve_alert",
 ]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from jikimi.domain.alerts import Outcome
 from jikimi.domain.proximity import Rules
+from jikimi.engine.ports import PendingContact
 
 
 @dataclass(frozen=True)
@@ -13,6 +14,13 @@ class JudgeContacts:
     """Judge up to `limit` stored contact events that wait in the inbox."""
 
     limit: int = 200
+
+
+@dataclass(frozen=True)
+class JudgeStoredContacts:
+    """Judge these events, just stored, in the transaction that stores them."""
+
+    events: tuple[PendingContact, ...]
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,7 @@ class JudgePositions:
 
 Command = (
     JudgeContacts
+    | JudgeStoredContacts
     | EscalateDueAlerts
     | AcknowledgeAlert
     | ResolveAlert

@@ -7,7 +7,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from jikimi.domain.access import Principal, Role
@@ -17,6 +17,17 @@ from jikimi.store import tables as t
 from jikimi.store.logins import SESSION_PREFIX, Policy
 
 TOKEN_PREFIX = "jk_"  # noqa: S105 - a public marker that lets scanners spot leaked tokens, not a secret
+
+
+_SEEN = t.table_of(t.SeenSignature)
+_REMEMBER = {
+    "postgresql": postgresql.insert(_SEEN)
+    .on_conflict_do_nothing(index_elements=["signature"])
+    .returning(_SEEN.c.signature),
+    "sqlite": sqlite.insert(_SEEN)
+    .on_conflict_do_nothing(index_elements=["signature"])
+    .returning(_SEEN.c.signature),
+}
 
 
 def hash_token(token: str) -> str:
@@ -82,14 +93,11 @@ def remember_signature(session: Session, sig: str, now: datetime, window_s: int)
                 t.SeenSignature.seen_at < now - timedelta(seconds=2 * window_s)
             )
         )
-    if session.get(t.SeenSignature, sig) is not None:
-        return False
-    session.add(t.SeenSignature(signature=sig, seen_at=now))
-    try:
-        session.flush()
-    except IntegrityError:
-        return False
-    return True
+    # One statement: a signature already stored inserts nothing and returns no row.
+    new = session.execute(
+        _REMEMBER[session.get_bind().dialect.name], {"signature": sig, "seen_at": now}
+    ).first()
+    return new is not None
 
 
 def authenticate(

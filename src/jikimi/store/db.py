@@ -75,11 +75,29 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
             writer.release()
             raise
 
-    @event.listens_for(engine, "commit")
-    @event.listens_for(engine, "rollback")
-    def _on_end(conn: Any) -> None:
-        if conn.info.pop("jikimi_writer", False):
+    # SQLAlchemy's commit and rollback events come *before* the driver ends the
+    # transaction. Releasing the queue there would let the next writer's BEGIN IMMEDIATE
+    # meet a transaction still committing, and wait in SQLite's sleeping busy handler
+    # after all. So the transaction is ended here, on the driver's connection, and only
+    # then is the queue released (the driver's own commit or rollback then has nothing
+    # left to do).
+    def _end(conn: Any, verb: str) -> None:
+        if not conn.info.pop("jikimi_writer", False):
+            return
+        try:
+            raw = conn.connection.dbapi_connection
+            if raw is not None and raw.in_transaction:
+                raw.execute(verb)
+        finally:
             writer.release()
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(conn: Any) -> None:
+        _end(conn, "COMMIT")
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(conn: Any) -> None:
+        _end(conn, "ROLLBACK")
 
     return engine
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Insert
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from jikimi.domain.phones import normalise_reported
+from jikimi.engine.ports import PendingContact
 from jikimi.store import crypto
 from jikimi.store import tables as t
 
@@ -49,22 +50,41 @@ class ContactIn:
         )
 
 
-def _insert(s: Session) -> Insert:
-    if s.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(t.ContactEvent).on_conflict_do_nothing(
-            index_elements=["source_key", "ext_id"]
-        )
-    return sqlite.insert(t.ContactEvent).on_conflict_do_nothing(
-        index_elements=["source_key", "ext_id"]
-    )
+_EVENTS = t.table_of(t.ContactEvent)
+# Built once per dialect: SQLAlchemy reuses the compiled form. RETURNING tells whether the
+# row was new on both backends (rowcount does not).
+_INSERT = {
+    "postgresql": postgresql.insert(_EVENTS)
+    .on_conflict_do_nothing(index_elements=["source_key", "ext_id"])
+    .returning(_EVENTS.c.id),
+    "sqlite": sqlite.insert(_EVENTS)
+    .on_conflict_do_nothing(index_elements=["source_key", "ext_id"])
+    .returning(_EVENTS.c.id),
+}
+_TOUCH = (
+    update(t.table_of(t.Device))
+    .where(t.table_of(t.Device).c.id == bindparam("device_id"))
+    .values(last_seen_at=bindparam("now"))
+    .returning(t.table_of(t.Device).c.person_id)
+)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What one request stored: how many events were new, how many repeats, and the new
+    ones as the engine judges them."""
+
+    accepted: int
+    duplicates: int
+    pending: list[PendingContact]
 
 
 def store_contacts(
     s: Session, source: str, source_key: str, victim_id: str | None, events: list[ContactIn]
-) -> tuple[int, int]:
-    """Insert events that are new for this source; return (accepted, duplicates)."""
+) -> Stored:
+    """Insert the events that are new for this source."""
     now = datetime.now(UTC)
-    accepted = 0
+    pending: list[PendingContact] = []
     seen: set[str] = set()
     ring = crypto.ring()
     for ev in events:
@@ -76,6 +96,7 @@ def store_contacts(
         def seal(column: str, value: str | None, event_id: str = event_id) -> str | None:
             return ring.seal(value, f"contact_events.{column}:{event_id}")
 
+        occurred_at = ev.occurred_at.astimezone(UTC)
         row = {
             "id": event_id,
             "source": source,
@@ -83,7 +104,7 @@ def store_contacts(
             "ext_id": ev.ext_id,
             "victim_id": victim_id,
             "kind": ev.kind,
-            "occurred_at": ev.occurred_at.astimezone(UTC),
+            "occurred_at": occurred_at,
             "received_at": now,
             # Sealed like the model's attributes (same associated data), with lookup indexes.
             "victim_number": seal("victim_number", ev.victim_number),
@@ -97,13 +118,23 @@ def store_contacts(
             "text": seal("text", ev.text),
         }
         # RETURNING tells whether the row was new on both backends (rowcount does not).
-        inserted = s.execute(_insert(s).values(**row).returning(t.ContactEvent.id)).first()
-        accepted += inserted is not None
-    return accepted, len(events) - accepted
+        inserted = s.execute(_INSERT[s.get_bind().dialect.name], row).first()
+        if inserted is not None:
+            pending.append(
+                PendingContact(
+                    event_id,
+                    source,
+                    victim_id,
+                    ev.victim_number,
+                    ev.kind,
+                    ev.number,
+                    occurred_at,
+                    hidden=row["number_raw"] is None,
+                )
+            )
+    return Stored(len(pending), len(events) - len(pending), pending)
 
 
-def touch_device(s: Session, device_id: str) -> None:
-    """Remember when the phone last reached us."""
-    device = s.get(t.Device, device_id)
-    if device is not None:
-        device.last_seen_at = datetime.now(UTC)
+def touch_device(s: Session, device_id: str) -> str | None:
+    """Remember when the phone last reached us; return its person (None: no such phone)."""
+    return s.execute(_TOUCH, {"device_id": device_id, "now": datetime.now(UTC)}).scalar()

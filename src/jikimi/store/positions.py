@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Insert, select, text, update
+from sqlalchemy import Insert, bindparam, case, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -45,6 +45,20 @@ def decode_fix(plain: str) -> tuple[float, float, float]:
     """Back from `encode_fix`."""
     lat, lon, acc = plain.split(",")
     return float(lat), float(lon), float(acc)
+
+
+_D = t.table_of(t.Device).c
+_TOUCH = (
+    update(t.table_of(t.Device))
+    .where(_D.id == bindparam("device"))
+    .values(
+        last_seen_at=bindparam("now"),
+        last_fix_at=case(
+            (or_(_D.last_fix_at.is_(None), _D.last_fix_at < bindparam("at")), bindparam("at")),
+            else_=_D.last_fix_at,
+        ),
+    )
+)
 
 
 def _upsert(s: Session, model: type[object], keys: list[str]) -> Insert:
@@ -95,16 +109,12 @@ def store_fixes(s: Session, fixes: Sequence[FixIn], now: datetime) -> tuple[int,
     for f in rows:
         if f.device_id not in newest or f.recorded_at > newest[f.device_id]:
             newest[f.device_id] = f.recorded_at
-    for device_id, at in newest.items():
-        # The newest fix's time never moves backwards (a late ping changes nothing here).
-        s.execute(
-            update(t.Device)
-            .where(
-                t.Device.id == device_id,
-                (t.Device.last_fix_at.is_(None)) | (t.Device.last_fix_at < at),
-            )
-            .values(last_fix_at=at)
-        )
+    # One statement for every device: it was heard now, and its newest fix's time never
+    # moves backwards (a late ping changes nothing there).
+    s.execute(
+        _TOUCH,
+        [{"device": d, "at": at, "now": now} for d, at in newest.items()],
+    )
     return accepted, len(fixes) - accepted
 
 

@@ -7,13 +7,13 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from jikimi.domain.access import Principal
 from jikimi.domain.errors import Invalid
 from jikimi.domain.orders import OrderWindow, StatutePack
-from jikimi.store import records
+from jikimi.store import crypto, records
 from jikimi.store import tables as t
 from jikimi.store.visibility import visible_cases
 
@@ -25,25 +25,44 @@ def iso(dt: datetime | None) -> str | None:
     return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+_EV = t.table_of(t.AlertEvidence).c
+_EVIDENCE = (
+    select(
+        _EV.id,
+        _EV.alert_id,
+        _EV.event_id,
+        _EV.kind,
+        _EV.number,
+        _EV.occurred_at,
+        _EV.sources,
+        _EV.detail,
+    )
+    .where(_EV.alert_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_EV.occurred_at)
+)
+
+
 def alerts_json(s: Session, rows: list[t.AlertRow]) -> list[dict[str, Any]]:
     """Alerts with their evidence, as API.md shows them."""
     if not rows:
         return []
     ids = [r.id for r in rows]
     evidence: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
-    for ev in s.scalars(
-        select(t.AlertEvidence)
-        .where(t.AlertEvidence.alert_id.in_(ids))
-        .order_by(t.AlertEvidence.occurred_at)
+    # Plain rows (no ORM objects): a live stream renders every alert's whole evidence on
+    # each change, so this runs for every event under load.
+    ring = crypto.ring()
+    for ev_id, alert_id, event_id, kind, number, occurred_at, sources, sealed in s.execute(
+        _EVIDENCE, {"ids": ids}
     ):
-        detail = ev.detail
-        evidence[ev.alert_id].append(
+        detail = ring.open(sealed, f"alert_evidence.detail:{ev_id}")
+        evidence[alert_id].append(
             {
-                "event_id": ev.event_id,
-                "kind": ev.kind,
-                "number": ev.number,
-                "occurred_at": iso(ev.occurred_at),
-                "sources": ev.sources,
+                "event_id": event_id,
+                "kind": kind,
+                # Opened as the model's attribute would (same associated data).
+                "number": ring.open(number, f"alert_evidence.number:{ev_id}"),
+                "occurred_at": iso(occurred_at),
+                "sources": sources,
             }
             | (json.loads(detail) if detail else {})
         )

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from jikimi.domain.alerts import Alert, AlertKind, AlertStatus, Evidence, Outcome, Severity
 from jikimi.domain.contacts import CaseFacts, NumberSpan
 from jikimi.domain.orders import OrderWindow, StatutePack
 from jikimi.engine.ports import PendingContact
@@ -16,6 +14,57 @@ from jikimi.store import crypto
 from jikimi.store import tables as t
 
 SAME_CONTACT_WINDOW = timedelta(seconds=60)
+_E = t.table_of(t.ContactEvent).c
+_MARK_PROCESSED = (
+    update(t.table_of(t.ContactEvent))
+    .where(_E.id == bindparam("event_id"))
+    .values(
+        processed_at=bindparam("at"),
+        corroborates=bindparam("corroborates"),
+        # An operator's event keeps the victim it resolved to.
+        victim_id=func.coalesce(_E.victim_id, bindparam("victim_id")),
+    )
+)
+
+
+def _same_contact(number_known: bool) -> Select[str]:
+    """Built once for each shape: a judged event from the other source, same victim,
+    number (or both hidden), kind family, within the window."""
+    number_match = (
+        _E.number_index == bindparam("number_index") if number_known else _E.number_index.is_(None)
+    )
+    return (
+        select(_E.id)
+        .where(
+            _E.source != bindparam("source"),
+            _E.victim_id == bindparam("victim_id"),
+            number_match,
+            _E.kind.in_(bindparam("kinds", expanding=True)),
+            _E.occurred_at >= bindparam("since"),
+            _E.occurred_at <= bindparam("until"),
+            _E.processed_at.is_not(None),
+            _E.corroborates.is_(None),
+        )
+        .order_by(_E.occurred_at)
+        .limit(1)
+    )
+
+
+_SAME_NUMBER, _SAME_HIDDEN = _same_contact(True), _same_contact(False)
+_C, _O, _P = t.table_of(t.Case).c, t.table_of(t.Order).c, t.table_of(t.PersonPhone).c
+_CASE_ORDERS = (
+    select(_C.id, _O.kind, _O.starts_at, _O.ends_at, _O.revoked_at)
+    .select_from(t.table_of(t.Case).outerjoin(t.table_of(t.Order), _O.case_id == _C.id))
+    .where(_C.victim_id == bindparam("victim_id"))
+    .order_by(_C.id)
+)
+_CASE_NUMBERS = (
+    select(_C.id, _P.id, _P.e164, _P.valid_from, _P.valid_to)
+    .select_from(
+        t.table_of(t.Case).join(t.table_of(t.PersonPhone), _P.person_id == _C.perpetrator_id)
+    )
+    .where(_C.victim_id == bindparam("victim_id"))
+)
 _FAMILY = {
     "call": ("call", "missed_call"),
     "missed_call": ("call", "missed_call"),
@@ -29,11 +78,12 @@ class SqlContacts:
 
     def __init__(self, session: Session) -> None:
         self.s = session
+        self._held: dict[str, t.ContactEvent] = {}
 
     def pending_ids(self, limit: int) -> list[str]:
         """Oldest waiting events; on PostgreSQL other workers skip the ones we hold.
 
-        Whole rows are loaded, so `get_pending` then finds them in the session (no query).
+        Whole rows are loaded and held, so `get_pending` then needs no query.
         """
         q = (
             select(t.ContactEvent)
@@ -43,11 +93,14 @@ class SqlContacts:
         )
         if self.s.get_bind().dialect.name == "postgresql":
             q = q.with_for_update(skip_locked=True)
-        return [row.id for row in self.s.scalars(q)]
+        rows = list(self.s.scalars(q))
+        # The session's identity map holds rows weakly: keep them for `get_pending`.
+        self._held = {row.id: row for row in rows}
+        return list(self._held)
 
     def get_pending(self, event_id: str) -> PendingContact | None:
         """The event, if it still waits."""
-        row = self.s.get(t.ContactEvent, event_id)
+        row = self._held.pop(event_id, None) or self.s.get(t.ContactEvent, event_id)
         if row is None or row.processed_at is not None:
             return None
         return PendingContact(
@@ -77,38 +130,26 @@ class SqlContacts:
 
     def find_same_contact(self, event: PendingContact, victim_id: str) -> str | None:
         """A judged event from the other source: same victim, number, kind family, ±60 s."""
-        number_match = (
-            t.ContactEvent.number_index.is_(None)
-            if event.number is None
-            else t.ContactEvent.number_index == crypto.ring().index(event.number)
-        )
-        q = (
-            select(t.ContactEvent.id)
-            .where(
-                t.ContactEvent.source != event.source,
-                or_(t.ContactEvent.victim_id == victim_id),
-                number_match,
-                t.ContactEvent.kind.in_(_FAMILY.get(event.kind, (event.kind,))),
-                t.ContactEvent.occurred_at >= event.occurred_at - SAME_CONTACT_WINDOW,
-                t.ContactEvent.occurred_at <= event.occurred_at + SAME_CONTACT_WINDOW,
-                t.ContactEvent.processed_at.is_not(None),
-                t.ContactEvent.corroborates.is_(None),
-            )
-            .order_by(t.ContactEvent.occurred_at)
-            .limit(1)
-        )
-        return self.s.scalars(q).first()
+        params = {
+            "source": event.source,
+            "victim_id": victim_id,
+            "kinds": list(_FAMILY.get(event.kind, (event.kind,))),
+            "since": event.occurred_at - SAME_CONTACT_WINDOW,
+            "until": event.occurred_at + SAME_CONTACT_WINDOW,
+        }
+        if event.number is None:
+            return self.s.scalars(_SAME_HIDDEN, params).first()
+        params["number_index"] = crypto.ring().index(event.number)
+        return self.s.scalars(_SAME_NUMBER, params).first()
 
     def mark_processed(
         self, event_id: str, at: datetime, corroborates: str | None, victim_id: str | None
     ) -> None:
         """Judged; remember the victim an operator's event resolved to."""
-        row = self.s.get(t.ContactEvent, event_id)
-        if row is None:
-            return
-        row.processed_at, row.corroborates = at, corroborates
-        if row.victim_id is None and victim_id is not None:
-            row.victim_id = victim_id
+        self.s.execute(
+            _MARK_PROCESSED,
+            {"event_id": event_id, "at": at, "corroborates": corroborates, "victim_id": victim_id},
+        )
 
     def mark_failed(self, event_id: str, at: datetime, error: str) -> None:
         """Set aside an event that cannot be judged."""
@@ -133,146 +174,27 @@ class SqlCases:
         """
         if victim_id in self._facts:
             return self._facts[victim_id]
-        facts = []
-        for case in self.s.scalars(select(t.Case).where(t.Case.victim_id == victim_id)):
-            orders = tuple(
-                OrderWindow(self.pack.get(o.kind), o.starts_at, o.ends_at, o.revoked_at)
-                for o in self.s.scalars(select(t.Order).where(t.Order.case_id == case.id))
-                if o.kind in self.pack.kinds
-            )
-            numbers = tuple(
-                NumberSpan(p.e164, p.valid_from, p.valid_to)
-                for p in self.s.scalars(
-                    select(t.PersonPhone).where(t.PersonPhone.person_id == case.perpetrator_id)
-                )
-            )
-            facts.append(CaseFacts(case.id, orders, numbers))
+        # Two plain queries (no ORM objects): the cases with their orders, and the
+        # perpetrators' numbers.
+        orders: dict[str, list[OrderWindow]] = {}
+        for case_id, kind, starts_at, ends_at, revoked_at in self.s.execute(
+            _CASE_ORDERS, {"victim_id": victim_id}
+        ):
+            windows = orders.setdefault(case_id, [])
+            if kind is not None and kind in self.pack.kinds:
+                windows.append(OrderWindow(self.pack.get(kind), starts_at, ends_at, revoked_at))
+        numbers: dict[str, list[NumberSpan]] = {case_id: [] for case_id in orders}
+        ring = crypto.ring()
+        for case_id, phone_id, sealed, valid_from, valid_to in self.s.execute(
+            _CASE_NUMBERS, {"victim_id": victim_id}
+        ):
+            # Opened as the model's attribute would (same associated data).
+            e164 = ring.open(sealed, f"person_phones.e164:{phone_id}")
+            assert e164 is not None
+            numbers[case_id].append(NumberSpan(e164, valid_from, valid_to))
+        facts = [
+            CaseFacts(case_id, tuple(windows), tuple(numbers[case_id]))
+            for case_id, windows in orders.items()
+        ]
         self._facts[victim_id] = facts
         return facts
-
-
-def _to_domain(row: t.AlertRow) -> Alert:
-    return Alert(
-        id=row.id,
-        case_id=row.case_id,
-        kind=AlertKind(row.kind),
-        severity=Severity(row.severity),
-        status=AlertStatus(row.status),
-        opened_at=row.opened_at,
-        first_at=row.first_at,
-        last_at=row.last_at,
-        count=row.count,
-        escalation_level=row.escalation_level,
-        next_escalation_at=row.next_escalation_at,
-        acknowledged_by=row.acknowledged_by,
-        acknowledged_at=row.acknowledged_at,
-        resolved_by=row.resolved_by,
-        resolved_at=row.resolved_at,
-        outcome=Outcome(row.outcome) if row.outcome else None,
-        note=row.note,
-    )
-
-
-def _copy_into(row: t.AlertRow, a: Alert) -> None:
-    row.severity, row.status, row.count = a.severity.value, a.status.value, a.count
-    row.first_at, row.last_at, row.escalation_level = a.first_at, a.last_at, a.escalation_level
-    row.next_escalation_at = a.next_escalation_at
-    row.acknowledged_by, row.acknowledged_at = a.acknowledged_by, a.acknowledged_at
-    row.resolved_by, row.resolved_at = a.resolved_by, a.resolved_at
-    row.outcome, row.note = (a.outcome.value if a.outcome else None), a.note
-    # One unresolved alert per (case, kind): the unique key is cleared on resolution.
-    row.open_key = None if a.status is AlertStatus.RESOLVED else f"{a.case_id}:{a.kind.value}"
-
-
-class SqlAlerts:
-    """Alerts, evidence and the timeline."""
-
-    def __init__(self, session: Session) -> None:
-        self.s = session
-
-    def _row(self, alert_id: str) -> t.AlertRow | None:
-        q = select(t.AlertRow).where(t.AlertRow.id == alert_id)
-        if self.s.get_bind().dialect.name == "postgresql":
-            q = q.with_for_update()
-        return self.s.scalars(q).first()
-
-    def get(self, alert_id: str) -> Alert | None:
-        """One alert, locked for update on PostgreSQL."""
-        row = self._row(alert_id)
-        return _to_domain(row) if row else None
-
-    def find_unresolved(self, case_id: str, kind: str) -> Alert | None:
-        """The alert that absorbs repeats, found by its unique open key."""
-        q = select(t.AlertRow).where(t.AlertRow.open_key == f"{case_id}:{kind}")
-        if self.s.get_bind().dialect.name == "postgresql":
-            q = q.with_for_update()
-        row = self.s.scalars(q).first()
-        return _to_domain(row) if row else None
-
-    def add(self, alert: Alert) -> None:
-        """A new alert row."""
-        row = t.AlertRow(
-            id=alert.id, case_id=alert.case_id, kind=alert.kind.value, opened_at=alert.opened_at
-        )
-        _copy_into(row, alert)
-        self.s.add(row)
-        self.s.flush()
-
-    def save(self, alert: Alert) -> None:
-        """Write the alert's state back."""
-        row = self.s.get(t.AlertRow, alert.id)
-        if row is None:
-            raise LookupError(alert.id)
-        _copy_into(row, alert)
-        self.s.flush()
-
-    def add_evidence(self, alert_id: str, evidence: Evidence) -> None:
-        """Attach an event."""
-        self.s.add(
-            t.AlertEvidence(
-                alert_id=alert_id,
-                event_id=evidence.event_id,
-                kind=evidence.kind,
-                number=evidence.number,
-                occurred_at=evidence.occurred_at,
-                sources=list(evidence.sources),
-                corroborated=False,
-                detail=json.dumps(evidence.detail) if evidence.detail else None,
-            )
-        )
-
-    def corroborate(self, event_id: str, source: str) -> list[str]:
-        """Add a second source to the evidence of one event."""
-        ids = []
-        for ev in self.s.scalars(
-            select(t.AlertEvidence).where(t.AlertEvidence.event_id == event_id)
-        ):
-            if source not in ev.sources:
-                ev.sources = [*ev.sources, source]
-                ev.corroborated = True
-            ids.append(ev.alert_id)
-        return ids
-
-    def record_change(
-        self, alert_id: str, at: datetime, action: str, actor: str | None, detail: dict[str, object]
-    ) -> None:
-        """Append to the timeline."""
-        self.s.add(
-            t.AlertChange(alert_id=alert_id, at=at, action=action, actor=actor, detail=detail)
-        )
-
-    def due_for_escalation(self, now: datetime, limit: int) -> list[Alert]:
-        """Open alerts whose escalation time has come."""
-        q = (
-            select(t.AlertRow)
-            .where(
-                t.AlertRow.status == AlertStatus.OPEN.value,
-                t.AlertRow.next_escalation_at.is_not(None),
-                t.AlertRow.next_escalation_at <= now,
-            )
-            .order_by(t.AlertRow.next_escalation_at)
-            .limit(limit)
-        )
-        if self.s.get_bind().dialect.name == "postgresql":
-            q = q.with_for_update(skip_locked=True)
-        return [_to_domain(r) for r in self.s.scalars(q)]

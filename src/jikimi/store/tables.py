@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -53,6 +54,13 @@ class UtcDateTime(TypeDecorator[datetime]):
         from datetime import UTC
 
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for plain SQL on the hot paths (no ORM objects)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 NAMING = {

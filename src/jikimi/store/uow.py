@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from jikimi.domain.orders import StatutePack
 from jikimi.engine.ports import (
@@ -14,9 +14,10 @@ from jikimi.engine.ports import (
     DeviceRepository,
     PositionRepository,
 )
+from jikimi.store.alert_repo import SqlAlerts
 from jikimi.store.device_repo import SqlDevices
 from jikimi.store.positions_repo import SqlPositions
-from jikimi.store.repositories import SqlAlerts, SqlCases, SqlContacts
+from jikimi.store.repositories import SqlCases, SqlContacts
 
 
 class SqlUnitOfWork:
@@ -63,3 +64,49 @@ class SqlUnitOfWork:
         """Discard the transaction."""
         assert self.session is not None
         self.session.rollback()
+
+
+class JoinedUnitOfWork:
+    """A unit of work inside a transaction its caller owns, as a SAVEPOINT: `commit`
+    releases it into the caller's transaction (durable when the caller commits), and a
+    failure rolls back only what was done inside it."""
+
+    contacts: ContactRepository
+    cases: CaseRepository
+    alerts: AlertRepository
+    devices: DeviceRepository
+    positions: PositionRepository
+
+    def __init__(self, session: Session, pack: StatutePack, warn_m: float = 1000.0) -> None:
+        self.session, self._pack, self._warn_m = session, pack, warn_m
+        self._savepoint: SessionTransaction | None = None
+
+    def __enter__(self) -> JoinedUnitOfWork:
+        self._savepoint = self.session.begin_nested()
+        self.contacts = SqlContacts(self.session)
+        self.cases = SqlCases(self.session, self._pack)
+        self.alerts = SqlAlerts(self.session)
+        self.devices = SqlDevices(self.session, self._pack)
+        self.positions = SqlPositions(self.session, self._pack, self._warn_m)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._savepoint is not None
+        if self._savepoint.is_active:
+            self._savepoint.rollback()
+        self._savepoint = None
+
+    def commit(self) -> None:
+        """Release the savepoint into the caller's transaction."""
+        assert self._savepoint is not None
+        self._savepoint.commit()
+
+    def rollback(self) -> None:
+        """Discard what was done since the savepoint."""
+        assert self._savepoint is not None
+        self._savepoint.rollback()

@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Header, Query, Request
 from sqlalchemy.orm import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
@@ -83,14 +83,17 @@ async def stream(
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         wake = c.hub.subscribe()
+        # The stream's reads get a thread of their own rather than queueing for the shared
+        # pool behind every request under load: an alert must not wait for ingest.
+        own = CapacityLimiter(1)
         try:
-            tail = await to_thread.run_sync(start)
+            tail = await to_thread.run_sync(start, limiter=own)
             yield ServerSentEvent(comment="connected")
             while True:
                 if await to_thread.run_sync(principal_of, c, credential) is None:
                     return  # the console reconnects, gets 401, and asks for a login
                 wake.clear()
-                batch = await to_thread.run_sync(read, tail)
+                batch = await to_thread.run_sync(read, tail, limiter=own)
                 for seq, alert in batch:
                     # Each alert carries the seq of its own latest change, ascending, so a
                     # console that reconnects with Last-Event-ID resumes exactly there.

@@ -28,22 +28,23 @@ def post_contacts(
     a: Audit,
     request: Request,
 ) -> dict[str, Any]:
-    """Store the phone's events durably (committed before the 202), then wake the engine."""
+    """Store the phone's events durably (committed before the 202) and judge them in the
+    same transaction; what cannot be judged here stays in the inbox for the worker."""
     remember(request, s)
     assert p.device_id is not None
-    device = s.get(t.Device, p.device_id)
-    assert device is not None
+    person_id = touch_device(s, p.device_id)
+    assert person_id is not None
     region = c.settings.default_region
     events = [
         ContactIn.reported(e.id, e.kind, e.number, e.occurred_at, e.text, region)
         for e in body.events
     ]
-    accepted, dups = store_contacts(s, "phone", f"phone:{device.id}", device.person_id, events)
-    touch_device(s, device.id)
-    a.change(s, "submit", "contact_events", device.id, [device.person_id])
+    stored = store_contacts(s, "phone", f"phone:{p.device_id}", person_id, events)
+    changed = c.judge_stored(s, stored.pending)
+    a.change(s, "submit", "contact_events", p.device_id, [person_id])
     s.commit()  # durable before we answer
-    c.worker.wake()
-    return {"accepted": accepted, "duplicates": dups}
+    c.after_ingest(changed)
+    return {"accepted": stored.accepted, "duplicates": stored.duplicates}
 
 
 @router.get("/status", response_model=DeviceStatus)

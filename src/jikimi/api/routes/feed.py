@@ -25,16 +25,18 @@ def post_contacts(
     a: Audit,
     request: Request,
 ) -> dict[str, Any]:
-    """Store the operator's events durably, keyed by the victim's number, then wake the engine."""
+    """Store the operator's events durably, keyed by the victim's number, and judge them in
+    the same transaction; what cannot be judged here stays in the inbox for the worker."""
     remember(request, s)
     region = c.settings.default_region
     events = [
         ContactIn.reported(e.id, e.kind, e.number, e.occurred_at, e.text, region, e.victim_number)
         for e in body.events
     ]
-    accepted, dups = store_contacts(s, "carrier", f"feed:{p.account_id}", None, events)
+    stored = store_contacts(s, "carrier", f"feed:{p.account_id}", None, events)
+    changed = c.judge_stored(s, stored.pending)
     # The victims are resolved by the engine from their numbers; the record says who sent what.
     a.change(s, "submit", "contact_events", p.account_id, [])
     s.commit()  # durable before we answer
-    c.worker.wake()
-    return {"accepted": accepted, "duplicates": dups}
+    c.after_ingest(changed)
+    return {"accepted": stored.accepted, "duplicates": stored.duplicates}

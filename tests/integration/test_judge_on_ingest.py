@@ -1,0 +1,103 @@
+"""Judging in the request that stores the events, with the durable inbox as the fallback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from jikimi import bootstrap
+from jikimi.api.app import create_app
+from jikimi.bootstrap import Container, build
+from jikimi.config import Settings
+from jikimi.domain.access import Role
+from jikimi.domain.alerts import EscalationPolicy
+from jikimi.engine import handlers
+from jikimi.engine.messages import JudgeStoredContacts
+from jikimi.engine.ports import Clock, UnitOfWork
+from jikimi.store import tables as t
+from jikimi.store.tx import reading
+from tests.factories import Factory, auth
+
+
+def alerts(client: TestClient, token: str) -> list[dict[str, Any]]:
+    """Every alert the token may see."""
+    r = client.get("/api/v1/alerts", headers=auth(token))
+    assert r.status_code == 200, r.text
+    items: list[dict[str, Any]] = r.json()["items"]
+    return items
+
+
+def pending(c: Container) -> int:
+    """Events still waiting in the inbox."""
+    with reading(c.read_sessions) as s:
+        q = select(func.count()).where(t.ContactEvent.processed_at.is_(None))
+        return int(s.scalar(q.select_from(t.ContactEvent)) or 0)
+
+
+def test_the_202_already_carries_the_alert(
+    client: TestClient, factory: Factory, container: Container
+) -> None:
+    """No worker runs: the request that stored the call judged it in its own transaction."""
+    w = factory.world()
+    dispatcher = factory.token(Role.DISPATCHER)
+    factory.contact(w.device_token, w.perpetrator_number)
+    factory.contact(w.device_token, w.perpetrator_number, kind="sms")
+    assert pending(container) == 0
+    [alert] = alerts(client, dispatcher)
+    assert (alert["kind"], alert["count"], len(alert["evidence"])) == ("contact_violation", 2, 2)
+    assert container.worker.run_once() == set()  # nothing left for the worker
+
+
+def test_judging_that_fails_rolls_back_alone_and_the_worker_judges_once(
+    client: TestClient,
+    factory: Factory,
+    container: Container,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A failure after the alert was written in the savepoint: the 202 still comes, nothing
+    of the judging is kept, and the worker raises the alert exactly once."""
+    w = factory.world()
+    dispatcher = factory.token(Role.DISPATCHER)
+
+    def judge_then_fail(
+        cmd: JudgeStoredContacts, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+    ) -> set[str]:
+        with uow:
+            for event in cmd.events:
+                handlers.judge_one(event, uow, clock, policy)
+            raise RuntimeError("the database went away half-way")
+
+    monkeypatch.setattr(bootstrap, "judge_stored_contacts", judge_then_fail)
+    factory.contact(w.device_token, w.perpetrator_number)
+    assert pending(container) == 1
+    assert alerts(client, dispatcher) == []
+    monkeypatch.undo()
+    assert container.worker.run_once()
+    [alert] = alerts(client, dispatcher)
+    assert (alert["count"], len(alert["evidence"])) == (1, 1)
+    assert pending(container) == 0
+
+
+@pytest.fixture
+def api_only(database_url: str) -> Iterator[tuple[Factory, Container]]:
+    """A process that only stores (`JIKIMI_WORKER=false`), as in a split deployment."""
+    c = build(Settings(database_url=database_url, worker=False))
+    with TestClient(create_app(c)) as tc:
+        yield Factory(tc, c), c
+    c.close()
+
+
+def test_an_api_only_process_leaves_judging_to_the_worker(
+    api_only: tuple[Factory, Container],
+) -> None:
+    """Nothing is judged where no worker is meant to run; the inbox holds the event."""
+    factory, c = api_only
+    w = factory.world()
+    factory.contact(w.device_token, w.perpetrator_number)
+    assert pending(c) == 1
+    assert c.worker.run_once()
+    assert pending(c) == 0
