@@ -208,9 +208,9 @@ def test_a_late_ping_never_moves_the_latest_position_backwards() -> None:
 
 
 def test_state_survives_a_json_round_trip() -> None:
-    state = TrackState(
-        fixes=((0.0, 37.5, 127.0, 12.0), (30.0, 37.5001, 127.0, math.nan)),
-        episodes={
+    state = TrackState.of(
+        ((0.0, 37.5, 127.0, 12.0), (30.0, 37.5001, 127.0, math.nan)),
+        {
             "home": Episode(EpisodeLevel.VIOLATION, 1, True),
             7: Episode(EpisodeLevel.WARNING),
         },
