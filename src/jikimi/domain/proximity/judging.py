@@ -21,7 +21,7 @@ from jikimi.domain.proximity.model import (
     ZoneEvent,
     ZoneRole,
 )
-from jikimi.domain.proximity.motion import eta_s, fit_velocity
+from jikimi.domain.proximity.motion import closing_s, eta_s, fit_velocity
 
 _NAN_FIX = (math.nan, math.nan, math.nan, math.nan)
 
@@ -94,10 +94,10 @@ def evaluate(
     from warning to violation) with one event, and ends with one `ended` event after
     rules.clear_fixes clearly-outside fixes in a row. A warning also starts when the
     track is on course to reach the radius within rules.eta_warn_s (address zones only:
-    a moving victim is no fixed target), and holds while it stays roughly on course
-    (twice the tolerance and the time). Late pings (t not after the track's newest fix)
-    are judged alone: inside or warning gives an event marked late, at most one per track,
-    zone and kind in a batch, and they change no state.
+    a moving victim is no fixed target), and holds while he keeps closing in fast enough
+    to reach it within twice that time, whatever his heading's side error. Late pings (t
+    not after the track's newest fix) are judged alone: inside or warning gives an event
+    marked late, at most one per track, zone and kind in a batch, and they change no state.
     """
     rules = rules or Rules()
     pi = batch.ping
@@ -127,12 +127,12 @@ def evaluate(
     if cand.size:
         args = (east[cand], north[cand], ve[pi[cand]], vn[pi[cand]], batch.radius_m[cand])
         raise_eta[cand] = eta_s(*args, tolerance=rules.heading_tolerance)
-        hold[cand] = eta_s(*args, tolerance=2.0 * rules.heading_tolerance) <= 2 * rules.eta_warn_s
+        hold[cand] = closing_s(*args) <= 2 * rules.eta_warn_s
     raise_eta[raise_eta > rules.eta_warn_s] = np.inf
 
     # Only tracks near a zone, on course to one, or with an episode open go to Python.
     hot = np.zeros(n, dtype=np.bool_)
-    hot[pi[(level > Level.OUTSIDE) | hold]] = True
+    hot[pi[(level > Level.OUTSIDE) | np.isfinite(raise_eta)]] = True
     hot_tracks = {batch.track[i] for i in np.flatnonzero(hot).tolist()} | walk.open
     machine = _Machine(batch, states, rules, dist, acc, level, raise_eta, hold, walk.late)
     if hot_tracks:
