@@ -49,8 +49,8 @@ class Rules:
     """
 
     eta_warn_s: float = 300.0
-    margin_m: float = 25.0
-    margin_frac: float = 0.2
+    margin_m: float = 50.0
+    margin_frac: float = 0.5  # 150 m for a 100 m zone: bench/noise.py chose it
     clear_fixes: int = 2
     min_speed_mps: float = 1.0  # slower than this is standing about, or jitter
     max_speed_mps: float = 70.0  # faster than this is a bad fix, not a car
