@@ -550,9 +550,9 @@ def main() -> None:
         score(np.array(pl), np.array(pd), truth_levels[:k], truth[:k], w.warn[:k]),
         repeats=3,
     )
-    cpu, wall, (sd, sl) = timed(lambda: shapely_strtree(w), 5)
+    cpu, wall, (sd, sl) = timed(lambda: shapely_strtree(w), 3)
     record(
-        "shapely STRtree", w.pairs, cpu, wall, score(sl, sd, truth_levels, truth, w.warn), repeats=5
+        "shapely STRtree", w.pairs, cpu, wall, score(sl, sd, truth_levels, truth, w.warn), repeats=3
     )
     try:
         r = redis_geosearch(w, args.redis_pings, args.redis_url)
