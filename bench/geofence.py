@@ -338,7 +338,7 @@ def postgis_dwithin(w: Workload, limit_pairs: int, url: str, repeats: int) -> di
     n = min(limit_pairs, w.pairs)
     with psycopg.connect(own, autocommit=True) as con:
         con.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-        version = con.execute("SELECT postgis_full_version()").fetchone()[0].split(" ")[1]
+        version = con.execute("SELECT postgis_lib_version()").fetchone()[0]
         con.execute("DROP TABLE IF EXISTS pairs")
         con.execute(
             "CREATE TABLE pairs (id int PRIMARY KEY, p geography(Point, 4326), "
@@ -465,7 +465,7 @@ def chart(record: dict[str, Any], path: Path) -> None:
     a.legend(loc="lower right")
     bars = b.barh(methods, err, color="#557")
     b.set_xscale("log")
-    b.set_xlabel("largest distance error vs WGS84 geodesic, pairs within the warning radius (m)")
+    b.set_xlabel("largest distance error vs the WGS84 geodesic, pairs within warn_m (m)")
     b.bar_label(bars, labels=[f"{e:.3g} m" for e in err], padding=3)
     b.invert_yaxis()
     fig.suptitle(
