@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from jikimi.domain.alerts import AlertKind
 from jikimi.domain.proximity import Rules, ZoneRole, eta_s, fit_velocity
+from jikimi.domain.proximity.motion import closing_s
 
 from .proximity_helpers import HOME, at, kinds, run
 
@@ -167,3 +168,15 @@ def test_a_still_device_wandering_within_half_its_accuracy_never_warns(
     ]
     events, _ = run(pings, zones=BARE)
     assert [e for e in events if e.kind is AlertKind.PROXIMITY_WARNING] == []
+
+
+def test_closing_in_holds_a_warning_whatever_the_side_error() -> None:
+    east = np.array([500.0, 500.0, 0.0])
+    north = np.array([1000.0, 1000.0, 1100.0])
+    ve = np.array([0.0, 0.0, 10.0])
+    vn = np.array([10.0, -10.0, 0.0])
+    got = closing_s(east, north, ve, vn, np.full(3, 100.0))
+    towards = 10.0 * 1000.0 / math.hypot(500.0, 1000.0)
+    assert got[0] == pytest.approx((math.hypot(500.0, 1000.0) - 100.0) / towards)
+    assert math.isinf(got[1])  # moving away
+    assert math.isinf(got[2])  # neither closing nor leaving

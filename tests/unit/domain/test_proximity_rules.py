@@ -71,15 +71,15 @@ def test_jitter_across_the_line_is_one_event() -> None:
 
 
 def test_an_episode_ends_only_after_two_clearly_outside_fixes_in_a_row() -> None:
-    # Clearly outside a 100 m zone: distance - accuracy > 100 + max(25, 20) = 125 m.
-    # 140 - 10 = 130 counts; 134 - 10 = 124 does not, and starts the count again.
-    events, _ = run(line(50, 140, 50, 140, 134, 140, 140), rules=STILL)
+    # Clearly outside a 100 m zone: distance - accuracy > 100 + max(50, 50) = 150 m.
+    # 170 - 10 = 160 counts; 159 - 10 = 149 does not, and starts the count again.
+    events, _ = run(line(50, 170, 50, 170, 159, 170, 170), rules=STILL)
     assert kinds(events) == [V, f"{V} ended"]
     assert events[1].t == 6 * 30.0
 
 
 def test_a_fix_blurred_across_the_margin_does_not_count_as_gone() -> None:
-    events, _ = run(line(50, 140, 140, acc=20.0), rules=STILL)  # 140 - 20 = 120 < 125
+    events, _ = run(line(50, 170, 170, acc=30.0), rules=STILL)  # 170 - 30 = 140 < 150
     assert kinds(events) == [V]
 
 
@@ -98,8 +98,8 @@ def test_leaving_the_zone_but_staying_near_ends_the_violation_not_the_warning() 
 
 
 def test_warning_episode_ends_beyond_the_warning_ring_plus_margin() -> None:
-    # warn 1000 m: clearly outside beyond 1000 + 200 m plus accuracy.
-    events, _ = run(line(900, 1150, 1150, 1300, 1300), rules=STILL)
+    # warn 1000 m: clearly outside beyond 1000 + 500 m plus accuracy.
+    events, _ = run(line(900, 1400, 1400, 1600, 1600), rules=STILL)
     assert kinds(events) == [W, f"{W} ended"]
     assert events[1].t == 4 * 30.0
 
@@ -208,9 +208,9 @@ def test_a_late_ping_never_moves_the_latest_position_backwards() -> None:
 
 
 def test_state_survives_a_json_round_trip() -> None:
-    state = TrackState(
-        fixes=((0.0, 37.5, 127.0, 12.0), (30.0, 37.5001, 127.0, math.nan)),
-        episodes={
+    state = TrackState.of(
+        ((0.0, 37.5, 127.0, 12.0), (30.0, 37.5001, 127.0, math.nan)),
+        {
             "home": Episode(EpisodeLevel.VIOLATION, 1, True),
             7: Episode(EpisodeLevel.WARNING),
         },
@@ -229,11 +229,11 @@ def test_an_unknown_state_version_is_refused() -> None:
 
 
 def test_hysteresis_survives_a_restart() -> None:
-    _, states = run(line(50, 140), rules=STILL)  # one clearly-outside fix so far
+    _, states = run(line(50, 170), rules=STILL)  # one clearly-outside fix so far
     restored = {
         k: TrackState.from_json(json.loads(json.dumps(s.to_json()))) for k, s in states.items()
     }
-    events, _ = run([("him", 60.0, 0.0, 140.0, 10.0)], states=restored, rules=STILL)
+    events, _ = run([("him", 60.0, 0.0, 170.0, 10.0)], states=restored, rules=STILL)
     assert kinds(events) == [f"{V} ended"]
 
 

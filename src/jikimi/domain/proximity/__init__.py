@@ -1,7 +1,6 @@
 """Proximity watch: distances, zone membership with GPS accuracy, hysteresis and early
 warning for an approach ban, judged in vectorised micro-batches. Pure: numpy only."""
 
-from jikimi.domain.proximity.evaluate import evaluate
 from jikimi.domain.proximity.geometry import (
     Level,
     classify,
@@ -10,6 +9,7 @@ from jikimi.domain.proximity.geometry import (
     offsets_m,
     sanitise_accuracy,
 )
+from jikimi.domain.proximity.judging import evaluate
 from jikimi.domain.proximity.model import (
     Episode,
     EpisodeLevel,

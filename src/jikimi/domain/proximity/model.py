@@ -49,8 +49,8 @@ class Rules:
     """
 
     eta_warn_s: float = 300.0
-    margin_m: float = 25.0
-    margin_frac: float = 0.2
+    margin_m: float = 50.0
+    margin_frac: float = 0.5  # 150 m for a 100 m zone: bench/noise.py chose it
     clear_fixes: int = 2
     min_speed_mps: float = 1.0  # slower than this is standing about, or jitter
     max_speed_mps: float = 70.0  # faster than this is a bad fix, not a car
@@ -146,16 +146,31 @@ class Episode:
 
 @dataclass(frozen=True)
 class TrackState:
-    """What a track carries between batches: its newest fixes (oldest first) and the
-    episodes open at its zones. Late pings never change it."""
+    """What a track carries between batches: its newest fixes, flat and oldest first
+    (t, lat, lon, accuracy_m, t, ...; flat because evaluate reads and writes them for
+    every ping), and the episodes open at its zones. Late pings never change it."""
 
-    fixes: tuple[Fix, ...] = ()
+    flat: tuple[float, ...] = ()
     episodes: Mapping[Key, Episode] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls, fixes: Sequence[Fix] = (), episodes: Mapping[Key, Episode] | None = None
+    ) -> TrackState:
+        """A state from fixes (oldest first) and episodes."""
+        return cls(tuple(v for f in fixes for v in f), dict(episodes or {}))
+
+    @property
+    def fixes(self) -> tuple[Fix, ...]:
+        """The fixes, oldest first."""
+        f = self.flat
+        return tuple(zip(f[0::4], f[1::4], f[2::4], f[3::4], strict=True))
 
     @property
     def latest(self) -> Fix | None:
         """The newest fix: the track's position, never moved backwards by a late ping."""
-        return self.fixes[-1] if self.fixes else None
+        f = self.flat
+        return (f[-4], f[-3], f[-2], f[-1]) if f else None
 
     def to_json(self) -> dict[str, Any]:
         """A small JSON-able dict (strict JSON: an unknown accuracy becomes null)."""
@@ -172,12 +187,12 @@ class TrackState:
         """The state to_json wrote (zone keys keep their type: str or int)."""
         if data.get("v") != STATE_VERSION:
             raise ValueError(f"unknown track state version {data.get('v')!r}")
-        fixes = tuple(
+        fixes = [
             (float(t), float(la), float(lo), math.nan if acc is None else float(acc))
             for t, la, lo, acc in data["fixes"]
-        )
+        ]
         episodes = {
             k: Episode(EpisodeLevel(level), int(clear), bool(warned))
             for k, level, clear, warned in data["episodes"]
         }
-        return cls(fixes, episodes)
+        return cls.of(fixes, episodes)

@@ -90,3 +90,18 @@ def eta_s(
     eta = np.maximum(along - inside_run, 0.0) / safe_speed
     on_course = (speed > 0.0) & (along > 0.0) & (cross2 <= allowance * allowance)
     return np.where(on_course | (dist2 <= radius_m * radius_m), eta, np.inf)
+
+
+def closing_s(
+    east_m: FloatArray, north_m: FloatArray, ve: FloatArray, vn: FloatArray, radius_m: FloatArray
+) -> FloatArray:
+    """Seconds to close the distance to the radius at the speed towards the zone, whatever
+    the heading's side error; inf when not closing in. Holds an early warning on a road
+    that bends, so one approach stays one warning."""
+    dist = np.hypot(east_m, north_m)
+    towards = (east_m * ve + north_m * vn) / np.where(dist > 0.0, dist, 1.0)
+    return np.where(
+        towards > 0.0,
+        np.maximum(dist - radius_m, 0.0) / np.where(towards > 0.0, towards, 1.0),
+        np.inf,
+    )
