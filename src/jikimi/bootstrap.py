@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -122,8 +123,13 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         period=timedelta(seconds=settings.escalate_after_s),
         max_level=settings.escalate_max_level,
     )
+    # What the proximity rules know of cases and devices, kept 5 s across batches.
+    geo_cache: TtlCache[str, Any] = TtlCache(5.0)
     bus = MessageBus(
-        lambda: SqlUnitOfWork(sessions, pack, settings.warn_radius_m), clock, hub, policy
+        lambda: SqlUnitOfWork(sessions, pack, settings.warn_radius_m, geo_cache, read_sessions),
+        clock,
+        hub,
+        policy,
     )
 
     def has_pending() -> bool:

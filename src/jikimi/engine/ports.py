@@ -186,6 +186,10 @@ class PositionRepository(Protocol):
         """Where judging stands in the log."""
         ...
 
+    def still_at(self, position: int) -> bool:
+        """Starting the writes: nobody judged past `position` since it was read."""
+        ...
+
     def move_cursor(self, position: int) -> None:
         """The log is judged up to `position` (commits with the alerts)."""
         ...

@@ -89,20 +89,30 @@ def judge_positions(
     rules = cmd.rules
     changed: set[str] = set()
     with uow:
-        fixes = uow.positions.after(uow.positions.cursor(), cmd.limit)
+        position = uow.positions.cursor()
+        fixes = uow.positions.after(position, cmd.limit)
         if not fixes:
             return changed
         devices = uow.positions.devices(sorted({f.device_id for f in fixes}))
         cases = uow.positions.cases(sorted({c for _, cs in devices.values() for c in cs}))
-        start = min(f.recorded_at for f in fixes) - timedelta(seconds=rules.victim_fix_max_age_s)
+        first = min(f.recorded_at for f in fixes)
+        start = first - timedelta(seconds=rules.victim_fix_max_age_s)
         end = max(f.recorded_at for f in fixes)
-        others = sorted({d for g in cases.values() for d in (*g.anklets, *g.victim_devices)})
-        moving = _Moving(uow.positions.between(others, start, end))
+        # The other side's fixes, only where this batch needs them: her phone's for cases
+        # with his fixes in it, his anklet's for cases with hers.
+        others: set[str] = set()
+        for kind, case_ids in devices.values():
+            for case_id in case_ids:
+                g = cases.get(case_id)
+                if g is not None and g.bans:
+                    others.update(g.victim_devices if kind == ANKLET else g.anklets)
+        moving = _Moving(uow.positions.between(sorted(others), start, end))
 
         track: list[str] = []
         rows: list[LoggedFix] = []
         meta: list[tuple[str, bool]] = []  # (case id, is his fix)
         pairs = _Pairs([], [], [], [], [], [], [], {})
+        radii: dict[str, tuple[float, float] | bool | None] = {}
         for f in fixes:
             kind, case_ids = devices.get(f.device_id, ("", []))
             for case_id in case_ids:
@@ -113,7 +123,9 @@ def judge_positions(
                 track.append(f"{case_id}:{f.device_id}")
                 rows.append(f)
                 meta.append((case_id, kind == ANKLET))
-                _pairs_for(pairs, i, f, g, kind == ANKLET, moving, rules)
+                if case_id not in radii:
+                    radii[case_id] = g.radii_between(first, end)
+                _pairs_for(pairs, i, f, g, kind == ANKLET, moving, rules, radii[case_id])
         if track:
             batch = PairBatch(
                 track,
@@ -132,12 +144,16 @@ def judge_positions(
             saved = uow.positions.states(sorted(set(track)))
             states: dict[Key, TrackState] = {k: TrackState.from_json(v) for k, v in saved.items()}
             events, new_states = evaluate(batch, states, rules)
+            if not uow.positions.still_at(position):
+                return changed  # another judge took this batch: nothing written here
             for ev in events:
                 case_id, his = meta[ev.ping]
                 changed |= _apply(uow, case_id, his, rows[ev.ping], ev, pairs, clock, policy)
             uow.positions.save_states(
                 {str(k): s.to_json() for k, s in new_states.items()}, clock.now()
             )
+        elif not uow.positions.still_at(position):
+            return changed
         uow.positions.move_cursor(fixes[-1].seq)
         uow.commit()
     return changed
@@ -151,13 +167,16 @@ def _pairs_for(
     his: bool,
     moving: _Moving,
     rules: Rules,
+    radii: tuple[float, float] | bool | None,
 ) -> None:
-    """The zones this fix is judged against: only bans in force at its own time."""
-    bans = g.bans_at(f.recorded_at)
-    if not bans:
+    """The zones this fix is judged against: only bans in force at its own time (`radii`:
+    the same for the whole batch, or False to work them out for this fix)."""
+    if radii is False:
+        bans = g.bans_at(f.recorded_at)
+        radii = (max(b.radius_m for b in bans), max(b.warn_m for b in bans)) if bans else None
+    if not radii or radii is True:
         return
-    radius = max(b.radius_m for b in bans)
-    warn = max(b.warn_m for b in bans)
+    radius, warn = radii
     t = _epoch(f.recorded_at)
     if his:
         for place in g.places:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Insert, bindparam, case, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -47,6 +48,7 @@ def decode_fix(plain: str) -> tuple[float, float, float]:
     return float(lat), float(lon), float(acc)
 
 
+_P = t.table_of(t.Position)
 _D = t.table_of(t.Device).c
 _TOUCH = (
     update(t.table_of(t.Device))
@@ -61,7 +63,12 @@ _TOUCH = (
 )
 
 
-def _upsert(s: Session, model: type[object], keys: list[str]) -> Insert:
+def _inserted(result: Any) -> int:
+    """Rows an executemany really inserted (a conflict skipped is not counted)."""
+    return max(0, int(result.rowcount))
+
+
+def _upsert(s: Session, model: Any, keys: list[str]) -> Insert:
     if s.get_bind().dialect.name == "postgresql":
         return postgresql.insert(model).on_conflict_do_nothing(index_elements=keys)
     return sqlite.insert(model).on_conflict_do_nothing(index_elements=keys)
@@ -86,25 +93,25 @@ def store_fixes(s: Session, fixes: Sequence[FixIn], now: datetime) -> tuple[int,
         return 0, 0
     if s.get_bind().dialect.name == "postgresql":
         s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_POSITIONS_LOCK})
-    unique: dict[tuple[str, datetime], FixIn] = {}
+    unique: dict[str, FixIn] = {}
     for f in fixes:
-        unique.setdefault((f.device_id, f.recorded_at), f)
+        unique.setdefault(position_key(f.device_id, f.recorded_at), f)
     rows = list(unique.values())
     sealed = crypto.ring().seal_many(
         [encode_fix(f.lat, f.lon, f.accuracy_m) for f in rows],
-        [f"positions.fix:{position_key(f.device_id, f.recorded_at)}" for f in rows],
+        [f"positions.fix:{k}" for k in unique],
     )
     params = [
-        {
-            "device_id": f.device_id,
-            "recorded_at": f.recorded_at,
-            "received_at": now,
-            "fix_sealed": c,
-        }
+        {"device_id": f.device_id, "recorded_at": f.recorded_at, "received_at": now, "fix": c}
         for f, c in zip(rows, sealed, strict=True)
     ]
-    stmt = _upsert(s, t.Position, ["device_id", "recorded_at"]).returning(t.Position.seq)
-    accepted = len(s.execute(stmt, params).all())
+    # Core, not ORM (thousands of rows); the count of rows really inserted is the count
+    # accepted, the rest were already there.
+    stmt = _upsert(s, _P, ["device_id", "recorded_at"])
+    if s.get_bind().dialect.name == "postgresql":  # psycopg's executemany counts no rows
+        accepted = len(s.execute(stmt.returning(_P.c.seq), params).all())
+    else:
+        accepted = _inserted(s.execute(stmt, params))
     newest: dict[str, datetime] = {}
     for f in rows:
         if f.device_id not in newest or f.recorded_at > newest[f.device_id]:

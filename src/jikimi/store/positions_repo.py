@@ -4,31 +4,58 @@ each track's hysteresis state (sealed: it holds recent positions)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from jikimi.adapters.ttlcache import TtlCache
 from jikimi.domain.orders import StatutePack
 from jikimi.domain.watch import CaseGeo
 from jikimi.engine.ports import LoggedFix
-from jikimi.store import positions, zones
+from jikimi.store import crypto, positions, zones
 from jikimi.store import tables as t
+
+T = TypeVar("T")
 
 
 class SqlPositions:
     """Positions, in the unit of work's session."""
 
-    def __init__(self, session: Session, pack: StatutePack, default_warn_m: float) -> None:
+    def __init__(
+        self,
+        session: Session,
+        pack: StatutePack,
+        default_warn_m: float,
+        cache: TtlCache[str, Any] | None = None,
+        reader: Session | None = None,
+    ) -> None:
         self.s, self.pack, self.default_warn_m = session, pack, default_warn_m
+        # On SQLite, reads use their own read-only session: the write session's first
+        # statement would take the database's write lock for the whole batch. PostgreSQL
+        # reads in the write transaction (the cursor row's lock makes one judge at a time).
+        pg = session.get_bind().dialect.name == "postgresql"
+        self.r = session if pg or reader is None else reader
+        # What the rules know of a case changes rarely (an order, an address) and costs
+        # decryption to read: kept for a moment across batches (JIKIMI_AUTH_CACHE_S).
+        self.cache = cache
 
     def cursor(self) -> int:
         """Where judging stands; on PostgreSQL the row is locked, so one worker judges."""
         q = select(t.EngineCursor.position).where(t.EngineCursor.name == positions.CURSOR)
         if self.s.get_bind().dialect.name == "postgresql":
             q = q.with_for_update()
-        return int(self.s.scalar(q) or 0)
+        return int(self.r.scalar(q) or 0)
+
+    def still_at(self, position: int) -> bool:
+        """In the write transaction: nobody else has judged past `position` meanwhile."""
+        if self.r is self.s:
+            return True
+        q = select(t.EngineCursor.position).where(t.EngineCursor.name == positions.CURSOR)
+        return int(self.s.scalar(q) or 0) == position
 
     def move_cursor(self, position: int) -> None:
         """Judged up to `position`."""
@@ -36,44 +63,70 @@ class SqlPositions:
 
     def after(self, position: int, limit: int) -> list[LoggedFix]:
         """The next fixes in log order."""
-        return positions.after(self.s, position, limit)
+        return positions.after(self.r, position, limit)
 
     def between(self, device_ids: list[str], start: datetime, end: datetime) -> list[LoggedFix]:
         """Fixes of these devices in a time window."""
-        return positions.between(self.s, device_ids, start, end)
+        return positions.between(self.r, device_ids, start, end)
 
     def devices(self, device_ids: list[str]) -> dict[str, tuple[str, list[str]]]:
         """Device → (kind, cases)."""
-        return zones.cases_of_devices(self.s, device_ids)
+        return self._cached("device", device_ids, lambda ids: zones.cases_of_devices(self.r, ids))
 
     def cases(self, case_ids: list[str]) -> dict[str, CaseGeo]:
         """The cases' bans, places and devices."""
-        return zones.cases_geo(self.s, self.pack, case_ids, self.default_warn_m)
+        return self._cached(
+            "case",
+            case_ids,
+            lambda ids: zones.cases_geo(self.r, self.pack, ids, self.default_warn_m),
+        )
+
+    def _cached(
+        self, kind: str, keys: list[str], load: Callable[[list[str]], dict[str, T]]
+    ) -> dict[str, T]:
+        if self.cache is None:
+            return load(keys)
+        out: dict[str, T] = {}
+        missing = []
+        for key in keys:
+            hit = self.cache.get(f"{kind}:{key}")
+            if hit is None:
+                missing.append(key)
+            else:
+                out[key] = hit
+        fresh = load(missing) if missing else {}
+        for key, value in fresh.items():
+            self.cache.put(f"{kind}:{key}", value)
+        return out | fresh
 
     def states(self, keys: list[str]) -> dict[str, dict[str, Any]]:
         """Saved states by track key."""
         out: dict[str, dict[str, Any]] = {}
         for i in range(0, len(keys), 500):
             q = select(t.TrackStateRow).where(t.TrackStateRow.id.in_(keys[i : i + 500]))
-            for row in self.s.scalars(q):
+            for row in self.r.scalars(q):
                 if row.state:
                     out[row.id] = json.loads(row.state)
         return out
 
     def save_states(self, states: dict[str, dict[str, Any]], at: datetime) -> None:
-        """Insert or replace states."""
+        """Insert or replace states, sealed as the model's attribute would be, in one
+        statement."""
+        if not states:
+            return
         keys = sorted(states)
-        have = {
-            row.id: row
-            for i in range(0, len(keys), 500)
-            for row in self.s.scalars(
-                select(t.TrackStateRow).where(t.TrackStateRow.id.in_(keys[i : i + 500]))
-            )
-        }
-        for key in keys:
-            row = have.get(key)
-            if row is None:
-                row = t.TrackStateRow(id=key, updated_at=at)
-                self.s.add(row)
-            row.state = json.dumps(states[key], separators=(",", ":"))
-            row.updated_at = at
+        sealed = crypto.ring().seal_many(
+            [json.dumps(states[k], separators=(",", ":")) for k in keys],
+            [f"track_states.state:{k}" for k in keys],
+        )
+        rows = [
+            {"id": k, "state_sealed": v, "updated_at": at}
+            for k, v in zip(keys, sealed, strict=True)
+        ]
+        dialect = postgresql if self.s.get_bind().dialect.name == "postgresql" else sqlite
+        stmt = dialect.insert(t.TrackStateRow)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["id"],
+            set_={"state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at},
+        )
+        self.s.execute(stmt, rows)

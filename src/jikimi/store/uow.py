@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
+from jikimi.adapters.ttlcache import TtlCache
 from jikimi.domain.orders import StatutePack
 from jikimi.engine.ports import (
     AlertRepository,
@@ -30,18 +32,31 @@ class SqlUnitOfWork:
     positions: PositionRepository
 
     def __init__(
-        self, session_factory: sessionmaker[Session], pack: StatutePack, warn_m: float = 1000.0
+        self,
+        session_factory: sessionmaker[Session],
+        pack: StatutePack,
+        warn_m: float = 1000.0,
+        geo_cache: TtlCache[str, Any] | None = None,
+        read_factory: sessionmaker[Session] | None = None,
     ) -> None:
         self._factory, self._pack, self._warn_m = session_factory, pack, warn_m
+        self._geo_cache = geo_cache
+        # Reads of the position log go through a read-only session, so judging a batch
+        # holds SQLite's write lock only while it writes (ingest keeps committing).
+        self._read_factory = read_factory
         self.session: Session | None = None
+        self.reader: Session | None = None
 
     def __enter__(self) -> SqlUnitOfWork:
         self.session = self._factory()
+        self.reader = self._read_factory() if self._read_factory else None
         self.contacts = SqlContacts(self.session)
         self.cases = SqlCases(self.session, self._pack)
         self.alerts = SqlAlerts(self.session)
         self.devices = SqlDevices(self.session, self._pack)
-        self.positions = SqlPositions(self.session, self._pack, self._warn_m)
+        self.positions = SqlPositions(
+            self.session, self._pack, self._warn_m, self._geo_cache, self.reader
+        )
         return self
 
     def __exit__(
@@ -54,6 +69,9 @@ class SqlUnitOfWork:
         self.session.rollback()
         self.session.close()
         self.session = None
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
 
     def commit(self) -> None:
         """Make the transaction durable."""

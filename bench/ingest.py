@@ -1,0 +1,366 @@
+"""Anklet positions end to end: pings/s accepted over HTTP with storage, and ping-to-SSE
+alert latency at a steady 10,000 pings/s.
+
+Starts `python -m jikimi serve` on a fresh database, seeds a city of anklet cases (each a
+victim with a home, a 100 m approach ban and electronic monitoring, an anklet bound to the
+perpetrator) straight into the database, then, as the monitoring centre's feed would
+(signed, 10,000 pings a request at most):
+
+- throughput: requests of 10,000 pings from two client threads as fast as the server
+  answers 202 (every ping stored durably before its 202), pings/s accepted; then how long
+  the engine needs to judge the backlog;
+- latency: a steady 10,000 pings/s (10 requests of 1,000 a second, open loop), each request
+  carrying one "probe" ping of a different case inside its victim's zone; from just before
+  the POST to the first SSE message whose alert holds that probe as evidence.
+
+    .venv/bin/python bench/ingest.py
+    .venv/bin/python bench/ingest.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+Writes bench/results/ingest.json (one entry per database) and bench/results/ingest.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import contacts as common
+from jikimi.bootstrap import build
+from jikimi.client.signed import signed_headers
+from jikimi.config import Settings
+from jikimi.domain.access import Role
+from jikimi.store import tables as t
+from jikimi.store.auth import create_signed_token, create_token
+from jikimi.store.tx import transaction
+
+ROOT = Path(__file__).resolve().parent.parent
+SEOUL = (37.5665, 126.9780)
+M_PER_DEG = 111_320.0
+PATH = "/api/v1/feed/locations"
+
+
+def place(rng: random.Random, spread_m: float) -> tuple[float, float]:
+    """A point within `spread_m` of the city centre."""
+    north, east = rng.uniform(-spread_m, spread_m), rng.uniform(-spread_m, spread_m)
+    return SEOUL[0] + north / M_PER_DEG, SEOUL[1] + east / (M_PER_DEG * 0.79)
+
+
+def seed(db_url: str, workdir: Path, n: int, rng: random.Random) -> dict[str, Any]:
+    """Cases straight into the database (the API would take minutes for thousands)."""
+    os.environ["JIKIMI_KEY_FILE"] = str(workdir / "data" / "keys.json")
+    c = build(Settings(database_url=db_url, worker=False))
+    now = datetime.now(UTC)
+    homes: list[tuple[str, tuple[float, float]]] = []
+    try:
+        with transaction(c.sessions) as s:
+            for i in range(n):
+                victim = t.Person(name=f"v{i}", created_at=now)
+                perp = t.Person(name=f"p{i}", created_at=now)
+                s.add_all([victim, perp])
+                s.flush()  # people before what refers to them
+                home = place(rng, 15_000)
+                s.add(
+                    t.Address(person_id=victim.id, label="home", text="-", lat=home[0], lon=home[1])
+                )
+                case = t.Case(
+                    victim_id=victim.id,
+                    perpetrator_id=perp.id,
+                    relationship="former_partner",
+                    offense="stalking",
+                    agency=common.AGENCY,
+                    created_at=now,
+                )
+                s.add(case)
+                s.flush()
+                for kind in ("stalking.provisional.2", "stalking.provisional.3-2"):
+                    s.add(
+                        t.Order(
+                            case_id=case.id,
+                            kind=kind,
+                            starts_at=now - timedelta(days=1),
+                            ends_at=now + timedelta(days=60),
+                            created_at=now,
+                        )
+                    )
+                serial = f"EM-{i:06d}"
+                s.add(
+                    t.Device(
+                        case_id=case.id,
+                        person_id=perp.id,
+                        kind="anklet",
+                        serial=serial,
+                        created_at=now,
+                    )
+                )
+                homes.append((serial, home))
+            feed, key = create_signed_token(s, Role.FEED, name="bench feed")
+            dispatcher = create_token(s, Role.DISPATCHER, name="bench", agency=common.AGENCY)
+        return {"homes": homes, "feed": feed, "key": key, "dispatcher": dispatcher}
+    finally:
+        c.close()
+
+
+def body_of(pings: list[dict[str, Any]]) -> bytes:
+    """A request body, encoded before the clock starts."""
+    return json.dumps({"pings": pings}, separators=(",", ":")).encode()
+
+
+def far_pings(
+    homes: list[tuple[str, tuple[float, float]]], n: int, at: datetime, rng: random.Random
+) -> list[dict[str, Any]]:
+    """`n` pings of ordinary anklets, each several km from its own victim's home."""
+    out = []
+    for k in range(n):
+        serial, home = homes[k % len(homes)]
+        d = 3000 + rng.random() * 4000
+        out.append(
+            {
+                "device": serial,
+                "lat": round(home[0] + d / M_PER_DEG, 7),
+                "lon": round(home[1], 7),
+                "accuracy_m": 15.0,
+                "recorded_at": (at + timedelta(microseconds=k // len(homes))).isoformat(),
+            }
+        )
+    return out
+
+
+def send(http: httpx.Client, feed: str, key: str, body: bytes) -> int:
+    """One signed POST; the status."""
+    headers = signed_headers(feed, key, "POST", PATH, body)
+    headers["Content-Type"] = "application/json"
+    return http.post(PATH, content=body, headers=headers).status_code
+
+
+def throughput(
+    url: str, seeded: dict[str, Any], seconds: float, rng: random.Random
+) -> dict[str, Any]:
+    """Two clients sending 10,000-ping requests back to back for `seconds`."""
+    homes = seeded["homes"]
+    start_at = datetime.now(UTC) - timedelta(minutes=4)
+    bodies = [
+        body_of(far_pings(homes, 10_000, start_at + timedelta(seconds=i), rng)) for i in range(40)
+    ]
+    sent: list[tuple[float, int]] = []
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+    counter = iter(range(len(bodies)))
+
+    def client() -> None:
+        with httpx.Client(base_url=url, timeout=60) as http:
+            while time.perf_counter() < stop:
+                with lock:
+                    i = next(counter, None)
+                if i is None:
+                    return
+                status = send(http, seeded["feed"], seeded["key"], bodies[i])
+                with lock:
+                    sent.append((time.perf_counter(), status))
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(2) as pool:
+        for f in [pool.submit(client) for _ in range(2)]:
+            f.result()
+    wall = time.perf_counter() - t0
+    ok = sum(1 for _, st in sent if st == 202)
+    return {
+        "requests": len(sent),
+        "accepted_requests": ok,
+        "pings_accepted": ok * 10_000,
+        "wall_s": round(wall, 2),
+        "pings_per_s": round(ok * 10_000 / wall),
+    }
+
+
+def drained(db_url: str, timeout_s: float) -> float | None:
+    """Seconds until the engine has judged every stored ping (None: not within timeout)."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(db_url)
+    t0 = time.perf_counter()
+    try:
+        while time.perf_counter() - t0 < timeout_s:
+            with engine.connect() as conn:
+                newest = conn.execute(select(func.max(t.Position.seq))).scalar() or 0
+                done = conn.execute(select(t.EngineCursor.position)).scalar() or 0
+            if done >= newest:
+                return round(time.perf_counter() - t0, 2)
+            time.sleep(0.1)
+        return None
+    finally:
+        engine.dispose()
+
+
+class WatchAll(common.AlertStream):
+    """The SSE reader, stamping evidence of every case."""
+
+    def _take(self, alert: dict[str, Any], now: float) -> None:
+        with self.lock:
+            self.messages += 1
+            for ev in alert["evidence"]:
+                self.first_seen.setdefault(ev["occurred_at"], now)
+
+
+def latency(
+    url: str,
+    seeded: dict[str, Any],
+    rate: int,
+    seconds: float,
+    probes: list[tuple[str, tuple[float, float]]],
+    rng: random.Random,
+) -> dict[str, Any]:
+    """A steady `rate` pings/s in requests of rate/10, each with one probe inside its zone."""
+    homes = seeded["homes"]
+    per_request = rate // 10
+    stream = WatchAll(url, seeded["dispatcher"], set())
+    stream.start()
+    stream.connected.wait(10)
+    n = min(int(seconds * 10), len(probes))
+    t_start = time.perf_counter() + 0.5
+    samples: list[tuple[str, float]] = []
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def one(i: int) -> None:
+        at = datetime.now(UTC)
+        serial, home = probes[i]
+        pings = far_pings(homes, per_request - 1, at, rng)
+        probe_at = common.iso(at + timedelta(milliseconds=1))
+        pings.append(
+            {
+                "device": serial,
+                "lat": home[0] + 30 / M_PER_DEG,
+                "lon": home[1],
+                "accuracy_m": 5.0,
+                "recorded_at": probe_at,
+            }
+        )
+        body = body_of(pings)
+        with httpx.Client(base_url=url, timeout=30) as http:
+            sent = time.perf_counter()
+            status = send(http, seeded["feed"], seeded["key"], body)
+        with lock:
+            samples.append((probe_at, sent))
+            statuses.append(status)
+
+    with ThreadPoolExecutor(16) as pool:
+        futures = []
+        for i in range(n):
+            delay = t_start + i / 10 - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            futures.append(pool.submit(one, i))
+        for f in futures:
+            f.result()
+    deadline = time.perf_counter() + 30
+    while time.perf_counter() < deadline and any(stream.seen(k) is None for k, _ in samples):
+        time.sleep(0.05)
+    lat = [seen - sent for k, sent in samples if (seen := stream.seen(k)) is not None]
+    return {
+        "rate_pings_per_s": rate,
+        "requests": n,
+        "non_202": sum(1 for s in statuses if s != 202),
+        "probes_seen": len(lat),
+        "probes_missing": n - len(lat),
+        "ping_to_sse_ms": common.summary(lat),
+        "cdf_ms": common.cdf(lat),
+    }
+
+
+def chart(path: Path, results: dict[str, Any]) -> None:
+    """The latency distribution of each run."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for kind, run in results["runs"].items():
+        cdf = run["latency"]["cdf_ms"]
+        if cdf:
+            ax.plot(
+                cdf,
+                range(101),
+                label=f"{kind}: {run['throughput']['pings_per_s']:,} pings/s accepted",
+            )
+    ax.axvline(250, color="red", linestyle="--", label="target p99 250 ms")
+    ax.set_xlabel("ping → SSE alert (ms), at 10,000 pings/s")
+    ax.set_ylabel("percentile")
+    ax.set_title("Anklet pings: POST → stored → judged → console")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main() -> None:
+    """Run both phases on one database and write the results."""
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--database-url", default=None, help="PostgreSQL URL (default: SQLite)")
+    ap.add_argument("--anklets", type=int, default=2000)
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--rate", type=int, default=10_000)
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ingest.json")
+    args = ap.parse_args()
+    rng = random.Random(20261122)
+    probes_n = int(args.seconds * 10) + 5
+    with tempfile.TemporaryDirectory(prefix="jikimi-ingest-") as tmp:
+        workdir = Path(tmp)
+        with common.database(args.database_url, workdir) as (db_url, kind):
+            seeded = seed(db_url, workdir, args.anklets + probes_n, rng)
+            probes = seeded["homes"][args.anklets :]
+            seeded["homes"] = seeded["homes"][: args.anklets]
+            with common.server(db_url, workdir) as (url, pid):
+                cpu = common.CpuMeter(pid)
+                thr = throughput(url, seeded, args.seconds, rng)
+                thr["server_cores"] = cpu.read()["server_cores"]
+                thr["drain_s"] = drained(db_url, 600)
+                print(
+                    f"{kind}: {thr['pings_per_s']:,} pings/s accepted; backlog judged in {thr['drain_s']} s",
+                    flush=True,
+                )
+                cpu = common.CpuMeter(pid)
+                lat = latency(url, seeded, args.rate, args.seconds, probes, rng)
+                lat["server_cores"] = cpu.read()["server_cores"]
+                print(f"{kind}: ping→SSE at {args.rate:,}/s {lat['ping_to_sse_ms']}", flush=True)
+            run = {
+                "database": kind,
+                "database_version": common.database_version(db_url, kind),
+                "anklets": args.anklets,
+                "throughput": thr,
+                "latency": lat,
+                "targets": {"pings_per_s": 50_000, "p99_ms_at_10k": 250},
+                "machine": common.machine(),
+                "revision": common.git_revision(),
+                "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "command": " ".join(["python", "bench/ingest.py", *sys.argv[1:]]),
+            }
+    try:
+        results = json.loads(args.out.read_text("utf-8"))
+    except (OSError, ValueError):
+        results = {"benchmark": "ingest", "runs": {}}
+    results["runs"][kind] = run
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    chart(args.out.with_suffix(".png"), results)
+    print(json.dumps({k: run[k] for k in ("throughput", "latency")}, default=str)[:2000])
+
+
+if __name__ == "__main__":
+    main()
