@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_MIGRATION_LOCK = 0x4A494B49  # "JIKI": one process migrates at a time
@@ -82,6 +82,13 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
             writer.release()
 
     return engine
+
+
+def unavailable(exc: DBAPIError) -> bool:
+    """The database failed, not the statement: unreachable, restarting, the connection
+    dropped, or a transient conflict (OperationalError: deadlock, lock or busy timeout).
+    Worth trying again later; no fault of the data."""
+    return isinstance(exc, OperationalError) or exc.connection_invalidated
 
 
 def alembic_config(url: str) -> Config:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from types import TracebackType
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from jikimi.domain.orders import StatutePack
 from jikimi.engine.ports import AlertRepository, CaseRepository, ContactRepository
+from jikimi.store.db import unavailable
 from jikimi.store.repositories import SqlAlerts, SqlCases, SqlContacts
 
 
@@ -49,3 +51,7 @@ class SqlUnitOfWork:
         """Discard the transaction."""
         assert self.session is not None
         self.session.rollback()
+
+    def unavailable(self, exc: BaseException) -> bool:
+        """The database was away or dropped the connection (see `db.unavailable`)."""
+        return isinstance(exc, DBAPIError) and unavailable(exc)
