@@ -106,8 +106,10 @@ def install(app: FastAPI) -> None:
     async def _db(_: Request, exc: DBAPIError) -> JSONResponse:
         log.error("database error: %s", type(exc.orig).__name__)
         if unavailable(exc):
+            # Not "nothing was stored": a connection lost during the commit leaves that
+            # unknown. Phones and feeds send again; their event ids make a resend harmless.
             return problem(
-                503, "the database is unavailable; nothing was stored", headers={"Retry-After": "2"}
+                503, "the database is unavailable; try again later", headers={"Retry-After": "2"}
             )
         return problem(500, "internal error; nothing was stored")
 
