@@ -332,7 +332,8 @@ def main() -> None:
                 thr["server_cores"] = cpu.read()["server_cores"]
                 thr["drain_s"] = drained(db_url, 600)
                 print(
-                    f"{kind}: {thr['pings_per_s']:,} pings/s accepted; backlog judged in {thr['drain_s']} s",
+                    f"{kind}: {thr['pings_per_s']:,} pings/s accepted; "
+                    f"backlog judged in {thr['drain_s']} s",
                     flush=True,
                 )
                 cpu = common.CpuMeter(pid)

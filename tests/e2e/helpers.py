@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import queue
 import threading
@@ -34,10 +35,21 @@ def wait_for(check: Callable[[], T | None], timeout: float = 20.0) -> T:
     raise AssertionError(f"condition not met within {timeout} s")
 
 
+def list_alerts(url: str, token: str) -> list[dict[str, Any]]:
+    """Every alert the token may see (up to 1000), newest first."""
+    r = httpx.get(f"{url}/api/v1/alerts", params={"limit": 1000}, headers=h(token), timeout=10)
+    r.raise_for_status()
+    items: list[dict[str, Any]] = r.json()["items"]
+    return items
+
+
+_SUFFIXES = itertools.count(uuid.uuid4().int % 1_000)
+
+
 def seed_case(url: str, officer: str) -> dict[str, str]:
     """A victim, a perpetrator, a telecom ban in force and an enrolled phone."""
     with httpx.Client(base_url=url, headers=h(officer), timeout=10) as c:
-        suffix = uuid.uuid4().int % 1_000
+        suffix = next(_SUFFIXES) % 1_000  # distinct numbers for every case of a test
         v = c.post(
             "/api/v1/people",
             json={"name": "김지은", "phones": [f"010-2{suffix:03d}-1{suffix:03d}"]},
@@ -123,6 +135,20 @@ class SseReader:
     def close(self) -> None:
         """Stop reading (the thread ends at the next line)."""
         self._stop = True
+
+
+def post_signed(c: httpx.Client, case: dict[str, str], *events: dict[str, Any]) -> httpx.Response:
+    """Signed events from the case's phone, on an open client."""
+    path = "/api/v1/device/contacts"
+    body, headers = signed_json(case["device"], case["key"], path, {"events": list(events)})
+    return c.post(path, content=body, headers=headers)
+
+
+def post_feed(c: httpx.Client, feed: tuple[str, str], *events: dict[str, Any]) -> httpx.Response:
+    """Signed events from the operator feed, on an open client."""
+    path = "/api/v1/feed/contacts"
+    body, headers = signed_json(*feed, path, {"events": list(events)})
+    return c.post(path, content=body, headers=headers)
 
 
 def post_contact(

@@ -12,18 +12,18 @@ from typing import Any
 import httpx
 import pytest
 
-from jikimi.client.signed import signed_json
 from jikimi.domain.access import Role
 from tests.e2e.conftest import LiveServer
-from tests.e2e.helpers import h, post_contact, seed_case, wait_for
+from tests.e2e.helpers import (
+    list_alerts,
+    post_contact,
+    post_feed,
+    post_signed,
+    seed_case,
+    wait_for,
+)
 
 pytestmark = pytest.mark.slow
-
-
-def _alerts(server: LiveServer, token: str) -> list[dict[str, Any]]:
-    r = httpx.get(f"{server.url}/api/v1/alerts", params={"limit": 1000}, headers=h(token))
-    items: list[dict[str, Any]] = r.json()["items"]
-    return items
 
 
 def test_event_accepted_then_killed_before_judging_is_alerted_after_restart(
@@ -39,7 +39,7 @@ def test_event_accepted_then_killed_before_judging_is_alerted_after_restart(
         assert r.status_code == 202
         server.kill9()
         server.start()
-        [alert] = wait_for(lambda: _alerts(server, dispatcher))
+        [alert] = wait_for(lambda: list_alerts(server.url, dispatcher))
         assert (alert["kind"], alert["count"]) == ("contact_violation", 1)
     finally:
         server.stop()
@@ -97,7 +97,7 @@ def test_repeated_kill9_under_load_loses_no_acknowledged_event_and_duplicates_no
             server.start()
 
         def all_judged() -> list[dict[str, Any]] | None:
-            alerts = _alerts(server, dispatcher)
+            alerts = list_alerts(server.url, dispatcher)
             total = sum(a["count"] for a in alerts)
             return alerts if total >= len(acknowledged) else None
 
@@ -112,17 +112,3 @@ def test_repeated_kill9_under_load_loses_no_acknowledged_event_and_duplicates_no
         assert {a["kind"] for a in alerts} == {"contact_violation", "hidden_number_contact"}
     finally:
         server.stop()
-
-
-def post_signed(c: httpx.Client, case: dict[str, str], ev: dict[str, Any]) -> httpx.Response:
-    """One signed event on an open client."""
-    path = "/api/v1/device/contacts"
-    body, headers = signed_json(case["device"], case["key"], path, {"events": [ev]})
-    return c.post(path, content=body, headers=headers)
-
-
-def post_feed(c: httpx.Client, feed: tuple[str, str], ev: dict[str, Any]) -> httpx.Response:
-    """One signed event from the operator feed."""
-    path = "/api/v1/feed/contacts"
-    body, headers = signed_json(*feed, path, {"events": [ev]})
-    return c.post(path, content=body, headers=headers)

@@ -125,7 +125,7 @@ ERROR_CODES = {
     413: "body larger than JIKIMI_MAX_BODY_BYTES",
     422: "well-formed but invalid",
     429: "rate limited; see Retry-After",
-    503: "the database is unavailable; nothing was stored; see Retry-After",
+    503: "the database is unavailable; try again, see Retry-After",
 }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -18,6 +18,7 @@ from jikimi.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from jikimi.domain.orders import OrderRuleError
 from jikimi.domain.phones import InvalidPhoneNumber
 from jikimi.store import audit
+from jikimi.store.db import unavailable
 from jikimi.store.tx import transaction
 
 log = logging.getLogger(__name__)
@@ -104,9 +105,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DBAPIError)
     async def _db(_: Request, exc: DBAPIError) -> JSONResponse:
         log.error("database error: %s", type(exc.orig).__name__)
-        if isinstance(exc, OperationalError) or exc.connection_invalidated:
+        if unavailable(exc):
+            # Not "nothing was stored": a connection lost during the commit leaves that
+            # unknown. Phones and feeds send again; their event ids make a resend harmless.
             return problem(
-                503, "the database is unavailable; nothing was stored", headers={"Retry-After": "2"}
+                503, "the database is unavailable; try again later", headers={"Retry-After": "2"}
             )
         return problem(500, "internal error; nothing was stored")
 

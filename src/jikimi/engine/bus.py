@@ -48,10 +48,13 @@ class MessageBus:
     def handle(self, cmd: Command) -> set[str]:
         """Carry out `cmd`; return the ids of alerts it changed."""
         handler = HANDLERS[type(cmd)]
+        uow = self.uow_factory()
         try:
-            changed = handler(cmd, self.uow_factory(), self.clock, self.policy)
-        except Exception:
-            if not isinstance(cmd, JudgeContacts):
+            changed = handler(cmd, uow, self.clock, self.policy)
+        except Exception as exc:
+            # With the database away every event would fail alike: the caller (the worker)
+            # tries the whole batch again later.
+            if not isinstance(cmd, JudgeContacts) or uow.unavailable(exc):
                 raise
             # A batch failed as a block; judge its events one by one so one bad event
             # cannot hold up every alert behind it.

@@ -149,6 +149,10 @@ def judge_contacts_one_by_one(
                     changed |= judge_one(event, uow, clock, policy)
                 uow.commit()
         except Exception as exc:
+            if uow.unavailable(exc):
+                # The database went away, not a bad event: setting it aside would lose its
+                # alert for good. It stays pending and is judged when the database is back.
+                raise
             log.exception("contact event could not be judged; set aside", extra={"id": event_id})
             with uow:
                 uow.contacts.mark_failed(event_id, clock.now(), type(exc).__name__)

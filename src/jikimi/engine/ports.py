@@ -244,3 +244,8 @@ class UnitOfWork(Protocol):
     def rollback(self) -> None:
         """Discard the transaction's changes."""
         ...
+
+    def unavailable(self, exc: BaseException) -> bool:
+        """True when `exc` means the store could not be reached or lost the connection:
+        not the work's fault, and worth doing again once the store is back."""
+        ...

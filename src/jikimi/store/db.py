@@ -10,10 +10,13 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_MIGRATION_LOCK = 0x4A494B49  # "JIKI": one process migrates at a time
+# Under a phone's own 10 s request timeout, so a 503 reaches it (a connect_timeout in the
+# URL wins).
+PG_CONNECT_TIMEOUT_S = 5
 
 
 def is_sqlite(url: str) -> bool:
@@ -28,11 +31,22 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
     BEGIN IMMEDIATE takes the write lock when the transaction starts, so a write
     transaction never fails half-way on a lock it could not upgrade.
     """
-    if not is_sqlite(url):
-        return create_engine(
-            url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
-        )
     parsed = make_url(url)
+    if not is_sqlite(url):
+        # A database that takes the connection but never answers (a host still coming
+        # back, a pooler holding clients) would hold every request for good; give up and
+        # answer 503 instead. Dropped connections are found by the ping on checkout.
+        timeout = (
+            {} if "connect_timeout" in parsed.query else {"connect_timeout": PG_CONNECT_TIMEOUT_S}
+        )
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=20,
+            hide_parameters=True,
+            connect_args=timeout,
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
@@ -100,6 +114,13 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
         _end(conn, "ROLLBACK")
 
     return engine
+
+
+def unavailable(exc: DBAPIError) -> bool:
+    """The database failed, not the statement: unreachable, restarting, the connection
+    dropped, or a transient conflict (OperationalError: deadlock, lock or busy timeout).
+    Worth trying again later; no fault of the data."""
+    return isinstance(exc, OperationalError) or exc.connection_invalidated
 
 
 def alembic_config(url: str) -> Config:

@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from jikimi.adapters.ttlcache import TtlCache
 from jikimi.domain.orders import StatutePack
 from jikimi.domain.watch import CaseGeo
 from jikimi.engine.ports import LoggedFix
@@ -20,6 +19,18 @@ from jikimi.store import crypto, positions, zones
 from jikimi.store import tables as t
 
 T = TypeVar("T")
+
+
+class Memo(Protocol):
+    """A short-lived cache (bootstrap gives a TtlCache)."""
+
+    def get(self, key: str) -> Any:
+        """The value, if present and fresh."""
+        ...
+
+    def put(self, key: str, value: Any) -> None:
+        """Remember `value` for a while."""
+        ...
 
 
 class SqlPositions:
@@ -30,7 +41,7 @@ class SqlPositions:
         session: Session,
         pack: StatutePack,
         default_warn_m: float,
-        cache: TtlCache[str, Any] | None = None,
+        cache: Memo | None = None,
         reader: Session | None = None,
     ) -> None:
         self.s, self.pack, self.default_warn_m = session, pack, default_warn_m

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-from jikimi.adapters.ttlcache import TtlCache
 from jikimi.domain.orders import StatutePack
 from jikimi.engine.ports import (
     AlertRepository,
@@ -17,8 +16,9 @@ from jikimi.engine.ports import (
     PositionRepository,
 )
 from jikimi.store.alert_repo import SqlAlerts
+from jikimi.store.db import unavailable
 from jikimi.store.device_repo import SqlDevices
-from jikimi.store.positions_repo import SqlPositions
+from jikimi.store.positions_repo import Memo, SqlPositions
 from jikimi.store.repositories import SqlCases, SqlContacts
 
 
@@ -36,7 +36,7 @@ class SqlUnitOfWork:
         session_factory: sessionmaker[Session],
         pack: StatutePack,
         warn_m: float = 1000.0,
-        geo_cache: TtlCache[str, Any] | None = None,
+        geo_cache: Memo | None = None,
         read_factory: sessionmaker[Session] | None = None,
     ) -> None:
         self._factory, self._pack, self._warn_m = session_factory, pack, warn_m
@@ -83,6 +83,10 @@ class SqlUnitOfWork:
         assert self.session is not None
         self.session.rollback()
 
+    def unavailable(self, exc: BaseException) -> bool:
+        """The database was away or dropped the connection (see `db.unavailable`)."""
+        return isinstance(exc, DBAPIError) and unavailable(exc)
+
 
 class JoinedUnitOfWork:
     """A unit of work inside a transaction its caller owns, as a SAVEPOINT: `commit`
@@ -128,3 +132,7 @@ class JoinedUnitOfWork:
         """Discard what was done since the savepoint."""
         assert self._savepoint is not None
         self._savepoint.rollback()
+
+    def unavailable(self, exc: BaseException) -> bool:
+        """The database was away or dropped the connection (see `db.unavailable`)."""
+        return isinstance(exc, DBAPIError) and unavailable(exc)

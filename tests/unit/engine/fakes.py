@@ -89,8 +89,8 @@ class State:
 class FakeContacts:
     """The contact inbox over `State.contacts` (insertion order is arrival order)."""
 
-    def __init__(self, state: State, poison: set[str]) -> None:
-        self.state, self.poison = state, poison
+    def __init__(self, state: State, poison: set[str], cut_off: set[str]) -> None:
+        self.state, self.poison, self.cut_off = state, poison, cut_off
 
     def pending_ids(self, limit: int) -> list[str]:
         """Unjudged events, oldest arrival first."""
@@ -98,9 +98,12 @@ class FakeContacts:
         return ids[:limit]
 
     def get_pending(self, event_id: str) -> PendingContact | None:
-        """The event while it waits; raises for poison ids."""
+        """The event while it waits; raises for poison ids, and once for cut-off ids."""
         if event_id in self.poison:
             raise PoisonError(event_id)
+        if event_id in self.cut_off:
+            self.cut_off.discard(event_id)
+            raise ConnectionError("the fake database dropped the connection")
         row = self.state.contacts.get(event_id)
         if row is None or row.processed_at is not None:
             return None
@@ -251,7 +254,7 @@ class FakeUnitOfWork:
         if self.store.down:
             raise ConnectionError("the fake database is down")
         self._working = copy.deepcopy(self.store.state)
-        self.contacts = FakeContacts(self._working, self.store.poison)
+        self.contacts = FakeContacts(self._working, self.store.poison, self.store.cut_off)
         self.cases = FakeCases(self._working)
         self.alerts = FakeAlerts(self._working)
         return self
@@ -275,6 +278,10 @@ class FakeUnitOfWork:
         assert self._working is not None, "rollback outside a transaction"
         self.__enter__()
 
+    def unavailable(self, exc: BaseException) -> bool:
+        """The fake database was down or dropped the connection."""
+        return isinstance(exc, ConnectionError)
+
 
 _ids = itertools.count(1)
 
@@ -285,6 +292,7 @@ class FakeStore:
     def __init__(self) -> None:
         self.state = State()
         self.poison: set[str] = set()
+        self.cut_off: set[str] = set()  # the connection drops while judging these, once
         self.down = False
         self.commits = 0
 

@@ -450,3 +450,31 @@ def test_a_poison_event_alone_changes_nothing_and_is_not_retried(env: Env) -> No
     assert env.notifier.calls == 0
     assert env.store.state.contacts[poison].error == "PoisonError"
     assert env.judge() == set()  # set aside: not picked up again
+
+
+def test_an_event_cut_off_by_the_database_is_not_set_aside_but_judged_when_it_is_back(
+    env: Env,
+) -> None:
+    first = call(env, ago=timedelta(seconds=30))
+    poison = call(env, ago=timedelta(seconds=20))
+    cut = call(env, ago=timedelta(seconds=10))
+    env.store.poison.add(poison)
+    env.store.cut_off.add(cut)  # the batch fails on the poison; then the connection drops
+    with pytest.raises(ConnectionError):
+        env.judge()
+    rows = env.store.state.contacts
+    assert rows[poison].error == "PoisonError"
+    assert (rows[cut].processed_at, rows[cut].error) == (None, None)  # still waiting
+    env.judge()
+    assert [e.event_id for e in env.store.evidence_of(env.only_alert().id)] == [first, cut]
+
+
+def test_a_batch_cut_off_by_the_database_is_left_whole_for_the_next_pass(env: Env) -> None:
+    first, cut = call(env, ago=timedelta(seconds=20)), call(env, ago=timedelta(seconds=10))
+    env.store.cut_off.add(cut)
+    commits = env.store.commits
+    with pytest.raises(ConnectionError):
+        env.judge()
+    assert env.store.commits == commits  # not retried event by event against a lost database
+    env.judge()
+    assert [e.event_id for e in env.store.evidence_of(env.only_alert().id)] == [first, cut]
