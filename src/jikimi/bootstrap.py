@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.orm import Session, sessionmaker
 
 from jikimi.adapters.clock import SystemClock
@@ -33,7 +34,7 @@ from jikimi.engine.ports import Clock, PendingContact
 from jikimi.engine.worker import Worker
 from jikimi.store import crypto, positions, queries
 from jikimi.store import tables as t
-from jikimi.store.db import make_engine, migrate
+from jikimi.store.db import make_engine, migrate, unavailable
 from jikimi.store.uow import JoinedUnitOfWork, SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,11 @@ class Container:
                 self.clock,
                 self.bus.policy,
             )
+        except (PendingRollbackError, DBAPIError) as exc:
+            if isinstance(exc, PendingRollbackError) or unavailable(exc):
+                raise  # the database went away: the request answers 503, not 202
+            log.warning("contacts not judged on ingest; left to the worker", exc_info=True)
+            return None
         except Exception:
             # Left in the inbox: the worker judges them (and sets aside one that fails).
             log.warning("contacts not judged on ingest; left to the worker", exc_info=True)

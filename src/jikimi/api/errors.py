@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -112,6 +112,15 @@ def install(app: FastAPI) -> None:
                 503, "the database is unavailable; try again later", headers={"Retry-After": "2"}
             )
         return problem(500, "internal error; nothing was stored")
+
+    @app.exception_handler(PendingRollbackError)
+    async def _pending(_: Request, exc: PendingRollbackError) -> JSONResponse:
+        # Only ever after a statement failed in this transaction, e.g. the connection was
+        # cut mid-way: the same answer as the failure itself.
+        log.error("database error: transaction rolled back")
+        return problem(
+            503, "the database is unavailable; try again later", headers={"Retry-After": "2"}
+        )
 
     @app.exception_handler(Exception)
     async def _any(_: Request, exc: Exception) -> JSONResponse:
