@@ -316,6 +316,7 @@ def main() -> None:
     ap.add_argument("--anklets", type=int, default=2000)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--rate", type=int, default=10_000)
+    ap.add_argument("--split", action="store_true", help="API and `jikimi worker` as two processes")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ingest.json")
     args = ap.parse_args()
     rng = random.Random(20261122)
@@ -326,7 +327,7 @@ def main() -> None:
             seeded = seed(db_url, workdir, args.anklets + probes_n, rng)
             probes = seeded["homes"][args.anklets :]
             seeded["homes"] = seeded["homes"][: args.anklets]
-            with common.server(db_url, workdir) as (url, pid):
+            with common.server(db_url, workdir, split=args.split) as (url, pid):
                 cpu = common.CpuMeter(pid)
                 thr = throughput(url, seeded, args.seconds, rng)
                 thr["server_cores"] = cpu.read()["server_cores"]
@@ -340,6 +341,8 @@ def main() -> None:
                 lat = latency(url, seeded, args.rate, args.seconds, probes, rng)
                 lat["server_cores"] = cpu.read()["server_cores"]
                 print(f"{kind}: ping→SSE at {args.rate:,}/s {lat['ping_to_sse_ms']}", flush=True)
+            if args.split:
+                kind += "-split"
             run = {
                 "database": kind,
                 "database_version": common.database_version(db_url, kind),

@@ -112,3 +112,75 @@ def test_repeated_kill9_under_load_loses_no_acknowledged_event_and_duplicates_no
         assert {a["kind"] for a in alerts} == {"contact_violation", "hidden_number_contact"}
     finally:
         server.stop()
+
+
+def test_pings_accepted_then_killed_before_judging_are_alerted_after_restart(
+    tmp_path: Path, database_url: str
+) -> None:
+    """The same promise for the anklet feed: a 202'd ping inside the ban is judged after a
+    kill -9 and a restart, once."""
+    server = LiveServer(database_url, tmp_path)
+    server.start(JIKIMI_WORKER="false")  # nothing judges before the kill
+    try:
+        officer = server.token(Role.OFFICER)
+        dispatcher = server.token(Role.DISPATCHER)
+        home = (37.5563, 126.9236)
+        now = datetime.now(UTC)
+        with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {officer}"}) as c:
+            v = c.post(
+                "/api/v1/people",
+                json={
+                    "name": "김지은",
+                    "phones": [],
+                    "addresses": [{"label": "home", "text": "-", "lat": home[0], "lon": home[1]}],
+                },
+            ).json()
+            p = c.post("/api/v1/people", json={"name": "박가해", "phones": []}).json()
+            case = c.post(
+                "/api/v1/cases",
+                json={
+                    "victim_id": v["id"],
+                    "perpetrator_id": p["id"],
+                    "relationship": "former_partner",
+                    "offense": "stalking",
+                },
+            ).json()
+            c.post(
+                f"/api/v1/cases/{case['id']}/orders",
+                json={
+                    "kind": "stalking.provisional.2",
+                    "starts_at": (now - timedelta(days=1)).isoformat(),
+                    "ends_at": (now + timedelta(days=30)).isoformat(),
+                },
+            ).raise_for_status()
+            c.post(
+                f"/api/v1/cases/{case['id']}/devices",
+                json={"kind": "anklet", "serial": "EM-CRASH-1"},
+            ).raise_for_status()
+        feed = server.feed()
+        ping = {
+            "device": "EM-CRASH-1",
+            "lat": home[0] + 40 / 111_320,
+            "lon": home[1],
+            "accuracy_m": 5,
+            "recorded_at": now.isoformat(),
+        }
+        with httpx.Client(base_url=server.url) as c:
+            r = post_feed_locations(c, feed, ping)
+        assert r.status_code == 202, r.text
+        server.kill9()
+        server.start()
+        [alert] = wait_for(lambda: list_alerts(server.url, dispatcher))
+        assert (alert["kind"], alert["count"]) == ("proximity_violation", 1)
+    finally:
+        server.stop()
+
+
+def post_feed_locations(
+    c: httpx.Client, feed: tuple[str, str], *pings: dict[str, Any]
+) -> httpx.Response:
+    """A signed request of the monitoring centre's feed."""
+    from jikimi.client.signed import signed_json
+
+    body, headers = signed_json(*feed, "/api/v1/feed/locations", {"pings": list(pings)})
+    return c.post("/api/v1/feed/locations", content=body, headers=headers)
