@@ -13,11 +13,13 @@ from jikimi.engine.ports import (
     ContactRepository,
     DeviceRepository,
     PositionRepository,
+    RiskRepository,
 )
 from jikimi.store.alert_repo import SqlAlerts
 from jikimi.store.device_repo import SqlDevices
 from jikimi.store.positions_repo import SqlPositions
 from jikimi.store.repositories import SqlCases, SqlContacts
+from jikimi.store.risk_repo import SqlRisk
 
 
 class SqlUnitOfWork:
@@ -28,6 +30,7 @@ class SqlUnitOfWork:
     alerts: AlertRepository
     devices: DeviceRepository
     positions: PositionRepository
+    risk: RiskRepository
 
     def __init__(
         self, session_factory: sessionmaker[Session], pack: StatutePack, warn_m: float = 1000.0
@@ -42,6 +45,7 @@ class SqlUnitOfWork:
         self.alerts = SqlAlerts(self.session)
         self.devices = SqlDevices(self.session, self._pack)
         self.positions = SqlPositions(self.session, self._pack, self._warn_m)
+        self.risk = SqlRisk(self.session)
         return self
 
     def __exit__(
@@ -76,6 +80,7 @@ class JoinedUnitOfWork:
     alerts: AlertRepository
     devices: DeviceRepository
     positions: PositionRepository
+    risk: RiskRepository
 
     def __init__(self, session: Session, pack: StatutePack, warn_m: float = 1000.0) -> None:
         self.session, self._pack, self._warn_m = session, pack, warn_m
@@ -88,6 +93,7 @@ class JoinedUnitOfWork:
         self.alerts = SqlAlerts(self.session)
         self.devices = SqlDevices(self.session, self._pack)
         self.positions = SqlPositions(self.session, self._pack, self._warn_m)
+        self.risk = SqlRisk(self.session)
         return self
 
     def __exit__(
