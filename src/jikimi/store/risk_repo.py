@@ -102,7 +102,9 @@ def new_row(
         note=note,
         probability=float(result.probability),
         tier=result.tier.value,
-        factors=[{"name": f.name, "contribution": f.contribution} for f in result.factors],
+        factors_json=json.dumps(
+            [{"name": f.name, "contribution": f.contribution} for f in result.factors]
+        ),
         model_version=result.model_version,
         assessed_at=at,
         assessed_by=by,

@@ -1,16 +1,18 @@
 """The risk assessments of cases.
 
 The officer's answers and consultation note, and the reason for an override, are
-sensitive personal data: they are sealed like names and addresses. Probability, tier and
-factors are the model's output about the case and stay readable for queries.
+sensitive personal data: they are sealed like names and addresses. So are the factors:
+their names are the answers that drove the score ("strangulation"). Probability, tier and
+model version stay readable (the tier drives alert severity in plain SQL).
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
+from sqlalchemy import Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jikimi.store.sealed import Sealed, SealedRequired
@@ -30,7 +32,8 @@ class RiskAssessmentRow(Base):
     note = Sealed("note_sealed", str)
     probability: Mapped[float] = mapped_column(Float())
     tier: Mapped[str] = mapped_column(String(10))
-    factors: Mapped[list[dict[str, Any]]] = mapped_column(JSON())
+    factors_sealed: Mapped[str] = mapped_column("factors", Text())  # JSON
+    factors_json = SealedRequired("factors_sealed", str)
     model_version: Mapped[str] = mapped_column(String(100))
     assessed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     assessed_by: Mapped[str | None] = mapped_column(String(200))  # None: Jikimi re-scored
@@ -40,3 +43,9 @@ class RiskAssessmentRow(Base):
     override_reason = Sealed("override_reason_sealed", str)
     override_by: Mapped[str | None] = mapped_column(String(200))
     override_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    @property
+    def factors(self) -> list[dict[str, Any]]:
+        """The factors, `[{"name", "contribution"}]`, strongest first."""
+        value: list[dict[str, Any]] = json.loads(self.factors_json)
+        return value

@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("probability", sa.Float(), nullable=False),
         sa.Column("tier", sa.String(length=10), nullable=False),
-        sa.Column("factors", sa.JSON(), nullable=False),
+        sa.Column("factors", sa.Text(), nullable=False),
         sa.Column("model_version", sa.String(length=100), nullable=False),
         sa.Column("assessed_at", jikimi.store.tables.UtcDateTime(timezone=True), nullable=False),
         sa.Column("assessed_by", sa.String(length=200), nullable=True),
