@@ -22,6 +22,7 @@ from jikimi.domain.access import Principal
 from jikimi.domain.alerts import EscalationPolicy
 from jikimi.domain.orders import StatutePack, load_pack
 from jikimi.domain.proximity import Rules
+from jikimi.domain.risk import ChecklistScorer
 from jikimi.engine.bus import MessageBus
 from jikimi.engine.handlers import judge_stored_contacts
 from jikimi.engine.messages import (
@@ -29,8 +30,9 @@ from jikimi.engine.messages import (
     JudgeDeviceEvents,
     JudgePositions,
     JudgeStoredContacts,
+    RescoreCases,
 )
-from jikimi.engine.ports import Clock, PendingContact
+from jikimi.engine.ports import Clock, PendingContact, RiskScorer
 from jikimi.engine.worker import Worker
 from jikimi.store import crypto, positions, queries
 from jikimi.store import tables as t
@@ -62,6 +64,11 @@ class Container:
     # login attempts per source address (1/s, bursts of 10) on top of account lockout.
     touched: TtlCache[str, bool] = field(default_factory=lambda: TtlCache(60.0))
     login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(1.0, 10))
+    # Risk scoring: the learned model when installed, else the police checklist; the
+    # model card's plot files (names) and the directory that holds them.
+    scorer: RiskScorer = field(default_factory=ChecklistScorer)
+    risk_plot_dir: Path | None = None
+    risk_plots: tuple[str, ...] = ()
 
     def judge_stored(self, s: Session, events: list[PendingContact]) -> set[str] | None:
         """Judge events in the transaction that stores them, when this process judges
@@ -105,6 +112,38 @@ class Container:
         self.watcher.stop()
         self.engine.dispose()
         self.read_engine.dispose()
+
+
+def load_scorer() -> RiskScorer:
+    """The learned model (`jikimi.risk.scorer`) when it is installed, else the police
+    checklist count."""
+    try:
+        from jikimi.risk.scorer import Scorer  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        log.info("risk scoring: police checklist (the learned model is not installed)")
+        return ChecklistScorer()
+    scorer: RiskScorer = Scorer.load()
+    log.info("risk scoring: learned model %s", scorer.version)
+    return scorer
+
+
+def risk_plots(scorer: RiskScorer) -> tuple[Path | None, tuple[str, ...]]:
+    """The card's plot files that exist, and their directory.
+
+    The card names them in `plots` (file names, or objects with `file`) and their
+    directory in `plots_dir` (or the scorer's `plots_dir` attribute).
+    """
+    card = scorer.card()
+    base = card.get("plots_dir") or getattr(scorer, "plots_dir", None)
+    if not base or not Path(str(base)).is_dir():
+        return None, ()
+    folder = Path(str(base))
+    names = []
+    for item in card.get("plots") or []:
+        name = item.get("file") if isinstance(item, dict) else item
+        if isinstance(name, str) and Path(name).name == name and (folder / name).is_file():
+            names.append(name)
+    return folder, tuple(names)
 
 
 def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Container:
@@ -152,6 +191,14 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
             q = select(t.DeviceEvent.id).where(t.DeviceEvent.processed_at.is_(None)).limit(1)
             return s.scalars(q).first() is not None
 
+    scorer = load_scorer()
+    plot_dir, plots = risk_plots(scorer)
+
+    def has_rescores() -> bool:
+        with read_sessions() as s:
+            q = select(t.Case.id).where(t.Case.risk_rescore_due_at.is_not(None)).limit(1)
+            return s.scalars(q).first() is not None
+
     rules = Rules(
         eta_warn_s=settings.eta_warn_s, victim_fix_max_age_s=settings.victim_fix_max_age_s
     )
@@ -169,6 +216,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         inboxes=[
             (has_device_events, JudgeDeviceEvents),
             (has_positions, lambda: JudgePositions(rules=rules)),
+            (has_rescores, lambda: RescoreCases(scorer)),
         ],
         timers=[(5.0, lambda: CheckSilentDevices(settings.device_silence_s))],
     )
@@ -188,4 +236,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         TtlCache(settings.auth_cache_s),
         TimelineWatcher(latest_seq, hub, settings.sse_poll_s),
         clock,
+        scorer=scorer,
+        risk_plot_dir=plot_dir,
+        risk_plots=plots,
     )

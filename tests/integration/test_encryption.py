@@ -77,6 +77,17 @@ def test_a_database_dump_holds_no_readable_personal_data(
         "occurred_at": "2026-11-22T10:01:00+09:00",
     }
     factory.post_signed("/api/v1/device/sos", device["token"], sos)
+    risk = factory.post(
+        f"/api/v1/cases/{case['id']}/risk-assessments",
+        officer,
+        {"answers": {"strangulation": True, "victim_fear": 5}, "note": "상담: 목을 졸랐다고 진술"},
+    )
+    factory.post(
+        f"/api/v1/risk-assessments/{risk['id']}/override",
+        officer,
+        {"tier": "very_high", "reason": "가해자가 엽총 면허 보유"},
+        status=200,
+    )
     container.worker.run_once()
     dump = _dump(container, database_url)
     for secret in (
@@ -93,6 +104,9 @@ def test_a_database_dump_holds_no_readable_personal_data(
         "126.987654",
         "37.551234",
         "126.981234",
+        "목을 졸랐다고",  # the consultation note
+        "strangulation",  # the answers (factors are the model's output, kept readable
+        "엽총 면허",  # the override's reason
     ):
         assert secret not in dump, f"{secret!r} is readable in the database"
     # … and the API still gives them back.

@@ -50,6 +50,14 @@ def bodies(now: datetime) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/v1/cases/{case_id}/break-glass"): {
             "reason": "긴급 출동 중 피해자 확인 필요"
         },
+        ("POST", "/api/v1/cases/{case_id}/risk-assessments"): {
+            "answers": {"threat_to_kill": True, "victim_fear": 3},
+            "note": "상담 내용",
+        },
+        ("POST", "/api/v1/risk-assessments/{assessment_id}/override"): {
+            "tier": "very_high",
+            "reason": "가해자 보복 예고 문자 확인",
+        },
         ("POST", "/api/v1/device/contacts"): {"events": []},
         ("POST", "/api/v1/feed/contacts"): {"events": []},
         ("POST", "/api/v1/cases"): {
@@ -93,7 +101,11 @@ def test_role_route_object_matrix(
     alert_id = client.get("/api/v1/alerts", headers=auth(factory.token(Role.DISPATCHER))).json()[
         "items"
     ][0]["id"]
+    assessment_id = factory.post(
+        f"/api/v1/cases/{world.case_id}/risk-assessments", owner, {"answers": {}}
+    )["id"]
     ids = {
+        "assessment_id": assessment_id,
         "person_id": world.victim_id,
         "case_id": world.case_id,
         "order_id": world.order_id,

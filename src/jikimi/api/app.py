@@ -24,8 +24,10 @@ from jikimi.api.routes import (
     feed,
     locations,
     people,
+    risk,
     service,
 )
+from jikimi.api.routes.risk import RISK_PLOTS
 from jikimi.api.schemas.base import Problem
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Role
@@ -39,6 +41,7 @@ ROUTERS = (
     feed.router,
     locations.router,
     alerts.router,
+    risk.router,
     audit.router,
     service.router,
 )
@@ -71,6 +74,10 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
         _document_roles(r)
         app.include_router(r)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+    if container.risk_plot_dir is not None:
+        # The model card's plots: evaluation on a synthetic population, no personal data.
+        plots = StaticFiles(directory=container.risk_plot_dir)
+        app.mount(RISK_PLOTS, plots, name="risk-plots")
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -119,5 +119,10 @@ Officer = Annotated[Principal, Depends(Allow(Role.OFFICER))]
 OfficerOrSupervisor = Annotated[Principal, Depends(Allow(Role.OFFICER, Role.SUPERVISOR))]
 CaseStaff = Annotated[Principal, Depends(Allow(*STAFF_CASE))]
 CaseStaffWatching = Annotated[Principal, Depends(Allow(*STAFF_CASE, activity=False))]
+# The model card holds no personal data: analysts and every staff role may read it.
+RiskReaders = Annotated[
+    Principal,
+    Depends(Allow(Role.ANALYST, Role.ADMIN, Role.OFFICER, Role.DISPATCHER, Role.SUPERVISOR)),
+]
 Device = Annotated[Principal, Depends(Allow(Role.DEVICE))]
 Feed = Annotated[Principal, Depends(Allow(Role.FEED))]

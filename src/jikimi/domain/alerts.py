@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from jikimi.domain.risk import Tier
+
 
 class AlertKind(StrEnum):
     """What happened, as the dispatcher sees it."""
@@ -60,6 +62,33 @@ DEFAULT_SEVERITY: dict[AlertKind, Severity] = {
     AlertKind.DEVICE_OFFLINE: Severity.HIGH,
     AlertKind.SOS: Severity.CRITICAL,
 }
+
+
+# Alerts that speak of his behaviour: a new one re-assesses the case's risk. (A silent
+# anklet may be a flat battery.)
+VIOLATION_KINDS = frozenset(
+    {
+        AlertKind.CONTACT_VIOLATION,
+        AlertKind.HIDDEN_NUMBER_CONTACT,
+        AlertKind.PROXIMITY_VIOLATION,
+        AlertKind.PROXIMITY_WARNING,
+        AlertKind.ENCOUNTER,
+        AlertKind.DEVICE_TAMPER,
+        AlertKind.SOS,
+    }
+)
+_BY_RANK = {rank: severity for severity, rank in SEVERITY_RANK.items()}
+
+
+def severity_for(kind: AlertKind, tier: Tier | None) -> Severity:
+    """The kind's severity in a case of this (effective) risk tier: high raises it one
+    step, very high makes every alert critical; low, medium or unassessed leave it."""
+    base = DEFAULT_SEVERITY[kind]
+    if tier is Tier.VERY_HIGH:
+        return Severity.CRITICAL
+    if tier is Tier.HIGH:
+        return _BY_RANK[min(SEVERITY_RANK[base] + 1, SEVERITY_RANK[Severity.CRITICAL])]
+    return base
 
 
 def is_unresolved(status: AlertStatus) -> bool:
@@ -131,13 +160,14 @@ class Alert:
         occurred_at: datetime,
         now: datetime,
         policy: EscalationPolicy,
+        tier: Tier | None = None,
     ) -> Alert:
-        """A new open alert for a first violation."""
+        """A new open alert for a first violation, as severe as the case's risk says."""
         return cls(
             id=alert_id,
             case_id=case_id,
             kind=kind,
-            severity=DEFAULT_SEVERITY[kind],
+            severity=severity_for(kind, tier),
             status=AlertStatus.OPEN,
             opened_at=now,
             first_at=occurred_at,
@@ -145,10 +175,14 @@ class Alert:
             next_escalation_at=next_escalation_at(now, 0, policy.period, policy.max_level),
         )
 
-    def grow(self, occurred_at: datetime) -> None:
-        """Absorb one more violation of the same kind."""
+    def grow(self, occurred_at: datetime, tier: Tier | None = None) -> None:
+        """Absorb one more violation of the same kind; a risk tier raised since the alert
+        opened raises its severity too (never lowers it)."""
         if not is_unresolved(self.status):
             raise AlertStateError("a resolved alert does not grow")
+        wanted = severity_for(self.kind, tier)
+        if SEVERITY_RANK[wanted] > SEVERITY_RANK[self.severity]:
+            self.severity = wanted
         self.count += 1
         self.first_at = min(self.first_at, occurred_at)
         self.last_at = max(self.last_at, occurred_at)

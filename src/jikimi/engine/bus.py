@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jikimi.domain.alerts import EscalationPolicy
-from jikimi.engine import device_handlers, handlers, proximity_handlers
+from jikimi.engine import device_handlers, handlers, proximity_handlers, risk_handlers
 from jikimi.engine.messages import (
     AcknowledgeAlert,
     CheckSilentDevices,
@@ -17,6 +17,7 @@ from jikimi.engine.messages import (
     JudgeContacts,
     JudgeDeviceEvents,
     JudgePositions,
+    RescoreCases,
     ResolveAlert,
 )
 from jikimi.engine.ports import Clock, Notifier, UnitOfWork
@@ -33,6 +34,7 @@ HANDLERS: dict[type[Any], Handler] = {
     JudgeDeviceEvents: device_handlers.judge_device_events,
     CheckSilentDevices: device_handlers.check_silent_devices,
     JudgePositions: proximity_handlers.judge_positions,
+    RescoreCases: risk_handlers.rescore_cases,
 }
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import logging
 import uuid
 
-from jikimi.domain.alerts import Alert, AlertKind, AlertStateError, EscalationPolicy, Evidence
+from jikimi.domain.alerts import (
+    VIOLATION_KINDS,
+    Alert,
+    AlertKind,
+    AlertStateError,
+    EscalationPolicy,
+    Evidence,
+)
 from jikimi.domain.contacts import Contact, judge_contact
 from jikimi.engine.messages import (
     AcknowledgeAlert,
@@ -40,18 +47,25 @@ def open_or_grow(
     policy: EscalationPolicy,
 ) -> str:
     """Open an alert of this kind for the case, or grow the unresolved one; keep the
-    evidence either way. Returns the alert's id."""
+    evidence either way. Returns the alert's id.
+
+    The case's effective risk tier sets the severity (`severity_for`), and a violation in
+    an assessed case marks it for a re-score in this same transaction.
+    """
     now = clock.now()
+    tier = uow.cases.risk_tier(case_id)
     alert = uow.alerts.find_unresolved(case_id, kind.value)
     if alert is None:
-        alert = Alert.open(uuid.uuid4().hex, case_id, kind, evidence.occurred_at, now, policy)
+        alert = Alert.open(uuid.uuid4().hex, case_id, kind, evidence.occurred_at, now, policy, tier)
         uow.alerts.add(alert)
         uow.alerts.record_change(alert.id, now, "opened", None, {"event_id": evidence.event_id})
     else:
-        alert.grow(evidence.occurred_at)
+        alert.grow(evidence.occurred_at, tier)
         uow.alerts.save(alert)
         uow.alerts.record_change(alert.id, now, "grew", None, {"event_id": evidence.event_id})
     uow.alerts.add_evidence(alert.id, evidence)
+    if tier is not None and kind in VIOLATION_KINDS:
+        uow.risk.mark_rescore_due(case_id, now)
     return alert.id
 
 

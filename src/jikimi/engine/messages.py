@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from jikimi.domain.alerts import Outcome
 from jikimi.domain.proximity import Rules
-from jikimi.engine.ports import PendingContact
+from jikimi.engine.ports import PendingContact, RiskScorer
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,14 @@ class JudgePositions:
     rules: Rules = field(default_factory=Rules)
 
 
+@dataclass(frozen=True)
+class RescoreCases:
+    """Re-assess cases whose history changed, with their last answers and note."""
+
+    scorer: RiskScorer
+    limit: int = 50
+
+
 Command = (
     JudgeContacts
     | JudgeStoredContacts
@@ -80,4 +88,5 @@ Command = (
     | JudgeDeviceEvents
     | CheckSilentDevices
     | JudgePositions
+    | RescoreCases
 )

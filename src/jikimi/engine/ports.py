@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from jikimi.domain.alerts import Alert, Evidence
 from jikimi.domain.contacts import CaseFacts
+from jikimi.domain.risk import Answers, Assessment, History, Tier
 from jikimi.domain.watch import CaseGeo
 
 
@@ -77,6 +78,11 @@ class CaseRepository(Protocol):
 
     def facts_for_victim(self, victim_id: str) -> list[CaseFacts]:
         """Every case in which this person is the victim."""
+        ...
+
+    def risk_tier(self, case_id: str) -> Tier | None:
+        """The effective tier (override applied) of the case's latest risk assessment;
+        None when the case was never assessed."""
         ...
 
 
@@ -219,6 +225,78 @@ class PositionRepository(Protocol):
         ...
 
 
+class RiskScorer(Protocol):
+    """Scores a questionnaire, a note and the case's history (`jikimi.risk.scorer.Scorer`,
+    or the checklist fallback in `jikimi.domain.risk`)."""
+
+    version: str
+
+    def score(self, answers: Answers, note: str | None, history: History) -> Assessment:
+        """The probability, tier, top factors and model version."""
+        ...
+
+    def card(self) -> dict[str, Any]:
+        """The model card (no personal data)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Override:
+    """An officer's raised tier and why."""
+
+    tier: Tier
+    reason: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class StoredAssessment:
+    """The latest assessment of a case: what a re-score starts from."""
+
+    id: str
+    case_id: str
+    tier: Tier
+    answers: dict[str, bool | int | None]
+    note: str | None
+    override: Override | None
+
+
+class RiskRepository(Protocol):
+    """Risk assessments and the durable "re-score due" marks."""
+
+    def mark_rescore_due(self, case_id: str, at: datetime) -> None:
+        """The case's history changed: re-score it (commits with the alert)."""
+        ...
+
+    def rescore_due(self, limit: int) -> list[str]:
+        """Cases waiting for a re-score, claimed for this transaction."""
+        ...
+
+    def clear_rescore_due(self, case_id: str) -> None:
+        """The re-score is written."""
+        ...
+
+    def latest(self, case_id: str) -> StoredAssessment | None:
+        """The case's latest assessment."""
+        ...
+
+    def history(self, case_id: str, now: datetime) -> History:
+        """What Jikimi knows of the case now: reports, violations, extensions."""
+        ...
+
+    def add(
+        self,
+        case_id: str,
+        assessment: Assessment,
+        source: StoredAssessment,
+        at: datetime,
+        override: Override | None,
+    ) -> str:
+        """Store a re-score (trigger `rescore`) with `source`'s answers and note."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything in it commits together or not at all."""
 
@@ -227,6 +305,7 @@ class UnitOfWork(Protocol):
     alerts: AlertRepository
     devices: DeviceRepository
     positions: PositionRepository
+    risk: RiskRepository
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from jikimi.domain.access import Principal
 from jikimi.domain.errors import Invalid
 from jikimi.domain.orders import OrderWindow, StatutePack
-from jikimi.store import crypto, records
+from jikimi.store import crypto, records, risk_records
 from jikimi.store import tables as t
 from jikimi.store.visibility import visible_cases
 
@@ -257,7 +257,8 @@ def case_json(s: Session, p: Principal, pack: StatutePack, case: t.Case) -> dict
             for d in devices
         ],
         "open_alerts": alerts_json(s, open_alerts),
-        "risk": None,
+        # The latest assessment, override applied in `effective_tier`.
+        "risk": risk_records.latest_json(s, p, case.id),
     }
 
 

@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session
 
 from jikimi.domain.contacts import CaseFacts, NumberSpan
 from jikimi.domain.orders import OrderWindow, StatutePack
+from jikimi.domain.risk import Tier
 from jikimi.engine.ports import PendingContact
 from jikimi.store import crypto
 from jikimi.store import tables as t
+from jikimi.store.risk_repo import effective_tier
 
 SAME_CONTACT_WINDOW = timedelta(seconds=60)
 _E = t.table_of(t.ContactEvent).c
@@ -198,3 +200,7 @@ class SqlCases:
         ]
         self._facts[victim_id] = facts
         return facts
+
+    def risk_tier(self, case_id: str) -> Tier | None:
+        """The latest assessment's effective tier (override applied), or None."""
+        return effective_tier(self.s, case_id)

@@ -189,6 +189,9 @@ class Case(Base):
     agency: Mapped[str] = mapped_column(String(100), index=True)
     created_by: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Set with a violation alert of an assessed case (same transaction): the worker
+    # re-scores the case and clears it.
+    risk_rescore_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
 
 
 class CaseAssignment(Base):
@@ -392,5 +395,6 @@ from jikimi.store.geo_tables import (  # noqa: E402
     Position,
     TrackStateRow,
 )
+from jikimi.store.risk_tables import RiskAssessmentRow  # noqa: E402
 
-__all__ = ["DeviceEvent", "EngineCursor", "Position", "TrackStateRow"]
+__all__ = ["DeviceEvent", "EngineCursor", "Position", "RiskAssessmentRow", "TrackStateRow"]

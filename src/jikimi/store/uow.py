@@ -14,12 +14,14 @@ from jikimi.engine.ports import (
     ContactRepository,
     DeviceRepository,
     PositionRepository,
+    RiskRepository,
 )
 from jikimi.store.alert_repo import SqlAlerts
 from jikimi.store.db import unavailable
 from jikimi.store.device_repo import SqlDevices
 from jikimi.store.positions_repo import Memo, SqlPositions
 from jikimi.store.repositories import SqlCases, SqlContacts
+from jikimi.store.risk_repo import SqlRisk
 
 
 class SqlUnitOfWork:
@@ -30,6 +32,7 @@ class SqlUnitOfWork:
     alerts: AlertRepository
     devices: DeviceRepository
     positions: PositionRepository
+    risk: RiskRepository
 
     def __init__(
         self,
@@ -57,6 +60,7 @@ class SqlUnitOfWork:
         self.positions = SqlPositions(
             self.session, self._pack, self._warn_m, self._geo_cache, self.reader
         )
+        self.risk = SqlRisk(self.session)
         return self
 
     def __exit__(
@@ -98,6 +102,7 @@ class JoinedUnitOfWork:
     alerts: AlertRepository
     devices: DeviceRepository
     positions: PositionRepository
+    risk: RiskRepository
 
     def __init__(self, session: Session, pack: StatutePack, warn_m: float = 1000.0) -> None:
         self.session, self._pack, self._warn_m = session, pack, warn_m
@@ -110,6 +115,7 @@ class JoinedUnitOfWork:
         self.alerts = SqlAlerts(self.session)
         self.devices = SqlDevices(self.session, self._pack)
         self.positions = SqlPositions(self.session, self._pack, self._warn_m)
+        self.risk = SqlRisk(self.session)
         return self
 
     def __exit__(

@@ -17,7 +17,8 @@ from types import TracebackType
 from jikimi.domain.alerts import Alert, AlertStatus, Evidence
 from jikimi.domain.contacts import CaseFacts, Contact, NumberSpan, same_contact
 from jikimi.domain.orders import OrderWindow
-from jikimi.engine.ports import PendingContact
+from jikimi.domain.risk import Assessment, History, Tier
+from jikimi.engine.ports import Override, PendingContact, StoredAssessment
 
 T0 = datetime(2026, 3, 1, 3, 0, tzinfo=UTC)
 
@@ -84,6 +85,10 @@ class State:
     alerts: dict[str, Alert] = field(default_factory=dict)
     evidence: list[tuple[str, Evidence]] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    # Risk: each case's assessments (oldest first), its history, the re-score marks.
+    assessments: dict[str, list[StoredAssessment]] = field(default_factory=dict)
+    histories: dict[str, History] = field(default_factory=dict)
+    rescore_due: dict[str, datetime] = field(default_factory=dict)
 
 
 class FakeContacts:
@@ -157,6 +162,58 @@ class FakeCases:
     def facts_for_victim(self, victim_id: str) -> list[CaseFacts]:
         """Every case of this victim."""
         return [facts for victim, facts in self.state.cases.values() if victim == victim_id]
+
+    def risk_tier(self, case_id: str) -> Tier | None:
+        """The latest assessment's effective tier."""
+        done = self.state.assessments.get(case_id)
+        if not done:
+            return None
+        latest = done[-1]
+        return latest.override.tier if latest.override else latest.tier
+
+
+class FakeRisk:
+    """Assessments and re-score marks over `State`."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+    def mark_rescore_due(self, case_id: str, at: datetime) -> None:
+        """Mark the case."""
+        self.state.rescore_due[case_id] = at
+
+    def rescore_due(self, limit: int) -> list[str]:
+        """Marked cases, oldest mark first."""
+        return sorted(self.state.rescore_due, key=self.state.rescore_due.__getitem__)[:limit]
+
+    def clear_rescore_due(self, case_id: str) -> None:
+        """Unmark."""
+        self.state.rescore_due.pop(case_id, None)
+
+    def latest(self, case_id: str) -> StoredAssessment | None:
+        """The latest assessment."""
+        done = self.state.assessments.get(case_id)
+        return done[-1] if done else None
+
+    def history(self, case_id: str, now: datetime) -> History:
+        """The history the test set."""
+        return self.state.histories.get(case_id, History())
+
+    def add(
+        self,
+        case_id: str,
+        assessment: Assessment,
+        source: StoredAssessment,
+        at: datetime,
+        override: Override | None,
+    ) -> str:
+        """Append a re-score."""
+        done = self.state.assessments.setdefault(case_id, [])
+        row = StoredAssessment(
+            f"ra-{len(done) + 1}", case_id, assessment.tier, source.answers, source.note, override
+        )
+        done.append(row)
+        return row.id
 
 
 class FakeAlerts:
@@ -245,6 +302,7 @@ class FakeUnitOfWork:
     contacts: FakeContacts
     cases: FakeCases
     alerts: FakeAlerts
+    risk: FakeRisk
 
     def __init__(self, store: FakeStore) -> None:
         self.store = store
@@ -257,6 +315,7 @@ class FakeUnitOfWork:
         self.contacts = FakeContacts(self._working, self.store.poison, self.store.cut_off)
         self.cases = FakeCases(self._working)
         self.alerts = FakeAlerts(self._working)
+        self.risk = FakeRisk(self._working)
         return self
 
     def __exit__(
@@ -309,6 +368,20 @@ class FakeStore:
     ) -> None:
         """A case with its orders and the perpetrator's numbers."""
         self.state.cases[case_id] = (victim_id, CaseFacts(case_id, orders, perpetrator_numbers))
+
+    def assess(
+        self,
+        case_id: str,
+        tier: Tier,
+        override: Tier | None = None,
+        answers: dict[str, bool | int | None] | None = None,
+    ) -> None:
+        """A committed assessment of the case (with an officer's override)."""
+        done = self.state.assessments.setdefault(case_id, [])
+        over = Override(override, "officer's judgement", "officer", T0) if override else None
+        done.append(
+            StoredAssessment(f"ra-{len(done) + 1}", case_id, tier, answers or {}, "note", over)
+        )
 
     def add_victim_phone(self, victim_id: str, span: NumberSpan) -> None:
         """A number the victim holds (operator reports name the victim by it)."""

@@ -2,6 +2,7 @@
 
 import { ago, el, kstDate, kstShort, short } from "./dom.js";
 import { label, t } from "./i18n.js";
+import { riskSection } from "./riskpanel.js";
 
 function phoneList(phones, hits, testid) {
   if (!phones || !phones.length) return el("div", { class: "dim", text: "—" });
@@ -88,19 +89,6 @@ function deviceRow(d) {
   );
 }
 
-function riskLine(risk) {
-  if (!risk || typeof risk !== "object") return null;
-  return el(
-    "div",
-    { class: `risk risk-${risk.tier}` },
-    el("span", { text: t("case.risk") }),
-    el("strong", { text: label("tier", risk.override?.tier ?? risk.tier) }),
-    typeof risk.probability === "number"
-      ? el("span", { class: "dim", text: `${Math.round(risk.probability * 100)}%` })
-      : null,
-  );
-}
-
 /**
  * The case panel's content for case `c` seen from `alert`: the perpetrator's numbers that
  * appear in the alert's evidence are highlighted; `places` (zones, last positions) follow
@@ -117,13 +105,13 @@ export function caseSection(c, alert, places = null) {
       el("span", { class: "tag", text: label("relationship", c.relationship) }),
       el("span", { class: "dim", text: `${t("case.agency")} ${c.agency}` }),
     ),
-    riskLine(c.risk),
     el(
       "div",
       { class: "people" },
       personBlock("victim", c.victim, new Set()),
       personBlock("perpetrator", c.perpetrator, hits),
     ),
+    riskSection(c.id, c.risk), // tier, factors, override, history (riskpanel.js)
     places, // zones and last positions, for alerts about places (positions.js)
     el("h3", { text: t("case.orders") }),
     c.orders && c.orders.length

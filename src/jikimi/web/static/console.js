@@ -8,6 +8,7 @@ import { caseSection } from "./casepanel.js";
 import { actionsForm, detailInfo, evidenceSection, timelineSection } from "./detail.js";
 import { $, el, fill, kstParts } from "./dom.js";
 import { applyStatic, currentLang, setLang, t } from "./i18n.js";
+import { closeModelPage, renderModelPage, toggleModelPage } from "./modelpage.js";
 import {
   configurePositions,
   forgetPositions,
@@ -20,10 +21,11 @@ import {
   zonesSection,
 } from "./positions.js";
 import { FLASH_MS, progress, renderQueue } from "./queue.js";
+import { configureRisk, forgetRisk, loadRiskHistory } from "./riskpanel.js";
 import { openStream } from "./sse.js";
 
 const TOKEN_KEY = "jikimi.token"; // sessionStorage: gone when the tab closes, never in a URL
-const HEADER_CONTROLS = ["conn", "logout", "sound-toggle", "stats"];
+const HEADER_CONTROLS = ["conn", "logout", "sound-toggle", "stats", "model-toggle"];
 
 const state = {
   alerts: new Map(), // id -> the alert as the API last gave it
@@ -277,6 +279,7 @@ async function loadCase(caseId) {
   try {
     const data = await api(`/api/v1/cases/${encodeURIComponent(caseId)}`);
     state.cases.set(caseId, { data, error: null, loading: false });
+    if (data.risk) loadRiskHistory(caseId);
   } catch (err) {
     failed(err, (msg) => state.cases.set(caseId, { data: null, error: msg, loading: false }));
   }
@@ -312,6 +315,7 @@ function enterError(error) {
 }
 
 function showLogin(msg) {
+  closeModelPage();
   $("console-view").hidden = true;
   $("login-view").hidden = false;
   for (const id of HEADER_CONTROLS) $(id).hidden = true;
@@ -332,6 +336,7 @@ function forget() {
   state.flashes.clear();
   state.cases.clear();
   forgetPositions();
+  forgetRisk();
   state.selected = null;
 }
 
@@ -469,6 +474,7 @@ function switchLanguage() {
   const outcome = $("resolve-outcome");
   buildDetail(outcome ? { outcome: outcome.value, note: $("resolve-note").value } : {});
   renderCase();
+  renderModelPage();
   scheduleRender();
   const err = $("login-error");
   if (!err.hidden && err.dataset.key) err.textContent = t(err.dataset.key);
@@ -483,6 +489,7 @@ function start() {
   setLang(currentLang());
   applyStatic();
   configurePositions({ failed, changed: renderCase });
+  configureRisk({ failed, changed: renderCase });
   renderConn();
   onSoundChange(renderSound);
   tick();
@@ -497,6 +504,7 @@ function start() {
   $("login-form").addEventListener("submit", onLogin);
   $("logout").addEventListener("click", signOut);
   $("lang-toggle").addEventListener("click", switchLanguage);
+  $("model-toggle").addEventListener("click", () => toggleModelPage(failed));
   $("sound-toggle").addEventListener("click", () => {
     unlockSound();
     setTimeout(() => beep("medium", { force: true }), 50); // let the dispatcher hear it
