@@ -8,136 +8,17 @@ import secrets
 import threading
 import time
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
 import typer
 
+from jikimi.cli.demo_city import AGENCY, SimCase, mobile_number, seed
 from jikimi.cli.demo_geo import Victim, seed_geo, simulate_movement
 from jikimi.client.signed import signed_json
 
-AGENCY = "seoul-mapo"
 DEMO_DB = Path("data") / "demo.db"
-
-# (victim, perpetrator, relationship, offense, order kind, days the order has run, home lat/lon)
-CITY: list[tuple[str, str, str, str, str, int, float, float]] = [
-    (
-        "김지은",
-        "박성훈",
-        "former_partner",
-        "stalking",
-        "stalking.provisional.3",
-        10,
-        37.5563,
-        126.9236,
-    ),
-    (
-        "이수진",
-        "최민수",
-        "former_spouse",
-        "domestic_violence",
-        "dv.temporary.3",
-        20,
-        37.5509,
-        126.9410,
-    ),
-    ("박하늘", "정우성", "dating", "dating_violence", "stalking.emergency.2", 3, 37.5612, 126.9080),
-    (
-        "최유나",
-        "강도윤",
-        "former_partner",
-        "stalking",
-        "stalking.provisional.3",
-        60,
-        37.5480,
-        126.9135,
-    ),
-    (
-        "정민지",
-        "윤재혁",
-        "spouse",
-        "domestic_violence",
-        "dv.emergency_temporary.3",
-        0,
-        37.5591,
-        126.9327,
-    ),
-    (
-        "강서연",
-        "임태호",
-        "former_partner",
-        "stalking",
-        "stalking.provisional.2",
-        15,
-        37.5537,
-        126.9021,
-    ),
-    (
-        "조은비",
-        "한지훈",
-        "former_spouse",
-        "domestic_violence",
-        "dv.protection.3",
-        100,
-        37.5666,
-        126.9189,
-    ),
-    (
-        "윤하은",
-        "오세준",
-        "acquaintance",
-        "stalking",
-        "stalking.provisional.3",
-        80,
-        37.5444,
-        126.9512,
-    ),
-    (
-        "장미래",
-        "서동현",
-        "dating",
-        "dating_violence",
-        "stalking.provisional.3",
-        5,
-        37.5620,
-        126.9255,
-    ),
-    (
-        "임소희",
-        "신재원",
-        "former_partner",
-        "stalking",
-        "stalking.emergency.2",
-        40,
-        37.5497,
-        126.9240,
-    ),
-    ("한가을", "권혁진", "family", "domestic_violence", "dv.temporary.3", 30, 37.5571, 126.9123),
-    ("오나래", "황보현", "stranger", "stalking", "stalking.provisional.3", 1, 37.5529, 126.9368),
-]
-MAX_DAYS = {
-    "stalking.emergency.2": 28,
-    "dv.emergency_temporary.3": 1,
-    "dv.protection.3": 360,
-    "dv.temporary.3": 59,
-    "stalking.provisional.3": 89,
-    "stalking.provisional.2": 89,
-}
-
-
-@dataclass
-class SimCase:
-    """What the simulator knows about one seeded case."""
-
-    device_token: str
-    device_key: str
-    victim_number: str
-    perpetrator_number: str
-    iphone: bool
-    case: dict[str, Any]  # id, offense, home lat/lon: what the moving city needs
 
 
 def _fresh_sqlite(path: Path) -> str:
@@ -145,64 +26,6 @@ def _fresh_sqlite(path: Path) -> str:
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     return f"sqlite:///{path}"
-
-
-def _mobile(rng: random.Random) -> str:
-    return f"010-{rng.randint(2000, 9999)}-{rng.randint(0, 9999):04d}"
-
-
-def seed(http: httpx.Client, officer: str, rng: random.Random) -> list[SimCase]:
-    """Create the city's people, cases, orders and phones through the API."""
-    h = {"Authorization": f"Bearer {officer}"}
-    now = datetime.now(UTC)
-    cases = []
-    for i, (victim, perp, rel, offense, kind, ran, lat, lon) in enumerate(CITY):
-        vnum, pnum = _mobile(rng), _mobile(rng)
-        v = http.post(
-            "/api/v1/people",
-            headers=h,
-            json={
-                "name": victim,
-                "phones": [vnum],
-                "addresses": [
-                    {
-                        "label": "home",
-                        "text": f"서울 마포구 데모로 {i + 1}길",
-                        "lat": lat,
-                        "lon": lon,
-                    }
-                ],
-            },
-        ).json()
-        p = http.post("/api/v1/people", headers=h, json={"name": perp, "phones": [pnum]}).json()
-        c = http.post(
-            "/api/v1/cases",
-            headers=h,
-            json={
-                "victim_id": v["id"],
-                "perpetrator_id": p["id"],
-                "relationship": rel,
-                "offense": offense,
-            },
-        ).json()
-        start = now - timedelta(days=min(ran, MAX_DAYS[kind] - 1), hours=1)
-        end = start + timedelta(days=MAX_DAYS[kind])
-        http.post(
-            f"/api/v1/cases/{c['id']}/orders",
-            headers=h,
-            json={
-                "kind": kind,
-                "starts_at": start.isoformat(),
-                "ends_at": end.isoformat(),
-                "court_ref": f"2026즈{1000 + i}",
-            },
-        ).raise_for_status()
-        dev = http.post(
-            f"/api/v1/cases/{c['id']}/devices", headers=h, json={"kind": "victim_phone"}
-        ).json()
-        info = {"id": c["id"], "offense": offense, "lat": lat, "lon": lon}
-        cases.append(SimCase(dev["token"], dev["signing_key"], vnum, pnum, i % 4 == 3, info))
-    return cases
 
 
 def simulate(
@@ -219,7 +42,7 @@ def simulate(
         roll = rng.random()
         number: str | None
         if roll < 0.70:
-            number = _mobile(rng)
+            number = mobile_number(rng)
         elif roll < 0.90:
             number = case.perpetrator_number
         else:
