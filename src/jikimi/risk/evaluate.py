@@ -104,10 +104,18 @@ def brier(y: FloatArray, p: FloatArray) -> float:
 
 
 def precision_top(y: FloatArray, score: FloatArray, share: float = 0.10) -> float:
-    """The outcome rate among the `share` of cases with the highest score."""
-    k = max(1, round(len(y) * share))
-    top = np.argsort(-np.asarray(score, dtype=float), kind="stable")[:k]
-    return float(np.mean(np.asarray(y, dtype=float)[top]))
+    """The outcome rate among the `share` of cases with the highest score.
+
+    Ties at the boundary count in proportion (the expectation under random tie-breaking),
+    so that coarse scores such as deciles are not flattered or penalised by sort order.
+    """
+    y = np.asarray(y, dtype=float)
+    score = np.asarray(score, dtype=float)
+    k = share * len(y)
+    boundary = np.sort(score)[::-1][max(0, int(np.ceil(k)) - 1)]
+    above, tied = score > boundary, score == boundary
+    hits = y[above].sum() + (k - above.sum()) * y[tied].mean()
+    return float(hits / k)
 
 
 def error_rates(y: FloatArray, flagged: FloatArray) -> dict[str, float]:

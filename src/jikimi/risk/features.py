@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -102,7 +103,11 @@ def kiwi() -> Kiwi:
         if _kiwi is None:
             from kiwipiepy import Kiwi
 
-            _kiwi = Kiwi()
+            with warnings.catch_warnings():
+                # 0 means one thread since kiwipiepy 0.21 (it warns that it used to mean
+                # all cores): one case at a time has no thread pool to wake.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                _kiwi = Kiwi(num_workers=0)
         return _kiwi
 
 
@@ -195,14 +200,15 @@ def feature_matrix(
     """Many assessments at once (training): notes tokenised in a batch over `workers`."""
     from kiwipiepy import Kiwi
 
-    analyser = Kiwi(num_workers=workers) if workers else kiwi()
     # Each distinct sentence is analysed once: notes repeat phrasings a lot.
     split = [sentences(note) if note else [] for note in notes]
     unique = sorted({s for parts in split for s in parts})
-    by_sentence = {
-        s: cues_of_tokens(tokens)
-        for s, tokens in zip(unique, analyser.tokenize(unique), strict=True)
-    }
+    if workers:
+        tokenised: Iterable[Any] = Kiwi(num_workers=workers).tokenize(unique)
+    else:  # the process's single-threaded analyser, one sentence at a time
+        analyser = kiwi()
+        tokenised = (analyser.tokenize(s) for s in unique)
+    by_sentence = {s: cues_of_tokens(tokens) for s, tokens in zip(unique, tokenised, strict=True)}
     missing = dict.fromkeys(NOTE_FEATURES, math.nan)
     cues: list[dict[str, float]] = []
     for parts in split:

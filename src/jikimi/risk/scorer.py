@@ -123,7 +123,8 @@ class Scorer:
         """Assess one case; an unknown key or a wrong type in `answers` is `Invalid`."""
         row = feature_row(validate_answers(answers), note, history)
         with self._lock:
-            contributions = self._booster.predict(row[None, :], pred_contrib=True)[0]
+            # One thread: waking an OpenMP team for one row costs more than the row (p99).
+            contributions = self._booster.predict(row[None, :], pred_contrib=True, num_threads=1)[0]
         logit = self._a * float(np.sum(contributions)) + self._b
         probability = 1 / (1 + math.exp(-logit))
         scaled = self._a * np.asarray(contributions[:-1])
