@@ -52,8 +52,15 @@ def train(
 
     started = time.perf_counter()
     cols = read_table(data) if data else synthesize(200_000, seed + 1)
-    source = str(data) if data else f"synthetic, 200000 cases, seed {seed + 1}"
-    typer.echo(f"{len(cols['reoffended_90d'])} cases read in {time.perf_counter() - started:.1f} s")
+    n = len(cols["reoffended_90d"])
+    first = str(cols["case_id"][0]) if n else ""
+    drawn = (
+        f"synthetic (jikimi risk synth --seed {first.split('-')[1]})"
+        if first.startswith("SYN-")
+        else ""
+    )
+    source = f"{data}: {n} cases, {drawn}" if data else f"synthetic, {n} cases, seed {seed + 1}"
+    typer.echo(f"{n} cases read in {time.perf_counter() - started:.1f} s")
     version_dir = run(cols, out, seed=seed, data_source=source, say=typer.echo)
     (out / "CURRENT").write_text(version_dir.name + "\n", encoding="utf-8")
     card = json.loads((version_dir / "card.json").read_text(encoding="utf-8"))

@@ -20,7 +20,10 @@ KNOWN_LIMITS = [
     "The note cues are a lexicon over kiwipiepy morphemes with sentence-level negation; "
     "irony, reported speech and spelling errors are missed.",
     "Sex, age and region are not inputs; per-group rates are shown so that differences "
-    "in error rates can be watched, not because the model corrects for them.",
+    "in error rates can be watched, not because the model corrects for them. Where a "
+    "group's risk differs for reasons the inputs do not carry, its calibration differs "
+    "too: in the synthetic world younger men re-offend more, so the model under-predicts "
+    "for 19-29 and over-predicts for 60+ (see groups.age_band: rate against mean_p).",
     "Probabilities are calibrated on the synthetic base rate (~15 %); a real population "
     "with another base rate needs recalibration before the tiers mean the same.",
     "The police checklist items are our reconstruction from its published description; "
