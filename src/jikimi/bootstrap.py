@@ -114,15 +114,20 @@ class Container:
         self.read_engine.dispose()
 
 
-def load_scorer() -> RiskScorer:
-    """The learned model (`jikimi.risk.scorer`) when it is installed, else the police
-    checklist count."""
-    try:
-        from jikimi.risk.scorer import Scorer  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        log.info("risk scoring: police checklist (the learned model is not installed)")
+def load_scorer(kind: str = "model") -> RiskScorer:
+    """The learned model shipped in the package (`jikimi.risk`), or the police checklist
+    count when asked for (`JIKIMI_RISK_SCORER=checklist`) or when the model cannot be
+    loaded (said in the log: scores then are only grades)."""
+    if kind == "checklist":
+        log.info("risk scoring: police checklist (JIKIMI_RISK_SCORER)")
         return ChecklistScorer()
-    scorer: RiskScorer = Scorer.load()
+    try:
+        from jikimi.risk.scorer import Scorer
+
+        scorer: RiskScorer = Scorer.load()
+    except Exception:
+        log.exception("risk scoring: the learned model could not be loaded; police checklist")
+        return ChecklistScorer()
     log.info("risk scoring: learned model %s", scorer.version)
     return scorer
 
@@ -191,7 +196,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
             q = select(t.DeviceEvent.id).where(t.DeviceEvent.processed_at.is_(None)).limit(1)
             return s.scalars(q).first() is not None
 
-    scorer = load_scorer()
+    scorer = load_scorer(settings.risk_scorer)
     plot_dir, plots = risk_plots(scorer)
 
     def has_rescores() -> bool:

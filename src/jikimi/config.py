@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     device_silence_s: float = Field(
         600, gt=0, description="an anklet silent this long under monitoring: device_offline"
     )
+    risk_scorer: Literal["model", "checklist"] = Field(
+        "model",
+        description="risk scoring: the learned model shipped in the package, or the police "
+        "checklist count",
+    )
     session_idle_s: float = Field(
         1800, gt=0, description="a console session ends after this long without a user action"
     )

@@ -5,19 +5,35 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from jikimi.bootstrap import Container
+from jikimi.config import Settings
 from jikimi.domain.access import Role
 from jikimi.store import tables as t
 from jikimi.store.tx import reading
 from tests.factories import Factory, World, auth
 
-# Two "yes" (each counts as two checklist items): low; one violation more makes it medium.
-TWO = {"threat_to_kill": True, "strangulation": True, "separation": False}
-# Six "yes": high.
-SIX = {**TWO, "separation": True, "escalation": True, "stalking_behaviours": 5, "victim_fear": 4}
+# Five "yes" on the police checklist: low; one violation more (a sixth item) makes it medium.
+TWO = {
+    "threat_to_kill": True,
+    "strangulation": True,
+    "separation": True,
+    "escalation": True,
+    "weapon_threat": True,
+    "gun_access": False,
+}
+# Twelve items (five answers, six stalking behaviours, her fear at 4): high.
+SIX = {**TWO, "stalking_behaviours": 6, "victim_fear": 4}
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """These tests are about the API's rules, so they score with the police checklist,
+    whose tiers follow from the answers by counting (test_risk_model.py: the model)."""
+    return Settings(database_url=database_url, escalate_after_s=60, risk_scorer="checklist")
 
 
 def assess(factory: Factory, w: World, answers: dict[str, Any], note: str | None = None) -> Any:
@@ -49,7 +65,7 @@ def test_an_assessment_is_scored_and_becomes_the_cases_risk(
         None,
         "상담 내용: 흉기로 위협",
     )
-    assert out["answers"]["stalking_behaviours"] == 5
+    assert out["answers"]["stalking_behaviours"] == 6
     case = client.get(f"/api/v1/cases/{w.case_id}", headers=auth(w.officer)).json()
     assert case["risk"]["id"] == out["id"]
     assert case["risk"]["effective_tier"] == "high"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jikimi.cli import account_cmd, audit_cmd, device_cmd, keys_cmd
+from jikimi.cli import account_cmd, audit_cmd, device_cmd, keys_cmd, risk_cmd
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ app.add_typer(device_cmd.app, name="device")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(keys_cmd.app, name="keys")
 app.add_typer(account_cmd.app, name="account")
+app.add_typer(risk_cmd.app, name="risk")
 
 
 @app.command()

@@ -1,100 +1,141 @@
-"""Risk tiers: their order, the override rule, the checklist fallback, alert severity."""
+"""Risk tiers, the override rule, review intervals, the questionnaire and the checklist grade."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jikimi.domain.alerts import DEFAULT_SEVERITY, AlertKind, Severity, severity_for
+from jikimi.domain.errors import Invalid
 from jikimi.domain.risk import (
-    QUESTIONS,
-    TIER_BANDS,
-    ChecklistScorer,
-    History,
+    BOOL_ITEMS,
+    QUESTIONNAIRE_KEYS,
+    REVIEW_INTERVAL,
+    ChecklistHistory,
     Tier,
+    checklist_count,
     checklist_grade,
+    grade_of_count,
     may_override,
     tier_of,
+    validate_answers,
 )
 
-TIERS = list(Tier)
+
+def test_tiers_are_ordered_by_danger_not_alphabet() -> None:
+    assert Tier.LOW < Tier.MEDIUM < Tier.HIGH < Tier.VERY_HIGH
+    assert max(Tier) == Tier.VERY_HIGH
+    assert sorted([Tier.VERY_HIGH, Tier.LOW, Tier.HIGH]) == [Tier.LOW, Tier.HIGH, Tier.VERY_HIGH]
+    assert Tier("high") >= "medium"
 
 
-def test_tiers_are_ordered_by_risk_not_by_name() -> None:
-    """'high' < 'low' as strings; as tiers, low < medium < high < very high."""
-    assert sorted([Tier.HIGH, Tier.LOW, Tier.VERY_HIGH, Tier.MEDIUM]) == TIERS
-    assert Tier.HIGH > Tier.LOW
-    assert Tier.VERY_HIGH >= Tier.VERY_HIGH
-    assert max(Tier.MEDIUM, Tier.HIGH) is Tier.HIGH
+@pytest.mark.parametrize(
+    ("probability", "tier"),
+    [
+        (0.0, Tier.LOW),
+        (0.0799, Tier.LOW),
+        (0.08, Tier.MEDIUM),
+        (0.1999, Tier.MEDIUM),
+        (0.20, Tier.HIGH),
+        (0.3999, Tier.HIGH),
+        (0.40, Tier.VERY_HIGH),
+        (1.0, Tier.VERY_HIGH),
+    ],
+)
+def test_tier_cutoffs(probability: float, tier: Tier) -> None:
+    assert tier_of(probability) is tier
 
 
-@given(st.sampled_from(TIERS), st.sampled_from(TIERS))
-def test_an_override_may_raise_or_confirm_never_lower(computed: Tier, requested: Tier) -> None:
-    """Never silently downward."""
+@given(st.floats(0, 1), st.floats(0, 1))
+def test_a_higher_probability_never_gets_a_lower_tier(p: float, q: float) -> None:
+    low, high = sorted((p, q))
+    assert tier_of(low) <= tier_of(high)
+
+
+@pytest.mark.parametrize("computed", list(Tier))
+@pytest.mark.parametrize("requested", list(Tier))
+def test_an_override_may_only_keep_or_raise_the_tier(computed: Tier, requested: Tier) -> None:
     assert may_override(computed, requested) is (requested.rank >= computed.rank)
+    assert may_override(computed.value, requested.value) is (requested.rank >= computed.rank)
 
 
-def test_every_tier_may_be_raised_to_very_high_and_low_only_confirms_low() -> None:
-    """The corner cases, spelled out."""
-    assert all(may_override(t, Tier.VERY_HIGH) for t in TIERS)
-    assert not may_override(Tier.VERY_HIGH, Tier.HIGH)
-    assert not may_override(Tier.MEDIUM, Tier.LOW)
-    assert may_override(Tier.LOW, Tier.LOW)
+def test_review_intervals_follow_viogen() -> None:
+    assert REVIEW_INTERVAL[Tier.VERY_HIGH] == timedelta(hours=72)
+    assert REVIEW_INTERVAL[Tier.HIGH] == timedelta(days=7)
+    assert REVIEW_INTERVAL[Tier.MEDIUM] == timedelta(days=30)
+    assert REVIEW_INTERVAL[Tier.LOW] == timedelta(days=60)
 
 
-@given(st.floats(min_value=0.0, max_value=1.0))
-def test_the_tier_of_a_probability_is_the_band_that_holds_it(p: float) -> None:
-    """Bands are contiguous and cover [0, 1]."""
-    low, high = TIER_BANDS[tier_of(p)]
-    assert low <= p
-    assert p < high or p == 1.0
+def test_the_questionnaire_keys_are_api_md_s() -> None:
+    assert set(QUESTIONNAIRE_KEYS) == {
+        "threat_to_kill", "weapon_threat", "gun_access", "strangulation", "separation",
+        "escalation", "stalking_behaviours", "jealousy_control", "substance_abuse",
+        "unemployed", "prior_violence", "children_in_home", "stepchild", "victim_fear",
+    }  # fmt: skip
 
 
-def test_the_questionnaire_has_the_keys_of_the_contract() -> None:
-    """API.md's fourteen questions."""
-    assert len(QUESTIONS) == 14
-    assert {"threat_to_kill", "stalking_behaviours", "victim_fear"} <= set(QUESTIONS)
-
-
-def test_the_checklist_grade_counts_yes_and_unknown_is_not_yes() -> None:
-    """Each of our questions stands for two checklist items: 3 yes → 6 → medium."""
-    assert checklist_grade({}) is Tier.LOW
-    assert checklist_grade({"threat_to_kill": None, "strangulation": False}) is Tier.LOW
-    three = {"threat_to_kill": True, "strangulation": True, "escalation": True}
-    assert checklist_grade(three) is Tier.MEDIUM
-    six = {**three, "separation": True, "stalking_behaviours": 5, "victim_fear": 4}
-    assert checklist_grade(six) is Tier.HIGH
-    assert checklist_grade({**six, "stalking_behaviours": 2, "victim_fear": 3}) is Tier.MEDIUM
-    eleven = {**six, "weapon_threat": True, "gun_access": True, "prior_violence": True}
-    eleven |= {"jealousy_control": True, "substance_abuse": True}
-    assert checklist_grade(eleven) is Tier.VERY_HIGH
-
-
-def test_the_checklist_scorer_counts_violations_in_the_history() -> None:
-    """A violated order is one more "yes"; three violations are two."""
-    scorer = ChecklistScorer()
-    answers = {"threat_to_kill": True, "strangulation": True}
-    before = scorer.score(answers, None, History())
-    after = scorer.score(answers, None, History(contact_violations=1))
-    assert (before.tier, after.tier) == (Tier.LOW, Tier.MEDIUM)
-    assert [f.name for f in after.factors] == ["threat_to_kill", "strangulation", "order_violation"]
-    assert TIER_BANDS[after.tier][0] <= after.probability < TIER_BANDS[after.tier][1]
-    assert after.model_version == scorer.version == scorer.card()["version"]
-
-
-@pytest.mark.parametrize("kind", list(AlertKind))
-def test_the_risk_tier_sets_the_alert_severity(kind: AlertKind) -> None:
-    """Unassessed, low and medium keep the kind's severity; high raises it one step (not
-    above critical); very high makes it critical."""
-    base = DEFAULT_SEVERITY[kind]
-    for tier in (None, Tier.LOW, Tier.MEDIUM):
-        assert severity_for(kind, tier) is base
-    raised = {
-        Severity.LOW: Severity.MEDIUM,
-        Severity.MEDIUM: Severity.HIGH,
-        Severity.HIGH: Severity.CRITICAL,
-        Severity.CRITICAL: Severity.CRITICAL,
+def test_every_answer_is_optional() -> None:
+    assert validate_answers({}) == {}
+    assert validate_answers({"strangulation": None, "victim_fear": None}) == {
+        "strangulation": None,
+        "victim_fear": None,
     }
-    assert severity_for(kind, Tier.HIGH) is raised[base]
-    assert severity_for(kind, Tier.VERY_HIGH) is Severity.CRITICAL
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"threats": True},
+        {"strangulation": 1},
+        {"strangulation": "yes"},
+        {"stalking_behaviours": 11},
+        {"stalking_behaviours": -1},
+        {"victim_fear": 6},
+        {"victim_fear": True},
+        {"victim_fear": 2.5},
+    ],
+)
+def test_unknown_keys_wrong_types_and_ranges_are_invalid(answers: dict[str, object]) -> None:
+    with pytest.raises(Invalid):
+        validate_answers(answers)
+
+
+@pytest.mark.parametrize(
+    ("count", "grade"),
+    [
+        (0, Tier.LOW),
+        (5, Tier.LOW),
+        (6, Tier.MEDIUM),
+        (11, Tier.MEDIUM),
+        (12, Tier.HIGH),
+        (20, Tier.HIGH),
+        (21, Tier.VERY_HIGH),
+        (28, Tier.VERY_HIGH),
+    ],
+)
+def test_checklist_cutoffs(count: int, grade: Tier) -> None:
+    assert grade_of_count(count) is grade
+
+
+def test_checklist_counts_yes_and_ignores_unknown() -> None:
+    answers: dict[str, bool | int | None] = {"threat_to_kill": True, "strangulation": None}
+    answers |= {"separation": False, "stalking_behaviours": 3, "victim_fear": 4}
+    assert checklist_count(answers) == 1 + 3 + 1
+    assert checklist_count({"victim_fear": 3}) == 0
+    assert checklist_grade({}) is Tier.LOW
+
+
+def test_checklist_history_items() -> None:
+    history = ChecklistHistory(reports=3, violations=2, device_tamper=1)
+    assert checklist_count({}, history) == 4
+    assert checklist_count({}, ChecklistHistory(reports=1)) == 1
+
+
+def test_everything_yes_is_very_high() -> None:
+    answers: dict[str, bool | int | None] = dict.fromkeys(BOOL_ITEMS, True)
+    answers |= {"stalking_behaviours": 10, "victim_fear": 5}
+    history = ChecklistHistory(reports=5, violations=5, device_tamper=1)
+    assert checklist_count(answers, history) == 12 + 1 + 10 + 4
+    assert checklist_grade(answers, history) is Tier.VERY_HIGH

@@ -1,0 +1,1 @@
+"""Risk assessment: features, the scorer the service uses, and (offline) synth, train, evaluate."""
