@@ -67,6 +67,12 @@ export class SituationMap {
       maxZoom: 19,
       maxBounds: KOREA.pad(0.4),
       zoomSnap: 0.5,
+      // No animations: the map is rebuilt whenever another alert is opened, and Leaflet
+      // throws when it is removed mid-animation. A dispatcher needs no transitions.
+      zoomAnimation: false,
+      fadeAnimation: false,
+      markerZoomAnimation: false,
+      inertia: false,
     });
     this.map.fitBounds(KOREA);
     L.control.scale({ imperial: false, position: "bottomleft" }).addTo(this.map);
@@ -93,7 +99,7 @@ export class SituationMap {
     // Frame the scene once the positions are in; after that the dispatcher's pan and zoom
     // are left alone by live updates.
     if (!this.fitted && bounds.length) {
-      this.map.fitBounds(L.latLngBounds(bounds), { padding: [44, 44], maxZoom: 16 });
+      this.map.fitBounds(L.latLngBounds(bounds), { padding: [44, 44], maxZoom: 16, animate: false });
       this.fitted = positions !== null;
     }
   }
@@ -218,7 +224,7 @@ export class SituationMap {
   /** Centre on one fix (a row of the positions list) and ring it for a moment. */
   focus(p) {
     if (!hasPoint(p)) return;
-    this.map.setView(ll(p), Math.max(this.map.getZoom(), 16));
+    this.map.setView(ll(p), Math.max(this.map.getZoom(), 16), { animate: false });
     this.highlight.clearLayers();
     L.circleMarker(ll(p), { radius: 14, color: "#ffffff", weight: 2, fill: false })
       .addTo(this.highlight);
