@@ -232,3 +232,15 @@ def ping(
         "accuracy_m": accuracy_m,
         "recorded_at": at.isoformat(),
     }
+
+
+def geo_alerts(client: TestClient, factory: Factory, g: GeoWorld) -> list[dict[str, Any]]:
+    """The alerts of a geo world's case, as a dispatcher of its agency lists them."""
+    r = client.get(
+        "/api/v1/alerts",
+        params={"case_id": g.world.case_id},
+        headers=auth(factory.token(Role.DISPATCHER)),
+    )
+    assert r.status_code == 200
+    items: list[dict[str, Any]] = r.json()["items"]
+    return items

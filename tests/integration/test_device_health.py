@@ -8,24 +8,13 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from jikimi.bootstrap import Container
-from jikimi.domain.access import Role
 from jikimi.engine.messages import CheckSilentDevices
 from jikimi.store import tables as t
 from jikimi.store.tx import reading
 from tests.factories import Factory, GeoWorld, auth, geo_world, ping
+from tests.factories import geo_alerts as alerts
 
 EVENTS = "/api/v1/feed/device-events"
-
-
-def alerts(client: TestClient, factory: Factory, g: GeoWorld) -> list[dict[str, Any]]:
-    r = client.get(
-        "/api/v1/alerts",
-        params={"case_id": g.world.case_id},
-        headers=auth(factory.token(Role.DISPATCHER)),
-    )
-    assert r.status_code == 200
-    items: list[dict[str, Any]] = r.json()["items"]
-    return items
 
 
 def device_event(g: GeoWorld, kind: str, at: datetime) -> dict[str, Any]:

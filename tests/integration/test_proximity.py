@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from jikimi.bootstrap import Container, build
 from jikimi.config import Settings
-from jikimi.domain.access import Role
 from tests.factories import HOME, Factory, GeoWorld, auth, geo_world, ping
+from tests.factories import geo_alerts as alerts
 
 FEED = "/api/v1/feed/locations"
 
@@ -39,17 +39,6 @@ def send(
         for i, (lat, lon) in enumerate(points)
     ]
     factory.post_signed(FEED, g.feed, {"pings": pings})
-
-
-def alerts(client: TestClient, factory: Factory, g: GeoWorld) -> list[dict[str, Any]]:
-    r = client.get(
-        "/api/v1/alerts",
-        params={"case_id": g.world.case_id},
-        headers=auth(factory.token(Role.DISPATCHER)),
-    )
-    assert r.status_code == 200
-    items: list[dict[str, Any]] = r.json()["items"]
-    return items
 
 
 def kinds(client: TestClient, factory: Factory, g: GeoWorld) -> dict[str, dict[str, Any]]:

@@ -24,8 +24,8 @@ from jikimi.store.repositories import SqlCases, SqlContacts
 from jikimi.store.risk_repo import SqlRisk
 
 
-class SqlUnitOfWork:
-    """One session, one transaction; rolled back unless committed."""
+class _Repositories:
+    """The repositories of one session, as both units of work hand them out."""
 
     contacts: ContactRepository
     cases: CaseRepository
@@ -33,6 +33,25 @@ class SqlUnitOfWork:
     devices: DeviceRepository
     positions: PositionRepository
     risk: RiskRepository
+    _pack: StatutePack
+    _warn_m: float
+    _geo_cache: Memo | None = None
+
+    def _attach(self, session: Session, reader: Session | None = None) -> None:
+        self.contacts = SqlContacts(session)
+        self.cases = SqlCases(session, self._pack)
+        self.alerts = SqlAlerts(session)
+        self.devices = SqlDevices(session, self._pack)
+        self.positions = SqlPositions(session, self._pack, self._warn_m, self._geo_cache, reader)
+        self.risk = SqlRisk(session)
+
+    def unavailable(self, exc: BaseException) -> bool:
+        """The database was away or dropped the connection (see `db.unavailable`)."""
+        return isinstance(exc, DBAPIError) and unavailable(exc)
+
+
+class SqlUnitOfWork(_Repositories):
+    """One session, one transaction; rolled back unless committed."""
 
     def __init__(
         self,
@@ -53,14 +72,7 @@ class SqlUnitOfWork:
     def __enter__(self) -> SqlUnitOfWork:
         self.session = self._factory()
         self.reader = self._read_factory() if self._read_factory else None
-        self.contacts = SqlContacts(self.session)
-        self.cases = SqlCases(self.session, self._pack)
-        self.alerts = SqlAlerts(self.session)
-        self.devices = SqlDevices(self.session, self._pack)
-        self.positions = SqlPositions(
-            self.session, self._pack, self._warn_m, self._geo_cache, self.reader
-        )
-        self.risk = SqlRisk(self.session)
+        self._attach(self.session, self.reader)
         return self
 
     def __exit__(
@@ -87,22 +99,11 @@ class SqlUnitOfWork:
         assert self.session is not None
         self.session.rollback()
 
-    def unavailable(self, exc: BaseException) -> bool:
-        """The database was away or dropped the connection (see `db.unavailable`)."""
-        return isinstance(exc, DBAPIError) and unavailable(exc)
 
-
-class JoinedUnitOfWork:
+class JoinedUnitOfWork(_Repositories):
     """A unit of work inside a transaction its caller owns, as a SAVEPOINT: `commit`
     releases it into the caller's transaction (durable when the caller commits), and a
     failure rolls back only what was done inside it."""
-
-    contacts: ContactRepository
-    cases: CaseRepository
-    alerts: AlertRepository
-    devices: DeviceRepository
-    positions: PositionRepository
-    risk: RiskRepository
 
     def __init__(self, session: Session, pack: StatutePack, warn_m: float = 1000.0) -> None:
         self.session, self._pack, self._warn_m = session, pack, warn_m
@@ -110,12 +111,7 @@ class JoinedUnitOfWork:
 
     def __enter__(self) -> JoinedUnitOfWork:
         self._savepoint = self.session.begin_nested()
-        self.contacts = SqlContacts(self.session)
-        self.cases = SqlCases(self.session, self._pack)
-        self.alerts = SqlAlerts(self.session)
-        self.devices = SqlDevices(self.session, self._pack)
-        self.positions = SqlPositions(self.session, self._pack, self._warn_m)
-        self.risk = SqlRisk(self.session)
+        self._attach(self.session)
         return self
 
     def __exit__(
@@ -138,7 +134,3 @@ class JoinedUnitOfWork:
         """Discard what was done since the savepoint."""
         assert self._savepoint is not None
         self._savepoint.rollback()
-
-    def unavailable(self, exc: BaseException) -> bool:
-        """The database was away or dropped the connection (see `db.unavailable`)."""
-        return isinstance(exc, DBAPIError) and unavailable(exc)
