@@ -95,6 +95,7 @@ def judge_one(
     contact = Contact(event.kind, event.number, event.occurred_at)
     same_as: str | None = None
     for victim_id in victims:
+        uow.contacts.lock_victim(victim_id)
         same_as = uow.contacts.find_same_contact(event, victim_id)
         if same_as is not None:
             # Phone and operator reported one call: one piece of evidence, two sources.

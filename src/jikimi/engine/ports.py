@@ -58,6 +58,12 @@ class ContactRepository(Protocol):
         """People who are a case's victim and held this number at `at`."""
         ...
 
+    def lock_victim(self, victim_id: str) -> None:
+        """Judge one victim's events one transaction at a time (until this one ends), so a
+        call reported by her phone and by the operator at the same instant is still found
+        to be one contact."""
+        ...
+
     def find_same_contact(self, event: PendingContact, victim_id: str) -> str | None:
         """An already judged event from the other source that reports the same contact."""
         ...

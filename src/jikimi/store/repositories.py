@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, bindparam, func, or_, select, update
+from sqlalchemy import Select, bindparam, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from jikimi.domain.contacts import CaseFacts, NumberSpan
@@ -75,12 +75,22 @@ _FAMILY = {
 }
 
 
+_LOCK_VICTIM = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
+
+
 class SqlContacts:
     """The contact inbox in the `contact_events` table."""
 
     def __init__(self, session: Session) -> None:
         self.s = session
         self._held: dict[str, t.ContactEvent] = {}
+
+    def lock_victim(self, victim_id: str) -> None:
+        """On PostgreSQL a transaction-scoped advisory lock per victim (SQLite has one
+        writer at a time already). A deadlock between two batches is detected by the
+        database; the loser's events stay pending for the worker."""
+        if self.s.get_bind().dialect.name == "postgresql":
+            self.s.execute(_LOCK_VICTIM, {"key": f"jikimi:victim:{victim_id}"})
 
     def pending_ids(self, limit: int) -> list[str]:
         """Oldest waiting events; on PostgreSQL other workers skip the ones we hold.

@@ -96,6 +96,7 @@ class FakeContacts:
 
     def __init__(self, state: State, poison: set[str], cut_off: set[str]) -> None:
         self.state, self.poison, self.cut_off = state, poison, cut_off
+        self.locked: list[str] = []
 
     def pending_ids(self, limit: int) -> list[str]:
         """Unjudged events, oldest arrival first."""
@@ -122,6 +123,10 @@ class FakeContacts:
             for person, spans in self.state.victim_phones.items()
             if person in victims and any(s.e164 == e164 and s.valid_at(at) for s in spans)
         )
+
+    def lock_victim(self, victim_id: str) -> None:
+        """One thread: nothing to wait for; remembered so tests can see the order."""
+        self.locked.append(victim_id)
 
     def find_same_contact(self, event: PendingContact, victim_id: str) -> str | None:
         """A judged, uncorroborated event of the other source reporting the same contact."""
