@@ -27,7 +27,6 @@ import argparse
 import json
 import math
 import os
-import platform
 import resource
 import shlex
 import socket
@@ -44,7 +43,6 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +52,7 @@ from sqlalchemy.orm import Session
 
 from jikimi.client.signed import signed_headers
 from jikimi.store import tables
+from runinfo import git_revision, machine
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "bench" / "results" / "contacts.json"
@@ -638,46 +637,6 @@ def judged_stamps(db_url: str, ext_ids: list[str]) -> tuple[int, float | None]:
 # --- the record ---------------------------------------------------------------------------
 
 
-def machine() -> dict[str, Any]:
-    """Where the figures were taken."""
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {
-        "nproc": len(os.sched_getaffinity(0)),
-        "cpu": cpu,
-        "memory_gib": round(mem, 1),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "packages": {
-            p: metadata.version(p) for p in ("fastapi", "uvicorn", "sqlalchemy", "sse-starlette")
-        },
-    }
-
-
-def git_revision() -> str:
-    """The commit measured, `+dirty` when the tree had changes."""
-    try:
-        rev = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-    except OSError:
-        return "unknown"
-    return f"{rev}+dirty" if dirty else rev
-
-
 def write(out: Path, kind: str, run: dict[str, Any]) -> dict[str, Any]:
     """Put this run into the results file under its database kind; return the whole file."""
     try:
@@ -807,7 +766,7 @@ def main() -> None:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": shlex.join([".venv/bin/python", "bench/contacts.py", *sys.argv[1:]]),
         "revision": git_revision(),
-        "machine": machine(),
+        "machine": machine("fastapi", "uvicorn", "sqlalchemy", "sse-starlette"),
         "database": {"kind": kind, "version": version},
         "setup": {
             "server": "python -m jikimi serve: one process (API, worker thread, SSE), defaults",

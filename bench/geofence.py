@@ -18,9 +18,7 @@ import argparse
 import json
 import math
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -31,8 +29,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from jikimi.domain.proximity import Level, PairBatch, Rules, TrackState, classify, evaluate
 from jikimi.domain.proximity.geometry import WGS84_A, WGS84_E2, distance_m
+from runinfo import git_revision, machine
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -406,39 +406,6 @@ def score(levels: Arr, dists: Arr, truth_levels: Arr, truth: Arr, warn: Arr) -> 
     }
 
 
-def machine() -> dict[str, Any]:
-    """Where the figures were taken, and how busy it was."""
-    cpu = next(
-        (
-            ln.split(":", 1)[1].strip()
-            for ln in Path("/proc/cpuinfo").read_text().splitlines()
-            if ln.startswith("model name")
-        ),
-        "",
-    )
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "loadavg": os.getloadavg(),
-    }
-
-
-def git_revision() -> str:
-    """The commit measured, `+dirty` when the tree had changes."""
-    rev = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=no"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    return f"{rev}+dirty" if dirty else rev
-
-
 def chart(record: dict[str, Any], path: Path) -> None:
     """Checks/s per core (log scale) and the largest distance error, per method."""
     import matplotlib
@@ -593,7 +560,7 @@ def main() -> None:
         "command": command,
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         "revision": git_revision(),
-        "machine": machine() | {"loadavg_before": load0},
+        "machine": machine("numpy") | {"loadavg_before": load0},
         "workload": {
             "anklets": w.anklets,
             "pings": len(w.lat),

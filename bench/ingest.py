@@ -38,7 +38,7 @@ import httpx
 from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import contacts as common
+import contacts as common  # the server, SSE and summary helpers
 from jikimi.bootstrap import build
 from jikimi.client.signed import signed_headers
 from jikimi.config import Settings
@@ -46,6 +46,7 @@ from jikimi.domain.access import Role
 from jikimi.store import tables as t
 from jikimi.store.auth import create_signed_token, create_token
 from jikimi.store.tx import transaction
+from runinfo import git_revision, machine
 
 ROOT = Path(__file__).resolve().parent.parent
 SEOUL = (37.5665, 126.9780)
@@ -350,8 +351,8 @@ def main() -> None:
                 "throughput": thr,
                 "latency": lat,
                 "targets": {"pings_per_s": 50_000, "p99_ms_at_10k": 250},
-                "machine": common.machine(),
-                "revision": common.git_revision(),
+                "machine": machine("fastapi", "uvicorn", "sqlalchemy", "numpy"),
+                "revision": git_revision(),
                 "at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "command": " ".join(["python", "bench/ingest.py", *sys.argv[1:]]),
             }

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,9 +27,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from jikimi.domain.alerts import AlertKind
 from jikimi.domain.proximity import PairBatch, Rules, TrackState, ZoneEvent, evaluate
 from jikimi.domain.proximity.geometry import WGS84_A, WGS84_E2
+from runinfo import git_revision
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -235,20 +236,6 @@ def chart(record: dict[str, Any], path: Path) -> None:
     )
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-
-
-def git_revision() -> str:
-    """The commit measured, `+dirty` when the tree had changes."""
-    rev = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    )
-    dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=no"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    return rev.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
 
 
 def main() -> None:

@@ -151,6 +151,48 @@ def post_feed(c: httpx.Client, feed: tuple[str, str], *events: dict[str, Any]) -
     return c.post(path, content=body, headers=headers)
 
 
+def post_feed_locations(
+    c: httpx.Client, feed: tuple[str, str], *pings: dict[str, Any]
+) -> httpx.Response:
+    """Signed anklet pings from the monitoring centre's feed, on an open client."""
+    path = "/api/v1/feed/locations"
+    body, headers = signed_json(*feed, path, {"pings": list(pings)})
+    return c.post(path, content=body, headers=headers)
+
+
+def seed_geo_case(url: str, officer: str, serial: str) -> tuple[float, float]:
+    """A victim with a home, a 100 m approach ban in force and his anklet bound by
+    `serial`; returns the home's (lat, lon)."""
+    home = (37.5563, 126.9236)
+    now = datetime.now(UTC)
+    with httpx.Client(base_url=url, headers=h(officer), timeout=10) as c:
+        address = {"label": "home", "text": "-", "lat": home[0], "lon": home[1]}
+        v = c.post(
+            "/api/v1/people", json={"name": "김지은", "phones": [], "addresses": [address]}
+        ).json()
+        p = c.post("/api/v1/people", json={"name": "박가해", "phones": []}).json()
+        case = c.post(
+            "/api/v1/cases",
+            json={
+                "victim_id": v["id"],
+                "perpetrator_id": p["id"],
+                "relationship": "former_partner",
+                "offense": "stalking",
+            },
+        ).json()
+        window = {
+            "starts_at": (now - timedelta(days=1)).isoformat(),
+            "ends_at": (now + timedelta(days=30)).isoformat(),
+        }
+        c.post(
+            f"/api/v1/cases/{case['id']}/orders", json={"kind": "stalking.provisional.2", **window}
+        ).raise_for_status()
+        c.post(
+            f"/api/v1/cases/{case['id']}/devices", json={"kind": "anklet", "serial": serial}
+        ).raise_for_status()
+    return home
+
+
 def post_contact(
     url: str,
     case: dict[str, str],

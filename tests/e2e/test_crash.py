@@ -18,8 +18,10 @@ from tests.e2e.helpers import (
     list_alerts,
     post_contact,
     post_feed,
+    post_feed_locations,
     post_signed,
     seed_case,
+    seed_geo_case,
     wait_for,
 )
 
@@ -124,39 +126,8 @@ def test_pings_accepted_then_killed_before_judging_are_alerted_after_restart(
     try:
         officer = server.token(Role.OFFICER)
         dispatcher = server.token(Role.DISPATCHER)
-        home = (37.5563, 126.9236)
         now = datetime.now(UTC)
-        with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {officer}"}) as c:
-            v = c.post(
-                "/api/v1/people",
-                json={
-                    "name": "김지은",
-                    "phones": [],
-                    "addresses": [{"label": "home", "text": "-", "lat": home[0], "lon": home[1]}],
-                },
-            ).json()
-            p = c.post("/api/v1/people", json={"name": "박가해", "phones": []}).json()
-            case = c.post(
-                "/api/v1/cases",
-                json={
-                    "victim_id": v["id"],
-                    "perpetrator_id": p["id"],
-                    "relationship": "former_partner",
-                    "offense": "stalking",
-                },
-            ).json()
-            c.post(
-                f"/api/v1/cases/{case['id']}/orders",
-                json={
-                    "kind": "stalking.provisional.2",
-                    "starts_at": (now - timedelta(days=1)).isoformat(),
-                    "ends_at": (now + timedelta(days=30)).isoformat(),
-                },
-            ).raise_for_status()
-            c.post(
-                f"/api/v1/cases/{case['id']}/devices",
-                json={"kind": "anklet", "serial": "EM-CRASH-1"},
-            ).raise_for_status()
+        home = seed_geo_case(server.url, officer, "EM-CRASH-1")
         feed = server.feed()
         ping = {
             "device": "EM-CRASH-1",
@@ -174,13 +145,3 @@ def test_pings_accepted_then_killed_before_judging_are_alerted_after_restart(
         assert (alert["kind"], alert["count"]) == ("proximity_violation", 1)
     finally:
         server.stop()
-
-
-def post_feed_locations(
-    c: httpx.Client, feed: tuple[str, str], *pings: dict[str, Any]
-) -> httpx.Response:
-    """A signed request of the monitoring centre's feed."""
-    from jikimi.client.signed import signed_json
-
-    body, headers = signed_json(*feed, "/api/v1/feed/locations", {"pings": list(pings)})
-    return c.post("/api/v1/feed/locations", content=body, headers=headers)

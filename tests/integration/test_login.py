@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
+from jikimi.adapters.ratelimit import RateLimiter
 from jikimi.bootstrap import Container
 from jikimi.cli.main import app as cli
 from jikimi.domain.access import Role
@@ -321,3 +322,22 @@ def test_admin_creates_resets_and_unlocks_accounts_from_the_cli(
     )
     assert refused.exit_code != 0
     assert "machines" in refused.output
+
+
+def test_login_attempts_from_one_address_are_limited(
+    client: TestClient, container: Container
+) -> None:
+    """Ten attempts in a burst, then 429 with Retry-After, before any password is checked
+    and without touching the account (guessing across many logins is slowed too)."""
+    container.login_limiter = RateLimiter(1.0, 10, clock=lambda: 0.0)  # time stands still
+    secret = make_account(container)
+    statuses = [log_in(client, f"guess.{i}", PASSWORD, "000000")[0] for i in range(10)]
+    assert statuses == [401] * 10
+    r = client.post(
+        "/api/v1/auth/login",
+        json={"login": "kim.dispatch", "password": PASSWORD, "code": code(secret)},
+    )
+    assert r.status_code == 429
+    assert r.headers["content-type"] == "application/problem+json"
+    assert int(r.headers["Retry-After"]) >= 1
+    assert [a for a, _, _ in trail(container)] == ["unknown"] * 10

@@ -219,3 +219,18 @@ def test_the_episode_survives_a_restart(
     finally:
         again.close()
     assert kinds(client, factory, g)["proximity_violation"]["count"] == 1
+
+
+def test_a_batch_across_the_start_of_a_ban_judges_each_fix_by_its_own_time(
+    client: TestClient, factory: Factory, container: Container
+) -> None:
+    """One request, two fixes at her door: before the ban began and after. Only the
+    second is a violation."""
+    g = geo_world(factory)  # the ban started a day ago
+    now = datetime.now(UTC)
+    before, after = now - timedelta(days=2), now - timedelta(minutes=1)
+    pings = [ping(g.serial, *near_home(30), at) for at in (before, after)]
+    factory.post_signed(FEED, g.feed, {"pings": pings})
+    container.worker.run_once()
+    (ev,) = kinds(client, factory, g)["proximity_violation"]["evidence"]
+    assert datetime.fromisoformat(ev["occurred_at"]) == after

@@ -50,17 +50,20 @@ class CaseGeo:
         """The approach bans in force at `at`."""
         return [b for b in self.bans if b.in_force_at(at)]
 
-    def radii_between(self, start: datetime, end: datetime) -> tuple[float, float] | bool | None:
-        """(radius, warning radius) when the same bans hold throughout [start, end]; None
-        when none does; False when a ban begins or ends inside (judge each fix alone)."""
-        first, last = self.bans_at(start), self.bans_at(end)
-        if first != last or any(
+    def radii_at(self, at: datetime) -> tuple[float, float] | None:
+        """(radius, warning radius) of the approach bans in force at `at` (the widest of
+        each when several are), or None when none is."""
+        bans = self.bans_at(at)
+        if not bans:
+            return None
+        return max(b.radius_m for b in bans), max(b.warn_m for b in bans)
+
+    def bans_change_between(self, start: datetime, end: datetime) -> bool:
+        """Whether a ban begins, ends or is revoked in (start, end]: only then must each
+        fix of a batch be judged by its own time rather than by the batch's."""
+        return any(
             start < edge <= end
             for b in self.bans
             for edge in (b.window.starts_at, b.window.ends_at, b.window.revoked_at)
             if edge is not None
-        ):
-            return False
-        if not first:
-            return None
-        return max(b.radius_m for b in first), max(b.warn_m for b in first)
+        )

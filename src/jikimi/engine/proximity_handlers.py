@@ -112,7 +112,8 @@ def judge_positions(
         rows: list[LoggedFix] = []
         meta: list[tuple[str, bool]] = []  # (case id, is his fix)
         pairs = _Pairs([], [], [], [], [], [], [], {})
-        radii: dict[str, tuple[float, float] | bool | None] = {}
+        # The radii of a case's bans hold for the whole batch unless a ban changes inside it.
+        steady: dict[str, tuple[bool, tuple[float, float] | None]] = {}
         for f in fixes:
             kind, case_ids = devices.get(f.device_id, ("", []))
             for case_id in case_ids:
@@ -123,9 +124,14 @@ def judge_positions(
                 track.append(f"{case_id}:{f.device_id}")
                 rows.append(f)
                 meta.append((case_id, kind == ANKLET))
-                if case_id not in radii:
-                    radii[case_id] = g.radii_between(first, end)
-                _pairs_for(pairs, i, f, g, kind == ANKLET, moving, rules, radii[case_id])
+                if case_id not in steady:
+                    fixed = not g.bans_change_between(first, end)
+                    steady[case_id] = (fixed, g.radii_at(first) if fixed else None)
+                fixed, radii = steady[case_id]
+                if not fixed:
+                    radii = g.radii_at(f.recorded_at)
+                if radii is not None:
+                    _pairs_for(pairs, i, f, g, kind == ANKLET, moving, rules, radii)
         if track:
             batch = PairBatch(
                 track,
@@ -167,15 +173,9 @@ def _pairs_for(
     his: bool,
     moving: _Moving,
     rules: Rules,
-    radii: tuple[float, float] | bool | None,
+    radii: tuple[float, float],
 ) -> None:
-    """The zones this fix is judged against: only bans in force at its own time (`radii`:
-    the same for the whole batch, or False to work them out for this fix)."""
-    if radii is False:
-        bans = g.bans_at(f.recorded_at)
-        radii = (max(b.radius_m for b in bans), max(b.warn_m for b in bans)) if bans else None
-    if not radii or radii is True:
-        return
+    """The zones this fix is judged against, with the radii of the bans in force then."""
     radius, warn = radii
     t = _epoch(f.recorded_at)
     if his:

@@ -75,6 +75,8 @@ class Worker:
 
     def _loop(self) -> None:
         last_escalation = 0.0
+        failing_since: float | None = None  # first failure of the current run of them
+        last_report = 0.0
         while not self._stop.is_set():
             self._wake.clear()
             # Woken by ingest, judge at once; look for due escalations a few times a
@@ -84,9 +86,19 @@ class Worker:
                 self.run_once(escalate=due)
                 if due:
                     last_escalation = time.monotonic()
+                if failing_since is not None:
+                    log.warning("worker passes succeed again")
+                    failing_since = None
             except Exception:
-                # The database may be down; the events are safe in it. Try again shortly.
-                log.exception("worker pass failed; retrying")
+                # The database may be down; the events are safe in it. Try again shortly,
+                # but say so once with the cause and then every 30 s, not every pass.
+                now = time.monotonic()
+                if failing_since is None:
+                    failing_since = last_report = now
+                    log.exception("worker pass failed; retrying")
+                elif now - last_report >= 30:
+                    last_report = now
+                    log.error("worker passes failing for %.0f s; retrying", now - failing_since)
                 self._stop.wait(self.poll_s)
             self._wake.wait(self.poll_s)
 

@@ -19,7 +19,7 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 
-from jikimi.domain.risk import checklist_count, checklist_grade
+from jikimi.domain.risk import BOOL_ITEMS, checklist_count, checklist_grade
 from jikimi.risk import card as model_card
 from jikimi.risk.dataset import Columns, Inputs, inputs
 from jikimi.risk.evaluate import logistic_fit
@@ -38,19 +38,9 @@ PARAMS: dict[str, Any] = {
     "verbose": -1,
 }
 MAX_ROUNDS = 1500
-DA_ITEMS = (
-    "threat_to_kill",
-    "weapon_threat",
-    "gun_access",
-    "strangulation",
-    "separation",
-    "escalation",
-    "jealousy_control",
-    "substance_abuse",
-    "unemployed",
-    "prior_violence",
-    "stepchild",
-)
+# The unit-weighted danger assessment: every yes/no danger item but children in the home,
+# which the Danger Assessment does not ask (it asks about a stepchild).
+DA_ITEMS = tuple(item for item in BOOL_ITEMS if item != "children_in_home")
 
 
 @dataclass(frozen=True)

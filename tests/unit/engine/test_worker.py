@@ -187,3 +187,22 @@ def test_the_thread_survives_a_failed_pass_and_catches_up(
     bus.passes.wait_until(lambda: bus.passes.done >= 1)
     assert store.alerts_of(CASE)[0].count == 2
     assert notifier.calls >= 1
+
+
+def test_an_outage_is_logged_once_with_its_cause_not_on_every_pass(
+    running: Callable[[Worker], Worker], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A worker retries every poll while the database is away; the operator's log gets
+    the traceback once, then a line when it works again (and every 30 s between)."""
+    store, _, _, bus = world()
+    receive_calls(store, 1)
+    store.down = True
+    caplog.set_level("WARNING", logger="jikimi.engine.worker")
+    running(ObservedWorker(bus, store.has_pending, poll_s=0.01, batch=10))
+    bus.passes.wait_until(lambda: bus.passes.failed >= 5)
+    store.down = False
+    # The line that it works again follows the first good pass: wait for a second one.
+    bus.passes.wait_until(lambda: bus.passes.done >= 2)
+    messages = [r.getMessage() for r in caplog.records if r.name == "jikimi.engine.worker"]
+    assert messages == ["worker pass failed; retrying", "worker passes succeed again"]
+    assert caplog.records[0].exc_info is not None

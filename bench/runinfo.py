@@ -1,0 +1,51 @@
+"""What every benchmark records beside its figures: the commit measured and the machine."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def git_revision() -> str:
+    """The commit measured, `+dirty` when the tree had changes."""
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return f"{rev}+dirty" if dirty else rev
+
+
+def machine(*packages: str) -> dict[str, Any]:
+    """Where the figures were taken, how busy it was, and the versions that matter."""
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu": cpu,
+        "memory_gib": round(mem, 1),
+        "loadavg": os.getloadavg(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "packages": {p: metadata.version(p) for p in packages},
+    }

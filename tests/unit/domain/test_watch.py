@@ -1,0 +1,42 @@
+"""Which approach bans, with which radii, a fix is judged by: those in force at its time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from jikimi.domain.orders import OrderWindow, load_pack
+from jikimi.domain.watch import Ban, CaseGeo
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+KIND = load_pack("kr").get("stalking.provisional.2")
+
+
+def case(*bans: Ban) -> CaseGeo:
+    return CaseGeo("c", "a", "v", "p", bans, (), (), (), ())
+
+
+def ban(
+    start_h: float, end_h: float, radius: float, warn: float, revoked_h: float | None = None
+) -> Ban:
+    revoked = T0 + timedelta(hours=revoked_h) if revoked_h is not None else None
+    window = OrderWindow(KIND, T0 + timedelta(hours=start_h), T0 + timedelta(hours=end_h), revoked)
+    return Ban(window, radius, warn)
+
+
+def test_the_widest_radii_of_the_bans_in_force_and_none_outside_them() -> None:
+    g = case(ban(0, 10, 100, 1000), ban(5, 20, 200, 800))
+    assert g.radii_at(T0 - timedelta(hours=1)) is None
+    assert g.radii_at(T0 + timedelta(hours=1)) == (100, 1000)
+    assert g.radii_at(T0 + timedelta(hours=6)) == (200, 1000)
+    assert g.radii_at(T0 + timedelta(hours=15)) == (200, 800)
+    assert g.radii_at(T0 + timedelta(hours=25)) is None
+
+
+def test_a_ban_that_begins_ends_or_is_revoked_inside_a_batch_is_noticed() -> None:
+    g = case(ban(5, 20, 100, 1000, revoked_h=12))
+    at = lambda h: T0 + timedelta(hours=h)  # noqa: E731
+    assert not g.bans_change_between(at(6), at(11))
+    assert g.bans_change_between(at(4), at(6))  # begins
+    assert g.bans_change_between(at(11), at(13))  # revoked
+    assert not g.bans_change_between(at(13), at(19))  # already revoked: nothing changes
+    assert g.radii_at(at(13)) is None
