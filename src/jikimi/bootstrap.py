@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from jikimi.adapters.clock import SystemClock
 from jikimi.adapters.hub import AlertHub
 from jikimi.adapters.ratelimit import RateLimiter
-from jikimi.adapters.ttlcache import TtlCache
+from jikimi.adapters.ttlcache import TtlCache, VersionedCache
 from jikimi.adapters.watcher import TimelineWatcher
 from jikimi.config import Settings
 from jikimi.domain.access import Principal
@@ -33,6 +33,7 @@ from jikimi.engine.messages import (
     RescoreCases,
 )
 from jikimi.engine.ports import Clock, PendingContact, RiskScorer
+from jikimi.engine.proximity_memory import TrackMemory
 from jikimi.engine.worker import Worker
 from jikimi.store import crypto, positions, queries
 from jikimi.store import tables as t
@@ -173,8 +174,9 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         period=timedelta(seconds=settings.escalate_after_s),
         max_level=settings.escalate_max_level,
     )
-    # What the proximity rules know of cases and devices, kept 5 s across batches.
-    geo_cache: TtlCache[str, Any] = TtlCache(5.0)
+    # What the proximity rules know of cases and devices, kept until it changes (a minute
+    # at most): triggers bump `watch.version` with every change (migration 0005).
+    geo_cache: VersionedCache[str, Any] = VersionedCache(60.0)
     bus = MessageBus(
         lambda: SqlUnitOfWork(sessions, pack, settings.warn_radius_m, geo_cache, read_sessions),
         clock,
@@ -208,6 +210,8 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         eta_warn_s=settings.eta_warn_s, victim_fix_max_age_s=settings.victim_fix_max_age_s
     )
 
+    track_memory = TrackMemory()  # this process's judge keeps the tracks' states here
+
     def has_positions() -> bool:
         with read_sessions() as s:
             newest = s.scalar(select(func.max(t.Position.seq)))
@@ -220,7 +224,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         settings.worker_batch,
         inboxes=[
             (has_device_events, JudgeDeviceEvents),
-            (has_positions, lambda: JudgePositions(rules=rules)),
+            (has_positions, lambda: JudgePositions(rules=rules, memory=track_memory)),
             (has_rescores, lambda: RescoreCases(scorer)),
         ],
         timers=[(5.0, lambda: CheckSilentDevices(settings.device_silence_s))],

@@ -32,6 +32,28 @@ class TtlCache(Generic[K, V]):
                 return None
             return hit[1]
 
+    def get_many(self, keys: list[K]) -> dict[K, V]:
+        """The fresh values of these keys (missing and stale ones left out)."""
+        now = self.clock()
+        out: dict[K, V] = {}
+        with self._lock:
+            for key in keys:
+                hit = self._data.get(key)
+                if hit is not None and now < hit[0]:
+                    out[key] = hit[1]
+        return out
+
+    def put_many(self, values: dict[K, V]) -> None:
+        """`put` for several."""
+        if self.ttl <= 0:
+            return
+        with self._lock:
+            if len(self._data) + len(values) > self.size:
+                self._data.clear()
+            until = self.clock() + self.ttl
+            for key, value in values.items():
+                self._data[key] = (until, value)
+
     def put(self, key: K, value: V) -> None:
         """Remember `value` for `ttl` seconds."""
         if self.ttl <= 0:
@@ -50,3 +72,19 @@ class TtlCache(Generic[K, V]):
         """Forget everything (e.g. after a token is revoked in this process)."""
         with self._lock:
             self._data.clear()
+
+
+class VersionedCache(TtlCache[K, V]):
+    """A TtlCache that also forgets everything when a version number it is shown moves
+    (what the proximity watch read of cases, against `watch.version`)."""
+
+    def __init__(self, ttl: float, size: int = 200_000) -> None:
+        super().__init__(ttl, size)
+        self.version: int | None = None
+
+    def sync(self, version: int) -> None:
+        """The data's current version: entries read at another version are dropped."""
+        with self._lock:
+            if version != self.version:
+                self._data.clear()
+                self.version = version

@@ -26,6 +26,18 @@ app.add_typer(account_cmd.app, name="account")
 app.add_typer(risk_cmd.app, name="risk")
 
 
+def _long_running() -> None:
+    """A server's garbage collector: what startup built (modules, the app, the model)
+    lives for the process, so the collector stops walking it (gc.freeze), and collects
+    young objects in larger steps. The judge allocates many short-lived objects per
+    batch; with the defaults the collector took about a quarter of its CPU."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 100)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
@@ -38,7 +50,9 @@ def serve(
     from jikimi.bootstrap import build
 
     container = build()
-    uvicorn.run(create_app(container), host=host, port=port, log_level="warning", access_log=False)
+    server_app = create_app(container)
+    _long_running()
+    uvicorn.run(server_app, host=host, port=port, log_level="warning", access_log=False)
 
 
 @app.command()
@@ -50,6 +64,7 @@ def worker() -> None:
     from jikimi.bootstrap import build
 
     container = build()
+    _long_running()
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     container.worker.start()

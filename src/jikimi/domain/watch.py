@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from jikimi.domain.orders import OrderWindow
 
@@ -61,8 +62,13 @@ class CaseGeo:
     def bans_change_between(self, start: datetime, end: datetime) -> bool:
         """Whether a ban begins, ends or is revoked in (start, end]: only then must each
         fix of a batch be judged by its own time rather than by the batch's."""
-        return any(
-            start < edge <= end
+        return any(start < edge <= end for edge in self._edges)
+
+    @cached_property
+    def _edges(self) -> tuple[datetime, ...]:
+        """Every instant a ban begins, ends or is revoked."""
+        return tuple(
+            edge
             for b in self.bans
             for edge in (b.window.starts_at, b.window.ends_at, b.window.revoked_at)
             if edge is not None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from jikimi.domain.alerts import Outcome
 from jikimi.domain.proximity import Rules
 from jikimi.engine.ports import PendingContact, RiskScorer
+from jikimi.engine.proximity_memory import TrackMemory
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,13 @@ class CheckSilentDevices:
 
 @dataclass(frozen=True)
 class JudgePositions:
-    """Judge up to `limit` logged positions after the engine's place in the log."""
+    """Judge up to `limit` logged positions after the engine's place in the log, with the
+    tracks' states in `memory` (one per judging process: bootstrap passes the same one to
+    every command; a fresh one rebuilds itself from the database)."""
 
     limit: int = 5000
     rules: Rules = field(default_factory=Rules)
+    memory: TrackMemory = field(default_factory=TrackMemory)
 
 
 @dataclass(frozen=True)

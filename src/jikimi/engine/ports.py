@@ -222,12 +222,13 @@ class PositionRepository(Protocol):
         """What the rules need to know about these cases."""
         ...
 
-    def states(self, keys: list[str]) -> dict[str, dict[str, Any]]:
-        """Saved track states (JSON), by track key."""
+    def snapshot(self) -> tuple[int, dict[str, dict[str, Any]]]:
+        """The saved track states (JSON, by track key) and the log position they are as
+        of (never past the cursor)."""
         ...
 
-    def save_states(self, states: dict[str, dict[str, Any]], at: datetime) -> None:
-        """Save track states (JSON), by track key."""
+    def save_states(self, states: dict[str, dict[str, Any]], at: datetime, position: int) -> None:
+        """Save track states (JSON, by track key) as of log `position`, with the batch."""
         ...
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Insert, bindparam, case, or_, select, text, update
+from sqlalchemy import Insert, bindparam, case, or_, select, text, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from jikimi.engine.ports import LoggedFix as StoredFix
 from jikimi.store import crypto
@@ -24,6 +25,8 @@ from jikimi.store.geo_tables import position_key
 
 _PG_POSITIONS_LOCK = 0x4A4B_5053  # "JKPS"
 CURSOR = "positions"
+STATES = "positions.states"  # the log position the saved track states are as of
+WATCH = "watch.version"  # bumped by triggers when what the watch reads of cases changes
 
 
 @dataclass(frozen=True)
@@ -157,31 +160,49 @@ def cursor(s: Session) -> int:
     return int(s.scalar(select(t.EngineCursor.position).where(t.EngineCursor.name == CURSOR)) or 0)
 
 
-def move_cursor(s: Session, position: int) -> None:
+def move_cursor(s: Session, position: int, name: str = CURSOR) -> None:
     """Record that the log up to `position` is judged (in the judging transaction)."""
-    row = s.get(t.EngineCursor, CURSOR)
+    row = s.get(t.EngineCursor, name)
     if row is None:
-        s.add(t.EngineCursor(name=CURSOR, position=position))
+        s.add(t.EngineCursor(name=name, position=position))
     else:
         row.position = max(row.position, position)
 
 
-def _read(rows: Iterable[tuple[int, str, datetime, str]]) -> list[StoredFix]:
-    rows = list(rows)
-    plain = crypto.ring().open_many(
-        [r[3] for r in rows], [f"positions.fix:{position_key(r[1], r[2])}" for r in rows]
-    )
-    return [
-        StoredFix(seq, device_id, at, *decode_fix(p))
-        for (seq, device_id, at, _), p in zip(rows, plain, strict=True)
+def _utc(raw: datetime | str) -> datetime:
+    """A stored time as the driver gives it (SQLite: naive UTC text), aware UTC."""
+    if isinstance(raw, str):
+        return datetime.fromisoformat(raw).replace(tzinfo=UTC)
+    return raw.replace(tzinfo=UTC) if raw.tzinfo is None else raw.astimezone(UTC)
+
+
+def _read(rows: Iterable[Any]) -> list[StoredFix]:
+    seqs, devices, times, sealed = [], [], [], []
+    for seq, device_id, raw, fix in rows:
+        seqs.append(seq)
+        devices.append(device_id)
+        times.append(_utc(raw))
+        sealed.append(fix)
+    # position_key's text, without its conversion: the times are UTC already
+    aads = [
+        f"positions.fix:{d}:{at.isoformat(timespec='microseconds')}"
+        for d, at in zip(devices, times, strict=True)
     ]
+    plain = crypto.ring().open_many(sealed, aads)
+    return [
+        StoredFix(seq, d, at, *decode_fix(p))
+        for seq, d, at, p in zip(seqs, devices, times, plain, strict=True)
+    ]
+
+
+# The time as the driver gives it: the UTC type's per-row conversion is done in _utc.
+_COLS = (_P.c.seq, _P.c.device_id, type_coerce(_P.c.recorded_at, NullType()), _P.c.fix)
 
 
 def after(s: Session, position: int, limit: int) -> list[StoredFix]:
     """Fixes logged after `position`, in log order."""
-    cols = (t.Position.seq, t.Position.device_id, t.Position.recorded_at, t.Position.fix_sealed)
-    q = select(*cols).where(t.Position.seq > position).order_by(t.Position.seq).limit(limit)
-    return _read((r[0], r[1], r[2], r[3]) for r in s.execute(q))
+    q = select(*_COLS).where(_P.c.seq > position).order_by(_P.c.seq).limit(limit)
+    return _read(s.execute(q))
 
 
 def between(
@@ -190,9 +211,8 @@ def between(
     """Fixes of these devices recorded in [start, end], oldest first."""
     if not device_ids:
         return []
-    cols = (t.Position.seq, t.Position.device_id, t.Position.recorded_at, t.Position.fix_sealed)
     q = (
-        select(*cols)
+        select(*_COLS)
         .where(
             t.Position.device_id.in_(list(device_ids)),
             t.Position.recorded_at >= start,
@@ -201,4 +221,4 @@ def between(
         .order_by(t.Position.recorded_at)
         .limit(limit)
     )
-    return _read((r[0], r[1], r[2], r[3]) for r in s.execute(q))
+    return _read(s.execute(q))

@@ -32,6 +32,18 @@ class Memo(Protocol):
         """Remember `value` for a while."""
         ...
 
+    def get_many(self, keys: list[str]) -> dict[str, Any]:
+        """The fresh values of these keys."""
+        ...
+
+    def put_many(self, values: dict[str, Any]) -> None:
+        """Remember these for a while."""
+        ...
+
+    def sync(self, version: int) -> None:
+        """Forget everything read at another version of the data."""
+        ...
+
 
 class SqlPositions:
     """Positions, in the unit of work's session."""
@@ -51,8 +63,10 @@ class SqlPositions:
         pg = session.get_bind().dialect.name == "postgresql"
         self.r = session if pg or reader is None else reader
         # What the rules know of a case changes rarely (an order, an address) and costs
-        # decryption to read: kept for a moment across batches (JIKIMI_AUTH_CACHE_S).
+        # decryption to read: kept across batches until `watch.version` moves (database
+        # triggers bump it with any such change; migration 0005), for a minute at most.
         self.cache = cache
+        self._synced = False
 
     def cursor(self) -> int:
         """Where judging stands; on PostgreSQL the row is locked, so one worker judges."""
@@ -97,32 +111,39 @@ class SqlPositions:
     ) -> dict[str, T]:
         if self.cache is None:
             return load(keys)
+        if not self._synced:  # once per unit of work, before the first read of the cache
+            q = select(t.EngineCursor.position).where(t.EngineCursor.name == positions.WATCH)
+            self.cache.sync(int(self.r.scalar(q) or 0))
+            self._synced = True
+        hits = self.cache.get_many([f"{kind}:{key}" for key in keys])
         out: dict[str, T] = {}
         missing = []
         for key in keys:
-            hit = self.cache.get(f"{kind}:{key}")
+            hit = hits.get(f"{kind}:{key}")
             if hit is None:
                 missing.append(key)
             else:
                 out[key] = hit
         fresh = load(missing) if missing else {}
-        for key, value in fresh.items():
-            self.cache.put(f"{kind}:{key}", value)
+        self.cache.put_many({f"{kind}:{key}": value for key, value in fresh.items()})
         return out | fresh
 
-    def states(self, keys: list[str]) -> dict[str, dict[str, Any]]:
-        """Saved states by track key."""
+    def snapshot(self) -> tuple[int, dict[str, dict[str, Any]]]:
+        """Every saved track state and the log position it is as of (a database written
+        before snapshots had their own place saved its states with every batch: the
+        cursor's place)."""
+        q = select(t.EngineCursor.position).where(t.EngineCursor.name == positions.STATES)
+        at = self.r.scalar(q)
         out: dict[str, dict[str, Any]] = {}
-        for i in range(0, len(keys), 500):
-            q = select(t.TrackStateRow).where(t.TrackStateRow.id.in_(keys[i : i + 500]))
-            for row in self.r.scalars(q):
-                if row.state:
-                    out[row.id] = json.loads(row.state)
-        return out
+        for row in self.r.scalars(select(t.TrackStateRow)):
+            if row.state:
+                out[row.id] = json.loads(row.state)
+        return (self.cursor() if at is None else int(at)), out
 
-    def save_states(self, states: dict[str, dict[str, Any]], at: datetime) -> None:
+    def save_states(self, states: dict[str, dict[str, Any]], at: datetime, position: int) -> None:
         """Insert or replace states, sealed as the model's attribute would be, in one
-        statement."""
+        statement, and record the log position they are as of."""
+        positions.move_cursor(self.s, position, positions.STATES)
         if not states:
             return
         keys = sorted(states)

@@ -85,7 +85,11 @@ class _Walk:
 
 
 def evaluate(
-    batch: PairBatch, states: Mapping[Key, TrackState], rules: Rules | None = None
+    batch: PairBatch,
+    states: Mapping[Key, TrackState],
+    rules: Rules | None = None,
+    *,
+    quiet: bool = False,
 ) -> tuple[list[ZoneEvent], dict[Key, TrackState]]:
     """Judge a batch against the tracks' states; return events in time order and the new
     state of every track that had an in-order ping (the input mapping is not changed).
@@ -98,6 +102,11 @@ def evaluate(
     to reach it within twice that time, whatever his heading's side error. Late pings (t
     not after the track's newest fix) are judged alone: inside or warning gives an event
     marked late, at most one per track, zone and kind in a batch, and they change no state.
+
+    `quiet` re-judges fixes that were judged once already (a judge rebuilding its states
+    from the log): histories advance and episodes may end, but no episode opens or rises,
+    so nothing is raised twice; if the first judging saw an episode the replay would open,
+    the next fix inside opens it and raises (or grows) its alert, never losing it.
     """
     rules = rules or Rules()
     pi = batch.ping
@@ -134,7 +143,7 @@ def evaluate(
     hot = np.zeros(n, dtype=np.bool_)
     hot[pi[(level > Level.OUTSIDE) | np.isfinite(raise_eta)]] = True
     hot_tracks = {batch.track[i] for i in np.flatnonzero(hot).tolist()} | walk.open
-    machine = _Machine(batch, states, rules, dist, acc, level, raise_eta, hold, walk.late)
+    machine = _Machine(batch, states, rules, dist, acc, level, raise_eta, hold, walk.late, quiet)
     if hot_tracks:
         track_hot = np.fromiter((k in hot_tracks for k in batch.track), np.bool_, n)
         pairs = np.flatnonzero(track_hot[pi])
@@ -172,8 +181,9 @@ class _Machine:
         raise_eta: npt.NDArray[np.float64],
         hold: npt.NDArray[np.bool_],
         late: npt.NDArray[np.bool_],
+        quiet: bool = False,
     ) -> None:
-        self.b, self.states, self.rules = batch, states, rules
+        self.b, self.states, self.rules, self.quiet = batch, states, rules, quiet
         self.dist, self.acc, self.level = dist, acc, level
         self.raise_eta, self.hold, self.late = raise_eta, hold, late
         self.events: list[ZoneEvent] = []
@@ -250,7 +260,7 @@ class _Machine:
             else:
                 target = EpisodeLevel.NONE
             if late:
-                if target:
+                if target and not self.quiet:
                     self._emit(j, target, late=True)
                 continue
             key = track[i]
@@ -259,7 +269,7 @@ class _Machine:
                 eps = self.episodes[key] = dict(_old_episodes(key, self.states))
             ep = eps.get(zone[j])
             if ep is None:
-                if target:
+                if target and not self.quiet:
                     self._emit(j, target)
                     eps[zone[j]] = Episode(target, 0, target is EpisodeLevel.WARNING)
                 continue
@@ -281,7 +291,10 @@ class _Machine:
     ) -> None:
         """Advance one open episode by one fix."""
         current, warned = ep.level, ep.warned
-        if target > current:
+        if target > current and self.quiet:
+            if ep.clear:  # not clear of it: the count of clear fixes starts again
+                eps[zone] = Episode(current, 0, warned)
+        elif target > current:
             self._emit(j, target)
             eps[zone] = Episode(target, 0, warned or target is EpisodeLevel.WARNING)
         elif not self._clear(current, reach, radius, warn, hold):
