@@ -44,6 +44,7 @@ from jikimi.client.signed import signed_headers
 from jikimi.config import Settings
 from jikimi.domain.access import Role
 from jikimi.store import tables as t
+from jikimi.store.positions import CURSOR
 from jikimi.store.auth import create_signed_token, create_token
 from jikimi.store.tx import transaction
 from runinfo import git_revision, machine
@@ -123,18 +124,20 @@ def body_of(pings: list[dict[str, Any]]) -> bytes:
 def far_pings(
     homes: list[tuple[str, tuple[float, float]]], n: int, at: datetime, rng: random.Random
 ) -> list[dict[str, Any]]:
-    """`n` pings of ordinary anklets, each several km from its own victim's home."""
+    """`n` pings of ordinary anklets, each standing 3–7 km from its own victim's home (its
+    own spot, from its serial) with GPS noise of about 8 m; an anklet that appears more
+    than once in a request reports once a second."""
     out = []
     for k in range(n):
         serial, home = homes[k % len(homes)]
-        d = 3000 + rng.random() * 4000
+        d = 3000 + random.Random(serial).random() * 4000
         out.append(
             {
                 "device": serial,
-                "lat": round(home[0] + d / M_PER_DEG, 7),
-                "lon": round(home[1], 7),
+                "lat": round(home[0] + (d + rng.gauss(0, 8)) / M_PER_DEG, 7),
+                "lon": round(home[1] + rng.gauss(0, 8) / (M_PER_DEG * 0.79), 7),
                 "accuracy_m": 15.0,
-                "recorded_at": (at + timedelta(microseconds=k // len(homes))).isoformat(),
+                "recorded_at": (at + timedelta(seconds=k // len(homes))).isoformat(),
             }
         )
     return out
@@ -154,7 +157,8 @@ def throughput(
     homes = seeded["homes"]
     start_at = datetime.now(UTC) - timedelta(minutes=4)
     bodies = [
-        body_of(far_pings(homes, 10_000, start_at + timedelta(seconds=i), rng)) for i in range(40)
+        body_of(far_pings(homes, 10_000, start_at + timedelta(seconds=5 * i), rng))
+        for i in range(40)
     ]
     sent: list[tuple[float, int]] = []
     lock = threading.Lock()
@@ -197,7 +201,8 @@ def drained(db_url: str, timeout_s: float) -> float | None:
         while time.perf_counter() - t0 < timeout_s:
             with engine.connect() as conn:
                 newest = conn.execute(select(func.max(t.Position.seq))).scalar() or 0
-                done = conn.execute(select(t.EngineCursor.position)).scalar() or 0
+                q = select(t.EngineCursor.position).where(t.EngineCursor.name == CURSOR)
+                done = conn.execute(q).scalar() or 0
             if done >= newest:
                 return round(time.perf_counter() - t0, 2)
             time.sleep(0.1)

@@ -37,7 +37,7 @@ from jikimi.engine.proximity_memory import TrackMemory
 from jikimi.engine.worker import Worker
 from jikimi.store import crypto, positions, queries
 from jikimi.store import tables as t
-from jikimi.store.db import make_engine, migrate, unavailable
+from jikimi.store.db import URGENT, make_engine, migrate, unavailable
 from jikimi.store.uow import JoinedUnitOfWork, SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -166,6 +166,11 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     read_engine = make_engine(settings.database_url, immediate=False)
     migrate(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
+    # The engine's own units of work (judging, escalation, acknowledgements) write ahead
+    # of ingest on SQLite's one-writer queue: alerts must not wait behind a flood of pings.
+    urgent_sessions = sessionmaker(
+        engine.execution_options(**{URGENT: True}), expire_on_commit=False
+    )
     read_sessions = sessionmaker(read_engine, expire_on_commit=False)
     pack = load_pack(settings.statute_pack)
     hub = AlertHub()
@@ -178,7 +183,9 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     # at most): triggers bump `watch.version` with every change (migration 0005).
     geo_cache: VersionedCache[str, Any] = VersionedCache(60.0)
     bus = MessageBus(
-        lambda: SqlUnitOfWork(sessions, pack, settings.warn_radius_m, geo_cache, read_sessions),
+        lambda: SqlUnitOfWork(
+            urgent_sessions, pack, settings.warn_radius_m, geo_cache, read_sessions
+        ),
         clock,
         hub,
         policy,

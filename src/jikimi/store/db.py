@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,61 @@ _PG_MIGRATION_LOCK = 0x4A494B49  # "JIKI": one process migrates at a time
 # Under a phone's own 10 s request timeout, so a 503 reaches it (a connect_timeout in the
 # URL wins).
 PG_CONNECT_TIMEOUT_S = 5
+
+
+URGENT = "jikimi_urgent"  # execution option: this engine's writers go first (the judge)
+
+
+class WriterQueue:
+    """SQLite's one writer at a time, queued in the process, with a fast lane.
+
+    Writers marked urgent (the engine judging what was stored: alerts) go before writers
+    that are not, so a flood of ingest requests, each holding the write lock for its
+    insert and commit, cannot keep an alert waiting behind all of them; but never twice
+    in a row while others wait, so a judge with a backlog cannot starve ingest either.
+    With both waiting the lanes alternate: an alert waits for at most one other writer.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._held = False
+        self._last_urgent = False  # the writer holding or last holding it was urgent
+        self._waiting = {True: 0, False: 0}  # waiting writers by lane
+
+    @property
+    def waiting(self) -> int:
+        """Writers waiting, urgent or not."""
+        return self._waiting[True] + self._waiting[False]
+
+    def _may_go(self, urgent: bool) -> bool:
+        if self._held:
+            return False
+        if urgent:  # unless it was the fast lane's turn just now and others wait
+            return not (self._last_urgent and self._waiting[False])
+        return not (self._waiting[True] and not self._last_urgent)
+
+    def acquire(self, urgent: bool, timeout: float) -> bool:
+        """Wait for the write lock (False: not within timeout)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            self._waiting[urgent] += 1
+            try:
+                while not self._may_go(urgent):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._cond.wait(left)
+                self._held, self._last_urgent = True, urgent
+                return True
+            finally:
+                self._waiting[urgent] -= 1
+                self._cond.notify_all()  # who may go has changed
+
+    def release(self) -> None:
+        """Let the next writer in."""
+        with self._cond:
+            self._held = False
+            self._cond.notify_all()
 
 
 def is_sqlite(url: str) -> bool:
@@ -75,11 +131,11 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
     # sleeps in growing steps (up to 100 ms) and so turns contention into latency spikes.
     # The lock belongs to the connection's transaction, not to a thread: FastAPI may end a
     # transaction on another thread than the one that began it.
-    writer = threading.Lock()
+    writer = WriterQueue()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        if not writer.acquire(timeout=30):
+        if not writer.acquire(bool(conn.get_execution_options().get(URGENT)), timeout=30):
             raise OperationalError("BEGIN IMMEDIATE", None, TimeoutError("writer queue"))
         conn.info["jikimi_writer"] = True
         try:

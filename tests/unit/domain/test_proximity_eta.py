@@ -180,3 +180,20 @@ def test_closing_in_holds_a_warning_whatever_the_side_error() -> None:
     assert got[0] == pytest.approx((math.hypot(500.0, 1000.0) - 100.0) / towards)
     assert math.isinf(got[1])  # moving away
     assert math.isinf(got[2])  # neither closing nor leaving
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000))
+def test_fixes_that_jump_kilometres_against_their_accuracy_give_no_early_warning(
+    seed: int,
+) -> None:
+    """A device reporting 15 m accuracy but landing 3–7 km out in random places, fixes
+    bunched microseconds apart: no speed can be read from it, so no ETA warning."""
+    rng = np.random.default_rng(seed)
+    pings = [
+        ("a", i + j * 1e-6, 0.0, float(rng.uniform(3000, 7000)), 15.0)
+        for i in range(12)
+        for j in range(5)
+    ]
+    events, _ = run(pings, per_batch=5, zones=BARE)
+    assert kinds(events) == []

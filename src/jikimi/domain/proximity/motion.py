@@ -52,7 +52,16 @@ def fit_velocity(
         (np.where(valid, sanitise_accuracy(acc), 0.0).sum(axis=1) / safe_n) * _SIGMA_PER_ACCURACY,
         _MIN_SIGMA_M,
     )
-    se = sigma / np.sqrt(safe_stt)
+    # Fixes that scatter about the line far more than their accuracy says (a device that
+    # jumps kilometres between fixes) give a line that means nothing: the standard error
+    # takes the scatter the fit leaves when it is the larger.
+    east_c = east - np.where(valid, (east.sum(axis=1) / safe_n)[:, None], 0.0)
+    north_c = north - np.where(valid, (north.sum(axis=1) / safe_n)[:, None], 0.0)
+    resid = np.where(
+        valid, (east_c - ve[:, None] * dt_c) ** 2 + (north_c - vn[:, None] * dt_c) ** 2, 0.0
+    )
+    scatter = np.sqrt(resid.sum(axis=1) / np.maximum(2.0 * (n - 2.0), 1.0))
+    se = np.maximum(sigma, scatter) / np.sqrt(safe_stt)
     ok = (
         (n >= rules.min_speed_fixes)
         & (stt > 0.0)

@@ -1,0 +1,93 @@
+"""The judge keeps tracks' states in memory and writes them behind; what it reads of cases
+it keeps until the data changes. Neither may cost an alert or raise one twice."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from jikimi.bootstrap import Container, build
+from jikimi.config import Settings
+from jikimi.store import positions
+from jikimi.store import tables as t
+from tests.factories import Factory, auth, geo_world
+from tests.factories import geo_alerts as alerts
+from tests.integration.test_proximity import near_home, send
+
+
+def _places(c: Container) -> dict[str, int]:
+    with c.read_sessions() as s:
+        rows = s.execute(select(t.EngineCursor.name, t.EngineCursor.position))
+        return {name: int(pos) for name, pos in rows}
+
+
+def test_a_restart_between_snapshots_raises_nothing_twice_and_keeps_the_episode(
+    client: TestClient, factory: Factory, container: Container, settings: Settings
+) -> None:
+    g = geo_world(factory)
+    start = datetime.now(UTC) - timedelta(minutes=10)
+    send(factory, g, [near_home(3000)], start)
+    container.worker.run_once()  # a fresh judge writes its snapshot with its first batch
+    send(factory, g, [near_home(40)], start + timedelta(seconds=15))
+    container.worker.run_once()  # the violation; its state only in memory (5 s not over)
+    placed = _places(container)
+    assert placed[positions.STATES] < placed[positions.CURSOR]
+    container.close()
+
+    again = build(settings)  # the memory is gone: snapshot + the log replayed quietly
+    try:
+        send(factory, g, [near_home(45)], start + timedelta(seconds=30))
+        again.worker.run_once()
+        (alert,) = [a for a in alerts(client, factory, g) if a["kind"] == "proximity_violation"]
+        # Not a second alert: the replay raised nothing, and the fix still inside grew
+        # the one that is open (the replay opens no episode, so this fix opened it).
+        assert alert["count"] == 2
+        # The episode is tracked again: two clearly-outside fixes end it.
+        send(factory, g, [near_home(800), near_home(900)], start + timedelta(seconds=45))
+        again.worker.run_once()
+    finally:
+        again.close()
+    timeline = client.get(
+        f"/api/v1/alerts/{alert['id']}/timeline", headers=auth(g.world.officer)
+    ).json()
+    assert [e["action"] for e in timeline] == ["opened", "grew", "episode_ended"]
+
+
+def test_a_revoked_ban_stops_alerting_at_once_though_the_judge_knew_the_case(
+    client: TestClient, factory: Factory, container: Container
+) -> None:
+    g = geo_world(factory)
+    now = datetime.now(UTC)
+    send(factory, g, [near_home(3000)], now - timedelta(minutes=2))
+    container.worker.run_once()  # the judge has read the case and its ban
+    version = _places(container)[positions.WATCH]
+    factory.post(
+        f"/api/v1/orders/{g.world.order_id}/revoke", g.world.officer, {"reason": "court"}, 200
+    )
+    assert _places(container)[positions.WATCH] > version  # the trigger saw the change
+    send(factory, g, [near_home(30)], datetime.now(UTC))
+    container.worker.run_once()
+    assert [a for a in alerts(client, factory, g) if a["kind"] == "proximity_violation"] == []
+
+
+def test_a_new_ban_alerts_at_once_though_the_judge_knew_the_case_without_it(
+    client: TestClient, factory: Factory, container: Container
+) -> None:
+    g = geo_world(factory)
+    factory.post(f"/api/v1/orders/{g.world.order_id}/revoke", g.world.officer, {"reason": "x"}, 200)
+    first = datetime.now(UTC)  # after the revocation
+    send(factory, g, [near_home(30)], first)
+    container.worker.run_once()  # no ban in force: nothing; the case is in the cache
+    assert [a for a in alerts(client, factory, g) if a["kind"] == "proximity_violation"] == []
+    start = first - timedelta(seconds=20)
+    window = {"starts_at": start.isoformat(), "ends_at": (start + timedelta(days=30)).isoformat()}
+    factory.post(
+        f"/api/v1/cases/{g.world.case_id}/orders",
+        g.world.officer,
+        {"kind": "stalking.provisional.2", **window},
+    )
+    send(factory, g, [near_home(35)], first + timedelta(seconds=5))
+    container.worker.run_once()
+    assert [a["kind"] for a in alerts(client, factory, g)].count("proximity_violation") == 1
