@@ -74,3 +74,20 @@ def test_a_tile_url_that_is_no_template_or_would_bend_the_csp_is_refused(url: st
 def test_an_empty_tile_url_means_offline() -> None:
     """JIKIMI_MAP_TILE_URL= (set but empty) is the same as unset."""
     assert Settings(map_tile_url="  ").map_tile_url is None
+
+
+def test_the_consoles_own_files_are_revalidated_not_refetched_and_data_is_never_kept(
+    tmp_path: Path,
+) -> None:
+    c = build(Settings(database_url=f"sqlite:///{tmp_path}/a.db"))
+    try:
+        with TestClient(create_app(c, run_worker=False)) as client:
+            first = client.get("/static/console.js")
+            assert first.headers["cache-control"] == "no-cache"
+            etag = first.headers["etag"]
+            again = client.get("/static/console.js", headers={"If-None-Match": etag})
+            assert again.status_code == 304 and again.content == b""
+            assert client.get("/console/config.json").headers["cache-control"] == "no-store"
+            assert client.get("/api/v1/alerts").headers["cache-control"] == "no-store"  # 401
+    finally:
+        c.close()

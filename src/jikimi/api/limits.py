@@ -84,6 +84,13 @@ SECURITY_HEADERS = [
 ]
 
 
+# The console's own files (vendored code, styles, the base map: no personal data) may be
+# kept by the browser if it asks each time whether they changed (ETag: a 304, not the
+# 1.8 MB base map again on every load).
+STATIC_PREFIX = "/static/"
+STATIC_CACHE = (b"cache-control", b"no-cache")
+
+
 class SecurityHeaders:
     """Add the headers every response should carry (personal data: never cached)."""
 
@@ -91,6 +98,9 @@ class SecurityHeaders:
         self.app = app
         csp = (b"content-security-policy", content_security_policy(tile_origin))
         self.headers = [csp if k == csp[0] else (k, v) for k, v in SECURITY_HEADERS]
+        self.static_headers = [
+            STATIC_CACHE if k == STATIC_CACHE[0] else (k, v) for k, v in self.headers
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Add the headers to the response start."""
@@ -98,10 +108,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        ours = self.static_headers if scope["path"].startswith(STATIC_PREFIX) else self.headers
+
         async def with_headers(msg: Message) -> None:
             if msg["type"] == "http.response.start":
                 present = {k.lower() for k, _ in msg.get("headers", [])}
-                extra = [(k, v) for k, v in self.headers if k not in present]
+                extra = [(k, v) for k, v in ours if k not in present]
                 msg = {**msg, "headers": [*msg.get("headers", []), *extra]}
             await send(msg)
 
