@@ -255,4 +255,5 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         scorer=scorer,
         risk_plot_dir=plot_dir,
         risk_plots=plots,
+        login_limiter=RateLimiter(settings.login_rate_per_s, settings.login_burst),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Literal
 from urllib.parse import urlsplit
@@ -49,6 +50,10 @@ class Settings(BaseSettings):
     )
     rate_limit_per_s: float = Field(20.0, gt=0, description="requests per second per token")
     rate_limit_burst: int = Field(200, gt=0, description="requests a token may burst above it")
+    login_rate_per_s: float = Field(
+        1.0, gt=0, description="console sign-in attempts per second per client address"
+    )
+    login_burst: int = Field(10, gt=0, description="sign-in attempts an address may burst above it")
     auth_cache_s: float = Field(
         2.0, ge=0, description="seconds a checked token is trusted before it is checked again"
     )
@@ -97,6 +102,26 @@ class Settings(BaseSettings):
     map_tile_attribution: str = Field(
         "", max_length=200, description="credit shown on the console map for those tiles"
     )
+
+    trusted_proxies: str = Field(
+        "",
+        description="addresses (comma-separated IPs or networks) of reverse proxies whose "
+        "X-Forwarded-For names the client, e.g. 127.0.0.1; unset: no one's is believed",
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        """IPs or networks only (a `*` would let any client choose its address)."""
+        items = [v.strip() for v in value.split(",") if v.strip()]
+        for item in items:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"trusted_proxies: {item!r} is not an IP address or network"
+                ) from None
+        return ",".join(items)
 
     @field_validator("map_tile_url")
     @classmethod

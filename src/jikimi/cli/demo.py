@@ -76,6 +76,7 @@ def run_demo(host: str, port: int, rate: float) -> None:
 
     from jikimi.api.app import create_app
     from jikimi.bootstrap import build
+    from jikimi.cli.serving import uvicorn_options
     from jikimi.domain.access import Role
     from jikimi.store import logins
     from jikimi.store.auth import create_signed_token, create_token
@@ -143,7 +144,7 @@ def run_demo(host: str, port: int, rate: float) -> None:
     threading.Thread(target=drive, name="demo-simulator", daemon=True).start()
     try:
         uvicorn.run(
-            create_app(container), host=host, port=port, log_level="warning", access_log=False
+            create_app(container), host=host, port=port, **uvicorn_options(container.settings)
         )
     finally:
         stop.set()

@@ -26,18 +26,6 @@ app.add_typer(account_cmd.app, name="account")
 app.add_typer(risk_cmd.app, name="risk")
 
 
-def _long_running() -> None:
-    """A server's garbage collector: what startup built (modules, the app, the model)
-    lives for the process, so the collector stops walking it (gc.freeze), and collects
-    young objects in larger steps. The judge allocates many short-lived objects per
-    batch; with the defaults the collector took about a quarter of its CPU."""
-    import gc
-
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 20, 100)
-
-
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
@@ -48,11 +36,12 @@ def serve(
 
     from jikimi.api.app import create_app
     from jikimi.bootstrap import build
+    from jikimi.cli.serving import long_running, uvicorn_options
 
     container = build()
     server_app = create_app(container)
-    _long_running()
-    uvicorn.run(server_app, host=host, port=port, log_level="warning", access_log=False)
+    long_running()
+    uvicorn.run(server_app, host=host, port=port, **uvicorn_options(container.settings))
 
 
 @app.command()
@@ -62,9 +51,10 @@ def worker() -> None:
     import threading
 
     from jikimi.bootstrap import build
+    from jikimi.cli.serving import long_running
 
     container = build()
-    _long_running()
+    long_running()
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     container.worker.start()
