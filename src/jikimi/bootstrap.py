@@ -36,6 +36,7 @@ from jikimi.engine.ports import Clock, PendingContact, RiskScorer
 from jikimi.engine.worker import Worker
 from jikimi.store import crypto, positions, queries
 from jikimi.store import tables as t
+from jikimi.store.anklets import AnkletDirectory
 from jikimi.store.db import make_engine, migrate, unavailable
 from jikimi.store.uow import JoinedUnitOfWork, SqlUnitOfWork
 
@@ -69,6 +70,8 @@ class Container:
     scorer: RiskScorer = field(default_factory=ChecklistScorer)
     risk_plot_dir: Path | None = None
     risk_plots: tuple[str, ...] = ()
+    # The feed's anklet serials (devices and wearers), remembered between requests.
+    anklets: AnkletDirectory = field(default_factory=lambda: AnkletDirectory(2.0))
 
     def judge_stored(self, s: Session, events: list[PendingContact]) -> set[str] | None:
         """Judge events in the transaction that stores them, when this process judges
@@ -244,4 +247,5 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         scorer=scorer,
         risk_plot_dir=plot_dir,
         risk_plots=plots,
+        anklets=AnkletDirectory(settings.auth_cache_s),
     )
