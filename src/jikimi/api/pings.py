@@ -19,7 +19,16 @@ from jikimi.store.position_writer import Fixes, stamp
 
 
 async def raw_body(request: Request) -> bytes:
-    """The request's body as it arrived (read once; the signature check reads it too)."""
+    """The request's body as it arrived (read once; the signature check reads it too),
+    which must be declared JSON, as FastAPI requires of the bodies it parses itself (no
+    Content-Type is refused too: a browser's cross-site form could send that)."""
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if not (
+        kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json"))
+    ):
+        raise _refuse(
+            [{"type": "content_type", "loc": (), "msg": "send the body as application/json"}]
+        )
     return await request.body()
 
 
