@@ -37,6 +37,7 @@ from jikimi.engine.proximity_memory import TrackMemory
 from jikimi.engine.worker import Worker
 from jikimi.store import crypto, positions, queries
 from jikimi.store import tables as t
+from jikimi.store.anklets import AnkletDirectory
 from jikimi.store.db import URGENT, make_engine, migrate, unavailable
 from jikimi.store.uow import JoinedUnitOfWork, SqlUnitOfWork
 
@@ -70,6 +71,8 @@ class Container:
     scorer: RiskScorer = field(default_factory=ChecklistScorer)
     risk_plot_dir: Path | None = None
     risk_plots: tuple[str, ...] = ()
+    # The feed's anklet serials (devices and wearers), remembered between requests.
+    anklets: AnkletDirectory = field(default_factory=lambda: AnkletDirectory(2.0))
 
     def judge_stored(self, s: Session, events: list[PendingContact]) -> set[str] | None:
         """Judge events in the transaction that stores them, when this process judges
@@ -256,4 +259,5 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         risk_plot_dir=plot_dir,
         risk_plots=plots,
         login_limiter=RateLimiter(settings.login_rate_per_s, settings.login_burst),
+        anklets=AnkletDirectory(settings.auth_cache_s),
     )

@@ -117,6 +117,10 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
+        if immediate:
+            # Writers: the positions index takes a leaf page per anklet at each feed
+            # request; the default 2 MiB cache held too few and re-read them each time.
+            cur.execute("PRAGMA cache_size=-32768")  # KiB
         cur.close()
 
     if not immediate:

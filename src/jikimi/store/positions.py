@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Insert, bindparam, case, or_, select, text, type_coerce, update
+from sqlalchemy import Insert, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
@@ -21,9 +21,9 @@ from sqlalchemy.types import NullType
 from jikimi.engine.ports import LoggedFix as StoredFix
 from jikimi.store import crypto
 from jikimi.store import tables as t
-from jikimi.store.geo_tables import position_key
+from jikimi.store.position_writer import Fixes, stamp, write_fixes
+from jikimi.store.position_writer import encode_fix as encode_fix  # where it always was
 
-_PG_POSITIONS_LOCK = 0x4A4B_5053  # "JKPS"
 CURSOR = "positions"
 STATES = "positions.states"  # the log position the saved track states are as of
 WATCH = "watch.version"  # bumped by triggers when what the watch reads of cases changes
@@ -40,35 +40,10 @@ class FixIn:
     accuracy_m: float
 
 
-def encode_fix(lat: float, lon: float, accuracy_m: float) -> str:
-    """The plain text a fix is sealed as."""
-    return f"{lat:.7f},{lon:.7f},{accuracy_m:.1f}"
-
-
 def decode_fix(plain: str) -> tuple[float, float, float]:
     """Back from `encode_fix`."""
     lat, lon, acc = plain.split(",")
     return float(lat), float(lon), float(acc)
-
-
-_P = t.table_of(t.Position)
-_D = t.table_of(t.Device).c
-_TOUCH = (
-    update(t.table_of(t.Device))
-    .where(_D.id == bindparam("device"))
-    .values(
-        last_seen_at=bindparam("now"),
-        last_fix_at=case(
-            (or_(_D.last_fix_at.is_(None), _D.last_fix_at < bindparam("at")), bindparam("at")),
-            else_=_D.last_fix_at,
-        ),
-    )
-)
-
-
-def _inserted(result: Any) -> int:
-    """Rows an executemany really inserted (a conflict skipped is not counted)."""
-    return max(0, int(result.rowcount))
 
 
 def _upsert(s: Session, model: Any, keys: list[str]) -> Insert:
@@ -77,55 +52,19 @@ def _upsert(s: Session, model: Any, keys: list[str]) -> Insert:
     return sqlite.insert(model).on_conflict_do_nothing(index_elements=keys)
 
 
-def serials(s: Session, names: Iterable[str]) -> dict[str, str]:
-    """Anklet serial → device id, for the serials Jikimi knows."""
-    wanted = sorted(set(names))
-    out: dict[str, str] = {}
-    for i in range(0, len(wanted), 500):
-        q = select(t.Device.serial, t.Device.id).where(
-            t.Device.kind == "anklet", t.Device.serial.in_(wanted[i : i + 500])
-        )
-        out.update({serial: device_id for serial, device_id in s.execute(q) if serial})
-    return out
-
-
 def store_fixes(s: Session, fixes: Sequence[FixIn], now: datetime) -> tuple[int, int]:
     """Append new fixes to the log (a repeat of (device, recorded_at) is a duplicate);
     return (accepted, duplicates). The caller commits."""
-    if not fixes:
-        return 0, 0
-    if s.get_bind().dialect.name == "postgresql":
-        s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_POSITIONS_LOCK})
-    unique: dict[str, FixIn] = {}
-    for f in fixes:
-        unique.setdefault(position_key(f.device_id, f.recorded_at), f)
-    rows = list(unique.values())
-    sealed = crypto.ring().seal_many(
-        [encode_fix(f.lat, f.lon, f.accuracy_m) for f in rows],
-        [f"positions.fix:{k}" for k in unique],
+    at = [f.recorded_at for f in fixes]
+    batch = Fixes(
+        [f.device_id for f in fixes],
+        at,
+        [stamp(x) for x in at],
+        [f.lat for f in fixes],
+        [f.lon for f in fixes],
+        [f.accuracy_m for f in fixes],
     )
-    params = [
-        {"device_id": f.device_id, "recorded_at": f.recorded_at, "received_at": now, "fix": c}
-        for f, c in zip(rows, sealed, strict=True)
-    ]
-    # Core, not ORM (thousands of rows); the count of rows really inserted is the count
-    # accepted, the rest were already there.
-    stmt = _upsert(s, _P, ["device_id", "recorded_at"])
-    if s.get_bind().dialect.name == "postgresql":  # psycopg's executemany counts no rows
-        accepted = len(s.execute(stmt.returning(_P.c.seq), params).all())
-    else:
-        accepted = _inserted(s.execute(stmt, params))
-    newest: dict[str, datetime] = {}
-    for f in rows:
-        if f.device_id not in newest or f.recorded_at > newest[f.device_id]:
-            newest[f.device_id] = f.recorded_at
-    # One statement for every device: it was heard now, and its newest fix's time never
-    # moves backwards (a late ping changes nothing there).
-    s.execute(
-        _TOUCH,
-        [{"device": d, "at": at, "now": now} for d, at in newest.items()],
-    )
-    return accepted, len(fixes) - accepted
+    return write_fixes(s, batch, now)
 
 
 def store_device_events(
@@ -195,6 +134,7 @@ def _read(rows: Iterable[Any]) -> list[StoredFix]:
     ]
 
 
+_P = t.table_of(t.Position)
 # The time as the driver gives it: the UTC type's per-row conversion is done in _utc.
 _COLS = (_P.c.seq, _P.c.device_id, type_coerce(_P.c.recorded_at, NullType()), _P.c.fix)
 

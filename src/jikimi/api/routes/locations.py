@@ -12,19 +12,20 @@ from sqlalchemy.orm import Session
 
 from jikimi.api.audit import Audit
 from jikimi.api.deps import CaseStaff, ContainerDep, Device, Feed, ReadDb, WriteDb
+from jikimi.api.pings import RawBody, parse_pings
 from jikimi.api.schemas.contacts import Accepted
 from jikimi.api.schemas.locations import (
+    PING_BATCH_OPENAPI,
     CasePositions,
     DeviceEventBatch,
     FixBatch,
-    PingBatch,
     PingsAccepted,
     SosIn,
 )
 from jikimi.api.signing import Signed, remember
 from jikimi.domain.errors import Invalid
 from jikimi.engine.ports import LoggedFix
-from jikimi.store import positions, records, zones
+from jikimi.store import position_writer, positions, records, zones
 from jikimi.store import tables as t
 from jikimi.store.ingest import touch_device
 
@@ -46,11 +47,16 @@ def _owners(s: Session, device_ids: list[str]) -> list[str]:
     return sorted(set(s.scalars(q)))
 
 
-@router.post("/feed/locations", status_code=202, response_model=PingsAccepted)
+@router.post(
+    "/feed/locations",
+    status_code=202,
+    response_model=PingsAccepted,
+    openapi_extra=PING_BATCH_OPENAPI,
+)
 def feed_locations(
-    body: PingBatch,
     p: Feed,
     _: Signed,
+    raw: RawBody,
     s: WriteDb,
     c: ContainerDep,
     a: Audit,
@@ -61,19 +67,17 @@ def feed_locations(
     Pings of serials bound to no case are not kept (Jikimi holds positions only of people
     in its cases) and are counted as `unknown`.
     """
-    _not_future(c, [x.recorded_at for x in body.pings])
+    pings = parse_pings(raw, c.clock.now() + CLOCK_SKEW)
     remember(request, s)
-    known = positions.serials(s, (x.device for x in body.pings))
-    fixes = [
-        positions.FixIn(known[x.device], x.recorded_at, x.lat, x.lon, x.accuracy_m)
-        for x in body.pings
-        if x.device in known
-    ]
-    accepted, dups = positions.store_fixes(s, fixes, c.clock.now())
-    a.change(s, "submit", "positions", p.account_id, _owners(s, list(known.values())))
+    known = c.anklets.lookup(s, pings.serials)
+    fixes = pings.of_known(known)
+    accepted, dups = position_writer.write_fixes(s, fixes, c.clock.now())
+    # One record per request naming every person whose anklet it reported on, once.
+    owners = sorted({x.person_id for x in known.values()})
+    a.change(s, "submit", "positions", p.account_id, owners)
     s.commit()  # durable before we answer
     c.worker.wake()
-    return {"accepted": accepted, "duplicates": dups, "unknown": len(body.pings) - len(fixes)}
+    return {"accepted": accepted, "duplicates": dups, "unknown": len(pings) - len(fixes)}
 
 
 @router.post("/feed/device-events", status_code=202, response_model=PingsAccepted)
@@ -89,12 +93,15 @@ def feed_device_events(
     """Strap tamper, battery, signal: stored in the engine's inbox before the 202."""
     _not_future(c, [x.occurred_at for x in body.events])
     remember(request, s)
-    known = positions.serials(s, (x.device for x in body.events))
+    known = c.anklets.lookup(s, (x.device for x in body.events))
     events = [
-        (known[x.device], x.kind, x.occurred_at, None) for x in body.events if x.device in known
+        (known[x.device].device_id, x.kind, x.occurred_at, None)
+        for x in body.events
+        if x.device in known
     ]
     accepted, dups = positions.store_device_events(s, events, c.clock.now())
-    a.change(s, "submit", "device_events", p.account_id, _owners(s, list(known.values())))
+    owners = sorted({x.person_id for x in known.values()})
+    a.change(s, "submit", "device_events", p.account_id, owners)
     s.commit()
     c.worker.wake()
     return {"accepted": accepted, "duplicates": dups, "unknown": len(body.events) - len(events)}

@@ -4,9 +4,10 @@ victim's phone")."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field, StrictStr
+from pydantic import AwareDatetime, ConfigDict, Field, StrictStr, TypeAdapter
+from typing_extensions import TypedDict
 
 from jikimi.api.schemas.base import Out, Strict
 
@@ -30,16 +31,58 @@ class FixBatch(Strict):
     pings: list[FixIn] = Field(max_length=1000)
 
 
-class PingIn(FixIn):
+MAX_PINGS = 10_000
+
+
+# TypedDicts, not models: the feed's body (up to 10,000 pings) is validated from its JSON
+# bytes in one call to pydantic-core, with the same rules and messages as the models here,
+# without building a Python object per ping.
+class PingIn(TypedDict):
     """A position of an anklet, by the serial the monitoring centre uses."""
 
-    device: StrictStr = Field(min_length=1, max_length=100)
+    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]  # pydantic reads it
+    device: Annotated[StrictStr, Field(min_length=1, max_length=100)]
+    lat: Annotated[float, Lat]
+    lon: Annotated[float, Lon]
+    accuracy_m: Annotated[float, Accuracy]
+    recorded_at: AwareDatetime
 
 
-class PingBatch(Strict):
+class PingBatch(TypedDict):
     """Anklet positions from the monitoring centre's feed."""
 
-    pings: list[PingIn] = Field(max_length=10_000)
+    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]  # pydantic reads it
+    pings: Annotated[list[PingIn], Field(max_length=MAX_PINGS)]
+
+
+PING_BATCH: TypeAdapter[PingBatch] = TypeAdapter(PingBatch)
+
+
+def _inline(schema: dict[str, Any]) -> dict[str, Any]:
+    """A JSON schema with its `$defs` written in place (OpenAPI resolves `#` elsewhere)."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return walk(defs[ref.removeprefix("#/$defs/")])
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    out: dict[str, Any] = walk(schema)
+    return out
+
+
+# The route reads its body itself (see `api/pings.py`); this tells OpenAPI what it takes.
+PING_BATCH_OPENAPI: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": _inline(PING_BATCH.json_schema())}},
+    }
+}
 
 
 class PingsAccepted(Out):
