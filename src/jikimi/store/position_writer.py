@@ -119,12 +119,20 @@ def _newest(fixes: Fixes) -> dict[str, str]:
     return newest
 
 
-def write_fixes(s: Session, fixes: Fixes, now: datetime) -> tuple[int, int]:
-    """Append new fixes to the log (a repeat of (device, recorded_at), in this batch or
-    before, is a duplicate) and mark their devices heard; return (accepted, duplicates).
-    The caller commits."""
-    if not len(fixes):
-        return 0, 0
+@dataclass(frozen=True)
+class Sealed:
+    """Fixes ready to insert: a repeat within the batch dropped, each sealed, and each
+    device's newest time. Made before the write transaction begins (sealing is CPU, and
+    on SQLite the write lock is held from the transaction's first statement)."""
+
+    rows: Fixes
+    sealed: list[str]
+    newest: dict[str, str]
+    given: int  # fixes as they came, repeats included
+
+
+def seal_fixes(fixes: Fixes) -> Sealed:
+    """Drop repeats within the batch and seal the rest."""
     keys = [f"{d}:{st}" for d, st in zip(fixes.device_ids, fixes.stamps, strict=True)]
     first: dict[str, int] = {}
     for i, k in enumerate(keys):
@@ -136,7 +144,17 @@ def write_fixes(s: Session, fixes: Fixes, now: datetime) -> tuple[int, int]:
     sealed = crypto.ring().seal_many(
         list(map(encode_fix, rows.lat, rows.lon, rows.accuracy_m)), [_AAD + k for k in keys]
     )
-    newest = _newest(rows)
+    return Sealed(rows, sealed, _newest(rows), len(fixes))
+
+
+def write_fixes(s: Session, fixes: Fixes | Sealed, now: datetime) -> tuple[int, int]:
+    """Append new fixes to the log (a repeat of (device, recorded_at), in this batch or
+    before, is a duplicate) and mark their devices heard; return (accepted, duplicates).
+    The caller commits."""
+    ready = fixes if isinstance(fixes, Sealed) else seal_fixes(fixes)
+    if not ready.given:
+        return 0, 0
+    rows, sealed, newest = ready.rows, ready.sealed, ready.newest
     raw = _driver(s)
     if s.get_bind().dialect.name == "postgresql":
         with raw.cursor() as cur:
@@ -161,4 +179,4 @@ def write_fixes(s: Session, fixes: Fixes, now: datetime) -> tuple[int, int]:
             )
         finally:
             cur.close()
-    return accepted, len(fixes) - accepted
+    return accepted, ready.given - accepted
