@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from jikimi.adapters.ratelimit import retry_after
 from jikimi.bootstrap import Container
@@ -19,7 +20,12 @@ from jikimi.store.tx import reading, transaction
 _bearer = HTTPBearer(auto_error=False)
 
 
-def get_container(request: Request) -> Container:
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency on a
+# thread of the shared pool, and each such hop costs CPU and a wait for the GIL (a request
+# used to make six of them).
+
+
+async def get_container(request: Request) -> Container:
     """The process's container."""
     container: Container = request.app.state.container
     return container
@@ -66,6 +72,19 @@ def principal_of(c: Container, credential: str) -> Principal | None:
     return principal
 
 
+async def current_principal(c: Container, credential: str) -> Principal | None:
+    """`principal_of` from the event loop: the cache in place, the database on a thread."""
+    principal = c.principals.get(credential)
+    if principal is None:
+        principal = await run_in_threadpool(principal_of, c, credential)
+    return principal
+
+
+def _touch(c: Container, principal: Principal) -> None:
+    with transaction(c.sessions) as s:
+        logins.touch(s, principal.token_id, c.clock.now())
+
+
 class Allow:
     """A route's access rule: the roles that may call it. The matrix test reads these.
 
@@ -77,7 +96,7 @@ class Allow:
         self.roles = frozenset(roles)
         self.activity = activity
 
-    def __call__(
+    async def __call__(
         self,
         c: ContainerDep,
         request: Request,
@@ -88,7 +107,7 @@ class Allow:
             raise HTTPException(
                 401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"}
             )
-        principal = principal_of(c, creds.credentials)
+        principal = await current_principal(c, creds.credentials)
         if principal is None:
             raise HTTPException(
                 401,
@@ -98,8 +117,7 @@ class Allow:
         request.state.principal = principal
         request.state.credential = creds.credentials
         if principal.session and self.activity and c.touched.get(principal.token_id) is None:
-            with transaction(c.sessions) as s:
-                logins.touch(s, principal.token_id, c.clock.now())
+            await run_in_threadpool(_touch, c, principal)
             c.touched.put(principal.token_id, True)
         if principal.role not in self.roles:
             raise HTTPException(403, f"role {principal.role.value} may not call this route")

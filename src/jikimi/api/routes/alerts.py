@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from jikimi.api.audit import Audit, Auditor
-from jikimi.api.deps import CaseStaff, CaseStaffWatching, ContainerDep, ReadDb, principal_of
+from jikimi.api.deps import (
+    CaseStaff,
+    CaseStaffWatching,
+    ContainerDep,
+    ReadDb,
+    current_principal,
+)
 from jikimi.api.schemas.alerts import AlertPage, AlertRead, AlertResolve, TimelineEntry
 from jikimi.domain.access import Principal
 from jikimi.domain.alerts import Outcome
@@ -90,7 +96,7 @@ async def stream(
             tail = await to_thread.run_sync(start, limiter=own)
             yield ServerSentEvent(comment="connected")
             while True:
-                if await to_thread.run_sync(principal_of, c, credential) is None:
+                if await current_principal(c, credential) is None:
                     return  # the console reconnects, gets 401, and asks for a login
                 wake.clear()
                 batch = await to_thread.run_sync(read, tail, limiter=own)
