@@ -15,7 +15,7 @@ from jikimi.adapters.ratelimit import retry_after
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Principal, Role
 from jikimi.store import auth, logins
-from jikimi.store.tx import reading, transaction
+from jikimi.store.tx import peeking, reading, transaction
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -65,7 +65,7 @@ def principal_of(c: Container, credential: str) -> Principal | None:
     """Who a token or session belongs to now (checked at most every JIKIMI_AUTH_CACHE_S)."""
     principal = c.principals.get(credential)
     if principal is None:
-        with reading(c.read_sessions) as s:
+        with peeking(c.read_sessions) as s:
             principal = auth.authenticate(s, credential, c.clock.now(), login_policy(c))
         if principal is not None:
             c.principals.put(credential, principal)

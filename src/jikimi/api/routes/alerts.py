@@ -28,7 +28,7 @@ from jikimi.engine.handlers import AlertNotFound
 from jikimi.engine.messages import AcknowledgeAlert, ResolveAlert
 from jikimi.store import queries
 from jikimi.store.tail import TimelineTail
-from jikimi.store.tx import reading
+from jikimi.store.tx import peeking, reading
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
 
@@ -84,7 +84,7 @@ async def stream(
             return TimelineTail(p, queries.latest_seq(s))
 
     def read(tail: TimelineTail) -> list[tuple[int, dict[str, Any]]]:
-        with reading(c.read_sessions) as s:
+        with peeking(c.read_sessions) as s:
             return tail.poll(s)
 
     async def events() -> AsyncIterator[ServerSentEvent]:
