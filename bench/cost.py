@@ -13,6 +13,10 @@ statements and the process CPU spent in
 
     .venv/bin/python bench/cost.py                 # 500 events on 50 cases
     .venv/bin/python bench/cost.py --events 2000
+    .venv/bin/python bench/cost.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+    .venv/bin/python bench/cost.py --show-sql      # also the statements of the last event
+
+On PostgreSQL the run gets a schema of its own, dropped afterwards (as in contacts.py).
 
 Figures vary by machine and load; compare runs on the same machine.
 """
@@ -20,6 +24,7 @@ Figures vary by machine and load; compare runs on the same machine.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
 import tempfile
@@ -32,6 +37,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
+from contacts import database
 from jikimi.api.app import create_app
 from jikimi.api.schemas.alerts import AlertRead
 from jikimi.bootstrap import build
@@ -47,15 +53,17 @@ PATH = "/api/v1/device/contacts"
 
 
 class Counter:
-    """SQL statements executed on the engines it listens to."""
+    """SQL statements executed on the engines it listens to (and their text, when asked)."""
 
     def __init__(self, *engines: Any) -> None:
         self.n = 0
+        self.texts: list[str] = []
         for e in engines:
             event.listen(e, "before_cursor_execute", self._count)
 
-    def _count(self, *_: Any) -> None:
+    def _count(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         self.n += 1
+        self.texts.append(" ".join(statement.split())[:160])
 
 
 def seed(client: TestClient, officer: str, n: int) -> list[dict[str, str]]:
@@ -109,18 +117,20 @@ def main() -> None:
     ap.add_argument("--database-url", help="default: SQLite in a temporary directory")
     ap.add_argument("--events", type=int, default=500)
     ap.add_argument("--cases", type=int, default=50)
+    ap.add_argument("--show-sql", action="store_true", help="print the last event's statements")
+    ap.add_argument("--profile", type=Path, help="write cProfile stats of the measured loop here")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="jikimi-cost-") as tmp:
         os.environ.setdefault("JIKIMI_KEY_FILE", str(Path(tmp) / "keys.json"))
-        url = args.database_url or f"sqlite:///{tmp}/cost.db"
-        c = build(Settings(database_url=url, rate_limit_burst=1_000_000))
-        try:
-            run(c, args.events, args.cases)
-        finally:
-            c.close()
+        with database(args.database_url, Path(tmp)) as (url, _kind):
+            c = build(Settings(database_url=url, rate_limit_burst=1_000_000))
+            try:
+                run(c, args.events, args.cases, args.show_sql, args.profile)
+            finally:
+                c.close()
 
 
-def run(c: Any, n: int, n_cases: int) -> None:
+def run(c: Any, n: int, n_cases: int, show_sql: bool = False, profile: Path | None = None) -> None:
     """Seed, then measure each phase."""
     with transaction(c.sessions) as s:
         officer = create_token(s, Role.OFFICER, name="officer", agency="seoul-mapo")
@@ -148,9 +158,13 @@ def run(c: Any, n: int, n_cases: int) -> None:
             bodies.append((case, json.dumps({"events": [ev]}).encode()))
         spent = {k: [0.0, 0, 0.0] for k in ("post", "worker", "stream")}
 
+        last_sql: dict[str, list[str]] = {}
+
         def timed(name: str, fn: Any) -> Any:
             counter.n, t0, w0 = 0, time.process_time(), time.perf_counter()
+            counter.texts = []
             out = fn()
+            last_sql[name] = counter.texts
             acc = spent[name]
             acc[0] += time.process_time() - t0
             acc[1] += counter.n
@@ -167,6 +181,9 @@ def run(c: Any, n: int, n_cases: int) -> None:
             return sent
 
         sent = 0
+        profiler = cProfile.Profile() if profile else None
+        if profiler:
+            profiler.enable()
         # One event at a time, each judged and streamed before the next (light load:
         # nothing is shared between events; under load batches make each event cheaper).
         for case, body in bodies:
@@ -175,6 +192,9 @@ def run(c: Any, n: int, n_cases: int) -> None:
             assert r.status_code == 202, r.text
             timed("worker", lambda: c.worker.run_once(escalate=False))
             sent += timed("stream", stream)
+        if profiler and profile:
+            profiler.disable()
+            profiler.dump_stats(profile)
         figures: dict[str, Any] = {
             k: {**per_event(v[0], int(v[1]), n), "wall_ms": round(v[2] / n * 1000, 2)}
             for k, v in spent.items()
@@ -182,6 +202,11 @@ def run(c: Any, n: int, n_cases: int) -> None:
         figures["stream"]["alert_messages"] = sent
         total = {k: round(sum(f[k] for f in figures.values()), 2) for k in ("cpu_ms", "statements")}
         print(json.dumps({"events": n, "cases": n_cases, **figures, "total": total}, indent=1))
+        if show_sql:
+            for name, texts in last_sql.items():
+                print(f"-- {name}: {len(texts)} statements")
+                for line in texts:
+                    print("  ", line)
 
 
 if __name__ == "__main__":

@@ -34,11 +34,12 @@ from jikimi.engine.messages import (
 )
 from jikimi.engine.ports import Clock, PendingContact, RiskScorer
 from jikimi.engine.proximity_memory import TrackMemory
-from jikimi.engine.worker import Worker
-from jikimi.store import crypto, positions, queries
+from jikimi.engine.worker import Worker, WorkSeen
+from jikimi.store import crypto, positions, queries, waiting
 from jikimi.store import tables as t
 from jikimi.store.anklets import AnkletDirectory
 from jikimi.store.db import URGENT, make_engine, migrate, unavailable
+from jikimi.store.tx import peeking
 from jikimi.store.uow import JoinedUnitOfWork, SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -195,16 +196,16 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     )
 
     def has_pending() -> bool:
-        with read_sessions() as s:
+        with peeking(read_sessions) as s:
             q = select(t.ContactEvent.id).where(t.ContactEvent.processed_at.is_(None)).limit(1)
             return s.scalars(q).first() is not None
 
     def latest_seq() -> int:
-        with read_sessions() as s:
+        with peeking(read_sessions) as s:
             return queries.latest_seq(s)
 
     def has_device_events() -> bool:
-        with read_sessions() as s:
+        with peeking(read_sessions) as s:
             q = select(t.DeviceEvent.id).where(t.DeviceEvent.processed_at.is_(None)).limit(1)
             return s.scalars(q).first() is not None
 
@@ -212,9 +213,15 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     plot_dir, plots = risk_plots(scorer)
 
     def has_rescores() -> bool:
-        with read_sessions() as s:
+        with peeking(read_sessions) as s:
             q = select(t.Case.id).where(t.Case.risk_rescore_due_at.is_not(None)).limit(1)
             return s.scalars(q).first() is not None
+
+    def peek() -> WorkSeen:
+        with peeking(read_sessions) as s:
+            contacts, devices, rescores, due = s.execute(waiting.LOOK, {"now": clock.now()}).one()
+        # Aligned with the inboxes below (positions keep their own check).
+        return WorkSeen(bool(contacts), bool(due), (bool(devices), None, bool(rescores)))
 
     rules = Rules(
         eta_warn_s=settings.eta_warn_s, victim_fix_max_age_s=settings.victim_fix_max_age_s
@@ -223,7 +230,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     track_memory = TrackMemory()  # this process's judge keeps the tracks' states here
 
     def has_positions() -> bool:
-        with read_sessions() as s:
+        with peeking(read_sessions) as s:
             newest = s.scalar(select(func.max(t.Position.seq)))
             return newest is not None and newest > positions.cursor(s)
 
@@ -238,6 +245,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
             (has_rescores, lambda: RescoreCases(scorer)),
         ],
         timers=[(5.0, lambda: CheckSilentDevices(settings.device_silence_s))],
+        peek=peek,
     )
     limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
     return Container(

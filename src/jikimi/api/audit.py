@@ -95,7 +95,7 @@ class Auditor:
         )
 
 
-def get_auditor(c: ContainerDep, request: Request) -> Auditor:
+async def get_auditor(c: ContainerDep, request: Request) -> Auditor:
     """The request's auditor."""
     return Auditor(c, request)
 

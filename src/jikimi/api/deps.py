@@ -9,17 +9,23 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from jikimi.adapters.ratelimit import retry_after
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Principal, Role
 from jikimi.store import auth, logins
-from jikimi.store.tx import reading, transaction
+from jikimi.store.tx import peeking, reading, transaction
 
 _bearer = HTTPBearer(auto_error=False)
 
 
-def get_container(request: Request) -> Container:
+# Dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency on a
+# thread of the shared pool, and each such hop costs CPU and a wait for the GIL (a request
+# used to make six of them).
+
+
+async def get_container(request: Request) -> Container:
     """The process's container."""
     container: Container = request.app.state.container
     return container
@@ -59,11 +65,24 @@ def principal_of(c: Container, credential: str) -> Principal | None:
     """Who a token or session belongs to now (checked at most every JIKIMI_AUTH_CACHE_S)."""
     principal = c.principals.get(credential)
     if principal is None:
-        with reading(c.read_sessions) as s:
+        with peeking(c.read_sessions) as s:
             principal = auth.authenticate(s, credential, c.clock.now(), login_policy(c))
         if principal is not None:
             c.principals.put(credential, principal)
     return principal
+
+
+async def current_principal(c: Container, credential: str) -> Principal | None:
+    """`principal_of` from the event loop: the cache in place, the database on a thread."""
+    principal = c.principals.get(credential)
+    if principal is None:
+        principal = await run_in_threadpool(principal_of, c, credential)
+    return principal
+
+
+def _touch(c: Container, principal: Principal) -> None:
+    with transaction(c.sessions) as s:
+        logins.touch(s, principal.token_id, c.clock.now())
 
 
 class Allow:
@@ -77,7 +96,7 @@ class Allow:
         self.roles = frozenset(roles)
         self.activity = activity
 
-    def __call__(
+    async def __call__(
         self,
         c: ContainerDep,
         request: Request,
@@ -88,7 +107,7 @@ class Allow:
             raise HTTPException(
                 401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"}
             )
-        principal = principal_of(c, creds.credentials)
+        principal = await current_principal(c, creds.credentials)
         if principal is None:
             raise HTTPException(
                 401,
@@ -98,8 +117,7 @@ class Allow:
         request.state.principal = principal
         request.state.credential = creds.credentials
         if principal.session and self.activity and c.touched.get(principal.token_id) is None:
-            with transaction(c.sessions) as s:
-                logins.touch(s, principal.token_id, c.clock.now())
+            await run_in_threadpool(_touch, c, principal)
             c.touched.put(principal.token_id, True)
         if principal.role not in self.roles:
             raise HTTPException(403, f"role {principal.role.value} may not call this route")

@@ -14,7 +14,7 @@ from jikimi.api.deps import ContainerDep
 from jikimi.domain.access import Principal
 from jikimi.domain.signing import WINDOW_S, fresh, matches, signature
 from jikimi.store import auth
-from jikimi.store.tx import reading
+from jikimi.store.tx import peeking
 
 
 def _refuse(detail: str) -> HTTPException:
@@ -43,7 +43,7 @@ async def verify_signature(request: Request, c: ContainerDep) -> None:
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
     def key() -> bytes | None:
-        with reading(c.read_sessions) as s:
+        with peeking(c.read_sessions) as s:
             return auth.signing_key(s, principal.token_id)
 
     secret = c.signing_keys.get(principal.token_id)

@@ -6,11 +6,22 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from jikimi.engine.bus import MessageBus
 from jikimi.engine.messages import Command, EscalateDueAlerts, JudgeContacts
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WorkSeen:
+    """What one look at the database found waiting at the start of a pass."""
+
+    contacts: bool
+    escalations: bool
+    # Aligned with the worker's `inboxes`; None: not looked at, ask the inbox's own check.
+    inboxes: tuple[bool | None, ...] = ()
 
 
 class Worker:
@@ -28,6 +39,7 @@ class Worker:
         batch: int,
         inboxes: Sequence[tuple[Callable[[], bool], Callable[[], Command]]] = (),
         timers: Sequence[tuple[float, Callable[[], Command]]] = (),
+        peek: Callable[[], WorkSeen] | None = None,
     ) -> None:
         self.bus, self.has_pending, self.poll_s, self.batch = bus, has_pending, poll_s, batch
         # Other durable inboxes (device events, positions): (anything waiting?, command).
@@ -36,6 +48,9 @@ class Worker:
         # what they look at lives in the database.
         self.timers = list(timers)
         self._timer_last = [0.0] * len(self.timers)
+        # One look at every inbox and at due escalations in one query, so an idle pass
+        # costs one read instead of one per inbox and a write transaction.
+        self.peek = peek
         self.max_batches = 50
         self.escalate_every_s = 0.25
         self._wake = threading.Event()
@@ -49,23 +64,27 @@ class Worker:
     def run_once(self, *, escalate: bool = True) -> set[str]:
         """Judge everything waiting and escalate what is due; return changed alert ids."""
         changed: set[str] = set()
+        seen = self.peek() if self.peek is not None else None
         # Look before taking the write lock: most polls find nothing. Stop after a bounded
         # number of batches, so rows other workers hold (skipped, but still pending)
         # cannot make this loop spin, and escalate between batches so a flood of events
         # cannot hold escalation back.
         for i in range(self.max_batches):
-            if not self.has_pending():
+            waiting = seen.contacts if seen is not None and i == 0 else self.has_pending()
+            if not waiting:
                 break
             if escalate and i:
                 changed |= self.bus.handle(EscalateDueAlerts())
             changed |= self.bus.handle(JudgeContacts(self.batch))
-        for has_work, command in self.inboxes:
-            for _ in range(self.max_batches):
-                if not has_work():
+        for j, (has_work, command) in enumerate(self.inboxes):
+            first = seen.inboxes[j] if seen is not None and j < len(seen.inboxes) else None
+            for k in range(self.max_batches):
+                if not (first if k == 0 and first is not None else has_work()):
                     break
                 changed |= self.bus.handle(command())
         if escalate:
-            changed |= self.bus.handle(EscalateDueAlerts())
+            if seen is None or seen.escalations:
+                changed |= self.bus.handle(EscalateDueAlerts())
             now = time.monotonic()
             for i, (every, command) in enumerate(self.timers):
                 if now - self._timer_last[i] >= every:

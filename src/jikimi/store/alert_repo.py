@@ -28,6 +28,8 @@ _BY_OPEN_KEY = _SELECT.where(_A.open_key == bindparam("open_key"))
 _INSERT = insert(t.table_of(t.AlertRow))
 _INSERT_EVIDENCE = insert(t.table_of(t.AlertEvidence))
 _INSERT_CHANGE = insert(t.table_of(t.AlertChange))
+# The columns set are those in the parameters (SQLAlchemy compiles one form per set).
+_UPDATE = update(t.table_of(t.AlertRow)).where(_A.id == bindparam("b_alert_id"))
 _FIELDS = [f.name for f in dataclasses.fields(Alert)]
 
 
@@ -118,7 +120,7 @@ class SqlAlerts:
             return
         values = {name: _column(alert, name) for name in changed if name != "id"}
         values["open_key"] = _open_key(alert)
-        done = self.s.execute(update(t.table_of(t.AlertRow)).where(_A.id == alert.id), values)
+        done = self.s.execute(_UPDATE, {**values, "b_alert_id": alert.id})
         if getattr(done, "rowcount", 1) == 0:
             raise LookupError(alert.id)
         self._read[alert.id] = dataclasses.replace(alert)

@@ -44,15 +44,42 @@ _EVIDENCE = (
 
 def alerts_json(s: Session, rows: list[t.AlertRow]) -> list[dict[str, Any]]:
     """Alerts with their evidence, as API.md shows them."""
-    if not rows:
+    return with_evidence(
+        s,
+        [
+            {
+                "id": r.id,
+                "case_id": r.case_id,
+                "kind": r.kind,
+                "severity": r.severity,
+                "status": r.status,
+                "escalation_level": r.escalation_level,
+                "count": r.count,
+                "first_at": iso(r.first_at),
+                "last_at": iso(r.last_at),
+                "opened_at": iso(r.opened_at),
+                "acknowledged_by": r.acknowledged_by,
+                "acknowledged_at": iso(r.acknowledged_at),
+                "resolved_by": r.resolved_by,
+                "resolved_at": iso(r.resolved_at),
+                "outcome": r.outcome,
+                "note": r.note,
+            }
+            for r in rows
+        ],
+    )
+
+
+def with_evidence(s: Session, alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The alerts (API.md's fields but `evidence`) with their evidence added, in one query."""
+    if not alerts:
         return []
-    ids = [r.id for r in rows]
-    evidence: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+    evidence: dict[str, list[dict[str, Any]]] = {a["id"]: [] for a in alerts}
     # Plain rows (no ORM objects): a live stream renders every alert's whole evidence on
     # each change, so this runs for every event under load.
     ring = crypto.ring()
     for ev_id, alert_id, event_id, kind, number, occurred_at, sources, sealed in s.execute(
-        _EVIDENCE, {"ids": ids}
+        _EVIDENCE, {"ids": list(evidence)}
     ):
         detail = ring.open(sealed, f"alert_evidence.detail:{ev_id}")
         evidence[alert_id].append(
@@ -66,28 +93,9 @@ def alerts_json(s: Session, rows: list[t.AlertRow]) -> list[dict[str, Any]]:
             }
             | (json.loads(detail) if detail else {})
         )
-    return [
-        {
-            "id": r.id,
-            "case_id": r.case_id,
-            "kind": r.kind,
-            "severity": r.severity,
-            "status": r.status,
-            "escalation_level": r.escalation_level,
-            "count": r.count,
-            "first_at": iso(r.first_at),
-            "last_at": iso(r.last_at),
-            "opened_at": iso(r.opened_at),
-            "acknowledged_by": r.acknowledged_by,
-            "acknowledged_at": iso(r.acknowledged_at),
-            "resolved_by": r.resolved_by,
-            "resolved_at": iso(r.resolved_at),
-            "outcome": r.outcome,
-            "note": r.note,
-            "evidence": evidence[r.id],
-        }
-        for r in rows
-    ]
+    for a in alerts:
+        a["evidence"] = evidence[a["id"]]
+    return alerts
 
 
 def _cursor_encode(r: t.AlertRow) -> str:

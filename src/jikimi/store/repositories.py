@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, bindparam, func, or_, select, text, update
+from sqlalchemy import (
+    Select,
+    String,
+    Text,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from jikimi.domain.contacts import CaseFacts, NumberSpan
@@ -54,18 +68,44 @@ def _same_contact(number_known: bool) -> Select[str]:
 
 _SAME_NUMBER, _SAME_HIDDEN = _same_contact(True), _same_contact(False)
 _C, _O, _P = t.table_of(t.Case).c, t.table_of(t.Order).c, t.table_of(t.PersonPhone).c
-_CASE_ORDERS = (
-    select(_C.id, _O.kind, _O.starts_at, _O.ends_at, _O.revoked_at)
-    .select_from(t.table_of(t.Case).outerjoin(t.table_of(t.Order), _O.case_id == _C.id))
-    .where(_C.victim_id == bindparam("victim_id"))
-    .order_by(_C.id)
+_R = t.table_of(t.RiskAssessmentRow).c
+# The case's effective risk tier (override applied), as `effective_tier` reads it.
+_TIER = (
+    select(func.coalesce(_R.override_tier, _R.tier))
+    .where(_R.case_id == _C.id)
+    .order_by(_R.assessed_at.desc(), _R.id.desc())
+    .limit(1)
+    .scalar_subquery()
 )
-_CASE_NUMBERS = (
-    select(_C.id, _P.id, _P.e164, _P.valid_from, _P.valid_to)
+# A victim's cases in one round trip: a row per order ("o": kind, window, the case's tier)
+# and a row per number of the perpetrator ("p": phone id, sealed number, validity).
+_CASE_FACTS = union_all(
+    select(
+        literal("o").label("part"),
+        _C.id.label("case_id"),
+        _O.kind.label("ref"),
+        cast(null(), Text()).label("sealed"),
+        _O.starts_at.label("t1"),
+        _O.ends_at.label("t2"),
+        _O.revoked_at.label("t3"),
+        _TIER.label("tier"),
+    )
+    .select_from(t.table_of(t.Case).outerjoin(t.table_of(t.Order), _O.case_id == _C.id))
+    .where(_C.victim_id == bindparam("victim_id")),
+    select(
+        literal("p"),
+        _C.id,
+        _P.id,
+        _P.e164,
+        _P.valid_from,
+        _P.valid_to,
+        cast(null(), t.UtcDateTime()),
+        cast(null(), String()),
+    )
     .select_from(
         t.table_of(t.Case).join(t.table_of(t.PersonPhone), _P.person_id == _C.perpetrator_id)
     )
-    .where(_C.victim_id == bindparam("victim_id"))
+    .where(_C.victim_id == bindparam("victim_id")),
 )
 _FAMILY = {
     "call": ("call", "missed_call"),
@@ -178,39 +218,43 @@ class SqlCases:
     def __init__(self, session: Session, pack: StatutePack) -> None:
         self.s, self.pack = session, pack
         self._facts: dict[str, list[CaseFacts]] = {}
+        self._tiers: dict[str, Tier | None] = {}
 
     def facts_for_victim(self, victim_id: str) -> list[CaseFacts]:
-        """Each case of this victim with its orders and the perpetrator's numbers.
+        """Each case of this victim with its orders and the perpetrator's numbers (and,
+        for `risk_tier`, each case's tier), in one query.
 
         Kept for the unit of work: a batch judges many events of the same victim.
         """
         if victim_id in self._facts:
             return self._facts[victim_id]
-        # Two plain queries (no ORM objects): the cases with their orders, and the
-        # perpetrators' numbers.
         orders: dict[str, list[OrderWindow]] = {}
-        for case_id, kind, starts_at, ends_at, revoked_at in self.s.execute(
-            _CASE_ORDERS, {"victim_id": victim_id}
+        numbers: dict[str, list[NumberSpan]] = {}
+        ring = crypto.ring()
+        for row, case_id, ref, sealed, t1, t2, t3, tier in self.s.execute(
+            _CASE_FACTS, {"victim_id": victim_id}
         ):
             windows = orders.setdefault(case_id, [])
-            if kind is not None and kind in self.pack.kinds:
-                windows.append(OrderWindow(self.pack.get(kind), starts_at, ends_at, revoked_at))
-        numbers: dict[str, list[NumberSpan]] = {case_id: [] for case_id in orders}
-        ring = crypto.ring()
-        for case_id, phone_id, sealed, valid_from, valid_to in self.s.execute(
-            _CASE_NUMBERS, {"victim_id": victim_id}
-        ):
-            # Opened as the model's attribute would (same associated data).
-            e164 = ring.open(sealed, f"person_phones.e164:{phone_id}")
-            assert e164 is not None
-            numbers[case_id].append(NumberSpan(e164, valid_from, valid_to))
+            spans = numbers.setdefault(case_id, [])
+            if row == "o":
+                self._tiers[case_id] = Tier(tier) if tier else None
+                if ref is not None and ref in self.pack.kinds:
+                    windows.append(OrderWindow(self.pack.get(ref), t1, t2, t3))
+            else:
+                # Opened as the model's attribute would (same associated data).
+                e164 = ring.open(sealed, f"person_phones.e164:{ref}")
+                assert e164 is not None
+                spans.append(NumberSpan(e164, t1, t2))
         facts = [
             CaseFacts(case_id, tuple(windows), tuple(numbers[case_id]))
-            for case_id, windows in orders.items()
+            for case_id, windows in sorted(orders.items())
         ]
         self._facts[victim_id] = facts
         return facts
 
     def risk_tier(self, case_id: str) -> Tier | None:
-        """The latest assessment's effective tier (override applied), or None."""
+        """The latest assessment's effective tier (override applied), or None; read with
+        the case's facts when they were read in this unit of work."""
+        if case_id in self._tiers:
+            return self._tiers[case_id]
         return effective_tier(self.s, case_id)

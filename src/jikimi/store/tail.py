@@ -14,13 +14,34 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from jikimi.domain.access import Principal
+from jikimi.store import crypto
 from jikimi.store import tables as t
-from jikimi.store.queries import alerts_json
+from jikimi.store.queries import iso, with_evidence
 from jikimi.store.visibility import visible_cases
+
+_CHANGES, _ALERTS = t.table_of(t.AlertChange), t.table_of(t.AlertRow)
+_CASES = t.table_of(t.Case)
+_CH, _A = _CHANGES.c, _ALERTS.c
+_ALERT_COLUMNS = [c for c in _ALERTS.c if c.key != "open_key"]
+_TIMES = ("first_at", "last_at", "opened_at", "acknowledged_at", "resolved_at")
+_PLAIN = ("id", "case_id", "kind", "severity", "status", "escalation_level", "count")
+
+
+def _alert_fields(row: Any) -> dict[str, Any]:
+    """An alert row as API.md shows it (but its evidence)."""
+    m = row._mapping
+    out = {k: m[_A[k]] for k in _PLAIN}
+    out.update({k: iso(m[_A[k]]) for k in _TIMES})
+    out["acknowledged_by"] = m[_A.acknowledged_by]
+    out["resolved_by"] = m[_A.resolved_by]
+    out["outcome"] = m[_A.outcome]
+    # Opened as the model's attribute would (same associated data).
+    out["note"] = crypto.ring().open(m[_A.note], f"alerts.note:{out['id']}")
+    return out
 
 
 class TimelineTail:
@@ -42,12 +63,21 @@ class TimelineTail:
         return self._gap_since is not None
 
     def poll(self, s: Session, limit: int = 500) -> list[tuple[int, dict[str, Any]]]:
-        """New alert states the caller may see, each with the seq of its latest change."""
+        """New alert states the caller may see, each with the seq of its latest change.
+
+        Two queries: the changes with their alerts' rows (NULL where the caller may not see
+        the case), then the evidence of those alerts.
+        """
         changes = list(
             s.execute(
-                select(t.AlertChange.seq, t.AlertChange.alert_id)
-                .where(t.AlertChange.seq > self.cursor)
-                .order_by(t.AlertChange.seq)
+                select(_CH.seq, _CH.alert_id, _CASES.c.id, *_ALERT_COLUMNS)
+                .select_from(
+                    _CHANGES.outerjoin(_ALERTS, _A.id == _CH.alert_id).outerjoin(
+                        _CASES, and_(_CASES.c.id == _A.case_id, visible_cases(self.p))
+                    )
+                )
+                .where(_CH.seq > self.cursor)
+                .order_by(_CH.seq)
                 .limit(limit)
             )
         )
@@ -55,18 +85,14 @@ class TimelineTail:
         if not usable:
             return []
         self.cursor = usable[-1][0]
-        last_seq: dict[str, int] = {}
-        for seq, alert_id in usable:
-            last_seq[alert_id] = seq
-        rows = list(
-            s.scalars(
-                select(t.AlertRow)
-                .join(t.Case, t.Case.id == t.AlertRow.case_id)
-                .where(t.AlertRow.id.in_(list(last_seq)), visible_cases(self.p))
-            )
-        )
-        out = [(last_seq[a["id"]], a) for a in alerts_json(s, rows)]
-        return sorted(out, key=lambda pair: pair[0])
+        last: dict[str, tuple[int, Any]] = {}
+        for row in changes[: len(usable)]:
+            if row[2] is not None:  # a case the caller may see
+                last[row.alert_id] = (row.seq, row)
+        if not last:
+            return []
+        alerts = with_evidence(s, [_alert_fields(row) for _, row in last.values()])
+        return sorted(((last[a["id"]][0], a) for a in alerts), key=lambda pair: pair[0])
 
     def _unbroken(self, changes: list[Any]) -> list[tuple[int, str]]:
         """The changes up to the first hole still worth waiting for."""

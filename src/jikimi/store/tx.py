@@ -29,3 +29,19 @@ def reading(factory: sessionmaker[Session]) -> Iterator[Session]:
     finally:
         session.rollback()
         session.close()
+
+
+@contextmanager
+def peeking(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A read-only session for looks that need no snapshot across statements (polls, the
+    live stream, token checks). On PostgreSQL its statements run without a transaction
+    block, which saves the BEGIN and ROLLBACK round trips; each statement of a
+    READ COMMITTED transaction sees its own snapshot anyway."""
+    session = factory()
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        yield session
+    finally:
+        session.rollback()
+        session.close()

@@ -13,7 +13,7 @@ from jikimi.domain.contacts import NumberSpan
 from jikimi.domain.orders import OrderWindow, load_pack
 from jikimi.engine.bus import MessageBus
 from jikimi.engine.messages import Command
-from jikimi.engine.worker import Worker
+from jikimi.engine.worker import Worker, WorkSeen
 from tests.unit.engine.fakes import T0, FakeClock, FakeNotifier, FakeStore
 
 BAN = load_pack("kr").get("stalking.provisional.3")
@@ -125,6 +125,48 @@ def test_a_pass_sets_a_poison_event_aside_and_ends() -> None:
     assert [e.event_id for e in store.evidence_of(alert.id)] == [first, last]
     assert store.state.contacts[poison].error == "PoisonError"
     assert not store.has_pending()
+
+
+def test_a_pass_acts_on_one_look_and_skips_what_it_found_idle() -> None:
+    """With a peek, a pass asks each inbox's own check only after a batch, and looks for
+    due escalations with the peek instead of a write transaction."""
+    store, clock, _, bus = world()
+    receive_calls(store, 3)
+    looks: list[str] = []
+
+    def has_pending() -> bool:
+        looks.append("contacts")
+        return store.has_pending()
+
+    def idle_inbox() -> bool:
+        looks.append("inbox")
+        return False
+
+    handled: list[str] = []
+
+    def command() -> Command:
+        handled.append("inbox")
+        raise AssertionError("an idle inbox is not judged")
+
+    due = [False]
+    worker = Worker(
+        bus,
+        has_pending,
+        poll_s=60,
+        batch=10,
+        inboxes=[(idle_inbox, command)],
+        peek=lambda: WorkSeen(store.has_pending(), due[0], (False,)),
+    )
+    worker.run_once()
+    [alert] = store.alerts_of(CASE)
+    assert alert.count == 3
+    assert looks == ["contacts"]  # after the batch; the idle inbox was not asked
+    clock.advance(minutes=2)
+    assert worker.run_once() == set()  # the peek saw nothing due: no escalation
+    due[0] = True
+    assert worker.run_once() == {alert.id}
+    assert store.alerts_of(CASE)[0].escalation_level == 2
+    assert handled == []
 
 
 # --- the thread ----------------------------------------------------------------------

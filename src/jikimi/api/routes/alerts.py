@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from jikimi.api.audit import Audit, Auditor
-from jikimi.api.deps import CaseStaff, CaseStaffWatching, ContainerDep, ReadDb, principal_of
+from jikimi.api.deps import (
+    CaseStaff,
+    CaseStaffWatching,
+    ContainerDep,
+    ReadDb,
+    current_principal,
+)
 from jikimi.api.schemas.alerts import AlertPage, AlertRead, AlertResolve, TimelineEntry
 from jikimi.domain.access import Principal
 from jikimi.domain.alerts import Outcome
@@ -22,7 +28,7 @@ from jikimi.engine.handlers import AlertNotFound
 from jikimi.engine.messages import AcknowledgeAlert, ResolveAlert
 from jikimi.store import queries
 from jikimi.store.tail import TimelineTail
-from jikimi.store.tx import reading
+from jikimi.store.tx import peeking, reading
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
 
@@ -78,7 +84,7 @@ async def stream(
             return TimelineTail(p, queries.latest_seq(s))
 
     def read(tail: TimelineTail) -> list[tuple[int, dict[str, Any]]]:
-        with reading(c.read_sessions) as s:
+        with peeking(c.read_sessions) as s:
             return tail.poll(s)
 
     async def events() -> AsyncIterator[ServerSentEvent]:
@@ -90,7 +96,7 @@ async def stream(
             tail = await to_thread.run_sync(start, limiter=own)
             yield ServerSentEvent(comment="connected")
             while True:
-                if await to_thread.run_sync(principal_of, c, credential) is None:
+                if await current_principal(c, credential) is None:
                     return  # the console reconnects, gets 401, and asks for a login
                 wake.clear()
                 batch = await to_thread.run_sync(read, tail, limiter=own)

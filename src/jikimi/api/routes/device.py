@@ -6,43 +6,55 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 
-from jikimi.api.audit import Audit
-from jikimi.api.deps import ContainerDep, Device, ReadDb, WriteDb
+from jikimi.api.audit import Audit, Auditor
+from jikimi.api.deps import ContainerDep, Device, ReadDb
 from jikimi.api.schemas.contacts import Accepted, ContactBatch, DeviceStatus
 from jikimi.api.signing import Signed, remember
+from jikimi.bootstrap import Container
+from jikimi.domain.access import Principal
 from jikimi.store import device_views
 from jikimi.store import tables as t
 from jikimi.store.ingest import ContactIn, store_contacts, touch_device
+from jikimi.store.tx import transaction
 
 router = APIRouter(prefix="/api/v1/device", tags=["device"])
 
 
 @router.post("/contacts", status_code=202, response_model=Accepted)
-def post_contacts(
+async def post_contacts(
     body: ContactBatch,
     p: Device,
     _: Signed,
-    s: WriteDb,
     c: ContainerDep,
     a: Audit,
     request: Request,
 ) -> dict[str, Any]:
     """Store the phone's events durably (committed before the 202) and judge them in the
     same transaction; what cannot be judged here stays in the inbox for the worker."""
-    remember(request, s)
+    # All of the request's database work in one hop to the thread pool (the dependencies
+    # above do no I/O when their caches hold the token and its key).
+    return await run_in_threadpool(_ingest, body, p, c, a, request)
+
+
+def _ingest(
+    body: ContactBatch, p: Principal, c: Container, a: Auditor, request: Request
+) -> dict[str, Any]:
     assert p.device_id is not None
-    person_id = touch_device(s, p.device_id)
-    assert person_id is not None
     region = c.settings.default_region
     events = [
         ContactIn.reported(e.id, e.kind, e.number, e.occurred_at, e.text, region)
         for e in body.events
     ]
-    stored = store_contacts(s, "phone", f"phone:{p.device_id}", person_id, events)
-    changed = c.judge_stored(s, stored.pending)
-    a.change(s, "submit", "contact_events", p.device_id, [person_id])
-    s.commit()  # durable before we answer
+    with transaction(c.sessions) as s:
+        remember(request, s)
+        person_id = touch_device(s, p.device_id)
+        assert person_id is not None
+        stored = store_contacts(s, "phone", f"phone:{p.device_id}", person_id, events)
+        changed = c.judge_stored(s, stored.pending)
+        a.change(s, "submit", "contact_events", p.device_id, [person_id])
+        s.commit()  # durable before we answer
     c.after_ingest(changed)
     return {"accepted": stored.accepted, "duplicates": stored.duplicates}
 

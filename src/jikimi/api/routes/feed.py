@@ -5,38 +5,50 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 
-from jikimi.api.audit import Audit
-from jikimi.api.deps import ContainerDep, Feed, WriteDb
+from jikimi.api.audit import Audit, Auditor
+from jikimi.api.deps import ContainerDep, Feed
 from jikimi.api.schemas.contacts import Accepted, CarrierBatch
 from jikimi.api.signing import Signed, remember
+from jikimi.bootstrap import Container
+from jikimi.domain.access import Principal
 from jikimi.store.ingest import ContactIn, store_contacts
+from jikimi.store.tx import transaction
 
 router = APIRouter(prefix="/api/v1/feed", tags=["feed"])
 
 
 @router.post("/contacts", status_code=202, response_model=Accepted)
-def post_contacts(
+async def post_contacts(
     body: CarrierBatch,
     p: Feed,
     _: Signed,
-    s: WriteDb,
     c: ContainerDep,
     a: Audit,
     request: Request,
 ) -> dict[str, Any]:
     """Store the operator's events durably, keyed by the victim's number, and judge them in
     the same transaction; what cannot be judged here stays in the inbox for the worker."""
-    remember(request, s)
+    # All of the request's database work in one hop to the thread pool.
+    return await run_in_threadpool(_ingest, body, p, c, a, request)
+
+
+def _ingest(
+    body: CarrierBatch, p: Principal, c: Container, a: Auditor, request: Request
+) -> dict[str, Any]:
     region = c.settings.default_region
     events = [
         ContactIn.reported(e.id, e.kind, e.number, e.occurred_at, e.text, region, e.victim_number)
         for e in body.events
     ]
-    stored = store_contacts(s, "carrier", f"feed:{p.account_id}", None, events)
-    changed = c.judge_stored(s, stored.pending)
-    # The victims are resolved by the engine from their numbers; the record says who sent what.
-    a.change(s, "submit", "contact_events", p.account_id, [])
-    s.commit()  # durable before we answer
+    with transaction(c.sessions) as s:
+        remember(request, s)
+        stored = store_contacts(s, "carrier", f"feed:{p.account_id}", None, events)
+        changed = c.judge_stored(s, stored.pending)
+        # The victims are resolved by the engine from their numbers; the record says who
+        # sent what.
+        a.change(s, "submit", "contact_events", p.account_id, [])
+        s.commit()  # durable before we answer
     c.after_ingest(changed)
     return {"accepted": stored.accepted, "duplicates": stored.duplicates}

@@ -1,0 +1,24 @@
+"""What the worker looks at before each pass: is anything waiting in its inboxes, is any
+alert due to escalate? One query for all of them."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, exists, select
+
+from jikimi.domain.alerts import AlertStatus
+from jikimi.store import tables as t
+
+_E, _D = t.table_of(t.ContactEvent).c, t.table_of(t.DeviceEvent).c
+_C, _A = t.table_of(t.Case).c, t.table_of(t.AlertRow).c
+
+LOOK = select(
+    exists().where(_E.processed_at.is_(None)),
+    exists().where(_D.processed_at.is_(None)),
+    exists().where(_C.risk_rescore_due_at.is_not(None)),
+    # As `SqlAlerts.due_for_escalation` chooses them.
+    exists().where(
+        _A.status == AlertStatus.OPEN.value,
+        _A.next_escalation_at.is_not(None),
+        _A.next_escalation_at <= bindparam("now"),
+    ),
+)
