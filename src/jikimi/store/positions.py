@@ -108,30 +108,35 @@ def move_cursor(s: Session, position: int, name: str = CURSOR) -> None:
         row.position = max(row.position, position)
 
 
-def _utc(raw: datetime | str) -> datetime:
-    """A stored time as the driver gives it (SQLite: naive UTC text), aware UTC."""
-    if isinstance(raw, str):
-        return datetime.fromisoformat(raw).replace(tzinfo=UTC)
-    return raw.replace(tzinfo=UTC) if raw.tzinfo is None else raw.astimezone(UTC)
-
-
 def _read(rows: Iterable[Any]) -> list[StoredFix]:
-    seqs, devices, times, sealed = [], [], [], []
+    """Fixes as the driver gives them: SQLite's times are UtcDateTime's naive UTC text
+    ("YYYY-MM-DD HH:MM:SS.ffffff"), PostgreSQL's aware datetimes."""
+    seqs, devices, times, sealed, stamps = [], [], [], [], []
     for seq, device_id, raw, fix in rows:
+        if isinstance(raw, str) and len(raw) == 26:
+            # position_key's text, straight from the stored one
+            iso = f"{raw[:10]}T{raw[11:]}+00:00"
+            at = datetime.fromisoformat(iso)
+        else:
+            at = _aware(raw)
+            iso = at.isoformat(timespec="microseconds")
         seqs.append(seq)
         devices.append(device_id)
-        times.append(_utc(raw))
+        times.append(at)
         sealed.append(fix)
-    # position_key's text, without its conversion: the times are UTC already
-    aads = [
-        f"positions.fix:{d}:{at.isoformat(timespec='microseconds')}"
-        for d, at in zip(devices, times, strict=True)
-    ]
-    plain = crypto.ring().open_many(sealed, aads)
+        stamps.append(f"positions.fix:{device_id}:{iso}")
+    plain = crypto.ring().open_many(sealed, stamps)
     return [
         StoredFix(seq, d, at, *decode_fix(p))
         for seq, d, at, p in zip(seqs, devices, times, plain, strict=True)
     ]
+
+
+def _aware(raw: datetime | str) -> datetime:
+    """Any other stored time, as aware UTC."""
+    if isinstance(raw, str):
+        return datetime.fromisoformat(raw).replace(tzinfo=UTC)
+    return raw.replace(tzinfo=UTC) if raw.tzinfo is None else raw.astimezone(UTC)
 
 
 _P = t.table_of(t.Position)
