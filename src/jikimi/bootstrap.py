@@ -219,9 +219,10 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
 
     def peek() -> WorkSeen:
         with peeking(read_sessions) as s:
-            contacts, devices, rescores, due = s.execute(waiting.LOOK, {"now": clock.now()}).one()
-        # Aligned with the inboxes below (positions keep their own check).
-        return WorkSeen(bool(contacts), bool(due), (bool(devices), None, bool(rescores)))
+            row = s.execute(waiting.LOOK, {"now": clock.now()}).one()
+        contacts, devices, rescores, fixes, due = row
+        # Aligned with the inboxes below.
+        return WorkSeen(bool(contacts), bool(due), (bool(devices), bool(fixes), bool(rescores)))
 
     rules = Rules(
         eta_warn_s=settings.eta_warn_s, victim_fix_max_age_s=settings.victim_fix_max_age_s
