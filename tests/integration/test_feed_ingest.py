@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
 from jikimi.bootstrap import Container
-from jikimi.store import audit, crypto, positions
+from jikimi.store import audit, crypto, position_writer, positions
 from jikimi.store import tables as t
 from jikimi.store.anklets import AnkletDirectory
 from jikimi.store.geo_tables import position_key
@@ -66,6 +67,13 @@ def test_the_future_a_body_too_long_and_a_body_that_is_not_json(
         assert s.scalar(select(t.Position.seq)) is None
 
 
+@pytest.fixture(params=["one statement", "a row at a time"])
+def sqlite_writes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite 3.38+ inserts a batch as one JSON parameter; older SQLite row by row."""
+    monkeypatch.setattr(position_writer, "_SQLITE_JSON", request.param == "one statement")
+
+
+@pytest.mark.usefixtures("sqlite_writes")
 def test_duplicates_within_and_across_requests_are_counted_once(
     factory: Factory, container: Container
 ) -> None:
@@ -123,6 +131,7 @@ def test_a_binding_removed_behind_the_directory_stops_counting(
     assert out == {"accepted": 0, "duplicates": 0, "unknown": 1}
 
 
+@pytest.mark.usefixtures("sqlite_writes")
 def test_rows_are_what_the_mapped_table_writes_and_seals(
     factory: Factory, container: Container
 ) -> None:
