@@ -91,3 +91,15 @@ def fixed_clock() -> FixedClock:
     from datetime import UTC, datetime
 
     return FixedClock(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture(params=["one statement", "a row at a time"])
+def sqlite_writes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On SQLite 3.38+ the position log's hot paths move a batch as one JSON value (one
+    statement step); older SQLite goes row by row. Both must give the same results."""
+    from jikimi.store import position_writer, positions, positions_repo
+
+    on = request.param == "one statement"
+    monkeypatch.setattr(position_writer, "_SQLITE_JSON", on)
+    monkeypatch.setattr(positions, "SQLITE_JSON", on)
+    monkeypatch.setattr(positions_repo, "SQLITE_JSON", on)

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
 from jikimi.bootstrap import Container
-from jikimi.store import audit, crypto, position_writer, positions
+from jikimi.store import audit, crypto, positions
 from jikimi.store import tables as t
 from jikimi.store.anklets import AnkletDirectory
 from jikimi.store.geo_tables import position_key
@@ -65,12 +65,6 @@ def test_the_future_a_body_too_long_and_a_body_that_is_not_json(
     assert r.headers["content-type"] == "application/problem+json"
     with reading(container.read_sessions) as s:
         assert s.scalar(select(t.Position.seq)) is None
-
-
-@pytest.fixture(params=["one statement", "a row at a time"])
-def sqlite_writes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """SQLite 3.38+ inserts a batch as one JSON parameter; older SQLite row by row."""
-    monkeypatch.setattr(position_writer, "_SQLITE_JSON", request.param == "one statement")
 
 
 @pytest.mark.usefixtures("sqlite_writes")

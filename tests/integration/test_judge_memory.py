@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -23,6 +24,7 @@ def _places(c: Container) -> dict[str, int]:
         return {name: int(pos) for name, pos in rows}
 
 
+@pytest.mark.usefixtures("sqlite_writes")
 def test_a_restart_between_snapshots_raises_nothing_twice_and_keeps_the_episode(
     client: TestClient, factory: Factory, container: Container, settings: Settings
 ) -> None:

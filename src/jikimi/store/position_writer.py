@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import repeat
@@ -24,6 +23,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from jikimi.store import crypto
+from jikimi.store.db import SQLITE_JSON
 
 _PG_POSITIONS_LOCK = 0x4A4B_5053  # "JKPS", the lock the log's readers rely on
 _AAD = "positions.fix:"
@@ -37,9 +37,7 @@ _SQLITE_TOUCH = (
     "UPDATE devices SET last_seen_at = ?1, last_fix_at = CASE "
     "WHEN last_fix_at IS NULL OR last_fix_at < ?2 THEN ?2 ELSE last_fix_at END WHERE id = ?3"
 )
-# SQLite 3.38+ (JSON built in): the whole batch as one JSON parameter, one statement each.
-# The driver releases the GIL around every row's step; a row at a time, each step could
-# wait a thread switch (5 ms) for the GIL back while the judge computes in this process.
+# SQLite 3.38+: the whole batch as one JSON parameter, one statement each (store.db).
 _SQLITE_JSON_INSERT = (
     "INSERT INTO positions (device_id, recorded_at, received_at, fix) "
     "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), ?, "
@@ -52,7 +50,7 @@ _SQLITE_JSON_TOUCH = (
     "FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS at "
     "FROM json_each(?2)) AS x WHERE devices.id = x.id"
 )
-_SQLITE_JSON = sqlite3.sqlite_version_info >= (3, 38)
+_SQLITE_JSON = SQLITE_JSON
 _PG_INSERT = (
     "WITH new AS (INSERT INTO positions (device_id, recorded_at, received_at, fix) "
     "SELECT x.d, x.r, %s, x.f FROM unnest(%s::text[], %s::timestamptz[], %s::text[]) "
@@ -75,7 +73,7 @@ def stamp(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _sqlite_time(iso: str) -> str:
+def sqlite_time(iso: str) -> str:
     # "2026-03-01T12:04:05.000000+00:00" -> "2026-03-01 12:04:05.000000", UtcDateTime's form.
     return f"{iso[:10]} {iso[11:26]}"
 
@@ -184,26 +182,26 @@ def write_fixes(s: Session, fixes: Fixes | Sealed, now: datetime) -> tuple[int, 
             times = [newest[d] for d in devices]
             cur.execute(_PG_TOUCH, (now, _pg_array(devices), _pg_array(times)))
     else:
-        at_now = _sqlite_time(stamp(now))
+        at_now = sqlite_time(stamp(now))
         cur = raw.cursor()
         try:
             if _SQLITE_JSON:
                 batch = json.dumps(
-                    list(zip(rows.device_ids, map(_sqlite_time, rows.stamps), sealed, strict=True)),
+                    list(zip(rows.device_ids, map(sqlite_time, rows.stamps), sealed, strict=True)),
                     separators=(",", ":"),
                 )
                 cur.execute(_SQLITE_JSON_INSERT, (at_now, batch))
                 accepted = max(0, int(cur.rowcount))
-                heard = [(d, _sqlite_time(st)) for d, st in newest.items()]
+                heard = [(d, sqlite_time(st)) for d, st in newest.items()]
                 cur.execute(_SQLITE_JSON_TOUCH, (at_now, json.dumps(heard)))
                 return accepted, ready.given - accepted
             cur.executemany(
                 _SQLITE_INSERT,
-                zip(rows.device_ids, map(_sqlite_time, rows.stamps), repeat(at_now), sealed),
+                zip(rows.device_ids, map(sqlite_time, rows.stamps), repeat(at_now), sealed),
             )
             accepted = max(0, int(cur.rowcount))
             cur.executemany(
-                _SQLITE_TOUCH, [(at_now, _sqlite_time(st), d) for d, st in newest.items()]
+                _SQLITE_TOUCH, [(at_now, sqlite_time(st), d) for d, st in newest.items()]
             )
         finally:
             cur.close()

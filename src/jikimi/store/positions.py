@@ -8,12 +8,13 @@ engine can never step over a position that commits later with a smaller `seq`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Insert, select, type_coerce
+from sqlalchemy import Insert, select, text, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
@@ -21,6 +22,7 @@ from sqlalchemy.types import NullType
 from jikimi.engine.ports import LoggedFix as StoredFix
 from jikimi.store import crypto
 from jikimi.store import tables as t
+from jikimi.store.db import SQLITE_JSON
 from jikimi.store.position_writer import Fixes, stamp, write_fixes
 from jikimi.store.position_writer import encode_fix as encode_fix  # where it always was
 
@@ -144,8 +146,20 @@ _P = t.table_of(t.Position)
 _COLS = (_P.c.seq, _P.c.device_id, type_coerce(_P.c.recorded_at, NullType()), _P.c.fix)
 
 
+# SQLite: the batch as one JSON value, one step (store.db.SQLITE_JSON says why).
+_SQLITE_AFTER = text(
+    "SELECT json_group_array(json_array(seq, device_id, recorded_at, fix)) FROM "
+    "(SELECT seq, device_id, recorded_at, fix FROM positions WHERE seq > :after "
+    "ORDER BY seq LIMIT :n)"
+)
+
+
 def after(s: Session, position: int, limit: int) -> list[StoredFix]:
     """Fixes logged after `position`, in log order."""
+    if SQLITE_JSON and s.get_bind().dialect.name == "sqlite":
+        blob = s.execute(_SQLITE_AFTER, {"after": position, "n": limit}).scalar()
+        rows = sorted(json.loads(blob or "[]"))  # in seq order, whatever the aggregate did
+        return _read(rows)
     q = select(*_COLS).where(_P.c.seq > position).order_by(_P.c.seq).limit(limit)
     return _read(s.execute(q))
 

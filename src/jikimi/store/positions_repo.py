@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,8 @@ from jikimi.domain.watch import CaseGeo
 from jikimi.engine.ports import LoggedFix
 from jikimi.store import crypto, positions, zones
 from jikimi.store import tables as t
+from jikimi.store.db import SQLITE_JSON
+from jikimi.store.position_writer import sqlite_time, stamp
 
 T = TypeVar("T")
 
@@ -43,6 +45,13 @@ class Memo(Protocol):
     def sync(self, version: int) -> None:
         """Forget everything read at another version of the data."""
         ...
+
+
+_SQLITE_SAVE = text(
+    "INSERT INTO track_states (id, state, updated_at) SELECT json_extract(value, '$[0]'), "
+    "json_extract(value, '$[1]'), :at FROM json_each(:batch) WHERE true "
+    "ON CONFLICT (id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at"
+)
 
 
 class SqlPositions:
@@ -151,6 +160,11 @@ class SqlPositions:
             [json.dumps(states[k], separators=(",", ":")) for k in keys],
             [f"track_states.state:{k}" for k in keys],
         )
+        if SQLITE_JSON and self.s.get_bind().dialect.name == "sqlite":
+            # One statement step for thousands of tracks (store.db.SQLITE_JSON).
+            batch = json.dumps(list(zip(keys, sealed, strict=True)), separators=(",", ":"))
+            self.s.execute(_SQLITE_SAVE, {"at": sqlite_time(stamp(at)), "batch": batch})
+            return
         rows = [
             {"id": k, "state_sealed": v, "updated_at": at}
             for k, v in zip(keys, sealed, strict=True)
