@@ -230,6 +230,47 @@ class WatchAll(common.AlertStream):
                 self.first_seen.setdefault(ev["occurred_at"], now)
 
 
+def stages(db_url: str, samples: list[tuple[str, str, float, float, float]]) -> dict[str, Any]:
+    """Where each probe's time went, from the server's own stamps: POST → 202, stored →
+    judged (the position's `received_at` → its alert's `opened_at`), judged → on the
+    stream. Wall clocks of one machine."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(db_url)
+    serials = [serial for serial, *_ in samples]
+    try:
+        with engine.connect() as conn:
+            stored = dict(
+                conn.execute(
+                    select(t.Device.serial, t.Position.received_at)
+                    .join(t.Position, t.Position.device_id == t.Device.id)
+                    .where(t.Device.serial.in_(serials))
+                ).all()
+            )
+            opened = dict(
+                conn.execute(
+                    select(t.Device.serial, func.min(t.AlertRow.opened_at))
+                    .join(t.AlertRow, t.AlertRow.case_id == t.Device.case_id)
+                    .where(t.Device.serial.in_(serials), t.AlertRow.kind == "proximity_violation")
+                    .group_by(t.Device.serial)
+                ).all()
+            )
+    finally:
+        engine.dispose()
+    post, judge, push = [], [], []
+    for serial, _, sent, answered, seen in samples:
+        post.append(answered - sent)
+        if serial in stored and serial in opened and seen > 0:
+            judged = opened[serial].replace(tzinfo=UTC).timestamp()
+            judge.append(judged - stored[serial].replace(tzinfo=UTC).timestamp())
+            push.append(seen - judged)
+    return {
+        "post_to_202_ms": common.summary(post),
+        "stored_to_judged_ms": common.summary(judge),
+        "judged_to_sse_ms": common.summary(push),
+    }
+
+
 def latency(
     url: str,
     seeded: dict[str, Any],
@@ -237,6 +278,7 @@ def latency(
     seconds: float,
     probes: list[tuple[str, tuple[float, float]]],
     rng: random.Random,
+    db_url: str,
 ) -> dict[str, Any]:
     """A steady `rate` pings/s in requests of rate/10, each with one probe inside its zone."""
     homes = seeded["homes"]
@@ -245,13 +287,17 @@ def latency(
     stream.start()
     stream.connected.wait(10)
     n = min(int(seconds * 10), len(probes))
-    t_start = time.perf_counter() + 0.5
     samples: list[tuple[str, float]] = []
+    timed: list[tuple[str, str, float, float]] = []  # serial, probe time, sent, answered
     statuses: list[int] = []
     lock = threading.Lock()
 
-    def one(i: int) -> None:
-        at = datetime.now(UTC)
+    # Every request's body is built before the clock starts (the bench shares the two
+    # cores with the server): its pings carry the time it is due to be sent.
+    wall0 = datetime.now(UTC) + timedelta(seconds=5)  # building takes a second or two
+    bodies: list[tuple[str, str, bytes]] = []
+    for i in range(n):
+        at = wall0 + timedelta(seconds=i / 10)
         serial, home = probes[i]
         pings = far_pings(homes, per_request - 1, at, rng)
         probe_at = common.iso(at + timedelta(milliseconds=1))
@@ -264,12 +310,18 @@ def latency(
                 "recorded_at": probe_at,
             }
         )
-        body = body_of(pings)
+        bodies.append((serial, probe_at, body_of(pings)))
+    t_start = time.perf_counter() + (wall0 - datetime.now(UTC)).total_seconds()
+
+    def one(i: int) -> None:
+        serial, probe_at, body = bodies[i]
         with httpx.Client(base_url=url, timeout=30) as http:
             sent = time.perf_counter()
             status = send(http, seeded["feed"], seeded["key"], body)
+            answered = time.perf_counter()
         with lock:
             samples.append((probe_at, sent))
+            timed.append((serial, probe_at, sent, answered))
             statuses.append(status)
 
     with ThreadPoolExecutor(16) as pool:
@@ -285,7 +337,13 @@ def latency(
     while time.perf_counter() < deadline and any(stream.seen(k) is None for k, _ in samples):
         time.sleep(0.05)
     lat = [seen - sent for k, sent in samples if (seen := stream.seen(k)) is not None]
+    wall = time.time() - time.perf_counter()  # this process's perf_counter → wall clock
+    walls = [
+        (serial, k, sent + wall, answered + wall, (stream.seen(k) or -wall) + wall)
+        for serial, k, sent, answered in timed
+    ]
     return {
+        "stages": stages(db_url, walls),
         "rate_pings_per_s": rate,
         "requests": n,
         "non_202": sum(1 for s in statuses if s != 202),
@@ -362,11 +420,13 @@ def main() -> None:
                 lat: dict[str, Any] = {}
                 if not args.throughput_only:
                     cpu = common.CpuMeter(pid)
-                    lat = latency(url, seeded, args.rate, args.seconds, probes, rng)
+                    lat = latency(url, seeded, args.rate, args.seconds, probes, rng, db_url)
                     lat["server_cores"] = cpu.read()["server_cores"]
                     print(
                         f"{kind}: ping→SSE at {args.rate:,}/s {lat['ping_to_sse_ms']}", flush=True
                     )
+                    for stage, summ in lat["stages"].items():
+                        print(f"  {stage}: p50 {summ.get('p50')} p99 {summ.get('p99')}", flush=True)
             if args.split:
                 kind += "-split"
             run = {
