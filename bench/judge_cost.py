@@ -1,0 +1,144 @@
+"""CPU per ping of judging the position log, in-process, step by step.
+
+Seeds the ingest benchmark's city (2,000 anklet cases), stores 40,000 pings of ordinary
+anklets (each standing 3–7 km from its victim's home, GPS noise) straight through the
+store, then judges the log in batches of `--batch` with the engine's own command and one
+shared track memory, as `jikimi serve` does. CPU (process time), not wall time: this
+machine is shared. The collector is tuned as the server tunes it (`cli.serving`).
+
+    .venv/bin/python bench/judge_cost.py                  # SQLite
+    .venv/bin/python bench/judge_cost.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+Writes bench/results/judge_cost.json (one entry per database and batch size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import ingest  # the city and its pings
+from jikimi.bootstrap import build
+from jikimi.config import Settings
+from jikimi.engine import proximity_handlers
+from jikimi.engine.messages import JudgePositions
+from jikimi.engine.proximity_memory import TrackMemory
+from jikimi.store.anklets import find
+from jikimi.store.position_writer import Fixes, stamp, write_fixes
+from jikimi.store.positions_repo import SqlPositions
+from jikimi.store.tx import transaction
+from runinfo import git_revision, machine
+
+ROOT = Path(__file__).resolve().parent.parent
+STEPS: dict[str, float] = defaultdict(float)
+
+
+def timed(owner: Any, name: str, label: str) -> None:
+    """Count the CPU of owner.name under label."""
+    fn: Callable[..., Any] = getattr(owner, name)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.process_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            STEPS[label] += time.process_time() - t0
+
+    setattr(owner, name, wrapper)
+
+
+def run(db_url: str, workdir: Path, batch: int, total: int) -> dict[str, Any]:
+    """Seed, store, judge; CPU per ping overall and by step."""
+    rng = random.Random(20261122)
+    seeded = ingest.seed(db_url, workdir, 2000, rng)
+    c = build(Settings(database_url=db_url, worker=False))
+    try:
+        with c.read_sessions() as s:
+            ids = {k: v.device_id for k, v in find(s, {x for x, _ in seeded["homes"]}).items()}
+        start = datetime.now(UTC) - timedelta(minutes=10)
+        pings = ingest.far_pings(seeded["homes"], total, start, rng)
+        for i in range(0, total, 10_000):
+            chunk = pings[i : i + 10_000]
+            times = [datetime.fromisoformat(p["recorded_at"]) for p in chunk]
+            fixes = Fixes(
+                [ids[p["device"]] for p in chunk],
+                times,
+                [stamp(at) for at in times],
+                [p["lat"] for p in chunk],
+                [p["lon"] for p in chunk],
+                [p["accuracy_m"] for p in chunk],
+            )
+            with transaction(c.sessions) as s:
+                write_fixes(s, fixes, datetime.now(UTC))
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(10_000, 20, 100)
+        cmd = JudgePositions(limit=batch, memory=TrackMemory())
+        c.bus.handle(cmd)  # the first batch loads the memory and the cases: not counted
+        STEPS.clear()
+        t0 = time.process_time()
+        judged = 0
+        while judged < total - batch:
+            c.bus.handle(cmd)
+            judged += batch
+        cpu = time.process_time() - t0
+    finally:
+        c.close()
+    per = {k: round(1e6 * v / judged, 1) for k, v in sorted(STEPS.items(), key=lambda x: -x[1])}
+    return {"batch": batch, "pings": judged, "us_per_ping": round(1e6 * cpu / judged, 1)} | {
+        "steps_us_per_ping": per
+    }
+
+
+def main() -> None:
+    """Each batch size on one database; results merged into the JSON file."""
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--database-url", default=None, help="PostgreSQL URL (default: SQLite)")
+    ap.add_argument("--batch", type=int, nargs="+", default=[1000, 5000])
+    ap.add_argument("--pings", type=int, default=40_000)
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "judge_cost.json")
+    args = ap.parse_args()
+    timed(proximity_handlers, "lay_out", "lay out rows and pairs")
+    timed(proximity_handlers, "evaluate", "rules (evaluate)")
+    timed(SqlPositions, "after", "read the log (decrypt)")
+    timed(SqlPositions, "cases", "cases (cached)")
+    timed(SqlPositions, "devices", "devices (cached)")
+    timed(SqlPositions, "save_states", "snapshot")
+    runs = []
+    for batch in args.batch:
+        with tempfile.TemporaryDirectory(prefix="jikimi-judge-") as tmp:
+            import contacts as common
+
+            with common.database(args.database_url, Path(tmp)) as (db_url, kind):
+                runs.append(run(db_url, Path(tmp), batch, args.pings))
+                print(f"{kind}, batches of {batch}: {runs[-1]['us_per_ping']} µs CPU per ping")
+    try:
+        results = json.loads(args.out.read_text("utf-8"))
+    except (OSError, ValueError):
+        results = {"benchmark": "judge_cost", "runs": {}}
+    results["runs"][kind] = {
+        "runs": runs,
+        "machine": machine("numpy", "sqlalchemy"),
+        "revision": git_revision(),
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": " ".join(["python", "bench/judge_cost.py", *sys.argv[1:]]),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()
