@@ -13,9 +13,9 @@ from jikimi.bootstrap import Container, build
 from jikimi.config import Settings
 from jikimi.store import positions
 from jikimi.store import tables as t
-from tests.factories import Factory, auth, geo_world
+from tests.factories import Factory, geo_world
 from tests.factories import geo_alerts as alerts
-from tests.integration.test_proximity import near_home, send
+from tests.integration.test_proximity import actions, near_home, send
 
 
 def _places(c: Container) -> dict[str, int]:
@@ -51,10 +51,7 @@ def test_a_restart_between_snapshots_raises_nothing_twice_and_keeps_the_episode(
         again.worker.run_once()
     finally:
         again.close()
-    timeline = client.get(
-        f"/api/v1/alerts/{alert['id']}/timeline", headers=auth(g.world.officer)
-    ).json()
-    assert [e["action"] for e in timeline] == ["opened", "grew", "episode_ended"]
+    assert actions(client, g, alert["id"]) == ["opened", "grew", "episode_ended"]
 
 
 def test_a_revoked_ban_stops_alerting_at_once_though_the_judge_knew_the_case(

@@ -45,6 +45,12 @@ def kinds(client: TestClient, factory: Factory, g: GeoWorld) -> dict[str, dict[s
     return {a["kind"]: a for a in alerts(client, factory, g)}
 
 
+def actions(client: TestClient, g: GeoWorld, alert_id: str) -> list[str]:
+    """The alert's timeline, as the case's officer reads it."""
+    r = client.get(f"/api/v1/alerts/{alert_id}/timeline", headers=auth(g.world.officer))
+    return [e["action"] for e in r.json()]
+
+
 def test_his_ping_inside_the_ban_is_a_critical_violation_with_its_evidence(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
@@ -96,10 +102,7 @@ def test_jitter_across_the_line_is_one_alert_and_the_episode_end_is_noted(
     container.worker.run_once()
     alert = kinds(client, factory, g)["proximity_violation"]
     assert alert["count"] == 2
-    timeline = client.get(
-        f"/api/v1/alerts/{alert['id']}/timeline", headers=auth(g.world.officer)
-    ).json()
-    assert [e["action"] for e in timeline] == ["opened", "episode_ended", "grew"]
+    assert actions(client, g, alert["id"]) == ["opened", "episode_ended", "grew"]
 
 
 def test_a_fix_before_the_ban_began_is_not_a_violation(

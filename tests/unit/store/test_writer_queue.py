@@ -18,21 +18,26 @@ def _wait_for(cond: object, what: str) -> None:
         time.sleep(0.001)
 
 
-def test_an_urgent_writer_goes_before_writers_that_came_earlier() -> None:
-    q = WriterQueue()
-    assert q.acquire(False, 1)
-    order: list[str] = []
+def _writer(q: WriterQueue, order: list[str], name: str, urgent: bool) -> threading.Thread:
+    """A thread that takes the lock, notes its name and lets go."""
 
-    def writer(name: str, urgent: bool) -> None:
+    def write() -> None:
         assert q.acquire(urgent, 5)
         order.append(name)
         q.release()
 
-    ingest = [threading.Thread(target=writer, args=(f"ingest{i}", False)) for i in range(3)]
+    return threading.Thread(target=write)
+
+
+def test_an_urgent_writer_goes_before_writers_that_came_earlier() -> None:
+    q = WriterQueue()
+    assert q.acquire(False, 1)
+    order: list[str] = []
+    ingest = [_writer(q, order, f"ingest{i}", False) for i in range(3)]
     for th in ingest:
         th.start()
     _wait_for(lambda: q.waiting == 3, "three ingest writers waiting")
-    judge = threading.Thread(target=writer, args=("judge", True))
+    judge = _writer(q, order, "judge", True)
     judge.start()
     _wait_for(lambda: q.waiting == 4, "the judge waiting too")
     q.release()
@@ -69,16 +74,10 @@ def test_the_fast_lane_never_goes_twice_in_a_row_while_others_wait() -> None:
     q = WriterQueue()
     assert q.acquire(True, 1)  # the judge writes
     order: list[str] = []
-
-    def writer(name: str, urgent: bool) -> None:
-        assert q.acquire(urgent, 5)
-        order.append(name)
-        q.release()
-
-    ingest = threading.Thread(target=writer, args=("ingest", False))
+    ingest = _writer(q, order, "ingest", False)
     ingest.start()
     _wait_for(lambda: q.waiting == 1, "ingest waiting")
-    judge = threading.Thread(target=writer, args=("judge again", True))
+    judge = _writer(q, order, "judge again", True)
     judge.start()
     _wait_for(lambda: q.waiting == 2, "the judge waiting again")
     q.release()
