@@ -74,6 +74,8 @@ class Container:
     risk_plots: tuple[str, ...] = ()
     # The feed's anklet serials (devices and wearers), remembered between requests.
     anklets: AnkletDirectory = field(default_factory=lambda: AnkletDirectory(2.0))
+    # The position judge's track states (engine.proximity_memory), shared by its batches.
+    track_memory: TrackMemory = field(default_factory=TrackMemory)
 
     def judge_stored(self, s: Session, events: list[PendingContact]) -> set[str] | None:
         """Judge events in the transaction that stores them, when this process judges
@@ -269,4 +271,5 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         risk_plots=plots,
         login_limiter=RateLimiter(settings.login_rate_per_s, settings.login_burst),
         anklets=AnkletDirectory(settings.auth_cache_s),
+        track_memory=track_memory,
     )

@@ -33,7 +33,9 @@ def rescore_cases(
                 if kept is not None and not may_override(result.tier, kept.tier):
                     kept = None
                 uow.risk.add(case_id, result, latest, now, kept)
-                log.info("case re-scored", extra={"case_id": case_id, "tier": result.tier.value})
+                log.info(
+                    "case re-scored", extra={"case_id": case_id}
+                )  # its tier stays in the database
             uow.risk.clear_rescore_due(case_id)
         uow.commit()
     return set()  # no alert changed
