@@ -44,7 +44,7 @@ from jikimi.bootstrap import build
 from jikimi.client.signed import signed_headers
 from jikimi.config import Settings
 from jikimi.domain.access import Principal, Role
-from jikimi.store import queries
+from jikimi.store import alert_views
 from jikimi.store.auth import authenticate, create_token
 from jikimi.store.tail import TimelineTail
 from jikimi.store.tx import reading, transaction
@@ -143,7 +143,7 @@ def run(c: Any, n: int, n_cases: int, show_sql: bool = False, profile: Path | No
         cases = seed(client, officer, n_cases)
         c.worker.run_once()
         with reading(c.read_sessions) as s:
-            tail = TimelineTail(viewer, queries.latest_seq(s))
+            tail = TimelineTail(viewer, alert_views.latest_seq(s))
         counter = Counter(c.engine, c.read_engine)
         base = datetime.now(UTC) - timedelta(minutes=5)
         bodies = []

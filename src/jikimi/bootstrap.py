@@ -35,7 +35,7 @@ from jikimi.engine.messages import (
 from jikimi.engine.ports import Clock, PendingContact, RiskScorer
 from jikimi.engine.proximity_memory import TrackMemory
 from jikimi.engine.worker import Worker, WorkSeen
-from jikimi.store import crypto, positions, queries, waiting
+from jikimi.store import alert_views, crypto, positions, waiting
 from jikimi.store import tables as t
 from jikimi.store.anklets import AnkletDirectory
 from jikimi.store.db import URGENT, make_engine, migrate, unavailable
@@ -204,7 +204,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
 
     def latest_seq() -> int:
         with peeking(read_sessions) as s:
-            return queries.latest_seq(s)
+            return alert_views.latest_seq(s)
 
     def has_device_events() -> bool:
         with peeking(read_sessions) as s:

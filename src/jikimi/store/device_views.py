@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from jikimi.domain.orders import OrderWindow, StatutePack
 from jikimi.store import tables as t
-from jikimi.store.queries import iso
+from jikimi.store.times import iso
 
 
 def device_status(

@@ -17,8 +17,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from jikimi.domain.orders import StatutePack
-from jikimi.store import queries
+from jikimi.store import alert_views, queries
 from jikimi.store import tables as t
+from jikimi.store.times import iso
 
 FORMAT = "jikimi-evidence/1"
 GENESIS = "0" * 64
@@ -56,8 +57,8 @@ def _events(s: Session, case: t.Case) -> list[dict[str, Any]]:
             "number": e.number,
             "reported_as": e.number_raw,
             "text": e.text,
-            "occurred_at": queries.iso(e.occurred_at),
-            "received_at": queries.iso(e.received_at),
+            "occurred_at": iso(e.occurred_at),
+            "received_at": iso(e.received_at),
             "corroborates": e.corroborates,
         }
         for e in s.scalars(q)
@@ -78,7 +79,7 @@ def bundle(
                 "agency": case.agency,
                 "relationship": case.relationship,
                 "offense": case.offense,
-                "opened_at": queries.iso(case.created_at),
+                "opened_at": iso(case.created_at),
                 "victim": queries.person_json(s, victim) if victim else None,
                 "perpetrator": queries.person_json(s, perp) if perp else None,
             },
@@ -94,8 +95,8 @@ def bundle(
             select(t.AlertRow).where(t.AlertRow.case_id == case.id).order_by(t.AlertRow.opened_at)
         )
     )
-    for alert in queries.alerts_json(s, alerts):
-        alert["timeline"] = queries.timeline(s, alert["id"])
+    for alert in alert_views.alerts_json(s, alerts):
+        alert["timeline"] = alert_views.timeline(s, alert["id"])
         items.append(("alert", alert))
     chain, prev = [], GENESIS
     for n, (kind, data) in enumerate(items, start=1):
@@ -105,7 +106,7 @@ def bundle(
     return {
         "format": FORMAT,
         "case_id": case.id,
-        "exported_at": queries.iso(now),
+        "exported_at": iso(now),
         "exported_by": exported_by,
         "reason": reason,
         "items": chain,

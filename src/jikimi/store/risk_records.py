@@ -16,6 +16,7 @@ from jikimi.engine.ports import RiskScorer
 from jikimi.store import records
 from jikimi.store import tables as t
 from jikimi.store.risk_repo import case_history, latest_row, new_row
+from jikimi.store.times import iso
 
 R = t.RiskAssessmentRow
 
@@ -93,8 +94,6 @@ def latest_json(s: Session, p: Principal, case_id: str) -> dict[str, Any] | None
 def risk_json(row: t.RiskAssessmentRow, *, full: bool) -> dict[str, Any]:
     """An assessment as API.md shows it; `full` adds the answers, the note and the
     override's reason."""
-    from jikimi.store.queries import iso  # queries imports this module
-
     over = None
     if row.override_tier is not None:
         over = {

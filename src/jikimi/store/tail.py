@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from jikimi.domain.access import Principal
 from jikimi.store import crypto
 from jikimi.store import tables as t
-from jikimi.store.queries import iso, with_evidence
+from jikimi.store.alert_views import with_evidence
+from jikimi.store.times import iso
 from jikimi.store.visibility import visible_cases
 
 _CHANGES, _ALERTS = t.table_of(t.AlertChange), t.table_of(t.AlertRow)

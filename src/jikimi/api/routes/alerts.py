@@ -26,7 +26,7 @@ from jikimi.domain.alerts import Outcome
 from jikimi.domain.errors import NotFound
 from jikimi.engine.handlers import AlertNotFound
 from jikimi.engine.messages import AcknowledgeAlert, ResolveAlert
-from jikimi.store import queries
+from jikimi.store import alert_views, queries
 from jikimi.store.tail import TimelineTail
 from jikimi.store.tx import peeking, reading
 
@@ -44,7 +44,7 @@ def list_alerts(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
     """Alerts of the caller's cases, newest first."""
-    page = queries.list_alerts(s, p, status, case_id, limit, cursor)
+    page = alert_views.list_alerts(s, p, status, case_id, limit, cursor)
     a.read("alerts", case_id, _subjects(s, page["items"]))
     return page
 
@@ -81,7 +81,7 @@ async def stream(
         if last_event_id and last_event_id.isdigit():
             return TimelineTail(p, int(last_event_id))
         with reading(c.read_sessions) as s:
-            return TimelineTail(p, queries.latest_seq(s))
+            return TimelineTail(p, alert_views.latest_seq(s))
 
     def read(tail: TimelineTail) -> list[tuple[int, dict[str, Any]]]:
         with peeking(c.read_sessions) as s:
@@ -126,7 +126,7 @@ def _subjects(s: Session, alerts: list[dict[str, Any]]) -> list[str]:
 
 
 def _visible(s: Session, p: Principal, alert_id: str) -> str:
-    row = queries.visible_alert(s, p, alert_id)
+    row = alert_views.visible_alert(s, p, alert_id)
     if row is None:
         raise NotFound("alert")
     return row.case_id
@@ -134,10 +134,10 @@ def _visible(s: Session, p: Principal, alert_id: str) -> str:
 
 def _one(c: ContainerDep, p: Principal, alert_id: str, a: Auditor, action: str) -> dict[str, Any]:
     with reading(c.read_sessions) as s:
-        row = queries.visible_alert(s, p, alert_id)
+        row = alert_views.visible_alert(s, p, alert_id)
         if row is None:
             raise NotFound("alert")
-        out = queries.alerts_json(s, [row])[0]
+        out = alert_views.alerts_json(s, [row])[0]
         a.read("alert", alert_id, queries.case_subjects(s, [row.case_id]), action=action)
         return out
 
@@ -152,7 +152,7 @@ def get_alert(alert_id: str, p: CaseStaff, c: ContainerDep, a: Audit) -> dict[st
 def get_timeline(alert_id: str, p: CaseStaff, s: ReadDb, a: Audit) -> list[dict[str, Any]]:
     """Every change of the alert, oldest first."""
     case_id = _visible(s, p, alert_id)
-    out = queries.timeline(s, alert_id)
+    out = alert_views.timeline(s, alert_id)
     a.read("alert", alert_id, queries.case_subjects(s, [case_id]))
     return out
 

@@ -32,6 +32,7 @@ from jikimi.api.schemas.cases import (
 from jikimi.domain.errors import Invalid
 from jikimi.store import evidence, queries, records
 from jikimi.store import tables as t
+from jikimi.store.times import iso
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
@@ -162,5 +163,5 @@ def revoke_device(
         "id": device.id,
         "kind": device.kind,
         "serial": device.serial,
-        "last_seen_at": queries.iso(device.last_seen_at),
+        "last_seen_at": iso(device.last_seen_at),
     }
