@@ -39,6 +39,7 @@ from jikimi.store import alert_views, crypto, positions, waiting
 from jikimi.store import tables as t
 from jikimi.store.anklets import AnkletDirectory
 from jikimi.store.db import URGENT, make_engine, migrate, unavailable
+from jikimi.store.live import LiveFeed
 from jikimi.store.tx import peeking
 from jikimi.store.uow import JoinedUnitOfWork, SqlUnitOfWork
 
@@ -62,6 +63,7 @@ class Container:
     principals: TtlCache[str, Principal]
     signing_keys: TtlCache[str, bytes]
     watcher: TimelineWatcher
+    live: LiveFeed  # the alert timeline, read once for every live stream of this process
     clock: Clock = field(default_factory=SystemClock)
     # Console sessions: when each was last marked active (at most once a minute), and
     # login attempts per source address (1/s, bursts of 10) on top of account lockout.
@@ -251,6 +253,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         peek=peek,
     )
     limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
+    live = LiveFeed(read_sessions, hub.generation, evidence=settings.alert_evidence_shown)
     return Container(
         settings,
         engine,
@@ -264,7 +267,8 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         limiter,
         TtlCache(settings.auth_cache_s),
         TtlCache(settings.auth_cache_s),
-        TimelineWatcher(latest_seq, hub, settings.sse_poll_s),
+        TimelineWatcher(latest_seq, hub, settings.sse_poll_s, known=lambda: live.head),
+        live,
         clock,
         scorer=scorer,
         risk_plot_dir=plot_dir,

@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     sse_poll_s: float = Field(
         0.05, gt=0, description="how often a process looks for alert changes made by others"
     )
+    alert_evidence_shown: int = Field(
+        20,
+        ge=1,
+        le=10_000,
+        description="the latest pieces of evidence an alert carries in the queue and the live "
+        "stream (GET /alerts/{id} carries all)",
+    )
     device_stale_s: float = Field(
         86_400, gt=0, description="victim phone silent this long: status says degraded"
     )

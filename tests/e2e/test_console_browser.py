@@ -227,3 +227,36 @@ def test_language_toggle_switches_to_english_and_is_remembered(
     page.reload()
     expect(page.get_by_test_id("login-submit")).to_have_text("Sign in")
     expect(page.get_by_test_id("lang-toggle")).to_have_text(re.compile("한국어"))
+
+
+def test_an_alert_holding_more_evidence_than_the_stream_carries_shows_all_of_it(
+    page: Page, tmp_path: Path
+) -> None:
+    """The stream carries the latest pieces of evidence only; selecting the alert fetches
+    the rest, and the console says how many there are."""
+    server = LiveServer(f"sqlite:///{tmp_path}/evidence.db", tmp_path)
+    server.start(JIKIMI_ALERT_EVIDENCE_SHOWN="2")
+    try:
+        case = protected_case(server.url, server.token(Role.OFFICER))
+        log_in(page, server.url, server.token(Role.DISPATCHER))
+        path = "/api/v1/device/contacts"
+        start = datetime.now(UTC) - timedelta(minutes=10)
+        events = [
+            {
+                "id": str(uuid.uuid4()),
+                "kind": "call",
+                "number": PERPETRATOR_PHONE,
+                "occurred_at": (start + timedelta(minutes=i)).isoformat(),
+            }
+            for i in range(3)
+        ]
+        body, headers = signed_json(case.phone_token, case.phone_key, path, {"events": events})
+        assert httpx.post(f"{server.url}{path}", content=body, headers=headers).status_code == 202
+        row = page.locator('[data-testid="alert-row"][data-kind="contact_violation"]')
+        expect(row).to_be_visible()
+        row.click()
+        expect(page.get_by_test_id("evidence-total")).to_have_text("3")
+        expect(page.get_by_test_id("evidence-row")).to_have_count(3)
+        expect(page.get_by_test_id("evidence-partial")).to_have_count(0)
+    finally:
+        server.stop()

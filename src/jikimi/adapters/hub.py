@@ -13,6 +13,12 @@ class AlertHub:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._listeners: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+        self._generation = 0
+
+    def generation(self) -> int:
+        """How many wake-ups there have been: a reader that saw this number already has
+        read everything they announced."""
+        return self._generation
 
     def subscribe(self) -> asyncio.Event:
         """A new listener's event, bound to the running loop."""
@@ -29,6 +35,7 @@ class AlertHub:
     def alerts_changed(self) -> None:
         """Called from any thread after a commit that changed alerts."""
         with self._lock:
+            self._generation += 1
             listeners = list(self._listeners)
         for loop, ev in listeners:
             if not loop.is_closed():

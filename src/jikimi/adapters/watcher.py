@@ -15,8 +15,16 @@ class TimelineWatcher:
     """One thread per process looks at the alert timeline's head and wakes the SSE streams
     when it grew, e.g. through a worker in another process (`jikimi worker`)."""
 
-    def __init__(self, read: Callable[[], int], hub: AlertHub, period_s: float) -> None:
-        self.read, self.hub, self.period_s = read, hub, period_s
+    def __init__(
+        self,
+        read: Callable[[], int],
+        hub: AlertHub,
+        period_s: float,
+        known: Callable[[], int] = lambda: -1,
+    ) -> None:
+        """`known`: the position this process's streams have already read up to; a head
+        that is no further along needs no wake-up (a change this process made itself)."""
+        self.read, self.hub, self.period_s, self.known = read, hub, period_s, known
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -25,7 +33,7 @@ class TimelineWatcher:
         while not self._stop.is_set():
             try:
                 seq = self.read()
-                if last >= 0 and seq != last:
+                if last >= 0 and seq != last and seq > self.known():
                     self.hub.alerts_changed()
                 last = seq
             except Exception:

@@ -18,24 +18,44 @@ from jikimi.store.times import iso
 from jikimi.store.visibility import visible_cases
 
 _EV = t.table_of(t.AlertEvidence).c
+_EV_COLUMNS = (
+    _EV.id,
+    _EV.alert_id,
+    _EV.event_id,
+    _EV.kind,
+    _EV.number,
+    _EV.occurred_at,
+    _EV.sources,
+    _EV.detail,
+)
 _EVIDENCE = (
-    select(
-        _EV.id,
-        _EV.alert_id,
-        _EV.event_id,
-        _EV.kind,
-        _EV.number,
-        _EV.occurred_at,
-        _EV.sources,
-        _EV.detail,
-    )
+    select(*_EV_COLUMNS)
     .where(_EV.alert_id.in_(bindparam("ids", expanding=True)))
     .order_by(_EV.occurred_at)
 )
 
+# The latest `latest` pieces of each alert (by when they happened), oldest first, and how
+# many the alert holds in all: one query, whatever the number of alerts.
+_RANKED = select(
+    *_EV_COLUMNS,
+    func.row_number()
+    .over(partition_by=_EV.alert_id, order_by=(_EV.occurred_at.desc(), _EV.id.desc()))
+    .label("rank"),
+    func.count().over(partition_by=_EV.alert_id).label("total"),
+).where(_EV.alert_id.in_(bindparam("ids", expanding=True)))
+_R = _RANKED.subquery().c
+_LATEST_EVIDENCE = (
+    select(_R.id, _R.alert_id, _R.event_id, _R.kind, _R.number, _R.occurred_at, _R.sources)
+    .add_columns(_R.detail, _R.total)
+    .where(_R.rank <= bindparam("latest"))
+    .order_by(_R.occurred_at, _R.id)
+)
 
-def alerts_json(s: Session, rows: list[t.AlertRow]) -> list[dict[str, Any]]:
-    """Alerts with their evidence, as API.md shows them."""
+
+def alerts_json(
+    s: Session, rows: list[t.AlertRow], latest: int | None = None
+) -> list[dict[str, Any]]:
+    """Alerts with their evidence (all of it, or the `latest` pieces), as API.md shows them."""
     return with_evidence(
         s,
         [
@@ -59,34 +79,63 @@ def alerts_json(s: Session, rows: list[t.AlertRow]) -> list[dict[str, Any]]:
             }
             for r in rows
         ],
+        latest,
     )
 
 
-def with_evidence(s: Session, alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The alerts (API.md's fields but `evidence`) with their evidence added, in one query."""
+Memo = dict[str, tuple[list[str], dict[str, Any]]]
+"""Evidence already opened, by its id, with the sources it had (the one field that changes)."""
+_MEMO_MAX = 20_000
+
+
+def with_evidence(
+    s: Session,
+    alerts: list[dict[str, Any]],
+    latest: int | None = None,
+    memo: Memo | None = None,
+) -> list[dict[str, Any]]:
+    """The alerts (API.md's fields but `evidence`) with their evidence added, in one query:
+    all of it, or only the `latest` pieces; `evidence_total` says how many there are.
+
+    A proximity alert grows by a fix every few seconds while he stays inside, so the queue
+    and the live stream (which re-send an alert on every change) carry only the latest
+    pieces; `GET /alerts/{id}` carries all. A reader that renders the same alerts again
+    and again (the live feed) passes a `memo` and opens each piece once.
+    """
     if not alerts:
         return []
     evidence: dict[str, list[dict[str, Any]]] = {a["id"]: [] for a in alerts}
-    # Plain rows (no ORM objects): a live stream renders every alert's whole evidence on
-    # each change, so this runs for every event under load.
+    totals: dict[str, int] = {}
+    # Plain rows (no ORM objects): the live stream renders alerts on every change.
     ring = crypto.ring()
-    for ev_id, alert_id, event_id, kind, number, occurred_at, sources, sealed in s.execute(
-        _EVIDENCE, {"ids": list(evidence)}
-    ):
-        detail = ring.open(sealed, f"alert_evidence.detail:{ev_id}")
-        evidence[alert_id].append(
-            {
+    if latest is None:
+        rows: Any = s.execute(_EVIDENCE, {"ids": list(evidence)})
+    else:
+        rows = s.execute(_LATEST_EVIDENCE, {"ids": list(evidence), "latest": latest})
+    if memo is not None and len(memo) > _MEMO_MAX:
+        memo.clear()
+    for ev_id, alert_id, event_id, kind, number, occurred_at, sources, sealed, *total in rows:
+        known = memo.get(ev_id) if memo is not None else None
+        if known is not None and known[0] == sources:
+            piece = known[1]
+        else:
+            detail = ring.open(sealed, f"alert_evidence.detail:{ev_id}")
+            piece = {
                 "event_id": event_id,
                 "kind": kind,
                 # Opened as the model's attribute would (same associated data).
                 "number": ring.open(number, f"alert_evidence.number:{ev_id}"),
                 "occurred_at": iso(occurred_at),
                 "sources": sources,
-            }
-            | (json.loads(detail) if detail else {})
-        )
+            } | (json.loads(detail) if detail else {})
+            if memo is not None:
+                memo[ev_id] = (sources, piece)
+        evidence[alert_id].append(piece)
+        if total:
+            totals[alert_id] = int(total[0])
     for a in alerts:
         a["evidence"] = evidence[a["id"]]
+        a["evidence_total"] = totals.get(a["id"], len(a["evidence"]))
     return alerts
 
 
@@ -111,8 +160,10 @@ def list_alerts(
     case_id: str | None,
     limit: int,
     cursor: str | None,
+    latest: int | None = None,
 ) -> dict[str, Any]:
-    """Alerts the caller may see, newest first, a page at a time."""
+    """Alerts the caller may see, newest first, a page at a time (each with its `latest`
+    pieces of evidence)."""
     q = select(t.AlertRow).join(t.Case, t.Case.id == t.AlertRow.case_id).where(visible_cases(p))
     if status:
         q = q.where(t.AlertRow.status == status)
@@ -130,7 +181,7 @@ def list_alerts(
         s.scalars(q.order_by(t.AlertRow.opened_at.desc(), t.AlertRow.id.desc()).limit(limit + 1))
     )
     nxt = _cursor_encode(rows[limit - 1]) if len(rows) > limit else None
-    return {"items": alerts_json(s, rows[:limit]), "next": nxt}
+    return {"items": alerts_json(s, rows[:limit], latest), "next": nxt}
 
 
 def visible_alert(s: Session, p: Principal, alert_id: str) -> t.AlertRow | None:

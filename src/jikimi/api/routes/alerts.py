@@ -21,12 +21,13 @@ from jikimi.api.deps import (
     current_principal,
 )
 from jikimi.api.schemas.alerts import AlertPage, AlertRead, AlertResolve, TimelineEntry
-from jikimi.domain.access import Principal
+from jikimi.domain.access import Principal, sees_whole_agency
 from jikimi.domain.alerts import Outcome
 from jikimi.domain.errors import NotFound
 from jikimi.engine.handlers import AlertNotFound
 from jikimi.engine.messages import AcknowledgeAlert, ResolveAlert
 from jikimi.store import alert_views, queries
+from jikimi.store.live import visible_to
 from jikimi.store.tail import TimelineTail
 from jikimi.store.tx import peeking, reading
 
@@ -38,13 +39,16 @@ def list_alerts(
     p: CaseStaff,
     s: ReadDb,
     a: Audit,
+    c: ContainerDep,
     status: Literal["open", "acknowledged", "resolved"] | None = None,
     case_id: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
     """Alerts of the caller's cases, newest first."""
-    page = alert_views.list_alerts(s, p, status, case_id, limit, cursor)
+    page = alert_views.list_alerts(
+        s, p, status, case_id, limit, cursor, c.settings.alert_evidence_shown
+    )
     a.read("alerts", case_id, _subjects(s, page["items"]))
     return page
 
@@ -72,6 +76,7 @@ async def stream(
     an idle timeout, a revoked token or a suspended account.
     """
     credential: str = request.state.credential
+    live, shown = c.live, c.settings.alert_evidence_shown
 
     def start() -> TimelineTail:
         # One record when the stream opens: who watched which agency's live queue, from
@@ -79,13 +84,35 @@ async def stream(
         # point, so recording every push (a write per alert per console) is not needed.
         a.read("alerts", p.agency, [], action="stream")
         if last_event_id and last_event_id.isdigit():
-            return TimelineTail(p, int(last_event_id))
+            return TimelineTail(p, int(last_event_id), latest=shown)
+        live.catch_up()
+        if live.head >= 0:
+            return TimelineTail(p, live.head, latest=shown)
         with reading(c.read_sessions) as s:
-            return TimelineTail(p, alert_views.latest_seq(s))
+            return TimelineTail(p, alert_views.latest_seq(s), latest=shown)
 
-    def read(tail: TimelineTail) -> list[tuple[int, dict[str, Any]]]:
-        with peeking(c.read_sessions) as s:
-            return tail.poll(s)
+    def read(tail: TimelineTail) -> tuple[list[tuple[int, str]], bool]:
+        """What to send next, and whether more may be waiting already."""
+        live.catch_up()
+        changes = live.after(tail.cursor)
+        if changes is None:  # further behind than the shared feed holds: read for itself
+            with peeking(c.read_sessions) as s:
+                batch = tail.poll(s)
+            return [(seq, _render(alert)) for seq, alert in batch], bool(batch)
+        if not changes:
+            return [], False
+        tail.cursor = changes[-1].seq
+        if sees_whole_agency(p):
+            mine = visible_to(None, p, changes)
+        else:
+            with peeking(c.read_sessions) as s:
+                mine = visible_to(s, p, changes)
+        out = []
+        for change in mine:
+            if change.rendered is None:  # the first stream to send it renders it for all
+                change.rendered = _render(change.alert)
+            out.append((change.seq, change.rendered))
+        return out, False
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         wake = c.hub.subscribe()
@@ -99,17 +126,13 @@ async def stream(
                 if await current_principal(c, credential) is None:
                     return  # the console reconnects, gets 401, and asks for a login
                 wake.clear()
-                batch = await to_thread.run_sync(read, tail, limiter=own)
-                for seq, alert in batch:
+                batch, more = await to_thread.run_sync(read, tail, limiter=own)
+                for seq, data in batch:
                     # Each alert carries the seq of its own latest change, ascending, so a
                     # console that reconnects with Last-Event-ID resumes exactly there.
-                    yield ServerSentEvent(
-                        data=AlertRead.model_validate(alert).model_dump_json(),
-                        event="alert",
-                        id=str(seq),
-                    )
-                if batch:
-                    continue  # there may be more behind a full page
+                    yield ServerSentEvent(data=data, event="alert", id=str(seq))
+                if more:
+                    continue  # catching up on its own: there may be more behind a page
                 # Woken by the hub (this process's worker, or the timeline watcher for
                 # other processes); the timeout is only a safety net.
                 wait = 0.2 if tail.waiting_on_gap else 2.0
@@ -119,6 +142,10 @@ async def stream(
             c.hub.unsubscribe(wake)
 
     return EventSourceResponse(events(), ping=15, send_timeout=30)
+
+
+def _render(alert: dict[str, Any]) -> str:
+    return AlertRead.model_validate(alert).model_dump_json()
 
 
 def _subjects(s: Session, alerts: list[dict[str, Any]]) -> list[str]:

@@ -40,7 +40,11 @@ class AlertRead(Out):
     first_at: str
     last_at: str
     acknowledged_by: str | None
-    evidence: list[EvidenceRead]
+    evidence: list[EvidenceRead] = Field(
+        description="oldest first; in the queue and the live stream only the latest "
+        "JIKIMI_ALERT_EVIDENCE_SHOWN pieces (GET /alerts/{id}: all)"
+    )
+    evidence_total: int = Field(description="pieces of evidence the alert holds in all")
 
 
 class AlertPage(Out):

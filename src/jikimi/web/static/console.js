@@ -34,6 +34,8 @@ const state = {
   cases: new Map(), // case id -> {data, error, loading}
   timeline: { alertId: null, entries: null, error: null },
   timelineTimer: null,
+  // The selected alert's whole evidence (the queue and the stream carry the latest only).
+  evidence: { alertId: null, items: null },
   conn: "offline",
   stream: null,
   busy: false,
@@ -155,8 +157,10 @@ function select(id) {
     state.selected = id;
     state.actionError = null;
     state.timeline = { alertId: id, entries: null, error: null };
+    state.evidence = { alertId: id, items: null };
     buildDetail();
     loadTimeline(id);
+    loadEvidence(id);
     loadCase(state.alerts.get(id).case_id);
   }
   scheduleRender();
@@ -189,7 +193,8 @@ function renderDetail() {
   const a = state.alerts.get(state.selected);
   if (!a || !$("detail-info")) return;
   fill($("detail-info"), detailInfo(a));
-  fill($("detail-evidence"), evidenceSection(a));
+  const whole = state.evidence.alertId === a.id ? state.evidence.items : null;
+  fill($("detail-evidence"), evidenceSection(a, whole));
   updateSituation(a);
 }
 
@@ -270,6 +275,20 @@ async function loadTimeline(id) {
   if (!next || state.selected !== id) return;
   state.timeline = next;
   renderTimeline();
+}
+
+/** The whole evidence of an alert that holds more than the stream carries. */
+async function loadEvidence(id) {
+  const a = state.alerts.get(id);
+  if (!a || !(a.evidence_total > (a.evidence || []).length)) return;
+  try {
+    const full = await api(`/api/v1/alerts/${encodeURIComponent(id)}`);
+    if (state.selected !== id) return;
+    state.evidence = { alertId: id, items: full.evidence };
+    renderDetail();
+  } catch (err) {
+    failed(err, () => {}); // the latest pieces stay on screen
+  }
 }
 
 async function loadCase(caseId) {

@@ -76,15 +76,30 @@ function evidenceRow(ev) {
   );
 }
 
-/** Every event the alert holds, newest first. */
-export function evidenceSection(a) {
-  const evidence = [...(a.evidence || [])].reverse();
+/**
+ * The events the alert holds, newest first: the latest ones the stream carries, merged
+ * with `whole` (every piece, fetched when the alert holds more than the stream sends).
+ */
+export function evidenceSection(a, whole = null) {
+  const byEvent = new Map((whole || []).map((ev) => [ev.event_id, ev]));
+  for (const ev of a.evidence || []) byEvent.set(ev.event_id, ev);
+  const evidence = [...byEvent.values()].sort((x, y) =>
+    x.occurred_at < y.occurred_at ? 1 : x.occurred_at > y.occurred_at ? -1 : 0,
+  );
+  const total = Math.max(a.evidence_total || 0, evidence.length);
   const heading = el(
     "h3",
     {},
     t("evidence.heading"),
     " ",
-    el("span", { class: "pill pill-dim", text: String(evidence.length) }),
+    el("span", { class: "pill pill-dim", testid: "evidence-total", text: String(total) }),
+    evidence.length < total
+      ? el("span", {
+          class: "muted",
+          testid: "evidence-partial",
+          text: " " + t("evidence.latest", { n: evidence.length }),
+        })
+      : null,
   );
   if (!evidence.length) return [heading, el("p", { class: "empty", text: t("evidence.none") })];
   const placed = evidence.some(hasPoint);

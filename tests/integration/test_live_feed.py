@@ -1,0 +1,136 @@
+"""The live streams' shared reading of the alert timeline, and the evidence an alert carries
+in the queue and the stream (the latest pieces) against GET /alerts/{id} (all of them)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from fastapi.testclient import TestClient
+
+from jikimi.api.deps import principal_of
+from jikimi.bootstrap import Container
+from jikimi.domain.access import Principal, Role
+from jikimi.store.live import LiveFeed, visible_to
+from jikimi.store.tx import peeking
+from tests.factories import Factory, World, auth
+
+
+def _calls(factory: Factory, w: World, n: int, start: datetime) -> None:
+    for i in range(n):
+        factory.contact(w.device_token, w.perpetrator_number, at=start + timedelta(minutes=i))
+
+
+def _principal(agency: str, role: Role = Role.DISPATCHER, account: str | None = None) -> Principal:
+    return Principal(role, token_id="t", agency=agency, account_id=account)
+
+
+def test_queue_carries_the_latest_evidence_and_the_alert_carries_all(
+    client: TestClient, factory: Factory, container: Container
+) -> None:
+    container.settings.alert_evidence_shown = 3
+    w = factory.world()
+    start = datetime.now(UTC) - timedelta(hours=1)
+    _calls(factory, w, 5, start)
+    dispatcher = factory.token(Role.DISPATCHER)
+    [alert] = client.get("/api/v1/alerts", headers=auth(dispatcher)).json()["items"]
+    assert (alert["count"], alert["evidence_total"]) == (5, 5)
+    newest = [start + timedelta(minutes=i) for i in (2, 3, 4)]
+    assert [datetime.fromisoformat(e["occurred_at"]) for e in alert["evidence"]] == newest
+    whole = client.get(f"/api/v1/alerts/{alert['id']}", headers=auth(dispatcher)).json()
+    assert (len(whole["evidence"]), whole["evidence_total"]) == (5, 5)
+    assert whole["evidence"][-3:] == alert["evidence"]
+
+
+def test_one_reading_serves_every_stream_and_each_sees_only_its_own(
+    factory: Factory, container: Container
+) -> None:
+    live = container.live
+    live.catch_up()  # where the feed starts: nothing before this is sent
+    start = live.head
+    w = factory.world()
+    factory.contact(w.device_token, w.perpetrator_number)
+    container.hub.alerts_changed()
+    before = live.readings
+    live.catch_up()
+    live.catch_up()  # a second stream woken by the same change: nothing new to read
+    assert live.readings == before + 1
+    changes = live.after(start) or []
+    assert [c.case_id for c in changes] == [w.case_id]
+    assert changes[0].alert["count"] == 1
+    mapo, busan = _principal("seoul-mapo"), _principal("busan-haeundae")
+    assert visible_to(None, mapo, changes) == changes
+    assert visible_to(None, busan, changes) == []
+    stranger = factory.token(Role.OFFICER)  # same agency, not assigned to the case
+    with peeking(container.read_sessions) as s:
+        assigned = visible_to(s, _officer(container, w.officer), changes)
+        unassigned = visible_to(s, _officer(container, stranger), changes)
+    assert (assigned, unassigned) == (changes, [])
+
+
+def _officer(container: Container, token: str) -> Principal:
+    p = principal_of(container, token)
+    assert p is not None
+    assert p.role is Role.OFFICER
+    return p
+
+
+def test_the_latest_state_of_each_alert_once_and_a_stream_too_far_behind_reads_itself(
+    factory: Factory, container: Container
+) -> None:
+    live = LiveFeed(container.read_sessions, container.hub.generation, keep=3)
+    live.catch_up()
+    start = live.head
+    worlds = [factory.world() for _ in range(3)]
+    for w in worlds:
+        factory.contact(w.device_token, w.perpetrator_number)
+        container.hub.alerts_changed()
+        live.catch_up()  # one reading per change, as streams woken by each would
+    factory.contact(worlds[2].device_token, worlds[2].perpetrator_number)
+    container.hub.alerts_changed()
+    live.catch_up()
+    # Four changes; the feed holds the last three: the second case's alert opening, the
+    # third's opening and its growing to 2. A stream that has seen the first change gets
+    # each alert once, at its latest, in order.
+    changes = live.after(start + 1)
+    assert changes is not None
+    assert [(c.case_id, c.alert["count"]) for c in changes] == [
+        (worlds[1].case_id, 1),
+        (worlds[2].case_id, 2),
+    ]
+    assert live.after(start) is None  # the first change is gone: that stream reads itself
+    assert live.after(live.head) == []
+
+
+def test_corroborated_evidence_is_shown_with_both_sources(
+    client: TestClient, factory: Factory, container: Container
+) -> None:
+    """The feed opens each piece of evidence once, but a piece whose sources changed (the
+    operator reported the same call) is shown as it is now."""
+    live = container.live
+    live.catch_up()
+    start = live.head
+    w = factory.world()
+    at = datetime.now(UTC) - timedelta(minutes=5)
+    factory.contact(w.device_token, w.perpetrator_number, at=at)
+    container.hub.alerts_changed()
+    live.catch_up()
+    [first] = live.after(start) or []
+    assert first.alert["evidence"][0]["sources"] == ["phone"]
+    feed = factory.feed()
+    body = {
+        "events": [
+            {
+                "id": "op-1",
+                "kind": "call",
+                "number": w.perpetrator_number,
+                "victim_number": w.victim_number,
+                "occurred_at": (at + timedelta(seconds=20)).isoformat(),
+            }
+        ]
+    }
+    factory.post_signed("/api/v1/feed/contacts", feed, body)
+    container.hub.alerts_changed()
+    live.catch_up()
+    latest = (live.after(first.seq) or [None])[-1]
+    assert latest is not None
+    assert sorted(latest.alert["evidence"][0]["sources"]) == ["carrier", "phone"]
