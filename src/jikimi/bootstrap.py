@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jikimi.adapters.clock import SystemClock
 from jikimi.adapters.hub import AlertHub
+from jikimi.adapters.pg_listen import PgListener
 from jikimi.adapters.ratelimit import RateLimiter
 from jikimi.adapters.ttlcache import TtlCache, VersionedCache
 from jikimi.adapters.watcher import TimelineWatcher
@@ -38,7 +39,7 @@ from jikimi.engine.worker import Worker, WorkSeen
 from jikimi.store import alert_views, crypto, positions, waiting
 from jikimi.store import tables as t
 from jikimi.store.anklets import AnkletDirectory
-from jikimi.store.db import URGENT, make_engine, migrate, unavailable
+from jikimi.store.db import URGENT, is_sqlite, make_engine, migrate, unavailable
 from jikimi.store.live import LiveFeed
 from jikimi.store.tx import peeking
 from jikimi.store.uow import JoinedUnitOfWork, SqlUnitOfWork
@@ -78,6 +79,8 @@ class Container:
     anklets: AnkletDirectory = field(default_factory=lambda: AnkletDirectory(2.0))
     # The position judge's track states (engine.proximity_memory), shared by its batches.
     track_memory: TrackMemory = field(default_factory=TrackMemory)
+    # PostgreSQL: notifications from other processes (alerts changed, work stored).
+    listener: PgListener | None = None
 
     def judge_stored(self, s: Session, events: list[PendingContact]) -> set[str] | None:
         """Judge events in the transaction that stores them, when this process judges
@@ -116,9 +119,11 @@ class Container:
             self.hub.alerts_changed()
 
     def close(self) -> None:
-        """Stop the worker and the watcher, and release connections."""
+        """Stop the worker, the watcher and the listener, and release connections."""
         self.worker.stop()
         self.watcher.stop()
+        if self.listener is not None:
+            self.listener.stop()
         self.engine.dispose()
         self.read_engine.dispose()
 
@@ -254,6 +259,20 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     )
     limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
     live = LiveFeed(read_sessions, hub.generation, evidence=settings.alert_evidence_shown)
+
+    def alerts_notified(payload: str) -> None:
+        # A change this process's streams have read already (its own) wakes nobody.
+        if not payload.isdigit() or int(payload) > live.head:
+            hub.alerts_changed()
+
+    listener = (
+        None
+        if is_sqlite(settings.database_url)
+        else PgListener(
+            settings.database_url,
+            {"jikimi_alerts": alerts_notified, "jikimi_inbox": lambda _: worker.wake()},
+        )
+    )
     return Container(
         settings,
         engine,
@@ -276,4 +295,5 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         login_limiter=RateLimiter(settings.login_rate_per_s, settings.login_burst),
         anklets=AnkletDirectory(settings.auth_cache_s),
         track_memory=track_memory,
+        listener=listener,
     )

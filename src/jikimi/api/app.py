@@ -56,9 +56,13 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
         if start_worker:
             container.worker.start()
         container.watcher.start()
+        if container.listener is not None:
+            container.listener.start()
         try:
             yield
         finally:
+            if container.listener is not None:
+                container.listener.stop()
             container.watcher.stop()
             container.worker.stop()
 

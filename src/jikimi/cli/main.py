@@ -58,6 +58,8 @@ def worker() -> None:
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     container.worker.start()
+    if container.listener is not None:
+        container.listener.start()  # woken at once by what API processes store
     typer.echo("worker running; Ctrl-C stops", err=True)
     try:
         stopped.wait()

@@ -1,0 +1,88 @@
+"""On PostgreSQL, another process's commit wakes this one at once: its streams when alerts
+changed, its worker when work was stored (SQLite has no notifications: it polls)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from jikimi.api.app import create_app
+from jikimi.bootstrap import Container, build
+from jikimi.config import Settings
+from jikimi.store.db import is_sqlite
+from tests.factories import Factory, geo_world, ping
+
+WAIT_S = 10.0  # a bound for a loaded machine; each wait ends as soon as its condition holds
+
+
+def _until(condition: Callable[[], bool]) -> bool:
+    deadline = time.monotonic() + WAIT_S
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+# PostgreSQL only (`database_url`'s sqlite parameter is left out here; see the last test).
+ON_POSTGRESQL = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
+
+@pytest.fixture
+def listening(container: Container) -> Iterator[Container]:
+    """This process, listening; `other` plays another process on the same database (its
+    own container: its own hub, worker and streams)."""
+    assert container.listener is not None
+    container.listener.start()
+    assert container.listener.listening.wait(WAIT_S)
+    yield container
+    container.listener.stop()
+
+
+@pytest.fixture
+def other(settings: Settings) -> Iterator[Factory]:
+    """Another process's API on the same database."""
+    c = build(settings)
+    with TestClient(create_app(c, run_worker=False)) as tc:
+        yield Factory(tc, c)
+    c.close()
+
+
+@ON_POSTGRESQL
+def test_an_alert_committed_elsewhere_wakes_this_process_streams(
+    listening: Container, other: Factory
+) -> None:
+    w = other.world()
+    listening.live.catch_up()  # the streams' feed starts here
+    start, before = listening.live.head, listening.hub.generation()
+    other.contact(w.device_token, w.perpetrator_number)  # judged and committed over there
+    assert _until(lambda: listening.hub.generation() > before)
+    listening.live.catch_up()
+    changes = listening.live.after(start) or []
+    assert w.case_id in {c.case_id for c in changes}
+
+
+@ON_POSTGRESQL
+def test_positions_stored_elsewhere_wake_this_process_worker(
+    listening: Container, other: Factory
+) -> None:
+    g = geo_world(other)
+    listening.worker._wake.clear()
+    body = {"pings": [ping(g.serial, 37.60, 126.99, datetime.now(UTC))]}
+    other.post_signed("/api/v1/feed/locations", g.feed, body)
+    assert _until(listening.worker._wake.is_set)
+
+
+def test_on_sqlite_nothing_listens(tmp_path: Path) -> None:
+    """SQLite has no notifications: other processes' work is found by polling."""
+    c = build(Settings(database_url=f"sqlite:///{tmp_path}/j.db"))
+    try:
+        assert is_sqlite(c.settings.database_url)
+        assert c.listener is None
+    finally:
+        c.close()
