@@ -706,6 +706,7 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=100, help="throughput: events per POST")
     ap.add_argument("--clients", type=int, default=4, help="throughput: concurrent POSTs")
     ap.add_argument("--drain", type=float, default=30.0, help="wait at most this for judging")
+    ap.add_argument("--consoles", type=int, default=1, help="dispatchers' live streams open")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results JSON")
     ap.add_argument(
         "--chart", type=Path, default=DEFAULT_CHART, help="latency PNG (needs matplotlib)"
@@ -724,6 +725,8 @@ def main() -> None:
     ):
         if args.split:
             kind = f"{kind}+worker"  # its own entry in the results
+        if args.consoles > 1:
+            kind = f"{kind}, {args.consoles} consoles"
         # One officer per group keeps seeding within the per-token rate limit's burst.
         officers = [cli_token(db_url, Path(tmp), "officer") for _ in range(2)]
         dispatcher = cli_token(db_url, Path(tmp), "dispatcher")
@@ -732,10 +735,17 @@ def main() -> None:
             lat_cases = seed(http, officers[0], args.cases, 0)
             thr_cases = seed(http, officers[1], args.cases, args.cases)
         seed_s = time.perf_counter() - t0
-        stream = AlertStream(url, dispatcher, {c.case_id for c in lat_cases})
-        stream.start()
-        if not stream.connected.wait(10):
-            raise RuntimeError(f"SSE stream did not connect: {stream.error!r}")
+        # The first console is the one measured; the others load the server as a 112
+        # room's other consoles would (each reads every alert of the agency).
+        consoles = [
+            AlertStream(url, dispatcher, {c.case_id for c in lat_cases})
+            for _ in range(args.consoles)
+        ]
+        for console in consoles:
+            console.start()
+            if not console.connected.wait(10):
+                raise RuntimeError(f"SSE stream did not connect: {console.error!r}")
+        stream = consoles[0]
 
         def phase(name: str, figures: dict[str, Any], cpu: CpuMeter) -> None:
             phases[name] = {**figures, "cpu": cpu.read()}
@@ -771,6 +781,7 @@ def main() -> None:
         "setup": {
             "server": "python -m jikimi serve: one process (API, worker thread, SSE), defaults",
             "cases": 2 * args.cases,
+            "consoles": args.consoles,
             "seed_s": round(seed_s, 1),
             "order": "stalking.provisional.3 in force; one enrolled phone per case",
             "latency_events": "one call from him per POST, cases in turn",
