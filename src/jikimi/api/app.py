@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -53,6 +54,9 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        warm = getattr(container.scorer, "warm", None)
+        if callable(warm):  # the risk model's Korean analyser, loaded before it is needed
+            threading.Thread(target=warm, name="jikimi-warm", daemon=True).start()
         if start_worker:
             container.worker.start()
         container.watcher.start()

@@ -98,8 +98,10 @@ class Scorer:
         return cls(booster, float(calibrator["a"]), float(calibrator["b"]), card, card["version"])
 
     def warm(self) -> None:
-        """Build the Korean analyser now rather than on the first note."""
-        kiwi()
+        """Build the Korean analyser and load its dictionary now rather than on the first
+        note (several seconds on a slow machine: the first assessment after a start would
+        wait for it)."""
+        kiwi().tokenize("협박을 받았다")
 
     def score(
         self, answers: Mapping[str, bool | int | None], note: str | None, history: History

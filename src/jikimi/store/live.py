@@ -101,14 +101,18 @@ class LiveFeed:
             ):
                 return
             self._read_generation, self._read_at = generation, self._now()
-            with peeking(self.sessions) as s:
-                if run is None:
-                    run = self._run = UnbrokenRun(latest_seq(s), self._gap_wait, self._now)
-                    self._floor = run.cursor
-                    return
-                self.readings += 1
-                while self._read_page(s, run):
-                    pass
+            try:
+                with peeking(self.sessions) as s:
+                    if run is None:
+                        run = self._run = UnbrokenRun(latest_seq(s), self._gap_wait, self._now)
+                        self._floor = run.cursor
+                        return
+                    self.readings += 1
+                    while self._read_page(s, run):
+                        pass
+            except BaseException:
+                self._read_generation = -1  # not read after all: the next call tries again
+                raise
 
     def _read_page(self, s: Session, run: UnbrokenRun) -> bool:
         """One page of changes; True when a full page came and more may follow."""
