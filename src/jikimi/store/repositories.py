@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy import (
@@ -121,9 +122,11 @@ _LOCK_VICTIM = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
 class SqlContacts:
     """The contact inbox in the `contact_events` table."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, marked: Mapping[str, str | None] | None = None) -> None:
         self.s = session
         self._held: dict[str, t.ContactEvent] = {}
+        # Events stored already marked judged in this transaction, with the victim stored.
+        self._marked = marked or {}
 
     def lock_victim(self, victim_id: str) -> None:
         """On PostgreSQL a transaction-scoped advisory lock per victim (SQLite has one
@@ -198,6 +201,10 @@ class SqlContacts:
         self, event_id: str, at: datetime, corroborates: str | None, victim_id: str | None
     ) -> None:
         """Judged; remember the victim an operator's event resolved to."""
+        if event_id in self._marked and corroborates is None:
+            stored_victim = self._marked[event_id]
+            if victim_id is None or stored_victim is not None:
+                return  # stored as judged, and the victim kept is the one it holds
         self.s.execute(
             _MARK_PROCESSED,
             {"event_id": event_id, "at": at, "corroborates": corroborates, "victim_id": victim_id},

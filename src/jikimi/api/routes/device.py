@@ -51,8 +51,10 @@ def _ingest(
         remember(request, s)
         person_id = touch_device(s, p.device_id)
         assert person_id is not None
-        stored = store_contacts(s, "phone", f"phone:{p.device_id}", person_id, events)
-        changed = c.judge_stored(s, stored.pending)
+        stored = store_contacts(
+            s, "phone", f"phone:{p.device_id}", person_id, events, mark_judged=c.judges_on_ingest
+        )
+        changed = c.judge_stored(s, stored.pending, marked=stored.marked)
         a.change(s, "submit", "contact_events", p.device_id, [person_id])
         s.commit()  # durable before we answer
     c.after_ingest(changed)

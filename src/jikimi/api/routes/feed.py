@@ -44,8 +44,10 @@ def _ingest(
     ]
     with transaction(c.sessions) as s:
         remember(request, s)
-        stored = store_contacts(s, "carrier", f"feed:{p.account_id}", None, events)
-        changed = c.judge_stored(s, stored.pending)
+        stored = store_contacts(
+            s, "carrier", f"feed:{p.account_id}", None, events, mark_judged=c.judges_on_ingest
+        )
+        changed = c.judge_stored(s, stored.pending, marked=stored.marked)
         # The victims are resolved by the engine from their numbers; the record says who
         # sent what.
         a.change(s, "submit", "contact_events", p.account_id, [])
