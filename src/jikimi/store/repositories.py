@@ -56,7 +56,8 @@ def _same_contact(number_known: bool) -> Select[str]:
             _E.source != bindparam("source"),
             _E.victim_id == bindparam("victim_id"),
             number_match,
-            _E.kind.in_(bindparam("kinds", expanding=True)),
+            # Two fixed parameters, not an expanding list: compiled once, not per call.
+            _E.kind.in_([bindparam("kind"), bindparam("kind_alike")]),
             _E.occurred_at >= bindparam("since"),
             _E.occurred_at <= bindparam("until"),
             _E.processed_at.is_not(None),
@@ -108,12 +109,8 @@ _CASE_FACTS = union_all(
     )
     .where(_C.victim_id == bindparam("victim_id")),
 )
-_FAMILY = {
-    "call": ("call", "missed_call"),
-    "missed_call": ("call", "missed_call"),
-    "sms": ("sms", "mms"),
-    "mms": ("sms", "mms"),
-}
+# Kinds of one family (a call the other side saw as missed, an SMS sent as MMS).
+_ALIKE = {"call": "missed_call", "missed_call": "call", "sms": "mms", "mms": "sms"}
 
 
 _LOCK_VICTIM = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
@@ -188,7 +185,8 @@ class SqlContacts:
         params = {
             "source": event.source,
             "victim_id": victim_id,
-            "kinds": list(_FAMILY.get(event.kind, (event.kind,))),
+            "kind": event.kind,
+            "kind_alike": _ALIKE.get(event.kind, event.kind),
             "since": event.occurred_at - SAME_CONTACT_WINDOW,
             "until": event.occurred_at + SAME_CONTACT_WINDOW,
         }
