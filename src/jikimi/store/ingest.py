@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from sqlalchemy import bindparam, null, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -13,6 +14,10 @@ from jikimi.domain.phones import normalise_reported
 from jikimi.engine.ports import PendingContact
 from jikimi.store import crypto
 from jikimi.store import tables as t
+
+# Reported numbers repeat (her contacts, his numbers): parsing one costs more than the
+# rest of storing its event. A pure function of its arguments, so a bounded memo is safe.
+_normalise = lru_cache(maxsize=4096)(normalise_reported)
 
 
 @dataclass(frozen=True)
@@ -42,11 +47,11 @@ class ContactIn:
         return cls(
             ext_id,
             kind,
-            normalise_reported(number, region),
+            _normalise(number, region),
             number,
             occurred_at,
             text,
-            normalise_reported(victim_number, region),
+            _normalise(victim_number, region),
         )
 
 
