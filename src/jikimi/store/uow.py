@@ -40,8 +40,8 @@ class _Repositories:
     _marked: Mapping[str, str | None] | None = None
 
     def _attach(self, session: Session, reader: Session | None = None) -> None:
-        self.contacts = SqlContacts(session, self._marked)
-        self.cases = SqlCases(session, self._pack)
+        cases = SqlCases(session, self._pack)
+        self.contacts, self.cases = SqlContacts(session, self._marked, cases), cases
         self.alerts = SqlAlerts(session)
         self.devices = SqlDevices(session, self._pack)
         self.positions = SqlPositions(session, self._pack, self._warn_m, self._geo_cache, reader)
