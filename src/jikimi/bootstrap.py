@@ -36,7 +36,7 @@ from jikimi.engine.messages import (
 from jikimi.engine.ports import Clock, PendingContact, RiskScorer
 from jikimi.engine.proximity_memory import TrackMemory
 from jikimi.engine.worker import Worker, WorkSeen
-from jikimi.store import alert_views, crypto, positions, waiting
+from jikimi.store import alert_views, crypto, ingest, positions, waiting
 from jikimi.store import tables as t
 from jikimi.store.anklets import AnkletDirectory
 from jikimi.store.db import URGENT, is_sqlite, make_engine, migrate, unavailable
@@ -82,22 +82,36 @@ class Container:
     # PostgreSQL: notifications from other processes (alerts changed, work stored).
     listener: PgListener | None = None
 
-    def judge_stored(self, s: Session, events: list[PendingContact]) -> set[str] | None:
+    @property
+    def judges_on_ingest(self) -> bool:
+        """Whether `judge_stored` judges here (else the events are left to the worker):
+        ingest may then store them already marked judged (`store_contacts(mark_judged=)`)."""
+        return self.settings.worker
+
+    def judge_stored(
+        self, s: Session, events: list[PendingContact], *, marked: bool = False
+    ) -> set[str] | None:
         """Judge events in the transaction that stores them, when this process judges
         (`JIKIMI_WORKER`; an API-only process leaves them to a `jikimi worker`).
 
         Returns the alerts changed, or None when the events are left to the worker
         (judging here is off, or failed and was rolled back alone). Either way the events
         commit with the caller's transaction; call `after_ingest` once it has committed.
+        `marked`: they were stored already marked judged (put back in the inbox if
+        judging fails).
         """
         if not events:
             return set()
         if not self.settings.worker:
+            if marked:  # not judged here after all: back to the inbox
+                ingest.unmark(s, events)
             return None
         try:
             return judge_stored_contacts(
                 JudgeStoredContacts(tuple(events)),
-                JoinedUnitOfWork(s, self.pack),
+                JoinedUnitOfWork(
+                    s, self.pack, marked={e.id: e.victim_id for e in events} if marked else None
+                ),
                 self.clock,
                 self.bus.policy,
             )
@@ -105,11 +119,12 @@ class Container:
             if isinstance(exc, PendingRollbackError) or unavailable(exc):
                 raise  # the database went away: the request answers 503, not 202
             log.warning("contacts not judged on ingest; left to the worker", exc_info=True)
-            return None
         except Exception:
             # Left in the inbox: the worker judges them (and sets aside one that fails).
             log.warning("contacts not judged on ingest; left to the worker", exc_info=True)
-            return None
+        if marked:
+            ingest.unmark(s, events)
+        return None
 
     def after_ingest(self, changed: set[str] | None) -> None:
         """After the ingest commit: wake the streams, or the worker for what is left."""

@@ -156,3 +156,32 @@ def test_cli_verify_and_export(
         lines = [json.loads(x) for x in result.output.splitlines()]
         assert len(lines) == before + 1
         assert (lines[-1]["action"], lines[-1]["resource"]) == ("export", "audit_trail")
+
+
+def test_appends_chain_on_whatever_head_the_database_holds(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The head this process remembers is a hint: after an append that rolled back, one by
+    another writer, or a remembered head that is not this database's, the next record
+    still follows the real head, with no gap and no fork."""
+    access = audit.Access("login_failed", "account")
+
+    def append() -> None:
+        with transaction(container.sessions) as s:
+            audit.append(s, None, access, "10.0.0.1")
+
+    append()
+    with transaction(container.sessions) as s:
+        audit.append(s, None, access, "10.0.0.1")
+        s.rollback()  # the remembered head was never committed
+    append()
+    [(key, head)] = [(k, v) for k, v in audit._HEADS.items() if k == str(container.engine.url)]
+    append()
+    monkeypatch.setitem(audit._HEADS, key, head)  # another writer appended since
+    append()
+    monkeypatch.setitem(audit._HEADS, key, (head[0], "f" * 64))  # not this chain's record
+    append()
+    with reading(container.read_sessions) as s:
+        verdict = audit.verify(s)
+        assert (verdict.ok, verdict.checked) == (True, audit.count(s))
+    assert [r.source for r in records(container)][-5:] == ["10.0.0.1"] * 5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -101,3 +102,58 @@ def test_an_api_only_process_leaves_judging_to_the_worker(
     assert pending(c) == 1
     assert c.worker.run_once()
     assert pending(c) == 0
+
+
+def judged_rows(c: Container) -> dict[str, tuple[bool, str | None, str | None]]:
+    """Each stored event by its id: judged?, the victim it holds, the event it corroborates
+    (by that event's own id)."""
+    with reading(c.read_sessions) as s:
+        rows = list(s.scalars(select(t.ContactEvent)))
+        ext = {r.id: r.ext_id for r in rows}
+        return {
+            r.ext_id: (
+                r.processed_at is not None,
+                r.victim_id,
+                ext[r.corroborates] if r.corroborates else None,
+            )
+            for r in rows
+        }
+
+
+def test_events_stored_as_judged_keep_what_judging_them_learnt(
+    factory: Factory, container: Container
+) -> None:
+    """Stored already marked judged, they still get the victim an operator's number
+    resolved to and the earlier report of the same call, whichever source came first."""
+    w = factory.world()
+    feed = factory.feed()
+    at = datetime.now(UTC) - timedelta(minutes=5)
+
+    def operator(ext_id: str, when: datetime, victim_number: str) -> None:
+        ev = {
+            "id": ext_id,
+            "kind": "call",
+            "number": w.perpetrator_number,
+            "victim_number": victim_number,
+            "occurred_at": when.isoformat(),
+        }
+        factory.post_signed("/api/v1/feed/contacts", feed, {"events": [ev]})
+
+    factory.contact(w.device_token, w.perpetrator_number, at=at, event_id="phone-1")
+    operator("op-1", at + timedelta(seconds=2), w.victim_number)
+    operator("op-2", at + timedelta(minutes=2), w.victim_number)
+    factory.contact(
+        w.device_token,
+        w.perpetrator_number,
+        at=at + timedelta(minutes=2, seconds=1),
+        event_id="phone-2",
+    )
+    operator("op-3", at, "010-0000-0000")  # nobody's number
+    assert judged_rows(container) == {
+        "phone-1": (True, w.victim_id, None),
+        "op-1": (True, w.victim_id, "phone-1"),
+        "op-2": (True, w.victim_id, None),
+        "phone-2": (True, w.victim_id, "op-2"),
+        "op-3": (True, None, None),
+    }
+    assert container.worker.run_once() == set()

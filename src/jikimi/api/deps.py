@@ -98,11 +98,13 @@ class Allow:
 
     async def __call__(
         self,
-        c: ContainerDep,
         request: Request,
         creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
         """Authenticate (401) and authorise (403)."""
+        # The container straight from the app, not as a sub-dependency: every route
+        # solves this one, and each dependency FastAPI solves costs a little.
+        c: Container = request.app.state.container
         if creds is None or creds.scheme.lower() != "bearer":
             raise HTTPException(
                 401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"}

@@ -10,7 +10,7 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from jikimi.api.deps import ContainerDep
+from jikimi.bootstrap import Container
 from jikimi.domain.access import Principal
 from jikimi.domain.signing import WINDOW_S, fresh, matches, signature
 from jikimi.store import auth
@@ -21,12 +21,13 @@ def _refuse(detail: str) -> HTTPException:
     return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-async def verify_signature(request: Request, c: ContainerDep) -> None:
+async def verify_signature(request: Request) -> None:
     """Check X-Jikimi-Timestamp / X-Jikimi-Signature: fresh, matching, never seen before.
 
     In `optional` mode an unsigned request passes, but a signature that is present must
     still be right.
     """
+    c: Container = request.app.state.container  # (not a sub-dependency: see `Allow`)
     principal: Principal = request.state.principal
     given = request.headers.get("x-jikimi-signature")
     stamp = request.headers.get("x-jikimi-timestamp", "")

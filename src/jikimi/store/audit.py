@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import bindparam, exists, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from jikimi.domain.access import Principal
@@ -26,26 +26,52 @@ BULK_WINDOW = timedelta(minutes=10)
 _RECORDS = t.table_of(t.AccessRecord)
 _LAST = select(_RECORDS.c.n, _RECORDS.c.hash).order_by(_RECORDS.c.n.desc()).limit(1)
 _INSERT = insert(_RECORDS)
+_PREV = _RECORDS.alias("head")
+# The append when the head is known: one statement that inserts only if the head is still
+# the record `head_n` with `head_hash` (nothing after it), so a head remembered from an
+# earlier transaction of this process can never fork or gap the chain; when it inserts
+# nothing, the head is read and the record built again.
+_APPEND_AFTER = (
+    insert(_RECORDS)
+    .from_select(
+        [c.key for c in _RECORDS.c],
+        select(*[bindparam(c.key, type_=c.type) for c in _RECORDS.c]).where(
+            exists().where(
+                _PREV.c.n == bindparam("head_n"), _PREV.c.hash == bindparam("head_hash")
+            ),
+            ~exists().where(_PREV.c.n > bindparam("head_n")),
+        ),
+    )
+    .returning(_RECORDS.c.n)
+)
+# The head each database (by URL) had after this process's last append: a hint only.
+_HEADS: dict[str, tuple[int, str]] = {}
+_FIELDS = (
+    "n",
+    "account_id",
+    "token_id",
+    "role",
+    "agency",
+    "source",
+    "action",
+    "resource",
+    "resource_id",
+    "subjects",
+    "purpose",
+    "flags",
+    "prev_hash",
+)
+
+
+def _canonical_of(values: dict[str, Any]) -> bytes:
+    body = {name: values[name] for name in _FIELDS}
+    body["at"] = values["at"].astimezone(UTC).isoformat()
+    body["subjects"], body["flags"] = list(body["subjects"]), list(body["flags"])
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _canonical(r: t.AccessRecord) -> bytes:
-    body = {
-        "n": r.n,
-        "at": r.at.astimezone(UTC).isoformat(),
-        "account_id": r.account_id,
-        "token_id": r.token_id,
-        "role": r.role,
-        "agency": r.agency,
-        "source": r.source,
-        "action": r.action,
-        "resource": r.resource,
-        "resource_id": r.resource_id,
-        "subjects": list(r.subjects),
-        "purpose": r.purpose,
-        "flags": list(r.flags),
-        "prev_hash": r.prev_hash,
-    }
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    return _canonical_of({name: getattr(r, name) for name in (*_FIELDS, "at")})
 
 
 def record_hash(r: t.AccessRecord) -> str:
@@ -87,36 +113,49 @@ def append(
     *,
     bulk_limit: int = 50,
     extra_flags: tuple[str, ...] = (),
-) -> t.AccessRecord:
+) -> None:
     """Append one record to the chain in the caller's transaction (p None: nobody known,
     e.g. a login attempt for a login name that does not exist)."""
-    if s.get_bind().dialect.name == "postgresql":
+    bind = s.get_bind()
+    if bind.dialect.name == "postgresql":
         s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
-    last = s.execute(_LAST).first()
     at = datetime.now(UTC)
     flags = list(extra_flags)
     if access.action == "read" and _bulk(s, p, at, len(access.subjects), bulk_limit):
         flags.append("bulk_lookup")
-    rec = t.AccessRecord(
-        n=(last.n + 1) if last else 1,
-        at=at,
-        account_id=p.account_id if p else None,
-        token_id=(p.token_id or None) if p else None,
-        role=p.role.value if p else "anonymous",
-        agency=p.agency if p else None,
-        source=source,
-        action=access.action,
-        resource=access.resource,
-        resource_id=access.resource_id,
-        subjects=sorted(set(access.subjects)),
-        purpose=access.purpose,
-        flags=flags,
-        prev_hash=last.hash if last else GENESIS,
-    )
-    rec.hash = record_hash(rec)
-    # A plain INSERT (built once), not a flushed ORM object: every write request appends.
-    s.execute(_INSERT, {c.key: getattr(rec, c.key) for c in _RECORDS.c})
-    return rec
+    values: dict[str, Any] = {
+        "at": at,
+        "account_id": p.account_id if p else None,
+        "token_id": (p.token_id or None) if p else None,
+        "role": p.role.value if p else "anonymous",
+        "agency": p.agency if p else None,
+        "source": source,
+        "action": access.action,
+        "resource": access.resource,
+        "resource_id": access.resource_id,
+        "subjects": sorted(set(access.subjects)),
+        "purpose": access.purpose,
+        "flags": flags,
+    }
+    # Plain statements built once, not a flushed ORM object: every write request appends.
+    key = str(bind.engine.url)
+    head = _HEADS.get(key)
+    if head is not None:
+        _link(values, head)
+        params = {**values, "head_n": head[0], "head_hash": head[1]}
+        if s.execute(_APPEND_AFTER, params).first() is not None:
+            _HEADS[key] = (values["n"], values["hash"])
+            return
+    last = s.execute(_LAST).first()
+    _link(values, (last.n, last.hash) if last else (0, GENESIS))
+    s.execute(_INSERT, values)
+    _HEADS[key] = (values["n"], values["hash"])
+
+
+def _link(values: dict[str, Any], head: tuple[int, str]) -> None:
+    """Make `values` the record after `head` (n, hash), and seal it with its hash."""
+    values["n"], values["prev_hash"] = head[0] + 1, head[1]
+    values["hash"] = hashlib.sha256(_canonical_of(values)).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, null, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -13,6 +14,10 @@ from jikimi.domain.phones import normalise_reported
 from jikimi.engine.ports import PendingContact
 from jikimi.store import crypto
 from jikimi.store import tables as t
+
+# Reported numbers repeat (her contacts, his numbers): parsing one costs more than the
+# rest of storing its event. A pure function of its arguments, so a bounded memo is safe.
+_normalise = lru_cache(maxsize=4096)(normalise_reported)
 
 
 @dataclass(frozen=True)
@@ -42,11 +47,11 @@ class ContactIn:
         return cls(
             ext_id,
             kind,
-            normalise_reported(number, region),
+            _normalise(number, region),
             number,
             occurred_at,
             text,
-            normalise_reported(victim_number, region),
+            _normalise(victim_number, region),
         )
 
 
@@ -69,20 +74,38 @@ _TOUCH = (
 )
 
 
+_UNMARK = (
+    update(_EVENTS)
+    .where(_EVENTS.c.id.in_(bindparam("ids", expanding=True)))
+    .values(processed_at=null())
+)
+
+
 @dataclass(frozen=True)
 class Stored:
     """What one request stored: how many events were new, how many repeats, and the new
-    ones as the engine judges them."""
+    ones as the engine judges them (`marked`: stored already marked judged)."""
 
     accepted: int
     duplicates: int
     pending: list[PendingContact]
+    marked: bool = False
 
 
 def store_contacts(
-    s: Session, source: str, source_key: str, victim_id: str | None, events: list[ContactIn]
+    s: Session,
+    source: str,
+    source_key: str,
+    victim_id: str | None,
+    events: list[ContactIn],
+    *,
+    mark_judged: bool = False,
 ) -> Stored:
-    """Insert the events that are new for this source."""
+    """Insert the events that are new for this source.
+
+    `mark_judged`: the caller judges them in this same transaction, so they are stored
+    already marked judged (saving an UPDATE each); a judge that fails must `unmark` them.
+    """
     now = datetime.now(UTC)
     pending: list[PendingContact] = []
     seen: set[str] = set()
@@ -116,6 +139,7 @@ def store_contacts(
                 "number_raw", ev.number_raw if (ev.number_raw or "").strip() else None
             ),
             "text": seal("text", ev.text),
+            "processed_at": now if mark_judged else None,
         }
         # RETURNING tells whether the row was new on both backends (rowcount does not).
         inserted = s.execute(_INSERT[s.get_bind().dialect.name], row).first()
@@ -132,7 +156,13 @@ def store_contacts(
                     hidden=row["number_raw"] is None,
                 )
             )
-    return Stored(len(pending), len(events) - len(pending), pending)
+    return Stored(len(pending), len(events) - len(pending), pending, mark_judged)
+
+
+def unmark(s: Session, events: list[PendingContact]) -> None:
+    """Put events stored marked judged back in the inbox (their judging failed)."""
+    if events:
+        s.execute(_UNMARK, {"ids": [e.id for e in events]})
 
 
 def touch_device(s: Session, device_id: str) -> str | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     Select,
@@ -55,7 +57,8 @@ def _same_contact(number_known: bool) -> Select[str]:
             _E.source != bindparam("source"),
             _E.victim_id == bindparam("victim_id"),
             number_match,
-            _E.kind.in_(bindparam("kinds", expanding=True)),
+            # Two fixed parameters, not an expanding list: compiled once, not per call.
+            _E.kind.in_([bindparam("kind"), bindparam("kind_alike")]),
             _E.occurred_at >= bindparam("since"),
             _E.occurred_at <= bindparam("until"),
             _E.processed_at.is_not(None),
@@ -79,7 +82,7 @@ _TIER = (
 )
 # A victim's cases in one round trip: a row per order ("o": kind, window, the case's tier)
 # and a row per number of the perpetrator ("p": phone id, sealed number, validity).
-_CASE_FACTS = union_all(
+_FACT_PARTS = (
     select(
         literal("o").label("part"),
         _C.id.label("case_id"),
@@ -107,12 +110,31 @@ _CASE_FACTS = union_all(
     )
     .where(_C.victim_id == bindparam("victim_id")),
 )
-_FAMILY = {
-    "call": ("call", "missed_call"),
-    "missed_call": ("call", "missed_call"),
-    "sms": ("sms", "mms"),
-    "mms": ("sms", "mms"),
-}
+_CASE_FACTS = union_all(*_FACT_PARTS)
+
+
+def _facts_and_same(same: Select[str]) -> Any:
+    """The case facts with the same-contact lookup as one more row ("s": its id or NULL):
+    an event's first look at its victim in one round trip instead of two."""
+    found = select(
+        literal("s"),
+        same.scalar_subquery(),
+        cast(null(), String()),
+        cast(null(), Text()),
+        cast(null(), t.UtcDateTime()),
+        cast(null(), t.UtcDateTime()),
+        cast(null(), t.UtcDateTime()),
+        cast(null(), String()),
+    )
+    return union_all(*_FACT_PARTS, found)
+
+
+_FACTS_SAME_NUMBER, _FACTS_SAME_HIDDEN = (
+    _facts_and_same(_SAME_NUMBER),
+    _facts_and_same(_SAME_HIDDEN),
+)
+# Kinds of one family (a call the other side saw as missed, an SMS sent as MMS).
+_ALIKE = {"call": "missed_call", "missed_call": "call", "sms": "mms", "mms": "sms"}
 
 
 _LOCK_VICTIM = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
@@ -121,9 +143,18 @@ _LOCK_VICTIM = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
 class SqlContacts:
     """The contact inbox in the `contact_events` table."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(
+        self,
+        session: Session,
+        marked: Mapping[str, str | None] | None = None,
+        cases: SqlCases | None = None,
+    ) -> None:
         self.s = session
+        # The unit of work's case facts, read along with the first same-contact lookup.
+        self._cases = cases
         self._held: dict[str, t.ContactEvent] = {}
+        # Events stored already marked judged in this transaction, with the victim stored.
+        self._marked = marked or {}
 
     def lock_victim(self, victim_id: str) -> None:
         """On PostgreSQL a transaction-scoped advisory lock per victim (SQLite has one
@@ -185,19 +216,30 @@ class SqlContacts:
         params = {
             "source": event.source,
             "victim_id": victim_id,
-            "kinds": list(_FAMILY.get(event.kind, (event.kind,))),
+            "kind": event.kind,
+            "kind_alike": _ALIKE.get(event.kind, event.kind),
             "since": event.occurred_at - SAME_CONTACT_WINDOW,
             "until": event.occurred_at + SAME_CONTACT_WINDOW,
         }
-        if event.number is None:
-            return self.s.scalars(_SAME_HIDDEN, params).first()
-        params["number_index"] = crypto.ring().index(event.number)
-        return self.s.scalars(_SAME_NUMBER, params).first()
+        if event.number is not None:
+            params["number_index"] = crypto.ring().index(event.number)
+        if self._cases is not None and not self._cases.knows(victim_id):
+            q = _FACTS_SAME_HIDDEN if event.number is None else _FACTS_SAME_NUMBER
+            rows = list(self.s.execute(q, params))
+            self._cases.remember(victim_id, [r for r in rows if r[0] != "s"])
+            found = next(r[1] for r in rows if r[0] == "s")
+            return None if found is None else str(found)
+        q = _SAME_HIDDEN if event.number is None else _SAME_NUMBER
+        return self.s.scalars(q, params).first()
 
     def mark_processed(
         self, event_id: str, at: datetime, corroborates: str | None, victim_id: str | None
     ) -> None:
         """Judged; remember the victim an operator's event resolved to."""
+        if event_id in self._marked and corroborates is None:
+            stored_victim = self._marked[event_id]
+            if victim_id is None or stored_victim is not None:
+                return  # stored as judged, and the victim kept is the one it holds
         self.s.execute(
             _MARK_PROCESSED,
             {"event_id": event_id, "at": at, "corroborates": corroborates, "victim_id": victim_id},
@@ -226,14 +268,20 @@ class SqlCases:
 
         Kept for the unit of work: a batch judges many events of the same victim.
         """
-        if victim_id in self._facts:
-            return self._facts[victim_id]
+        if victim_id not in self._facts:
+            self.remember(victim_id, self.s.execute(_CASE_FACTS, {"victim_id": victim_id}))
+        return self._facts[victim_id]
+
+    def knows(self, victim_id: str) -> bool:
+        """Whether this victim's facts were read in this unit of work."""
+        return victim_id in self._facts
+
+    def remember(self, victim_id: str, rows: Iterable[Any]) -> None:
+        """Keep the facts `_CASE_FACTS` read for this victim."""
         orders: dict[str, list[OrderWindow]] = {}
         numbers: dict[str, list[NumberSpan]] = {}
         ring = crypto.ring()
-        for row, case_id, ref, sealed, t1, t2, t3, tier in self.s.execute(
-            _CASE_FACTS, {"victim_id": victim_id}
-        ):
+        for row, case_id, ref, sealed, t1, t2, t3, tier in rows:
             windows = orders.setdefault(case_id, [])
             spans = numbers.setdefault(case_id, [])
             if row == "o":
@@ -250,7 +298,6 @@ class SqlCases:
             for case_id, windows in sorted(orders.items())
         ]
         self._facts[victim_id] = facts
-        return facts
 
     def risk_tier(self, case_id: str) -> Tier | None:
         """The latest assessment's effective tier (override applied), or None; read with

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
 
 from sqlalchemy.exc import DBAPIError
@@ -36,10 +37,11 @@ class _Repositories:
     _pack: StatutePack
     _warn_m: float
     _geo_cache: Memo | None = None
+    _marked: Mapping[str, str | None] | None = None
 
     def _attach(self, session: Session, reader: Session | None = None) -> None:
-        self.contacts = SqlContacts(session)
-        self.cases = SqlCases(session, self._pack)
+        cases = SqlCases(session, self._pack)
+        self.contacts, self.cases = SqlContacts(session, self._marked, cases), cases
         self.alerts = SqlAlerts(session)
         self.devices = SqlDevices(session, self._pack)
         self.positions = SqlPositions(session, self._pack, self._warn_m, self._geo_cache, reader)
@@ -103,10 +105,21 @@ class SqlUnitOfWork(_Repositories):
 class JoinedUnitOfWork(_Repositories):
     """A unit of work inside a transaction its caller owns, as a SAVEPOINT: `commit`
     releases it into the caller's transaction (durable when the caller commits), and a
-    failure rolls back only what was done inside it."""
+    failure rolls back only what was done inside it.
 
-    def __init__(self, session: Session, pack: StatutePack, warn_m: float = 1000.0) -> None:
+    `marked`: events the caller stored already marked judged (id: the victim stored), so
+    marking them needs no statement unless judging learns more about them.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        pack: StatutePack,
+        warn_m: float = 1000.0,
+        marked: Mapping[str, str | None] | None = None,
+    ) -> None:
         self.session, self._pack, self._warn_m = session, pack, warn_m
+        self._marked = marked
         self._savepoint: SessionTransaction | None = None
 
     def __enter__(self) -> JoinedUnitOfWork:

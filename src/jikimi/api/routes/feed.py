@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from jikimi.api.audit import Audit, Auditor
-from jikimi.api.deps import ContainerDep, Feed
+from jikimi.api.audit import Auditor
+from jikimi.api.deps import Feed
 from jikimi.api.schemas.contacts import Accepted, CarrierBatch
 from jikimi.api.signing import Signed, remember
 from jikimi.bootstrap import Container
@@ -20,18 +20,13 @@ router = APIRouter(prefix="/api/v1/feed", tags=["feed"])
 
 
 @router.post("/contacts", status_code=202, response_model=Accepted)
-async def post_contacts(
-    body: CarrierBatch,
-    p: Feed,
-    _: Signed,
-    c: ContainerDep,
-    a: Audit,
-    request: Request,
-) -> dict[str, Any]:
+async def post_contacts(body: CarrierBatch, p: Feed, _: Signed, request: Request) -> dict[str, Any]:
     """Store the operator's events durably, keyed by the victim's number, and judge them in
     the same transaction; what cannot be judged here stays in the inbox for the worker."""
-    # All of the request's database work in one hop to the thread pool.
-    return await run_in_threadpool(_ingest, body, p, c, a, request)
+    # All of the request's database work in one hop to the thread pool. The container and
+    # the auditor are not dependencies: each one FastAPI solves costs more than building them.
+    c: Container = request.app.state.container
+    return await run_in_threadpool(_ingest, body, p, c, Auditor(c, request), request)
 
 
 def _ingest(
@@ -44,8 +39,10 @@ def _ingest(
     ]
     with transaction(c.sessions) as s:
         remember(request, s)
-        stored = store_contacts(s, "carrier", f"feed:{p.account_id}", None, events)
-        changed = c.judge_stored(s, stored.pending)
+        stored = store_contacts(
+            s, "carrier", f"feed:{p.account_id}", None, events, mark_judged=c.judges_on_ingest
+        )
+        changed = c.judge_stored(s, stored.pending, marked=stored.marked)
         # The victims are resolved by the engine from their numbers; the record says who
         # sent what.
         a.change(s, "submit", "contact_events", p.account_id, [])
