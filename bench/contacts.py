@@ -301,6 +301,16 @@ class AlertStream(threading.Thread):
             return sum(n for case_id, n in self.counts.values() if case_id in case_ids)
 
 
+def open_consoles(url: str, token: str, watch: set[str], n: int) -> list[AlertStream]:
+    """`n` dispatcher streams, connected."""
+    consoles = [AlertStream(url, token, watch) for _ in range(n)]
+    for console in consoles:
+        console.start()
+        if not console.connected.wait(10):
+            raise RuntimeError(f"SSE stream did not connect: {console.error!r}")
+    return consoles
+
+
 # --- measuring ----------------------------------------------------------------------------
 
 
@@ -737,14 +747,7 @@ def main() -> None:
         seed_s = time.perf_counter() - t0
         # The first console is the one measured; the others load the server as a 112
         # room's other consoles would (each reads every alert of the agency).
-        consoles = [
-            AlertStream(url, dispatcher, {c.case_id for c in lat_cases})
-            for _ in range(args.consoles)
-        ]
-        for console in consoles:
-            console.start()
-            if not console.connected.wait(10):
-                raise RuntimeError(f"SSE stream did not connect: {console.error!r}")
+        consoles = open_consoles(url, dispatcher, {c.case_id for c in lat_cases}, args.consoles)
         stream = consoles[0]
 
         def phase(name: str, figures: dict[str, Any], cpu: CpuMeter) -> None:

@@ -27,12 +27,12 @@ from typing import Any
 import httpx
 
 from contacts import (
-    AlertStream,
     CpuMeter,
     call,
     cli_token,
     database,
     event_body,
+    open_consoles,
     post,
     seed,
     server,
@@ -92,14 +92,7 @@ def main() -> None:
             figures["POST, a violation, no console"] = per_request(
                 pid, n, contact(lambda i: cases[i % 20].perpetrator_number, at)
             )
-            consoles = [
-                AlertStream(url, dispatcher, {c.case_id for c in cases})
-                for _ in range(args.consoles)
-            ]
-            for console in consoles:
-                console.start()
-                if not console.connected.wait(10):
-                    raise RuntimeError(f"SSE stream did not connect: {console.error!r}")
+            open_consoles(url, dispatcher, {c.case_id for c in cases}, args.consoles)
             later = at + timedelta(seconds=30)
             figures[f"POST, a violation, {args.consoles} console(s)"] = per_request(
                 pid, n, contact(lambda i: cases[i % 20].perpetrator_number, later)

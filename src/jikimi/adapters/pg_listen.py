@@ -9,6 +9,8 @@ from collections.abc import Callable
 import psycopg
 from sqlalchemy.engine import make_url
 
+from jikimi.adapters.looping import Looping
+
 log = logging.getLogger(__name__)
 
 
@@ -17,7 +19,7 @@ def conninfo(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-class PgListener:
+class PgListener(Looping):
     """LISTENs on fixed channels and calls each one's handler with the payload.
 
     Notifications speed things up; they are not relied on: whoever listens also polls, so a
@@ -26,6 +28,8 @@ class PgListener:
     may have happened while nobody listened.
     """
 
+    thread_name = "jikimi-listen"
+
     def __init__(
         self,
         url: str,
@@ -33,11 +37,10 @@ class PgListener:
         retry_s: float = 1.0,
         connect_timeout_s: int = 5,
     ) -> None:
+        super().__init__()
         self.url, self.handlers, self.retry_s = url, handlers, retry_s
         self.connect_timeout_s = connect_timeout_s
         self.listening = threading.Event()  # set while the LISTENs are in place
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def _listen_once(self) -> None:
         with psycopg.connect(
@@ -68,16 +71,3 @@ class PgListener:
             finally:
                 self.listening.clear()
             self._stop.wait(self.retry_s)
-
-    def start(self) -> None:
-        """Start listening on a thread of its own."""
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="jikimi-listen", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop within about half a second."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 from jikimi.adapters.hub import AlertHub
+from jikimi.adapters.looping import Looping
 
 log = logging.getLogger(__name__)
 
 
-class TimelineWatcher:
+class TimelineWatcher(Looping):
     """One thread per process looks at the alert timeline's head and wakes the SSE streams
     when it grew, e.g. through a worker in another process (`jikimi worker`)."""
+
+    thread_name = "jikimi-watcher"
 
     def __init__(
         self,
@@ -24,9 +26,8 @@ class TimelineWatcher:
     ) -> None:
         """`known`: the position this process's streams have already read up to; a head
         that is no further along needs no wake-up (a change this process made itself)."""
+        super().__init__()
         self.read, self.hub, self.period_s, self.known = read, hub, period_s, known
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def _loop(self) -> None:
         last = -1
@@ -39,16 +40,3 @@ class TimelineWatcher:
             except Exception:
                 log.warning("timeline watcher could not read the database")
             self._stop.wait(self.period_s)
-
-    def start(self) -> None:
-        """Start watching."""
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="jikimi-watcher", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop and wait, so no read outlives the engine."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
