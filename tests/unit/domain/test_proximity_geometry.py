@@ -10,7 +10,7 @@ from geographiclib.geodesic import Geodesic
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jikimi.domain.proximity import Level, classify, distance_m, nearest_fresh_fix
+from jikimi.domain.proximity import Level, classify, distance_m, levels, nearest_fresh_fix
 
 from .proximity_helpers import HOME
 
@@ -138,6 +138,75 @@ def test_classify_is_monotonic_in_accuracy(
 ) -> None:
     sharp, blurred = sorted((a1, a2))
     assert classify(d, blurred, radius, warn) >= classify(d, sharp, radius, warn)
+
+
+def _near_a_boundary(d: np.ndarray, acc: np.ndarray, r: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Pairs whose distance is within rounding of a line `classify` draws."""
+    acc = np.where(acc > 0, acc, 0.0)
+    return np.minimum.reduce([abs(d - r), abs(d - acc - r), abs(d - w)]) < 1e-6
+
+
+def test_levels_decides_a_city_of_pairs_as_classify_does() -> None:
+    # Most pings far from the zone, many near it and near its lines: the latitude bound
+    # must skip only pairs that are outside.
+    rng = np.random.default_rng(11)
+    n = 200_000
+    z_lat, z_lon = rng.uniform(33.0, 38.7, n), rng.uniform(124.5, 131.0, n)
+    far = rng.uniform(0, 1, n) < 0.6
+    reach = rng.choice([60.0, 150.0, 1_200.0, 5_000.0], n)
+    bearing = rng.uniform(0, 2 * np.pi, n)
+    lat = np.where(far, rng.uniform(33.0, 38.7, n), z_lat + reach * np.sin(bearing) / 111_000)
+    lon = np.where(far, rng.uniform(124.5, 131.0, n), z_lon + reach * np.cos(bearing) / 88_000)
+    acc = rng.choice([-1.0, math.nan, 0.0, 5.0, 30.0, 300.0], n)
+    radius = rng.choice([50.0, 100.0, 200.0], n)
+    warn = rng.choice([0.0, -1.0, 500.0, 1_000.0], n)
+    d = distance_m(lat, lon, z_lat, z_lon)
+    want = classify(d, acc, radius, warn)
+    got = levels(lat, lon, z_lat, z_lon, acc, radius, warn)
+    assert got.dtype == np.int8
+    assert {int(v) for v in np.unique(want)} == {0, 1, 2, 3}
+    differ = got != want
+    assert not (differ & ~_near_a_boundary(d, acc, radius, warn)).any()
+    assert differ.sum() <= 2
+
+
+@given(lats, lons, small, small, accuracy, st.floats(10.0, 500.0), st.floats(-1.0, 3000.0))
+def test_levels_agrees_with_classify_of_the_distance(
+    lat: float, lon: float, dlat: float, dlon: float, acc: float, radius: float, warn: float
+) -> None:
+    args = (np.array([lat]), np.array([lon]), np.array([lat + dlat]), np.array([lon + dlon]))
+    d = distance_m(*args)
+    a, r, w = np.array([acc]), np.array([radius]), np.array([warn])
+    if not _near_a_boundary(d, a, r, w).any():
+        assert levels(*args, a, r, w).tolist() == classify(d, a, r, w).tolist()
+
+
+@pytest.mark.parametrize("lat", [0.0, 33.2, 37.5, 38.6, 60.0])
+@pytest.mark.parametrize("north", [1, -1])
+def test_levels_keeps_a_fix_due_north_or_south_just_inside_the_ring(lat: float, north: int) -> None:
+    # Due north or south the latitude difference is the whole distance: the bound is tight.
+    for frac in (0.99, 0.999, 0.99999):
+        dlat = 0.0
+        for _ in range(3):  # solve distance_m(lat, 0, lat + dlat, 0) = frac * 1000 m
+            dlat += (frac * 1_000.0 - float(distance_m(lat, 0.0, lat + dlat, 0.0))) / 110_000
+        got = levels([lat + north * dlat], [0.0], [lat], [0.0], [0.0], [100.0], [1_000.0])
+        assert got.tolist() == [Level.WARNING], frac
+
+
+def test_levels_with_an_unknown_ring_still_sees_the_radius() -> None:
+    inside = (37.5665, 126.9780, 37.5670, 126.9780)  # about 56 m apart
+    got = levels(*([v] for v in inside), [5.0], [100.0], [math.nan])
+    assert got.tolist() == [Level.INSIDE]
+
+
+def test_levels_across_the_antimeridian() -> None:
+    got = levels([0.0], [179.9995], [0.0], [-179.9995], [0.0], [200.0], [1_000.0])
+    assert got.tolist() == [Level.INSIDE]  # about 111 m the short way
+
+
+def test_levels_of_no_pairs_and_of_no_near_pairs() -> None:
+    assert levels([], [], [], [], [], [], []).tolist() == []
+    assert levels([33.0], [127.0], [38.0], [127.0], [10.0], [100.0], [1_000.0]).tolist() == [0]
 
 
 def test_nearest_fresh_fix_picks_her_closest_fix_in_time() -> None:

@@ -90,6 +90,65 @@ def classify(
     return np.where(d <= r, _INSIDE, np.where(d - acc <= r, _POSSIBLY, warned))
 
 
+# The shortest degree of latitude on WGS84 (at the equator, in metres): a pair's latitude
+# difference times it is a lower bound of its distance, whatever the longitudes.
+_MIN_M_PER_DEG_LAT = _RAD * WGS84_A * (1.0 - WGS84_E2)
+
+
+def levels(
+    lat1: npt.ArrayLike,
+    lon1: npt.ArrayLike,
+    lat2: npt.ArrayLike,
+    lon2: npt.ArrayLike,
+    accuracy_m: npt.ArrayLike,
+    radius_m: npt.ArrayLike,
+    warn_m: npt.ArrayLike,
+) -> LevelArray:
+    """`classify(distance_m(...), ...)` for pairs given as equal-length arrays, cheaper.
+
+    Most pairs are kilometres apart. A pair further apart in latitude alone than its zone
+    reaches (its warning ring, or its radius plus the fix's accuracy) is OUTSIDE without
+    any trigonometry; only the rest are measured, as `offsets_m` does but squared, with no
+    cosine and one square root. The decision agrees with `classify(distance_m(...))`
+    except for a distance within rounding (nanometres) of a boundary.
+    """
+    p1, p2 = np.asarray(lat1, np.float64), np.asarray(lat2, np.float64)
+    q1, q2 = np.asarray(lon1, np.float64), np.asarray(lon2, np.float64)
+    radius, warn = np.asarray(radius_m, np.float64), np.asarray(warn_m, np.float64)
+    acc = sanitise_accuracy(accuracy_m)
+    # fmax: an unknown (NaN) ring must not hide the radius.
+    reach = np.fmax(radius + acc, warn)
+    dlat = p2 - p1
+    near = np.flatnonzero(np.abs(dlat) * _MIN_M_PER_DEG_LAT <= reach)
+    out = np.zeros(dlat.shape, dtype=np.int8)
+    if near.size == 0:
+        return out
+    dl = dlat[near]
+    dlon = q2[near] - q1[near]
+    dlon = np.where(np.abs(dlon) > 180.0, dlon - np.copysign(360.0, dlon), dlon)
+    s = np.sin((p1[near] + p2[near]) * (0.5 * _RAD))
+    s2 = s * s
+    w = 1.0 - WGS84_E2 * s2
+    # offsets_m's north is dl * k_n / w**1.5 and its east dlon * k_e * cos / w**0.5.
+    north_w = dl * (_RAD * WGS84_A * (1.0 - WGS84_E2)) / w
+    east = dlon * (_RAD * WGS84_A)
+    dist = np.sqrt((east * east * (1.0 - s2) + north_w * north_w) / w)
+    out[near] = classify(dist, acc[near], radius[near], warn[near])
+    return out
+    dl = dlat[near]
+    dlon = lon2[near] - lon1[near]
+    dlon = np.where(np.abs(dlon) > 180.0, dlon - np.copysign(360.0, dlon), dlon)
+    s = np.sin((lat1[near] + lat2[near]) * (0.5 * _RAD))
+    s2 = s * s
+    w = 1.0 - WGS84_E2 * s2
+    # offsets_m's north is dl * k_n / w**1.5 and its east dlon * k_e * cos / w**0.5.
+    north_w = dl * (_RAD * WGS84_A * (1.0 - WGS84_E2)) / w
+    east = dlon * (_RAD * WGS84_A)
+    dist = np.sqrt((east * east * (1.0 - s2) + north_w * north_w) / w)
+    out[near] = classify(dist, acc[near], radius_m[near], warn_m[near])
+    return out
+
+
 def nearest_fresh_fix(
     fix_t: npt.ArrayLike, t: npt.ArrayLike, max_age_s: float, *, after_ok: bool = True
 ) -> npt.NDArray[np.intp]:

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from jikimi.domain.alerts import AlertKind
-from jikimi.domain.proximity.geometry import Level, classify, offsets_m
+from jikimi.domain.proximity.geometry import Level, levels, offsets_m
 from jikimi.domain.proximity.model import (
     Episode,
     EpisodeLevel,
@@ -22,66 +22,13 @@ from jikimi.domain.proximity.model import (
     ZoneRole,
 )
 from jikimi.domain.proximity.motion import closing_s, eta_s, fit_velocity
-
-_NAN_FIX = (math.nan, math.nan, math.nan, math.nan)
+from jikimi.domain.proximity.walk import Walk, flat_fixes
 
 
 def _kind(role: int, level: EpisodeLevel) -> AlertKind:
     if level is EpisodeLevel.WARNING:
         return AlertKind.PROXIMITY_WARNING
     return AlertKind.ENCOUNTER if role == ZoneRole.PERPETRATOR else AlertKind.PROXIMITY_VIOLATION
-
-
-def _row(state: TrackState | None, k: int) -> list[float]:
-    """A track's last k fixes as one flat row, NaN-padded in front."""
-    flat = state.flat[-4 * k :] if state is not None else ()
-    return [*_NAN_FIX * (k - len(flat) // 4), *flat]
-
-
-def _flat(row: list[float]) -> tuple[float, ...]:
-    """The fixes of a flat row, padding dropped."""
-    pad = 0
-    while pad < len(row) and row[pad] != row[pad]:  # NaN: padding
-        pad += 4
-    return tuple(row[pad:])
-
-
-class _Walk:
-    """The pings in time order: late ones marked, each track's fixes extended, and every
-    in-order ping's recent fixes laid out as a row for the vectorised speed fit."""
-
-    def __init__(self, batch: PairBatch, states: Mapping[Key, TrackState], k: int) -> None:
-        self.order = np.argsort(batch.t, kind="stable")
-        self.late = np.zeros(len(batch.track), dtype=np.bool_)
-        self.running: dict[Key, list[float]] = {}
-        self.moved: set[Key] = set()
-        self.open: set[Key] = set()  # tracks that came in with an episode open
-        rows: list[int] = []
-        flat: list[float] = []
-        track, t = batch.track, batch.t.tolist()
-        lat, lon, acc = batch.lat.tolist(), batch.lon.tolist(), batch.accuracy_m.tolist()
-        running, late = self.running, self.late
-        for i in self.order.tolist():
-            key = track[i]
-            row = running.get(key)
-            if row is None:
-                state = states.get(key)
-                row = running[key] = _row(state, k)
-                if state is not None and state.episodes:
-                    self.open.add(key)
-            ti, newest = t[i], row[-4]
-            # The same instant again is a duplicate, not news: it must not move anything.
-            if newest == newest and not ti > newest:
-                late[i] = True
-                continue
-            row = row[4:]
-            row += (ti, lat[i], lon[i], acc[i])
-            running[key] = row
-            self.moved.add(key)
-            rows.append(i)
-            flat.extend(row)
-        self.rows = np.asarray(rows, dtype=np.intp)
-        self.hist = np.asarray(flat, dtype=np.float64).reshape(len(rows), k, 4)
 
 
 def evaluate(
@@ -110,12 +57,10 @@ def evaluate(
     """
     rules = rules or Rules()
     pi = batch.ping
-    east, north = offsets_m(batch.lat[pi], batch.lon[pi], batch.zone_lat, batch.zone_lon)
-    dist = np.hypot(east, north)
-    acc = batch.accuracy_m[pi]
-    level = classify(dist, acc, batch.radius_m, batch.warn_m)
+    lat, lon, acc = batch.lat[pi], batch.lon[pi], batch.accuracy_m[pi]
+    level = levels(lat, lon, batch.zone_lat, batch.zone_lon, acc, batch.radius_m, batch.warn_m)
 
-    walk = _Walk(batch, states, rules.history_fixes)
+    walk = Walk(batch, states, rules.history_fixes)
     n = len(batch.track)
     ve = np.zeros(n)
     vn = np.zeros(n)
@@ -126,6 +71,18 @@ def evaluate(
         ve[r], vn[r], moving[r] = fit_velocity(
             h[:, :, 0], h[:, :, 1], h[:, :, 2], h[:, :, 3], rules
         )
+
+    # Offsets only for the tracks that read them (near a zone, moving, or with an episode
+    # open); every other pair is OUTSIDE and goes no further.
+    near = moving.copy()
+    near[pi[level > Level.OUTSIDE]] = True
+    measured_tracks = {batch.track[i] for i in np.flatnonzero(near).tolist()} | walk.open
+    east, north, dist = (np.full(len(pi), np.inf) for _ in range(3))
+    if measured_tracks:
+        mask = np.fromiter((k in measured_tracks for k in batch.track), np.bool_, n)
+        m = np.flatnonzero(mask[pi])
+        east[m], north[m] = offsets_m(lat[m], lon[m], batch.zone_lat[m], batch.zone_lon[m])
+        dist[m] = np.hypot(east[m], north[m])
 
     raise_eta = np.full(len(pi), np.inf)
     hold = np.zeros(len(pi), dtype=np.bool_)
@@ -158,7 +115,7 @@ def evaluate(
         episodes: Mapping[Key, Episode] | None = machine.episodes.get(key)
         if episodes is None:
             episodes = _old_episodes(key, states)
-        out[key] = TrackState(_flat(walk.running[key]), episodes)
+        out[key] = TrackState(flat_fixes(walk.running[key]), episodes)
     return machine.events, out
 
 
