@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
+import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,16 @@ def git_revision() -> str:
     return f"{rev}+dirty" if dirty else rev
 
 
+def loop_speed_s(steps: int = 10_000_000) -> float:
+    """Seconds for a plain Python loop of `steps` steps: how fast this machine runs our
+    kind of code (the sessions' machines have differed by 3x in it)."""
+    start = time.perf_counter()
+    i = 0
+    while i < steps:
+        i += 1
+    return round(time.perf_counter() - start, 3)
+
+
 def machine(*packages: str) -> dict[str, Any]:
     """Where the figures were taken, how busy it was, and the versions that matter."""
     cpu = ""
@@ -45,6 +56,7 @@ def machine(*packages: str) -> dict[str, Any]:
         "cpu": cpu,
         "memory_gib": round(mem, 1),
         "loadavg": os.getloadavg(),
+        "python_loop_10m_s": loop_speed_s(),
         "platform": platform.platform(),
         "python": platform.python_version(),
         "packages": {p: metadata.version(p) for p in packages},
