@@ -151,9 +151,10 @@ def send(http: httpx.Client, feed: str, key: str, body: bytes) -> int:
 
 
 def throughput(
-    url: str, seeded: dict[str, Any], seconds: float, rng: random.Random
+    url: str, seeded: dict[str, Any], seconds: float, rng: random.Random, server_pid: int
 ) -> dict[str, Any]:
-    """Two clients sending 10,000-ping requests back to back for `seconds`."""
+    """Two clients sending 10,000-ping requests back to back for `seconds`; the cores the
+    server and this client used while they did (building the bodies beforehand excluded)."""
     homes = seeded["homes"]
     # Enough distinct bodies for 60,000 pings/s over the phase (each ping is new, so none
     # is a duplicate; the times stay in the past for the server's future check). A body
@@ -181,11 +182,13 @@ def throughput(
                     sent.append((time.perf_counter(), status))
 
     load_before = os.getloadavg()
+    cpu = common.CpuMeter(server_pid)
     t0 = time.perf_counter()
     with ThreadPoolExecutor(2) as pool:
         for f in [pool.submit(client) for _ in range(2)]:
             f.result()
     wall = time.perf_counter() - t0
+    cores = cpu.read()
     ok = sum(1 for _, st in sent if st == 202)
     return {
         "requests": len(sent),
@@ -197,6 +200,7 @@ def throughput(
         # The machine is shared: a wall-clock rate means little without its load.
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        **cores,
     }
 
 
@@ -406,9 +410,7 @@ def main() -> None:
             probes = seeded["homes"][args.anklets :]
             seeded["homes"] = seeded["homes"][: args.anklets]
             with common.server(db_url, workdir, split=args.split) as (url, pid):
-                cpu = common.CpuMeter(pid)
-                thr = throughput(url, seeded, args.seconds, rng)
-                thr |= cpu.read()  # the API process's cores and this client's
+                thr = throughput(url, seeded, args.seconds, rng, pid)
                 thr["drain_s"] = None if args.throughput_only else drained(db_url, 600)
                 print(
                     f"{kind}: {thr['pings_per_s']:,} pings/s accepted "

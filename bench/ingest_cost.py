@@ -151,9 +151,11 @@ def run(db_url: str | None, anklets: int, requests: int) -> dict[str, Any]:
             for name, target in STEPS.items():
                 meter.wrap(name, target)
             start = datetime.now(UTC) - timedelta(minutes=4)
+            per = -(-PINGS // anklets)  # seconds one request's pings span per anklet
+            homes = seeded["homes"]
             bodies = [
                 ingest.body_of(
-                    ingest.far_pings(seeded["homes"], PINGS, start + timedelta(seconds=i), rng)
+                    ingest.far_pings(homes, PINGS, start + timedelta(seconds=i * per), rng)
                 )
                 for i in range(requests + 1)
             ]
