@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +109,7 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
             url, pool_size=10, max_overflow=20, hide_parameters=True, connect_args=timeout
         )
         _ping_when_idle(pg, PG_PING_IDLE_S)
+        _track_backends(pg)
         return pg
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -179,6 +182,33 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
         _end(conn, "ROLLBACK")
 
     return engine
+
+
+# The PostgreSQL server processes behind each engine's pooled connections (see
+# `own_backends`).
+_BACKENDS: weakref.WeakKeyDictionary[Engine, set[int]] = weakref.WeakKeyDictionary()
+
+
+def _track_backends(engine: Engine) -> None:
+    pids: set[int] = set()
+    _BACKENDS[engine] = pids
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, record: Any) -> None:
+        record.info["jikimi_backend_pid"] = pid = dbapi_conn.info.backend_pid
+        pids.add(pid)
+
+    @event.listens_for(engine, "close")  # also after an invalidation
+    def _on_close(_dbapi_conn: Any, record: Any) -> None:
+        pids.discard(record.info.pop("jikimi_backend_pid", None))
+
+
+def own_backends(*engines: Engine) -> Callable[[int], bool]:
+    """Whether a PostgreSQL server process (a notification's sender) is one behind the
+    pooled connections of `engines`: a change this process made itself, which it has
+    already acted on (as on SQLite, where nothing notifies)."""
+    sets = [_BACKENDS.get(e, set()) for e in engines]
+    return lambda pid: any(pid in pids for pids in sets)
 
 
 def _ping_when_idle(engine: Engine, idle_s: float) -> None:
