@@ -18,7 +18,7 @@ from jikimi.engine.ports import (
     RiskRepository,
 )
 from jikimi.store.alert_repo import SqlAlerts
-from jikimi.store.db import unavailable
+from jikimi.store.db import KEEP_SAVEPOINT, unavailable
 from jikimi.store.device_repo import SqlDevices
 from jikimi.store.positions_repo import Memo, SqlPositions
 from jikimi.store.repositories import SqlCases, SqlContacts
@@ -141,7 +141,17 @@ class JoinedUnitOfWork(_Repositories):
     def commit(self) -> None:
         """Release the savepoint into the caller's transaction."""
         assert self._savepoint is not None
-        self._savepoint.commit()
+        if self.session.get_bind().dialect.name != "postgresql":
+            self._savepoint.commit()
+            return
+        # The caller's transaction ends soon (it commits the savepoint's work with its
+        # own): no RELEASE round trip (`db.KEEP_SAVEPOINT`).
+        info = self.session.connection().info
+        info[KEEP_SAVEPOINT] = True
+        try:
+            self._savepoint.commit()
+        finally:
+            info.pop(KEEP_SAVEPOINT, None)
 
     def rollback(self) -> None:
         """Discard what was done since the savepoint."""
