@@ -39,7 +39,7 @@ from jikimi.engine.worker import Worker, WorkSeen
 from jikimi.store import alert_views, crypto, ingest, positions, waiting
 from jikimi.store import tables as t
 from jikimi.store.anklets import AnkletDirectory
-from jikimi.store.db import URGENT, is_sqlite, make_engine, migrate, unavailable
+from jikimi.store.db import URGENT, is_sqlite, make_engine, migrate, own_backends, unavailable
 from jikimi.store.live import LiveFeed
 from jikimi.store.tx import peeking
 from jikimi.store.uow import JoinedUnitOfWork, SqlUnitOfWork
@@ -286,6 +286,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         else PgListener(
             settings.database_url,
             {"jikimi_alerts": alerts_notified, "jikimi_inbox": lambda _: worker.wake()},
+            ignore_from=own_backends(engine, read_engine),  # acted on already
         )
     )
     return Container(

@@ -3,6 +3,7 @@ changed, its worker when work was stored (SQLite has no notifications: it polls)
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -10,11 +11,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
+from jikimi.adapters.pg_listen import PgListener
 from jikimi.api.app import create_app
 from jikimi.bootstrap import Container, build
 from jikimi.config import Settings
-from jikimi.store.db import is_sqlite
+from jikimi.store.db import is_sqlite, own_backends
 from tests.factories import Factory, geo_world, ping
 
 WAIT_S = 10.0  # a bound for a loaded machine; each wait ends as soon as its condition holds
@@ -76,6 +79,40 @@ def test_positions_stored_elsewhere_wake_this_process_worker(
     body = {"pings": [ping(g.serial, 37.60, 126.99, datetime.now(UTC))]}
     other.post_signed("/api/v1/feed/locations", g.feed, body)
     assert _until(listening.worker._wake.is_set)
+
+
+@ON_POSTGRESQL
+def test_this_process_own_notifications_are_dropped(
+    container: Container, settings: Settings
+) -> None:
+    """A change this process committed wakes nobody a second time through its listener
+    (it acted on it already); another process's, sent after it, still arrives."""
+    got: list[str] = []
+    other_arrived = threading.Event()
+
+    def heard(payload: str) -> None:
+        got.append(payload)
+        if payload == "other":
+            other_arrived.set()
+
+    listener = PgListener(
+        settings.database_url,
+        {"jikimi_test": heard},
+        ignore_from=own_backends(container.engine, container.read_engine),
+    )
+    listener.start()
+    other = build(settings)
+    try:
+        assert listener.listening.wait(WAIT_S)
+        # Delivered in commit order: were its own not dropped, "own" would come first.
+        for engine, payload in ((container.engine, "own"), (other.engine, "other")):
+            with engine.begin() as conn:
+                conn.execute(text("SELECT pg_notify('jikimi_test', :p)"), {"p": payload})
+        assert other_arrived.wait(WAIT_S)
+    finally:
+        listener.stop()
+        other.close()
+    assert got == ["", "other"]  # "": the call after connecting
 
 
 def test_on_sqlite_nothing_listens(tmp_path: Path) -> None:

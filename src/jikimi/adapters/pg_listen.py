@@ -25,7 +25,9 @@ class PgListener(Looping):
     Notifications speed things up; they are not relied on: whoever listens also polls, so a
     dropped connection (reconnected after `retry_s`) costs a poll period, never an alert.
     After each (re)connection every handler is called once with an empty payload, for what
-    may have happened while nobody listened.
+    may have happened while nobody listened. Notifications sent by a server process for
+    which `ignore_from(pid)` is true are dropped: this process's own changes, which it has
+    acted on already (each one woke this process's worker or streams a second time).
     """
 
     thread_name = "jikimi-listen"
@@ -36,9 +38,11 @@ class PgListener(Looping):
         handlers: dict[str, Callable[[str], None]],
         retry_s: float = 1.0,
         connect_timeout_s: int = 5,
+        ignore_from: Callable[[int], bool] = lambda _pid: False,
     ) -> None:
         super().__init__()
         self.url, self.handlers, self.retry_s = url, handlers, retry_s
+        self.ignore_from = ignore_from
         self.connect_timeout_s = connect_timeout_s
         self.listening = threading.Event()  # set while the LISTENs are in place
 
@@ -54,7 +58,7 @@ class PgListener(Looping):
             while not self._stop.is_set():
                 for note in conn.notifies(timeout=0.5):
                     call = self.handlers.get(note.channel)
-                    if call is not None:
+                    if call is not None and not self.ignore_from(note.pid):
                         call(note.payload)
                     if self._stop.is_set():
                         break

@@ -14,6 +14,7 @@ from jikimi.bootstrap import Container
 from jikimi.domain.access import Principal
 from jikimi.domain.signing import WINDOW_S, fresh, matches, signature
 from jikimi.store import auth
+from jikimi.store.ingest import touch_device
 from jikimi.store.tx import peeking
 
 
@@ -67,6 +68,20 @@ def remember(request: Request, s: Session) -> None:
     given = getattr(request.state, "signature", None)
     if given is not None and not auth.remember_signature(s, given, datetime.now(UTC), WINDOW_S):
         raise _refuse("this signed request was already received (replay)")
+
+
+def remember_touching(request: Request, s: Session, device_id: str) -> str | None:
+    """`remember`, and the phone's last-seen time (on PostgreSQL in one statement): the
+    phone's person, None when there is no such phone."""
+    given = getattr(request.state, "signature", None)
+    if given is None:
+        return touch_device(s, device_id)
+    new, person_id = auth.remember_signature_touching(
+        s, given, datetime.now(UTC), WINDOW_S, device_id
+    )
+    if not new:
+        raise _refuse("this signed request was already received (replay)")
+    return person_id
 
 
 Signed = Annotated[None, Depends(verify_signature)]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, insert, select, text
+from sqlalchemy import LargeBinary, bindparam, exists, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from jikimi.domain.access import Principal
@@ -44,8 +44,45 @@ _APPEND_AFTER = (
     )
     .returning(_RECORDS.c.n)
 )
-# The head each database (by URL) had after this process's last append: a hint only.
+# The head each database (by URL) had after this process's last append: a hint only
+# (SQLite; PostgreSQL reads the head in the appending statement).
 _HEADS: dict[str, tuple[int, str]] = {}
+# PostgreSQL: the lock, the head and the append in one statement (one round trip, where a
+# lock, then a head, then an INSERT were three while every other append waited). The
+# record's hash is computed by the database over the canonical bytes Python built around
+# the two values only the head gives: `n` and `prev_hash` (`_canonical_parts`). The
+# statement's snapshot can predate the lock (it is taken when the statement starts): a
+# writer that waited for the lock may read a head that has since been followed, and then
+# its record collides with that follower on the primary key and is not inserted
+# (ON CONFLICT DO NOTHING, no error); the same statement run again, the lock now held,
+# sees the real head. So the chain never forks or gaps (the key on `n` forbids it whatever
+# a snapshot saw) and the lock keeps appenders from retrying in turn.
+_PG_APPEND = text(
+    """
+INSERT INTO access_records (n, at, account_id, token_id, role, agency, source, action,
+    resource, resource_id, subjects, purpose, flags, prev_hash, hash)
+SELECT head.n + 1, :at, :account_id, :token_id, :role, :agency, :source, :action,
+    :resource, :resource_id, :subjects, :purpose, :flags, head.hash,
+    encode(sha256(:pre || convert_to((head.n + 1)::text, 'UTF8') || :mid
+        || convert_to(head.hash, 'UTF8') || :suf), 'hex')
+FROM (
+    (SELECT n, hash FROM access_records ORDER BY n DESC LIMIT 1)
+    UNION ALL SELECT 0, repeat('0', 64)
+    ORDER BY n DESC LIMIT 1
+) AS head
+WHERE pg_advisory_xact_lock(:k) IS NOT NULL
+ON CONFLICT (n) DO NOTHING
+RETURNING n, prev_hash, hash
+"""
+).bindparams(
+    *[
+        bindparam(c.key, type_=c.type)
+        for c in _RECORDS.c
+        if c.key not in ("n", "prev_hash", "hash")
+    ],
+    *[bindparam(k, type_=LargeBinary) for k in ("pre", "mid", "suf")],
+    bindparam("k", _PG_AUDIT_LOCK),
+)
 _FIELDS = (
     "n",
     "account_id",
@@ -68,6 +105,33 @@ def _canonical_of(values: dict[str, Any]) -> bytes:
     body["at"] = values["at"].astimezone(UTC).isoformat()
     body["subjects"], body["flags"] = list(body["subjects"]), list(body["flags"])
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _canonical_parts(values: dict[str, Any]) -> tuple[bytes, bytes, bytes]:
+    """The canonical bytes of `values` around its `n` and its `prev_hash`: the record is
+    pre + str(n) + mid + prev_hash + suf (keys are sorted, so both sit in the middle)."""
+    body = {name: values[name] for name in _FIELDS if name not in ("n", "prev_hash")}
+    body["at"] = values["at"].astimezone(UTC).isoformat()
+    body["subjects"], body["flags"] = list(body["subjects"]), list(body["flags"])
+    before = json.dumps(
+        {k: v for k, v in body.items() if k < "n"},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    after = json.dumps(
+        {k: v for k, v in body.items() if k > "prev_hash"},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return (before[:-1] + ',"n":').encode(), b',"prev_hash":"', ('",' + after[1:]).encode()
+
+
+# `_canonical_parts` needs every other field to sort before "n" or after "prev_hash".
+assert all(
+    not "n" <= name <= "prev_hash" for name in (*_FIELDS, "at") if name not in ("n", "prev_hash")
+)
 
 
 def _canonical(r: t.AccessRecord) -> bytes:
@@ -117,12 +181,15 @@ def append(
     """Append one record to the chain in the caller's transaction (p None: nobody known,
     e.g. a login attempt for a login name that does not exist)."""
     bind = s.get_bind()
-    if bind.dialect.name == "postgresql":
-        s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+    postgres = bind.dialect.name == "postgresql"
     at = datetime.now(UTC)
     flags = list(extra_flags)
-    if access.action == "read" and _bulk(s, p, at, len(access.subjects), bulk_limit):
-        flags.append("bulk_lookup")
+    if access.action == "read" and access.subjects and p is not None and p.account_id:
+        # The bulk count reads the trail: under the chain's lock, as it always was.
+        if postgres:
+            s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+        if _bulk(s, p, at, len(access.subjects), bulk_limit):
+            flags.append("bulk_lookup")
     values: dict[str, Any] = {
         "at": at,
         "account_id": p.account_id if p else None,
@@ -138,6 +205,9 @@ def append(
         "flags": flags,
     }
     # Plain statements built once, not a flushed ORM object: every write request appends.
+    if postgres:
+        _append_pg(s, values)
+        return
     key = str(bind.engine.url)
     head = _HEADS.get(key)
     if head is not None:
@@ -150,6 +220,23 @@ def append(
     _link(values, (last.n, last.hash) if last else (0, GENESIS))
     s.execute(_INSERT, values)
     _HEADS[key] = (values["n"], values["hash"])
+
+
+def _append_pg(s: Session, values: dict[str, Any]) -> None:
+    """Append `values` after the head, as one statement (see `_PG_APPEND`)."""
+    pre, mid, suf = _canonical_parts(values)
+    params = {**values, "pre": pre, "mid": mid, "suf": suf}
+    for _ in range(3):  # the second run holds the lock, so it sees the real head
+        row = s.execute(_PG_APPEND, params).first()
+        if row is not None:
+            break
+    else:
+        raise RuntimeError("the access trail's head kept moving under its lock")
+    # The database hashed what Python would have: checked, so a difference in the two
+    # renderings of the record can never enter the chain (the transaction fails instead).
+    _link(values, (row.n - 1, row.prev_hash))
+    if values["hash"] != row.hash:
+        raise RuntimeError("the access record's hash differs from its canonical form")
 
 
 def _link(values: dict[str, Any], head: tuple[int, str]) -> None:

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -14,6 +14,7 @@ from jikimi.domain.access import Principal, Role
 from jikimi.domain.signing import decode_key, encode_key
 from jikimi.store import logins
 from jikimi.store import tables as t
+from jikimi.store.ingest import touch_device
 from jikimi.store.logins import SESSION_PREFIX, Policy
 
 TOKEN_PREFIX = "jk_"  # noqa: S105 - a public marker that lets scanners spot leaked tokens, not a secret
@@ -85,14 +86,18 @@ def signing_key(session: Session, token_id: str) -> bytes | None:
     return decode_key(key) if key else None
 
 
-def remember_signature(session: Session, sig: str, now: datetime, window_s: int) -> bool:
-    """Record a signature; False when it was already used (a replay)."""
+def _forget_now_and_then(session: Session, now: datetime, window_s: int) -> None:
     if secrets.randbelow(100) == 0:  # now and then, forget signatures past the window
         session.execute(
             delete(t.SeenSignature).where(
                 t.SeenSignature.seen_at < now - timedelta(seconds=2 * window_s)
             )
         )
+
+
+def remember_signature(session: Session, sig: str, now: datetime, window_s: int) -> bool:
+    """Record a signature; False when it was already used (a replay)."""
+    _forget_now_and_then(session, now, window_s)
     # One statement: a signature already stored inserts nothing and returns no row.
     new = session.execute(
         _REMEMBER[session.get_bind().dialect.name], {"signature": sig, "seen_at": now}
@@ -172,3 +177,39 @@ def suspend_account(session: Session, account_id: str) -> bool:
     account.suspended_at = account.suspended_at or now
     logins.end_sessions(session, account.id, now, "suspended")
     return True
+
+
+# PostgreSQL: a phone's write records its signature and the phone's last-seen time in one
+# statement (one round trip, where they were two). The UPDATE runs whether or not the
+# signature is new; a replay is refused and its transaction, with the UPDATE, rolled back.
+_PG_REMEMBER_TOUCHING = text(
+    """
+WITH seen AS (
+    INSERT INTO seen_signatures (signature, seen_at) VALUES (:signature, :now)
+    ON CONFLICT (signature) DO NOTHING
+    RETURNING 1
+)
+UPDATE devices SET last_seen_at = :now WHERE id = :device_id
+RETURNING person_id, EXISTS (SELECT FROM seen) AS new
+"""
+).bindparams(
+    bindparam("signature", type_=_SEEN.c.signature.type),
+    bindparam("now", type_=_SEEN.c.seen_at.type),
+    bindparam("device_id", type_=t.table_of(t.Device).c.id.type),
+)
+
+
+def remember_signature_touching(
+    session: Session, sig: str, now: datetime, window_s: int, device_id: str
+) -> tuple[bool, str | None]:
+    """`remember_signature`, and the phone's last-seen time set to `now`: (False when the
+    signature was already used, the phone's person or None when there is no such phone)."""
+    if session.get_bind().dialect.name != "postgresql":
+        new = remember_signature(session, sig, now, window_s)
+        return new, touch_device(session, device_id, now)
+    _forget_now_and_then(session, now, window_s)
+    params = {"signature": sig, "now": now, "device_id": device_id}
+    row = session.execute(_PG_REMEMBER_TOUCHING, params).first()
+    if row is None:  # no such phone: the signature is still judged on its own
+        return remember_signature(session, sig, now, window_s), None
+    return bool(row.new), row.person_id

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +14,16 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_MIGRATION_LOCK = 0x4A494B49  # "JIKI": one process migrates at a time
 # Under a phone's own 10 s request timeout, so a 503 reaches it (a connect_timeout in the
 # URL wins).
 PG_CONNECT_TIMEOUT_S = 5
+# A pooled PostgreSQL connection idle longer than this is pinged before use (see
+# `_ping_when_idle`).
+PG_PING_IDLE_S = 5.0
 
 
 # SQLite 3.38+ has JSON built in: hot paths pass a batch as one JSON value, so a batch is
@@ -96,18 +101,16 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
     if not is_sqlite(url):
         # A database that takes the connection but never answers (a host still coming
         # back, a pooler holding clients) would hold every request for good; give up and
-        # answer 503 instead. Dropped connections are found by the ping on checkout.
+        # answer 503 instead.
         timeout = (
             {} if "connect_timeout" in parsed.query else {"connect_timeout": PG_CONNECT_TIMEOUT_S}
         )
-        return create_engine(
-            url,
-            pool_pre_ping=True,
-            pool_size=10,
-            max_overflow=20,
-            hide_parameters=True,
-            connect_args=timeout,
+        pg = create_engine(
+            url, pool_size=10, max_overflow=20, hide_parameters=True, connect_args=timeout
         )
+        _ping_when_idle(pg, PG_PING_IDLE_S)
+        _track_backends(pg)
+        return pg
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
@@ -179,6 +182,62 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
         _end(conn, "ROLLBACK")
 
     return engine
+
+
+# The PostgreSQL server processes behind each engine's pooled connections (see
+# `own_backends`).
+_BACKENDS: weakref.WeakKeyDictionary[Engine, set[int]] = weakref.WeakKeyDictionary()
+
+
+def _track_backends(engine: Engine) -> None:
+    pids: set[int] = set()
+    _BACKENDS[engine] = pids
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, record: Any) -> None:
+        record.info["jikimi_backend_pid"] = pid = dbapi_conn.info.backend_pid
+        pids.add(pid)
+
+    @event.listens_for(engine, "close")  # also after an invalidation
+    def _on_close(_dbapi_conn: Any, record: Any) -> None:
+        pids.discard(record.info.pop("jikimi_backend_pid", None))
+
+
+def own_backends(*engines: Engine) -> Callable[[int], bool]:
+    """Whether a PostgreSQL server process (a notification's sender) is one behind the
+    pooled connections of `engines`: a change this process made itself, which it has
+    already acted on (as on SQLite, where nothing notifies)."""
+    sets = [_BACKENDS.get(e, set()) for e in engines]
+    return lambda pid: any(pid in pids for pids in sets)
+
+
+def _ping_when_idle(engine: Engine, idle_s: float) -> None:
+    """Ping a pooled connection on checkout only if it sat idle longer than `idle_s`.
+
+    `pool_pre_ping` pinged at every checkout: a round trip for every request and every
+    stream read. A connection in steady use needs none: if the database went away under
+    it, its next statement fails, SQLAlchemy sees the disconnect and invalidates every
+    connection of the pool, and the request is a 503 the phone sends again (as it would
+    be for a statement cut mid-way with the ping). A connection left idle (a quiet night,
+    a database restarted meanwhile) is pinged, and replaced if the ping fails, so the
+    first request after a quiet spell does not meet a dead connection.
+    """
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["jikimi_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("jikimi_idle_since", None)
+        if since is None or time.monotonic() - since < idle_s:
+            return
+        try:
+            dialect.do_ping(dbapi_conn)
+        except dialect.loaded_dbapi.Error as exc:
+            # The pool discards this connection and checks out (or opens) another.
+            raise DisconnectionError("idle connection failed its ping") from exc
 
 
 def unavailable(exc: DBAPIError) -> bool:

@@ -165,6 +165,6 @@ def unmark(s: Session, events: list[PendingContact]) -> None:
         s.execute(_UNMARK, {"ids": [e.id for e in events]})
 
 
-def touch_device(s: Session, device_id: str) -> str | None:
+def touch_device(s: Session, device_id: str, now: datetime | None = None) -> str | None:
     """Remember when the phone last reached us; return its person (None: no such phone)."""
-    return s.execute(_TOUCH, {"device_id": device_id, "now": datetime.now(UTC)}).scalar()
+    return s.execute(_TOUCH, {"device_id": device_id, "now": now or datetime.now(UTC)}).scalar()

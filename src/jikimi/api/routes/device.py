@@ -11,12 +11,12 @@ from starlette.concurrency import run_in_threadpool
 from jikimi.api.audit import Audit, Auditor
 from jikimi.api.deps import ContainerDep, Device, ReadDb
 from jikimi.api.schemas.contacts import Accepted, ContactBatch, DeviceStatus
-from jikimi.api.signing import Signed, remember
+from jikimi.api.signing import Signed, remember_touching
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Principal
 from jikimi.store import device_views
 from jikimi.store import tables as t
-from jikimi.store.ingest import ContactIn, store_contacts, touch_device
+from jikimi.store.ingest import ContactIn, store_contacts
 from jikimi.store.tx import transaction
 
 router = APIRouter(prefix="/api/v1/device", tags=["device"])
@@ -45,8 +45,7 @@ def _ingest(
         for e in body.events
     ]
     with transaction(c.sessions) as s:
-        remember(request, s)
-        person_id = touch_device(s, p.device_id)
+        person_id = remember_touching(request, s, p.device_id)
         assert person_id is not None
         stored = store_contacts(
             s, "phone", f"phone:{p.device_id}", person_id, events, mark_judged=c.judges_on_ingest
