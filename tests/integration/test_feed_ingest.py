@@ -15,7 +15,7 @@ from jikimi.bootstrap import Container
 from jikimi.store import audit, crypto, positions
 from jikimi.store import tables as t
 from jikimi.store.anklets import AnkletDirectory
-from jikimi.store.geo_tables import position_key
+from jikimi.store.tables.positions import position_key
 from jikimi.store.tx import reading, transaction
 from tests.factories import Factory, geo_world, ping
 

@@ -10,7 +10,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from jikimi import bootstrap
 from jikimi.api.app import create_app
 from jikimi.bootstrap import Container, build
 from jikimi.config import Settings
@@ -72,7 +71,7 @@ def test_judging_that_fails_rolls_back_alone_and_the_worker_judges_once(
                 handlers.judge_one(event, uow, clock, policy)
             raise RuntimeError("the database went away half-way")
 
-    monkeypatch.setattr(bootstrap, "judge_stored_contacts", judge_then_fail)
+    monkeypatch.setattr("jikimi.bootstrap.container.judge_stored_contacts", judge_then_fail)
     factory.contact(w.device_token, w.perpetrator_number)
     assert pending(container) == 1
     assert alerts(client, dispatcher) == []

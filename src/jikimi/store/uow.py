@@ -18,10 +18,11 @@ from jikimi.engine.ports import (
     RiskRepository,
 )
 from jikimi.store.alert_repo import SqlAlerts
+from jikimi.store.case_repo import SqlCases
+from jikimi.store.contact_repo import SqlContacts
 from jikimi.store.db import unavailable
 from jikimi.store.device_repo import SqlDevices
 from jikimi.store.positions_repo import Memo, SqlPositions
-from jikimi.store.repositories import SqlCases, SqlContacts
 from jikimi.store.risk_repo import SqlRisk
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jikimi.store.sealed import Sealed, SealedRequired
-from jikimi.store.tables import Base, UtcDateTime, new_id
+from jikimi.store.tables.base import Base, UtcDateTime, new_id
 
 
 class RiskAssessmentRow(Base):

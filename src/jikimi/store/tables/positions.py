@@ -1,5 +1,6 @@
-"""Tables of the proximity watch: positions (a durable log the engine reads by `seq`),
-device events (an inbox), the engine's place in the log, and per-track hysteresis state.
+"""Tables of the proximity watch: the devices (phones and anklets), positions (a durable
+log the engine reads by `seq`), device events (an inbox), the engine's place in the log,
+and per-track hysteresis state.
 
 Positions are personal data: each fix (lat, lon, accuracy) is sealed as one value bound
 to its device and time, so a ciphertext copied to another row does not open.
@@ -13,9 +14,28 @@ from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jikimi.store.sealed import Sealed, SealedRequired
-from jikimi.store.tables import Base, UtcDateTime, new_id
+from jikimi.store.tables.base import Base, UtcDateTime, new_id
 
 SEQ = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Device(Base):
+    """A victim's phone or a perpetrator's anklet."""
+
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    serial: Mapped[str | None] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Anklets and phones that report positions: the newest fix's time (never moves back),
+    # and health flags from the feed.
+    last_fix_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    battery_low_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The silence already alerted, named by its last fix (or the binding, if none came).
+    offline_alerted_for: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Position(Base):

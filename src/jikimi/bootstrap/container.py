@@ -1,4 +1,4 @@
-"""The one place that picks real adapters and wires them together."""
+"""The container a process runs on, and `build`, which wires it for the settings."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,33 +18,33 @@ from jikimi.adapters.pg_listen import PgListener
 from jikimi.adapters.ratelimit import RateLimiter
 from jikimi.adapters.ttlcache import TtlCache, VersionedCache
 from jikimi.adapters.watcher import TimelineWatcher
+from jikimi.bootstrap.factories import (
+    configure_logging,
+    load_scorer,
+    make_listener,
+    make_worker,
+    risk_plots,
+)
 from jikimi.config import Settings
 from jikimi.domain.access import Principal
 from jikimi.domain.alerts import EscalationPolicy
 from jikimi.domain.orders import StatutePack, load_pack
-from jikimi.domain.proximity import Rules
 from jikimi.domain.risk import ChecklistScorer
 from jikimi.engine.bus import MessageBus
 from jikimi.engine.handlers import judge_stored_contacts
-from jikimi.engine.messages import (
-    CheckSilentDevices,
-    JudgeDeviceEvents,
-    JudgePositions,
-    JudgeStoredContacts,
-    RescoreCases,
-)
+from jikimi.engine.messages import JudgeStoredContacts
 from jikimi.engine.ports import Clock, PendingContact, RiskScorer
 from jikimi.engine.proximity_memory import TrackMemory
-from jikimi.engine.worker import Worker, WorkSeen
-from jikimi.store import alert_views, crypto, ingest, positions, waiting
-from jikimi.store import tables as t
+from jikimi.engine.worker import Worker
+from jikimi.store import alert_views, crypto, ingest
 from jikimi.store.anklets import AnkletDirectory
-from jikimi.store.db import URGENT, is_sqlite, make_engine, migrate, own_backends, unavailable
+from jikimi.store.db import URGENT, make_engine, migrate, own_backends, unavailable
 from jikimi.store.live import LiveFeed
 from jikimi.store.tx import peeking
 from jikimi.store.uow import JoinedUnitOfWork, SqlUnitOfWork
 
-log = logging.getLogger(__name__)
+# The bootstrap's one logger name, as before it became a package (operators filter on it).
+log = logging.getLogger("jikimi.bootstrap")
 
 
 @dataclass
@@ -143,52 +143,10 @@ class Container:
         self.read_engine.dispose()
 
 
-def load_scorer(kind: str = "model") -> RiskScorer:
-    """The learned model shipped in the package (`jikimi.risk`), or the police checklist
-    count when asked for (`JIKIMI_RISK_SCORER=checklist`) or when the model cannot be
-    loaded (said in the log: scores then are only grades)."""
-    if kind == "checklist":
-        log.info("risk scoring: police checklist (JIKIMI_RISK_SCORER)")
-        return ChecklistScorer()
-    try:
-        from jikimi.risk.scorer import Scorer
-
-        scorer: RiskScorer = Scorer.load()
-    except Exception:
-        log.exception("risk scoring: the learned model could not be loaded; police checklist")
-        return ChecklistScorer()
-    log.info("risk scoring: learned model %s", scorer.version)
-    return scorer
-
-
-def risk_plots(scorer: RiskScorer) -> tuple[Path | None, tuple[str, ...]]:
-    """The card's plot files that exist, and their directory.
-
-    The card names them in `plots` (file names, or objects with `file`) and their
-    directory in `plots_dir` (or the scorer's `plots_dir` attribute).
-    """
-    card = scorer.card()
-    base = card.get("plots_dir") or getattr(scorer, "plots_dir", None)
-    if not base or not Path(str(base)).is_dir():
-        return None, ()
-    folder = Path(str(base))
-    names = []
-    for item in card.get("plots") or []:
-        name = item.get("file") if isinstance(item, dict) else item
-        if isinstance(name, str) and Path(name).name == name and (folder / name).is_file():
-            names.append(name)
-    return folder, tuple(names)
-
-
 def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Container:
     """Wire Jikimi for `settings` (from the environment when None); migrates the database."""
     settings = settings or Settings()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
-    # Request URLs and migration chatter are noise for an operator; keep them out.
-    for noisy in ("httpx", "httpx2", "httpcore", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging(settings)
     crypto.install(crypto.KeyRing.load(settings.keys, Path(settings.key_file)))
     engine = make_engine(settings.database_url, immediate=True)
     read_engine = make_engine(settings.database_url, immediate=False)
@@ -219,76 +177,18 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         policy,
     )
 
-    def has_pending() -> bool:
-        with peeking(read_sessions) as s:
-            q = select(t.ContactEvent.id).where(t.ContactEvent.processed_at.is_(None)).limit(1)
-            return s.scalars(q).first() is not None
-
     def latest_seq() -> int:
         with peeking(read_sessions) as s:
             return alert_views.latest_seq(s)
 
-    def has_device_events() -> bool:
-        with peeking(read_sessions) as s:
-            q = select(t.DeviceEvent.id).where(t.DeviceEvent.processed_at.is_(None)).limit(1)
-            return s.scalars(q).first() is not None
-
     scorer = load_scorer(settings.risk_scorer)
     plot_dir, plots = risk_plots(scorer)
-
-    def has_rescores() -> bool:
-        with peeking(read_sessions) as s:
-            q = select(t.Case.id).where(t.Case.risk_rescore_due_at.is_not(None)).limit(1)
-            return s.scalars(q).first() is not None
-
-    def peek() -> WorkSeen:
-        with peeking(read_sessions) as s:
-            row = s.execute(waiting.LOOK, {"now": clock.now()}).one()
-        contacts, devices, rescores, fixes, due = row
-        # Aligned with the inboxes below.
-        return WorkSeen(bool(contacts), bool(due), (bool(devices), bool(fixes), bool(rescores)))
-
-    rules = Rules(
-        eta_warn_s=settings.eta_warn_s, victim_fix_max_age_s=settings.victim_fix_max_age_s
-    )
-
     track_memory = TrackMemory()  # this process's judge keeps the tracks' states here
-
-    def has_positions() -> bool:
-        with peeking(read_sessions) as s:
-            newest = s.scalar(select(func.max(t.Position.seq)))
-            return newest is not None and newest > positions.cursor(s)
-
-    worker = Worker(
-        bus,
-        has_pending,
-        settings.worker_poll_s,
-        settings.worker_batch,
-        inboxes=[
-            (has_device_events, JudgeDeviceEvents),
-            (has_positions, lambda: JudgePositions(rules=rules, memory=track_memory)),
-            (has_rescores, lambda: RescoreCases(scorer)),
-        ],
-        timers=[(5.0, lambda: CheckSilentDevices(settings.device_silence_s))],
-        peek=peek,
-    )
+    worker = make_worker(settings, bus, read_sessions, clock, scorer, track_memory)
     limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
     live = LiveFeed(read_sessions, hub.generation, evidence=settings.alert_evidence_shown)
-
-    def alerts_notified(payload: str) -> None:
-        # A change this process's streams have read already (its own) wakes nobody.
-        if not payload.isdigit() or int(payload) > live.head:
-            hub.alerts_changed()
-
-    listener = (
-        None
-        if is_sqlite(settings.database_url)
-        else PgListener(
-            settings.database_url,
-            {"jikimi_alerts": alerts_notified, "jikimi_inbox": lambda _: worker.wake()},
-            ignore_from=own_backends(engine, read_engine),  # acted on already
-        )
-    )
+    # Notifications from this process's own connections were acted on already.
+    listener = make_listener(settings, live, hub, worker, own_backends(engine, read_engine))
     return Container(
         settings,
         engine,

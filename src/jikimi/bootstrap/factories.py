@@ -1,0 +1,164 @@
+"""From settings to the adapters `build` wires in: logging, the risk scorer and its
+plots, the worker with its inboxes, the PostgreSQL listener."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from jikimi.adapters.hub import AlertHub
+from jikimi.adapters.pg_listen import PgListener
+from jikimi.config import Settings
+from jikimi.domain.proximity import Rules
+from jikimi.domain.risk import ChecklistScorer
+from jikimi.engine.bus import MessageBus
+from jikimi.engine.messages import (
+    CheckSilentDevices,
+    JudgeDeviceEvents,
+    JudgePositions,
+    RescoreCases,
+)
+from jikimi.engine.ports import Clock, RiskScorer
+from jikimi.engine.proximity_memory import TrackMemory
+from jikimi.engine.worker import Worker, WorkSeen
+from jikimi.store import positions, waiting
+from jikimi.store import tables as t
+from jikimi.store.db import is_sqlite
+from jikimi.store.live import LiveFeed
+from jikimi.store.tx import peeking
+
+# The bootstrap's one logger name, as before it became a package (operators filter on it).
+log = logging.getLogger("jikimi.bootstrap")
+
+
+def configure_logging(settings: Settings) -> None:
+    """Log at the configured level, without the libraries' chatter."""
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    # Request URLs and migration chatter are noise for an operator; keep them out.
+    for noisy in ("httpx", "httpx2", "httpcore", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def load_scorer(kind: str = "model") -> RiskScorer:
+    """The learned model shipped in the package (`jikimi.risk`), or the police checklist
+    count when asked for (`JIKIMI_RISK_SCORER=checklist`) or when the model cannot be
+    loaded (said in the log: scores then are only grades)."""
+    if kind == "checklist":
+        log.info("risk scoring: police checklist (JIKIMI_RISK_SCORER)")
+        return ChecklistScorer()
+    try:
+        from jikimi.risk.scorer import Scorer
+
+        scorer: RiskScorer = Scorer.load()
+    except Exception:
+        log.exception("risk scoring: the learned model could not be loaded; police checklist")
+        return ChecklistScorer()
+    log.info("risk scoring: learned model %s", scorer.version)
+    return scorer
+
+
+def risk_plots(scorer: RiskScorer) -> tuple[Path | None, tuple[str, ...]]:
+    """The card's plot files that exist, and their directory.
+
+    The card names them in `plots` (file names, or objects with `file`) and their
+    directory in `plots_dir` (or the scorer's `plots_dir` attribute).
+    """
+    card = scorer.card()
+    base = card.get("plots_dir") or getattr(scorer, "plots_dir", None)
+    if not base or not Path(str(base)).is_dir():
+        return None, ()
+    folder = Path(str(base))
+    names = []
+    for item in card.get("plots") or []:
+        name = item.get("file") if isinstance(item, dict) else item
+        if isinstance(name, str) and Path(name).name == name and (folder / name).is_file():
+            names.append(name)
+    return folder, tuple(names)
+
+
+def make_worker(
+    settings: Settings,
+    bus: MessageBus,
+    read_sessions: sessionmaker[Session],
+    clock: Clock,
+    scorer: RiskScorer,
+    track_memory: TrackMemory,
+) -> Worker:
+    """The worker: the contact inbox, the other inboxes it looks into, its timers."""
+
+    def has_pending() -> bool:
+        with peeking(read_sessions) as s:
+            q = select(t.ContactEvent.id).where(t.ContactEvent.processed_at.is_(None)).limit(1)
+            return s.scalars(q).first() is not None
+
+    def has_device_events() -> bool:
+        with peeking(read_sessions) as s:
+            q = select(t.DeviceEvent.id).where(t.DeviceEvent.processed_at.is_(None)).limit(1)
+            return s.scalars(q).first() is not None
+
+    def has_rescores() -> bool:
+        with peeking(read_sessions) as s:
+            q = select(t.Case.id).where(t.Case.risk_rescore_due_at.is_not(None)).limit(1)
+            return s.scalars(q).first() is not None
+
+    def peek() -> WorkSeen:
+        with peeking(read_sessions) as s:
+            row = s.execute(waiting.LOOK, {"now": clock.now()}).one()
+        contacts, devices, rescores, fixes, due = row
+        # Aligned with the inboxes below.
+        return WorkSeen(bool(contacts), bool(due), (bool(devices), bool(fixes), bool(rescores)))
+
+    rules = Rules(
+        eta_warn_s=settings.eta_warn_s, victim_fix_max_age_s=settings.victim_fix_max_age_s
+    )
+
+    def has_positions() -> bool:
+        with peeking(read_sessions) as s:
+            newest = s.scalar(select(func.max(t.Position.seq)))
+            return newest is not None and newest > positions.cursor(s)
+
+    return Worker(
+        bus,
+        has_pending,
+        settings.worker_poll_s,
+        settings.worker_batch,
+        inboxes=[
+            (has_device_events, JudgeDeviceEvents),
+            (has_positions, lambda: JudgePositions(rules=rules, memory=track_memory)),
+            (has_rescores, lambda: RescoreCases(scorer)),
+        ],
+        timers=[(5.0, lambda: CheckSilentDevices(settings.device_silence_s))],
+        peek=peek,
+    )
+
+
+def make_listener(
+    settings: Settings,
+    live: LiveFeed,
+    hub: AlertHub,
+    worker: Worker,
+    ignore_from: Callable[[int], bool],
+) -> PgListener | None:
+    """On PostgreSQL, the connection that hears other processes' notifications (those
+    whose sender `ignore_from` names are dropped)."""
+
+    def alerts_notified(payload: str) -> None:
+        # A change this process's streams have read already (its own) wakes nobody.
+        if not payload.isdigit() or int(payload) > live.head:
+            hub.alerts_changed()
+
+    return (
+        None
+        if is_sqlite(settings.database_url)
+        else PgListener(
+            settings.database_url,
+            {"jikimi_alerts": alerts_notified, "jikimi_inbox": lambda _: worker.wake()},
+            ignore_from=ignore_from,  # acted on already
+        )
+    )

@@ -1,0 +1,111 @@
+"""Devices: their events and health, and the position log the proximity rules read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from jikimi.domain.watch import CaseGeo
+
+
+@dataclass(frozen=True)
+class PendingDeviceEvent:
+    """A device-health event or an SOS waiting to be judged."""
+
+    id: str
+    device_id: str
+    case_id: str
+    kind: str  # strap_tamper | battery_low | charging | signal_lost | signal_restored | sos
+    occurred_at: datetime
+    fix: tuple[float, float, float] | None  # SOS: lat, lon, accuracy_m
+
+
+@dataclass(frozen=True)
+class SilentDevice:
+    """An anklet under an electronic-monitoring order that has stopped reporting."""
+
+    device_id: str
+    case_id: str
+    last_fix_at: datetime | None
+
+
+class DeviceRepository(Protocol):
+    """Device events and device health."""
+
+    def pending_events(self, limit: int) -> list[PendingDeviceEvent]:
+        """Events not yet judged, oldest first, claimed for this transaction."""
+        ...
+
+    def mark_event_processed(self, event_id: str, at: datetime) -> None:
+        """Record that the event has been judged."""
+        ...
+
+    def set_battery_low(self, device_id: str, at: datetime | None) -> None:
+        """Remember (or forget, None) that the device reported a low battery."""
+        ...
+
+    def newly_silent(self, now: datetime, silence_s: float) -> list[SilentDevice]:
+        """Anklets silent for `silence_s` while monitored, not yet alerted for this silence."""
+        ...
+
+    def mark_offline_alerted(self, device_id: str, at: datetime) -> None:
+        """This silence has raised its alert; the next needs a fix in between."""
+        ...
+
+    def any_anklet_heard_since(self, at: datetime) -> bool:
+        """Whether the location feed delivered any anklet fix recorded after `at`."""
+        ...
+
+
+@dataclass(frozen=True)
+class LoggedFix:
+    """A position read back from the log (decrypted)."""
+
+    seq: int
+    device_id: str
+    recorded_at: datetime
+    lat: float
+    lon: float
+    accuracy_m: float
+
+
+class PositionRepository(Protocol):
+    """The position log, the cases it speaks for, and the tracks' saved state."""
+
+    def cursor(self) -> int:
+        """Where judging stands in the log."""
+        ...
+
+    def still_at(self, position: int) -> bool:
+        """Starting the writes: nobody judged past `position` since it was read."""
+        ...
+
+    def move_cursor(self, position: int) -> None:
+        """The log is judged up to `position` (commits with the alerts)."""
+        ...
+
+    def after(self, position: int, limit: int) -> list[LoggedFix]:
+        """Fixes logged after `position`, in log order."""
+        ...
+
+    def between(self, device_ids: list[str], start: datetime, end: datetime) -> list[LoggedFix]:
+        """Fixes of these devices recorded in [start, end], oldest first."""
+        ...
+
+    def devices(self, device_ids: list[str]) -> dict[str, tuple[str, list[str]]]:
+        """Device id → (kind, the cases it speaks for)."""
+        ...
+
+    def cases(self, case_ids: list[str]) -> dict[str, CaseGeo]:
+        """What the rules need to know about these cases."""
+        ...
+
+    def snapshot(self) -> tuple[int, dict[str, dict[str, Any]]]:
+        """The saved track states (JSON, by track key) and the log position they are as
+        of (never past the cursor)."""
+        ...
+
+    def save_states(self, states: dict[str, dict[str, Any]], at: datetime, position: int) -> None:
+        """Save track states (JSON, by track key) as of log `position`, with the batch."""
+        ...

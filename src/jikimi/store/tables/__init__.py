@@ -1,0 +1,68 @@
+"""SQLAlchemy 2 tables, one module per subject; personal fields are `Sealed` (encrypted
+per field, see crypto).
+
+Everything is re-exported here, so `from jikimi.store import tables as t` names any table,
+and importing this package registers every table on one metadata (`Base.metadata`, which
+Alembic compares with the migrations).
+"""
+
+from __future__ import annotations
+
+from jikimi.store.tables.access import (
+    AccessRecord,
+    Account,
+    ApiToken,
+    BreakGlass,
+    SeenSignature,
+    StaffSession,
+)
+from jikimi.store.tables.alerts import AlertChange, AlertEvidence, AlertRow, ContactEvent
+from jikimi.store.tables.base import NAMING, Base, UtcDateTime, new_id, table_of
+from jikimi.store.tables.cases import (
+    Address,
+    Case,
+    CaseAssignment,
+    Order,
+    OrderExtension,
+    Person,
+    PersonPhone,
+)
+from jikimi.store.tables.positions import (
+    Device,
+    DeviceEvent,
+    EngineCursor,
+    Position,
+    TrackStateRow,
+)
+from jikimi.store.tables.risk import RiskAssessmentRow
+
+__all__ = [
+    "NAMING",
+    "AccessRecord",
+    "Account",
+    "Address",
+    "AlertChange",
+    "AlertEvidence",
+    "AlertRow",
+    "ApiToken",
+    "Base",
+    "BreakGlass",
+    "Case",
+    "CaseAssignment",
+    "ContactEvent",
+    "Device",
+    "DeviceEvent",
+    "EngineCursor",
+    "Order",
+    "OrderExtension",
+    "Person",
+    "PersonPhone",
+    "Position",
+    "RiskAssessmentRow",
+    "SeenSignature",
+    "StaffSession",
+    "TrackStateRow",
+    "UtcDateTime",
+    "new_id",
+    "table_of",
+]
