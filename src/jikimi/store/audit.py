@@ -7,7 +7,6 @@ record. Appends are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from jikimi.domain.access import Principal
 from jikimi.store import tables as t
+from jikimi.store.audit_canon import canonical, canonical_parts, link, record_hash
 
 GENESIS = "0" * 64
 _PG_AUDIT_LOCK = 0x4A4B4155  # "JKAU"
@@ -50,7 +50,7 @@ _HEADS: dict[str, tuple[int, str]] = {}
 # PostgreSQL: the lock, the head and the append in one statement (one round trip, where a
 # lock, then a head, then an INSERT were three while every other append waited). The
 # record's hash is computed by the database over the canonical bytes Python built around
-# the two values only the head gives: `n` and `prev_hash` (`_canonical_parts`). The
+# the two values only the head gives: `n` and `prev_hash` (`canonical.canonical_parts`). The
 # statement's snapshot can predate the lock (it is taken when the statement starts): a
 # writer that waited for the lock may read a head that has since been followed, and then
 # its record collides with that follower on the primary key and is not inserted
@@ -83,64 +83,6 @@ RETURNING n, prev_hash, hash
     *[bindparam(k, type_=LargeBinary) for k in ("pre", "mid", "suf")],
     bindparam("k", _PG_AUDIT_LOCK),
 )
-_FIELDS = (
-    "n",
-    "account_id",
-    "token_id",
-    "role",
-    "agency",
-    "source",
-    "action",
-    "resource",
-    "resource_id",
-    "subjects",
-    "purpose",
-    "flags",
-    "prev_hash",
-)
-
-
-def _canonical_of(values: dict[str, Any]) -> bytes:
-    body = {name: values[name] for name in _FIELDS}
-    body["at"] = values["at"].astimezone(UTC).isoformat()
-    body["subjects"], body["flags"] = list(body["subjects"]), list(body["flags"])
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _canonical_parts(values: dict[str, Any]) -> tuple[bytes, bytes, bytes]:
-    """The canonical bytes of `values` around its `n` and its `prev_hash`: the record is
-    pre + str(n) + mid + prev_hash + suf (keys are sorted, so both sit in the middle)."""
-    body = {name: values[name] for name in _FIELDS if name not in ("n", "prev_hash")}
-    body["at"] = values["at"].astimezone(UTC).isoformat()
-    body["subjects"], body["flags"] = list(body["subjects"]), list(body["flags"])
-    before = json.dumps(
-        {k: v for k, v in body.items() if k < "n"},
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    after = json.dumps(
-        {k: v for k, v in body.items() if k > "prev_hash"},
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return (before[:-1] + ',"n":').encode(), b',"prev_hash":"', ('",' + after[1:]).encode()
-
-
-# `_canonical_parts` needs every other field to sort before "n" or after "prev_hash".
-assert all(
-    not "n" <= name <= "prev_hash" for name in (*_FIELDS, "at") if name not in ("n", "prev_hash")
-)
-
-
-def _canonical(r: t.AccessRecord) -> bytes:
-    return _canonical_of({name: getattr(r, name) for name in (*_FIELDS, "at")})
-
-
-def record_hash(r: t.AccessRecord) -> str:
-    """The hash a record must carry."""
-    return hashlib.sha256(_canonical(r)).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -211,20 +153,20 @@ def append(
     key = str(bind.engine.url)
     head = _HEADS.get(key)
     if head is not None:
-        _link(values, head)
+        link(values, head)
         params = {**values, "head_n": head[0], "head_hash": head[1]}
         if s.execute(_APPEND_AFTER, params).first() is not None:
             _HEADS[key] = (values["n"], values["hash"])
             return
     last = s.execute(_LAST).first()
-    _link(values, (last.n, last.hash) if last else (0, GENESIS))
+    link(values, (last.n, last.hash) if last else (0, GENESIS))
     s.execute(_INSERT, values)
     _HEADS[key] = (values["n"], values["hash"])
 
 
 def _append_pg(s: Session, values: dict[str, Any]) -> None:
     """Append `values` after the head, as one statement (see `_PG_APPEND`)."""
-    pre, mid, suf = _canonical_parts(values)
+    pre, mid, suf = canonical_parts(values)
     params = {**values, "pre": pre, "mid": mid, "suf": suf}
     for _ in range(3):  # the second run holds the lock, so it sees the real head
         row = s.execute(_PG_APPEND, params).first()
@@ -234,15 +176,9 @@ def _append_pg(s: Session, values: dict[str, Any]) -> None:
         raise RuntimeError("the access trail's head kept moving under its lock")
     # The database hashed what Python would have: checked, so a difference in the two
     # renderings of the record can never enter the chain (the transaction fails instead).
-    _link(values, (row.n - 1, row.prev_hash))
+    link(values, (row.n - 1, row.prev_hash))
     if values["hash"] != row.hash:
         raise RuntimeError("the access record's hash differs from its canonical form")
-
-
-def _link(values: dict[str, Any], head: tuple[int, str]) -> None:
-    """Make `values` the record after `head` (n, hash), and seal it with its hash."""
-    values["n"], values["prev_hash"] = head[0] + 1, head[1]
-    values["hash"] = hashlib.sha256(_canonical_of(values)).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -285,7 +221,7 @@ def export(s: Session, since: datetime | None = None) -> Iterator[dict[str, Any]
     if since is not None:
         q = q.where(t.AccessRecord.at >= since)
     for r in s.scalars(q.execution_options(yield_per=1000)):
-        yield json.loads(_canonical(r)) | {"hash": r.hash}
+        yield json.loads(canonical(r)) | {"hash": r.hash}
 
 
 def flagged(s: Session, agency: str | None, limit: int = 200) -> list[dict[str, Any]]:
@@ -298,7 +234,7 @@ def flagged(s: Session, agency: str | None, limit: int = 200) -> list[dict[str, 
     out = []
     for r in s.scalars(q.limit(limit * 20)):
         if r.flags:
-            out.append(json.loads(_canonical(r)) | {"hash": r.hash})
+            out.append(json.loads(canonical(r)) | {"hash": r.hash})
             if len(out) >= limit:
                 break
     return out
