@@ -156,10 +156,10 @@ def throughput(
     """Two clients sending 10,000-ping requests back to back for `seconds`; the cores the
     server and this client used while they did (building the bodies beforehand excluded)."""
     homes = seeded["homes"]
-    # Enough distinct bodies for 60,000 pings/s over the phase (each ping is new, so none
+    # Enough distinct bodies for 90,000 pings/s over the phase (each ping is new, so none
     # is a duplicate; the times stay in the past for the server's future check). A body
-    # holds 5 s of pings of 2,000 anklets.
-    n = max(40, min(160, int(seconds * 6)))
+    # holds 5 s of pings of 2,000 anklets. (At 6 a second, a 20 s run once used them all.)
+    n = max(40, min(240, int(seconds * 9)))
     start_at = datetime.now(UTC) - timedelta(seconds=5 * n + 60)
     bodies = [
         body_of(far_pings(homes, 10_000, start_at + timedelta(seconds=5 * i), rng))

@@ -1,8 +1,12 @@
-"""The timeline watcher wakes streams for changes other processes made, not for our own."""
+"""The timeline watcher wakes streams for changes other processes made, not for our own;
+a periodic task survives a failure."""
 
 from __future__ import annotations
 
+import threading
+
 from jikimi.adapters.hub import AlertHub
+from jikimi.adapters.periodic import Periodic
 from jikimi.adapters.watcher import TimelineWatcher
 
 
@@ -22,3 +26,22 @@ def test_wakes_only_for_a_head_beyond_what_the_streams_have_read() -> None:
     watcher._loop()
     # 5 -> 5: no change; 6: beyond 5, wake; 7: read by our feed already, no wake; 9: wake.
     assert hub.generation() == 2
+
+
+def test_a_periodic_task_that_fails_runs_again_at_the_next_period() -> None:
+    calls: list[int] = []
+    again = threading.Event()
+
+    def task() -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the database is restarting")
+        again.set()
+
+    loop = Periodic(task, 0.001, "test")
+    loop.start()
+    try:
+        assert again.wait(10)
+    finally:
+        loop.stop()
+    assert len(calls) >= 2

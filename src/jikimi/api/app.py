@@ -62,9 +62,13 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
         container.watcher.start()
         if container.listener is not None:
             container.listener.start()
+        if container.checkpointer is not None:
+            container.checkpointer.start()
         try:
             yield
         finally:
+            if container.checkpointer is not None:
+                container.checkpointer.stop()
             if container.listener is not None:
                 container.listener.stop()
             container.watcher.stop()

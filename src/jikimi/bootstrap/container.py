@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jikimi.adapters.clock import SystemClock
 from jikimi.adapters.hub import AlertHub
+from jikimi.adapters.periodic import Periodic
 from jikimi.adapters.pg_listen import PgListener
 from jikimi.adapters.ratelimit import RateLimiter
 from jikimi.adapters.ttlcache import TtlCache, VersionedCache
@@ -38,7 +39,15 @@ from jikimi.engine.proximity_memory import TrackMemory
 from jikimi.engine.worker import Worker
 from jikimi.store import alert_views, crypto, ingest
 from jikimi.store.anklets import AnkletDirectory
-from jikimi.store.db import URGENT, make_engine, migrate, own_backends, unavailable
+from jikimi.store.db import (
+    SQLITE_CHECKPOINT_S,
+    URGENT,
+    checkpoint,
+    make_engine,
+    migrate,
+    own_backends,
+    unavailable,
+)
 from jikimi.store.live import LiveFeed
 from jikimi.store.tx import peeking
 from jikimi.store.uow import JoinedUnitOfWork, SqlUnitOfWork
@@ -81,6 +90,8 @@ class Container:
     track_memory: TrackMemory = field(default_factory=TrackMemory)
     # PostgreSQL: notifications from other processes (alerts changed, work stored).
     listener: PgListener | None = None
+    # SQLite: the WAL copied into the database on a thread, not in a request's commit.
+    checkpointer: Periodic | None = None
 
     @property
     def judges_on_ingest(self) -> bool:
@@ -139,6 +150,8 @@ class Container:
         self.watcher.stop()
         if self.listener is not None:
             self.listener.stop()
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         self.engine.dispose()
         self.read_engine.dispose()
 
@@ -212,4 +225,9 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         anklets=AnkletDirectory(settings.auth_cache_s),
         track_memory=track_memory,
         listener=listener,
+        checkpointer=(
+            Periodic(lambda: checkpoint(read_engine), SQLITE_CHECKPOINT_S, "checkpoint")
+            if read_engine.dialect.name == "sqlite"
+            else None
+        ),
     )

@@ -60,6 +60,8 @@ def worker() -> None:
     container.worker.start()
     if container.listener is not None:
         container.listener.start()  # woken at once by what API processes store
+    if container.checkpointer is not None:
+        container.checkpointer.start()
     typer.echo("worker running; Ctrl-C stops", err=True)
     try:
         stopped.wait()
