@@ -57,22 +57,11 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
         warm = getattr(container.scorer, "warm", None)
         if callable(warm):  # the risk model's Korean analyser, loaded before it is needed
             threading.Thread(target=warm, name="jikimi-warm", daemon=True).start()
-        if start_worker:
-            container.worker.start()
-        container.watcher.start()
-        if container.listener is not None:
-            container.listener.start()
-        if container.checkpointer is not None:
-            container.checkpointer.start()
+        container.start_threads(worker=start_worker)
         try:
             yield
         finally:
-            if container.checkpointer is not None:
-                container.checkpointer.stop()
-            if container.listener is not None:
-                container.listener.stop()
-            container.watcher.stop()
-            container.worker.stop()
+            container.stop_threads()
 
     app = FastAPI(
         title="Jikimi",

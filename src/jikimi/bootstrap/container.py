@@ -144,14 +144,29 @@ class Container:
         elif changed:
             self.hub.alerts_changed()
 
-    def close(self) -> None:
-        """Stop the worker, the watcher and the listener, and release connections."""
-        self.worker.stop()
+    def start_threads(self, *, worker: bool, watcher: bool = True) -> None:
+        """Start this process's threads: the worker (unless another process runs it), the
+        timeline watcher (for live streams), and the listener or checkpointer of its
+        database."""
+        if worker:
+            self.worker.start()
+        if watcher:
+            self.watcher.start()
+        for loop in (self.listener, self.checkpointer):
+            if loop is not None:
+                loop.start()
+
+    def stop_threads(self) -> None:
+        """Stop every thread `start_threads` may have started (each waits for its own)."""
+        for loop in (self.checkpointer, self.listener):
+            if loop is not None:
+                loop.stop()
         self.watcher.stop()
-        if self.listener is not None:
-            self.listener.stop()
-        if self.checkpointer is not None:
-            self.checkpointer.stop()
+        self.worker.stop()
+
+    def close(self) -> None:
+        """Stop the threads and release connections."""
+        self.stop_threads()
         self.engine.dispose()
         self.read_engine.dispose()
 

@@ -57,11 +57,9 @@ def worker() -> None:
     long_running()
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    container.worker.start()
-    if container.listener is not None:
-        container.listener.start()  # woken at once by what API processes store
-    if container.checkpointer is not None:
-        container.checkpointer.start()
+    # No live streams here; on PostgreSQL the listener wakes it at once for what API
+    # processes store.
+    container.start_threads(worker=True, watcher=False)
     typer.echo("worker running; Ctrl-C stops", err=True)
     try:
         stopped.wait()

@@ -135,18 +135,6 @@ def levels(
     dist = np.sqrt((east * east * (1.0 - s2) + north_w * north_w) / w)
     out[near] = classify(dist, acc[near], radius[near], warn[near])
     return out
-    dl = dlat[near]
-    dlon = lon2[near] - lon1[near]
-    dlon = np.where(np.abs(dlon) > 180.0, dlon - np.copysign(360.0, dlon), dlon)
-    s = np.sin((lat1[near] + lat2[near]) * (0.5 * _RAD))
-    s2 = s * s
-    w = 1.0 - WGS84_E2 * s2
-    # offsets_m's north is dl * k_n / w**1.5 and its east dlon * k_e * cos / w**0.5.
-    north_w = dl * (_RAD * WGS84_A * (1.0 - WGS84_E2)) / w
-    east = dlon * (_RAD * WGS84_A)
-    dist = np.sqrt((east * east * (1.0 - s2) + north_w * north_w) / w)
-    out[near] = classify(dist, acc[near], radius_m[near], warn_m[near])
-    return out
 
 
 def nearest_fresh_fix(
