@@ -9,10 +9,14 @@ import uuid
 from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from jikimi.bootstrap import Container
 from jikimi.client.signed import signed_headers
 from jikimi.domain.access import Role
+from jikimi.store import auth as store_auth
+from jikimi.store import tables as t
+from jikimi.store.tx import transaction
 from tests.factories import Factory, auth
 
 PATH = "/api/v1/device/contacts"
@@ -97,3 +101,23 @@ def test_optional_mode_accepts_unsigned_but_still_checks_a_signature(
     assert client.post(PATH, content=body, headers=plain).status_code == 202
     bad = {**plain, "X-Jikimi-Timestamp": str(int(time.time())), "X-Jikimi-Signature": "v1=00"}
     assert client.post(PATH, content=_body(w.perpetrator_number), headers=bad).status_code == 401
+
+
+def test_a_signature_is_remembered_with_the_phone_s_last_seen_time(
+    factory: Factory, container: Container
+) -> None:
+    # One statement on PostgreSQL: the replay answer must not depend on the phone's row.
+    w = factory.world()
+    now = datetime.now(UTC)
+    with transaction(container.sessions) as s:
+        device = s.scalars(select(t.Device).where(t.Device.case_id == w.case_id)).first()
+        assert device is not None
+        touch = store_auth.remember_signature_touching
+        assert touch(s, "sig-a", now, 300, device.id) == (True, device.person_id)
+        assert touch(s, "sig-a", now, 300, device.id) == (False, device.person_id)  # replay
+        assert touch(s, "sig-b", now, 300, "no-such-phone") == (True, None)
+        assert touch(s, "sig-b", now, 300, device.id) == (False, device.person_id)
+        seen = s.scalar(select(t.Device.last_seen_at).where(t.Device.id == device.id))
+        assert seen is not None
+        assert seen.astimezone(UTC) == now
+        s.rollback()

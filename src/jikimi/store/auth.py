@@ -180,17 +180,19 @@ def suspend_account(session: Session, account_id: str) -> bool:
 
 
 # PostgreSQL: a phone's write records its signature and the phone's last-seen time in one
-# statement (one round trip, where they were two). The UPDATE runs whether or not the
-# signature is new; a replay is refused and its transaction, with the UPDATE, rolled back.
+# statement (one round trip, where they were two), which always returns one row. The
+# UPDATE runs whether or not the signature is new; a replay is refused and its
+# transaction, with the UPDATE, rolled back.
 _PG_REMEMBER_TOUCHING = text(
     """
 WITH seen AS (
     INSERT INTO seen_signatures (signature, seen_at) VALUES (:signature, :now)
     ON CONFLICT (signature) DO NOTHING
     RETURNING 1
+), touched AS (
+    UPDATE devices SET last_seen_at = :now WHERE id = :device_id RETURNING person_id
 )
-UPDATE devices SET last_seen_at = :now WHERE id = :device_id
-RETURNING person_id, EXISTS (SELECT FROM seen) AS new
+SELECT EXISTS (SELECT FROM seen) AS new, (SELECT person_id FROM touched) AS person_id
 """
 ).bindparams(
     bindparam("signature", type_=_SEEN.c.signature.type),
@@ -209,7 +211,5 @@ def remember_signature_touching(
         return new, touch_device(session, device_id, now)
     _forget_now_and_then(session, now, window_s)
     params = {"signature": sig, "now": now, "device_id": device_id}
-    row = session.execute(_PG_REMEMBER_TOUCHING, params).first()
-    if row is None:  # no such phone: the signature is still judged on its own
-        return remember_signature(session, sig, now, window_s), None
+    row = session.execute(_PG_REMEMBER_TOUCHING, params).one()
     return bool(row.new), row.person_id
