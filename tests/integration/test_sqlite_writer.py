@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from jikimi.store.db import make_engine
 
@@ -36,3 +37,45 @@ def test_a_transaction_ended_on_another_thread_frees_the_writer_queue(tmp_path: 
     with engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM t")).scalar() == 2
     engine.dispose()
+
+
+def test_a_writer_of_another_process_waits_for_its_turn_outside_sqlite(tmp_path: Path) -> None:
+    """Two engines are two processes' writers: the second waits on the file lock beside
+    the database, not in SQLite's busy handler. Its connections here get no busy wait at
+    all (busy_timeout=0), so a BEGIN IMMEDIATE issued while the first writes would fail."""
+    url = f"sqlite:///{tmp_path}/w.db"
+    first, second = make_engine(url), make_engine(url)
+
+    @event.listens_for(second, "connect")
+    def _no_busy_wait(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.execute("PRAGMA busy_timeout=0")
+
+    with first.begin() as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+    holding = first.connect()
+    holding.execute(text("INSERT INTO t VALUES (1)"))  # the first process is writing
+    outcome: list[object] = []
+
+    def write() -> None:
+        try:
+            with second.begin() as c:
+                c.execute(text("INSERT INTO t VALUES (2)"))
+            outcome.append("written")
+        except Exception as exc:
+            outcome.append(exc)
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    checked_out = threading.Event()
+    while writer.is_alive() and not checked_out.wait(0.01):  # it is at BEGIN now
+        if second.pool.checkedout():  # type: ignore[attr-defined]
+            checked_out.set()
+    writer.join(0.2)  # it waits for its turn as long as the first holds the lock
+    holding.commit()
+    holding.close()
+    writer.join(10)
+    assert outcome == ["written"]
+    with first.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM t")).scalar() == 2
+    first.dispose()
+    second.dispose()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 import weakref
 from collections.abc import Callable
@@ -15,6 +14,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+
+from jikimi.store.writers import FileLock, WriterQueue
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_MIGRATION_LOCK = 0x4A494B49  # "JIKI": one process migrates at a time
@@ -32,59 +33,12 @@ PG_PING_IDLE_S = 5.0
 SQLITE_JSON = sqlite3.sqlite_version_info >= (3, 38)
 SQLITE_AUTOCHECKPOINT_PAGES = 10_000  # about 40 MB of WAL: a bound, not the rhythm
 SQLITE_CHECKPOINT_S = 0.5  # how often a server process checkpoints (`checkpoint`)
+# Connections kept open per engine: more than the request threads (anyio's 40) and the
+# process's own threads together. SQLAlchemy's default (5, and 10 more opened and closed
+# on demand) opened a connection for most requests under load: each ran the PRAGMAs and
+# read the schema again (a signed contact POST took 9 ms one at a time instead of 4-5).
+SQLITE_POOL = 48
 URGENT = "jikimi_urgent"  # execution option: this engine's writers go first (the judge)
-
-
-class WriterQueue:
-    """SQLite's one writer at a time, queued in the process, with a fast lane.
-
-    Writers marked urgent (the engine judging what was stored: alerts) go before writers
-    that are not, so a flood of ingest requests, each holding the write lock for its
-    insert and commit, cannot keep an alert waiting behind all of them; but never twice
-    in a row while others wait, so a judge with a backlog cannot starve ingest either.
-    With both waiting the lanes alternate: an alert waits for at most one other writer.
-    """
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._held = False
-        self._last_urgent = False  # the writer holding or last holding it was urgent
-        self._waiting = {True: 0, False: 0}  # waiting writers by lane
-
-    @property
-    def waiting(self) -> int:
-        """Writers waiting, urgent or not."""
-        return self._waiting[True] + self._waiting[False]
-
-    def _may_go(self, urgent: bool) -> bool:
-        if self._held:
-            return False
-        if urgent:  # unless it was the fast lane's turn just now and others wait
-            return not (self._last_urgent and self._waiting[False])
-        return not (self._waiting[True] and not self._last_urgent)
-
-    def acquire(self, urgent: bool, timeout: float) -> bool:
-        """Wait for the write lock (False: not within timeout)."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            self._waiting[urgent] += 1
-            try:
-                while not self._may_go(urgent):
-                    left = deadline - time.monotonic()
-                    if left <= 0:
-                        return False
-                    self._cond.wait(left)
-                self._held, self._last_urgent = True, urgent
-                return True
-            finally:
-                self._waiting[urgent] -= 1
-                self._cond.notify_all()  # who may go has changed
-
-    def release(self) -> None:
-        """Let the next writer in."""
-        with self._cond:
-            self._held = False
-            self._cond.notify_all()
 
 
 def is_sqlite(url: str) -> bool:
@@ -113,10 +67,14 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
         _ping_when_idle(pg, PG_PING_IDLE_S)
         _track_backends(pg)
         return pg
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    on_disk = bool(parsed.database) and parsed.database != ":memory:"
+    if on_disk:
+        Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True
+        url,
+        connect_args={"timeout": 30, "check_same_thread": False},
+        hide_parameters=True,
+        **({"pool_size": SQLITE_POOL, "max_overflow": SQLITE_POOL // 4} if on_disk else {}),
     )
 
     @event.listens_for(engine, "connect")
@@ -146,22 +104,32 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
 
         return engine
 
-    # Writers queue on a lock in the process rather than in SQLite's busy handler, which
-    # sleeps in growing steps (up to 100 ms) and so turns contention into latency spikes.
-    # The lock belongs to the connection's transaction, not to a thread: FastAPI may end a
-    # transaction on another thread than the one that began it.
+    # Writers queue on a lock in the process, and then on a file lock between processes,
+    # rather than in SQLite's busy handler, which sleeps in growing steps (up to 100 ms)
+    # and so turns contention into latency spikes (store.writers). The locks belong to the
+    # connection's transaction, not to a thread: FastAPI may end a transaction on another
+    # thread than the one that began it.
     writer = WriterQueue()
+    between = FileLock(Path(f"{parsed.database}-lock")) if on_disk else None
+
+    def _release() -> None:
+        if between is not None:
+            between.release()
+        writer.release()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         if not writer.acquire(bool(conn.get_execution_options().get(URGENT)), timeout=30):
             raise OperationalError("BEGIN IMMEDIATE", None, TimeoutError("writer queue"))
+        if between is not None and not between.acquire(timeout=30):
+            writer.release()
+            raise OperationalError("BEGIN IMMEDIATE", None, TimeoutError("writer lock"))
         conn.info["jikimi_writer"] = True
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
             conn.info.pop("jikimi_writer", None)
-            writer.release()
+            _release()
             raise
 
     # SQLAlchemy's commit and rollback events come *before* the driver ends the
@@ -178,7 +146,7 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
             if raw is not None and raw.in_transaction:
                 raw.execute(verb)
         finally:
-            writer.release()
+            _release()
 
     @event.listens_for(engine, "commit")
     def _on_commit(conn: Any) -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from jikimi.bootstrap import build
 from jikimi.config import Settings
-from jikimi.store.db import URGENT, WriterQueue
+from jikimi.store.db import URGENT
+from jikimi.store.writers import FileLock, WriterQueue
 
 
 def _wait_for(cond: object, what: str) -> None:
@@ -84,3 +85,16 @@ def test_the_fast_lane_never_goes_twice_in_a_row_while_others_wait() -> None:
     for th in (ingest, judge):
         th.join(5)
     assert order == ["ingest", "judge again"]
+
+
+def test_the_file_lock_excludes_another_holder_and_gives_up_at_its_timeout(
+    tmp_path: Path,
+) -> None:
+    """Each FileLock is another process's hold on the file: one at a time, and a waiter
+    that cannot have it within its timeout says so (the request then answers 503)."""
+    mine, other = FileLock(tmp_path / "db-lock"), FileLock(tmp_path / "db-lock")
+    assert mine.acquire(timeout=1)
+    assert not other.acquire(timeout=0.05)
+    mine.release()
+    assert other.acquire(timeout=1)
+    other.release()
