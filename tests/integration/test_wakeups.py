@@ -1,5 +1,7 @@
-"""On PostgreSQL, another process's commit wakes this one at once: its streams when alerts
-changed, its worker when work was stored (SQLite has no notifications: it polls)."""
+"""Another process's commit wakes this one at once: its streams when alerts changed, its
+worker when work was stored. PostgreSQL notifies; on SQLite the processes ring each
+other's doorbell (adapters/doorbell.py). The polls are not running here, so nothing else
+could wake them."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from jikimi.adapters.doorbell import Doorbell
 from jikimi.adapters.pg_listen import PgListener
 from jikimi.api.app import create_app
 from jikimi.bootstrap import Container, build
@@ -56,7 +59,6 @@ def other(settings: Settings) -> Iterator[Factory]:
     c.close()
 
 
-@ON_POSTGRESQL
 def test_an_alert_committed_elsewhere_wakes_this_process_streams(
     listening: Container, other: Factory
 ) -> None:
@@ -70,7 +72,6 @@ def test_an_alert_committed_elsewhere_wakes_this_process_streams(
     assert w.case_id in {c.case_id for c in changes}
 
 
-@ON_POSTGRESQL
 def test_positions_stored_elsewhere_wake_this_process_worker(
     listening: Container, other: Factory
 ) -> None:
@@ -115,11 +116,21 @@ def test_this_process_own_notifications_are_dropped(
     assert got == ["", "other"]  # "": the call after connecting
 
 
-def test_on_sqlite_nothing_listens(tmp_path: Path) -> None:
-    """SQLite has no notifications: other processes' work is found by polling."""
+def test_on_sqlite_the_doorbell_beside_the_database_listens(tmp_path: Path) -> None:
+    """SQLite: a doorbell registered beside the database file while the process runs, gone
+    after; an in-memory database has no other process to hear."""
     c = build(Settings(database_url=f"sqlite:///{tmp_path}/j.db"))
     try:
-        assert is_sqlite(c.settings.database_url)
-        assert c.listener is None
+        assert isinstance(c.listener, Doorbell)
+        c.listener.start()
+        assert c.listener.listening.wait(WAIT_S)
+        assert [p.name for p in (tmp_path / "j.db-bells").iterdir()] == [c.listener.name]
     finally:
         c.close()
+    assert list((tmp_path / "j.db-bells").iterdir()) == []
+    memory = build(Settings(database_url="sqlite://"))
+    try:
+        assert is_sqlite(memory.settings.database_url)
+        assert memory.listener is None
+    finally:
+        memory.close()

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.orm import Session, sessionmaker
 
 from jikimi.adapters.clock import SystemClock
+from jikimi.adapters.doorbell import Doorbell
 from jikimi.adapters.hub import AlertHub
 from jikimi.adapters.periodic import Periodic
 from jikimi.adapters.pg_listen import PgListener
@@ -20,6 +21,8 @@ from jikimi.adapters.ratelimit import RateLimiter
 from jikimi.adapters.ttlcache import TtlCache, VersionedCache
 from jikimi.adapters.watcher import TimelineWatcher
 from jikimi.bootstrap.factories import (
+    INBOX,
+    Notifier,
     configure_logging,
     load_scorer,
     make_listener,
@@ -88,8 +91,10 @@ class Container:
     anklets: AnkletDirectory = field(default_factory=lambda: AnkletDirectory(2.0))
     # The position judge's track states (engine.proximity_memory), shared by its batches.
     track_memory: TrackMemory = field(default_factory=TrackMemory)
-    # PostgreSQL: notifications from other processes (alerts changed, work stored).
-    listener: PgListener | None = None
+    # What hears other processes (alerts changed, work stored) and tells them: PostgreSQL's
+    # LISTEN connection, or SQLite's doorbell; and what rings after alerts change.
+    listener: PgListener | Doorbell | None = None
+    notifier: Notifier | None = None
     # SQLite: the WAL copied into the database on a thread, not in a request's commit.
     checkpointer: Periodic | None = None
 
@@ -140,9 +145,19 @@ class Container:
     def after_ingest(self, changed: set[str] | None) -> None:
         """After the ingest commit: wake the streams, or the worker for what is left."""
         if changed is None:
-            self.worker.wake()
+            self.work_stored()
         elif changed:
-            self.hub.alerts_changed()
+            if self.notifier is not None:
+                self.notifier.alerts_changed()
+            else:
+                self.hub.alerts_changed()
+
+    def work_stored(self) -> None:
+        """After a commit that stored work for the worker: wake this process's worker, or
+        the one in another process (SQLite's doorbell; PostgreSQL notifies by itself)."""
+        self.worker.wake()
+        if self.notifier is not None:
+            self.notifier.ring(INBOX)
 
     def start_threads(self, *, worker: bool, watcher: bool = True) -> None:
         """Start this process's threads: the worker (unless another process runs it), the
@@ -196,12 +211,13 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     # What the proximity rules know of cases and devices, kept until it changes (a minute
     # at most): triggers bump `watch.version` with every change (migration 0005).
     geo_cache: VersionedCache[str, Any] = VersionedCache(60.0)
+    notifier = Notifier(hub)
     bus = MessageBus(
         lambda: SqlUnitOfWork(
             urgent_sessions, pack, settings.warn_radius_m, geo_cache, read_sessions
         ),
         clock,
-        hub,
+        notifier,
         policy,
     )
 
@@ -217,6 +233,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     live = LiveFeed(read_sessions, hub.generation, evidence=settings.alert_evidence_shown)
     # Notifications from this process's own connections were acted on already.
     listener = make_listener(settings, live, hub, worker, own_backends(engine, read_engine))
+    notifier.listener = listener
     return Container(
         settings,
         engine,
@@ -240,6 +257,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         anklets=AnkletDirectory(settings.auth_cache_s),
         track_memory=track_memory,
         listener=listener,
+        notifier=notifier,
         checkpointer=(
             Periodic(lambda: checkpoint(read_engine), SQLITE_CHECKPOINT_S, "checkpoint")
             if read_engine.dialect.name == "sqlite"

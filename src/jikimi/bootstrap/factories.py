@@ -8,8 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from jikimi.adapters.doorbell import Doorbell
 from jikimi.adapters.hub import AlertHub
 from jikimi.adapters.pg_listen import PgListener
 from jikimi.config import Settings
@@ -138,27 +140,49 @@ def make_worker(
     )
 
 
+ALERTS, INBOX = "jikimi_alerts", "jikimi_inbox"  # the channels between processes
+
+
+class Notifier:
+    """After a commit that changed alerts: wake this process's streams (the hub) and tell
+    the other processes on the database (`listener.ring`; nothing to do on PostgreSQL,
+    whose statements notify at commit)."""
+
+    def __init__(self, hub: AlertHub) -> None:
+        self.hub = hub
+        self.listener: PgListener | Doorbell | None = None  # set once built
+
+    def alerts_changed(self) -> None:
+        """Wake this process's streams and the other processes'."""
+        self.hub.alerts_changed()
+        self.ring(ALERTS)
+
+    def ring(self, channel: str) -> None:
+        """Tell the other processes that `channel` has news."""
+        if self.listener is not None:
+            self.listener.ring(channel)
+
+
 def make_listener(
     settings: Settings,
     live: LiveFeed,
     hub: AlertHub,
     worker: Worker,
     ignore_from: Callable[[int], bool],
-) -> PgListener | None:
-    """On PostgreSQL, the connection that hears other processes' notifications (those
-    whose sender `ignore_from` names are dropped)."""
+) -> PgListener | Doorbell | None:
+    """What hears the other processes on the database: on PostgreSQL a connection that
+    LISTENs (notifications whose sender `ignore_from` names are dropped), on SQLite a
+    doorbell beside the database file (none for an in-memory database)."""
 
     def alerts_notified(payload: str) -> None:
         # A change this process's streams have read already (its own) wakes nobody.
         if not payload.isdigit() or int(payload) > live.head:
             hub.alerts_changed()
 
-    return (
-        None
-        if is_sqlite(settings.database_url)
-        else PgListener(
-            settings.database_url,
-            {"jikimi_alerts": alerts_notified, "jikimi_inbox": lambda _: worker.wake()},
-            ignore_from=ignore_from,  # acted on already
-        )
-    )
+    handlers = {ALERTS: alerts_notified, INBOX: lambda _: worker.wake()}
+    if not is_sqlite(settings.database_url):
+        return PgListener(settings.database_url, handlers, ignore_from=ignore_from)
+    database = make_url(settings.database_url).database
+    if not database or database == ":memory:":
+        return None
+    return Doorbell(Path(f"{database}-bells"), handlers)

@@ -81,7 +81,7 @@ def feed_locations(
     owners = sorted({x.person_id for x in known.values()})
     a.change(s, "submit", "positions", p.account_id, owners)
     s.commit()  # durable before we answer
-    c.worker.wake()
+    c.work_stored()
     return {"accepted": accepted, "duplicates": dups, "unknown": len(pings) - len(fixes)}
 
 
@@ -108,7 +108,7 @@ def feed_device_events(
     owners = sorted({x.person_id for x in known.values()})
     a.change(s, "submit", "device_events", p.account_id, owners)
     s.commit()
-    c.worker.wake()
+    c.work_stored()
     return {"accepted": accepted, "duplicates": dups, "unknown": len(body.events) - len(events)}
 
 
@@ -133,7 +133,7 @@ def device_locations(
     touch_device(s, p.device_id)
     a.change(s, "submit", "positions", p.device_id, _owners(s, [p.device_id]))
     s.commit()
-    c.worker.wake()
+    c.work_stored()
     return {"accepted": accepted, "duplicates": dups}
 
 
@@ -165,7 +165,7 @@ def device_sos(
     touch_device(s, p.device_id)
     a.change(s, "submit", "sos", p.device_id, _owners(s, [p.device_id]))
     s.commit()
-    c.worker.wake()
+    c.work_stored()
     return {"accepted": accepted, "duplicates": dups}
 
 
