@@ -725,6 +725,10 @@ def main() -> None:
         "--split", action="store_true", help="API and worker in two processes (both cores)"
     )
     args = ap.parse_args()
+    # The client's own threads (64 senders, the stream reader) hand the GIL over every
+    # 0.5 ms, as the server's do (cli/serving.py): with Python's 5 ms the reader could
+    # wait that long to stamp a message it had already received.
+    sys.setswitchinterval(0.0005)
 
     began = time.perf_counter()
     phases: dict[str, Any] = {}

@@ -401,6 +401,9 @@ def main() -> None:
     )
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ingest.json")
     args = ap.parse_args()
+    # The client's threads hand the GIL over every 0.5 ms, as the server's do (see
+    # contacts.py): the stream reader stamps a message when it arrives.
+    sys.setswitchinterval(0.0005)
     rng = random.Random(20261122)
     probes_n = int(args.seconds * 10) + 5
     with tempfile.TemporaryDirectory(prefix="jikimi-ingest-") as tmp:

@@ -70,19 +70,22 @@ class FileLock:
     Without it a second process (`jikimi worker` beside `jikimi serve`, a CLI command)
     met a writer of the first in SQLite's busy handler, which sleeps 1, 2, 5 ... 100 ms
     between tries: each meeting could cost a request tens of milliseconds. Here a waiting
-    process tries again every `poll_s` (0.5 ms). The file is opened for each hold and
+    process tries again after 0.1 ms, then twice as long each time up to `poll_s` (2 ms):
+    a wait as long as one transaction costs a few tries, not one every 0.1 ms (each try
+    takes the GIL from the process's other threads). The file is opened for each hold and
     closed after it, so the kernel lets the lock go with its holder, even one killed with
     `kill -9`, and two engines of one process exclude each other too. Only one thread of
     an engine waits here at a time: its `WriterQueue` comes first.
     """
 
-    def __init__(self, path: Path, poll_s: float = 0.0005) -> None:
+    def __init__(self, path: Path, poll_s: float = 0.002) -> None:
         self.path, self.poll_s = path, poll_s
         self._fd: int | None = None
 
     def acquire(self, timeout: float) -> bool:
         """Take the lock (False: other processes held it for `timeout` seconds)."""
         deadline = time.monotonic() + timeout
+        pause = 0.0001
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
             while True:
@@ -93,7 +96,8 @@ class FileLock:
                     if time.monotonic() >= deadline:
                         os.close(fd)
                         return False
-                    time.sleep(self.poll_s)
+                    time.sleep(pause)
+                    pause = min(2 * pause, self.poll_s)
         except BaseException:
             os.close(fd)
             raise
