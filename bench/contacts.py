@@ -786,7 +786,12 @@ def main() -> None:
         "machine": machine("fastapi", "uvicorn", "sqlalchemy", "sse-starlette"),
         "database": {"kind": kind, "version": version},
         "setup": {
-            "server": "python -m jikimi serve: one process (API, worker thread, SSE), defaults",
+            "server": (
+                "JIKIMI_WORKER=false python -m jikimi serve (API, SSE) + python -m jikimi"
+                " worker, defaults"
+                if args.split
+                else "python -m jikimi serve: one process (API, worker thread, SSE), defaults"
+            ),
             "cases": 2 * args.cases,
             "consoles": args.consoles,
             "seed_s": round(seed_s, 1),

@@ -79,3 +79,32 @@ def test_a_writer_of_another_process_waits_for_its_turn_outside_sqlite(tmp_path:
         assert c.execute(text("SELECT count(*) FROM t")).scalar() == 2
     first.dispose()
     second.dispose()
+
+
+def test_bursts_of_requests_reuse_the_open_connections(tmp_path: Path) -> None:
+    """Ten bursts of twenty requests at once, quiet between them: the engine opens a
+    connection per concurrent request at most once, not again at every burst (each new
+    SQLite connection runs its PRAGMAs and reads the schema again)."""
+    engine = make_engine(f"sqlite:///{tmp_path}/w.db")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+    opened: list[int] = []
+
+    @event.listens_for(engine, "connect")
+    def _count(_dbapi_conn: Any, _record: Any) -> None:
+        opened.append(1)
+
+    def request(i: int) -> None:
+        with engine.begin() as c:
+            c.execute(text("INSERT INTO t VALUES (:x)"), {"x": i})
+
+    for burst in range(10):
+        threads = [threading.Thread(target=request, args=(burst,)) for _ in range(20)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(60)
+    with engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM t")).scalar() == 200
+    assert len(opened) <= 20
+    engine.dispose()
