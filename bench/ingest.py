@@ -151,10 +151,16 @@ def send(http: httpx.Client, feed: str, key: str, body: bytes) -> int:
 
 
 def throughput(
-    url: str, seeded: dict[str, Any], seconds: float, rng: random.Random, server_pid: int
+    url: str,
+    seeded: dict[str, Any],
+    seconds: float,
+    rng: random.Random,
+    server_pid: int,
+    clients: int = 2,
 ) -> dict[str, Any]:
-    """Two clients sending 10,000-ping requests back to back for `seconds`; the cores the
-    server and this client used while they did (building the bodies beforehand excluded)."""
+    """`clients` connections sending 10,000-ping requests back to back for `seconds`; the
+    cores the server and this client used while they did (building the bodies beforehand
+    excluded)."""
     homes = seeded["homes"]
     # Enough distinct bodies for 90,000 pings/s over the phase (each ping is new, so none
     # is a duplicate; the times stay in the past for the server's future check). A body
@@ -184,8 +190,8 @@ def throughput(
     load_before = os.getloadavg()
     cpu = common.CpuMeter(server_pid)
     t0 = time.perf_counter()
-    with ThreadPoolExecutor(2) as pool:
-        for f in [pool.submit(client) for _ in range(2)]:
+    with ThreadPoolExecutor(clients) as pool:
+        for f in [pool.submit(client) for _ in range(clients)]:
             f.result()
     wall = time.perf_counter() - t0
     cores = cpu.read()
@@ -196,6 +202,7 @@ def throughput(
         "pings_accepted": ok * 10_000,
         "wall_s": round(wall, 2),
         "pings_per_s": round(ok * 10_000 / wall),
+        "clients": clients,
         "bodies": len(bodies),
         # The machine is shared: a wall-clock rate means little without its load.
         "load_average_before": [round(x, 2) for x in load_before],
@@ -393,6 +400,9 @@ def main() -> None:
     ap.add_argument("--anklets", type=int, default=2000)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--rate", type=int, default=10_000)
+    ap.add_argument(
+        "--clients", type=int, default=2, help="connections sending in the throughput phase"
+    )
     ap.add_argument("--split", action="store_true", help="API and `jikimi worker` as two processes")
     ap.add_argument(
         "--throughput-only",
@@ -413,7 +423,7 @@ def main() -> None:
             probes = seeded["homes"][args.anklets :]
             seeded["homes"] = seeded["homes"][: args.anklets]
             with common.server(db_url, workdir, split=args.split) as (url, pid):
-                thr = throughput(url, seeded, args.seconds, rng, pid)
+                thr = throughput(url, seeded, args.seconds, rng, pid, args.clients)
                 thr["drain_s"] = None if args.throughput_only else drained(db_url, 600)
                 print(
                     f"{kind}: {thr['pings_per_s']:,} pings/s accepted "

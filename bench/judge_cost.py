@@ -80,7 +80,7 @@ def run(db_url: str, workdir: Path, batch: int, total: int) -> dict[str, Any]:
                 [p["accuracy_m"] for p in chunk],
             )
             with transaction(c.sessions) as s:
-                write_fixes(s, fixes, datetime.now(UTC))
+                write_fixes(s, fixes, datetime.now(UTC), phone=False)
         gc.collect()
         gc.freeze()
         gc.set_threshold(10_000, 20, 100)

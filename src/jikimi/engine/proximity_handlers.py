@@ -69,19 +69,25 @@ def _lay_out(uow: UnitOfWork, fixes: list[LoggedFix], rules: Rules) -> tuple[Lai
     t = [f.recorded_at.timestamp() for f in fixes]
     # The other side's fixes, only where this batch needs them: her phone's for cases
     # with his fixes in it, his anklet's for cases with hers.
-    others: set[str] = set()
+    phones: set[str] = set()
+    anklets: set[str] = set()
     for kind, case_ids in devices.values():
         for case_id in case_ids:
             g = cases.get(case_id)
             if g is not None and g.bans:
-                others.update(g.victim_devices if kind == ANKLET else g.anklets)
-    if others:
+                if kind == ANKLET:
+                    phones.update(g.victim_devices)
+                else:
+                    anklets.update(g.anklets)
+    found: list[LoggedFix] = []
+    if phones or anklets:
         first = min(f.recorded_at for f in fixes)
         start = first - timedelta(seconds=rules.victim_fix_max_age_s)
         end = max(f.recorded_at for f in fixes)
-        moving = Moving(uow.positions.between(sorted(others), start, end))
-    else:
-        moving = Moving([])
+        for ids, are_phones in ((phones, True), (anklets, False)):
+            if ids:
+                found += uow.positions.between(sorted(ids), start, end, phones=are_phones)
+    moving = Moving(found)
     return lay_out(fixes, t, devices, cases, moving, rules), t
 
 

@@ -29,8 +29,8 @@ _PG_POSITIONS_LOCK = 0x4A4B_5053  # "JKPS", the lock the log's readers rely on
 _AAD = "positions.fix:"
 
 _SQLITE_INSERT = (
-    "INSERT INTO positions (device_id, recorded_at, received_at, fix) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT (device_id, recorded_at) DO NOTHING"
+    "INSERT INTO positions (device_id, recorded_at, received_at, fix, phone) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (recorded_at, device_id) DO NOTHING"
 )
 # Heard now; the newest fix's time never moves backwards (a late ping changes nothing).
 _SQLITE_TOUCH = (
@@ -39,10 +39,10 @@ _SQLITE_TOUCH = (
 )
 # SQLite 3.38+: the whole batch as one JSON parameter, one statement each (store.db).
 _SQLITE_JSON_INSERT = (
-    "INSERT INTO positions (device_id, recorded_at, received_at, fix) "
-    "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), ?, "
-    "json_extract(value, '$[2]') FROM json_each(?) WHERE true "
-    "ON CONFLICT (device_id, recorded_at) DO NOTHING"
+    "INSERT INTO positions (device_id, recorded_at, received_at, fix, phone) "
+    "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), ?1, "
+    "json_extract(value, '$[2]'), ?3 FROM json_each(?2) WHERE true "
+    "ON CONFLICT (recorded_at, device_id) DO NOTHING"
 )
 _SQLITE_JSON_TOUCH = (
     "UPDATE devices SET last_seen_at = ?1, last_fix_at = CASE "
@@ -52,9 +52,9 @@ _SQLITE_JSON_TOUCH = (
 )
 _SQLITE_JSON = SQLITE_JSON
 _PG_INSERT = (
-    "WITH new AS (INSERT INTO positions (device_id, recorded_at, received_at, fix) "
-    "SELECT x.d, x.r, %s, x.f FROM unnest(%s::text[], %s::timestamptz[], %s::text[]) "
-    "AS x(d, r, f) ON CONFLICT (device_id, recorded_at) DO NOTHING RETURNING 1) "
+    "WITH new AS (INSERT INTO positions (device_id, recorded_at, received_at, fix, phone) "
+    "SELECT x.d, x.r, %s, x.f, %s FROM unnest(%s::text[], %s::timestamptz[], %s::text[]) "
+    "AS x(d, r, f) ON CONFLICT (recorded_at, device_id) DO NOTHING RETURNING 1) "
     "SELECT count(*) FROM new"
 )
 _PG_TOUCH = (
@@ -163,10 +163,12 @@ def seal_fixes(fixes: Fixes) -> Sealed:
     return Sealed(rows, sealed, _newest(rows), len(fixes))
 
 
-def write_fixes(s: Session, fixes: Fixes | Sealed, now: datetime) -> tuple[int, int]:
+def write_fixes(
+    s: Session, fixes: Fixes | Sealed, now: datetime, *, phone: bool
+) -> tuple[int, int]:
     """Append new fixes to the log (a repeat of (device, recorded_at), in this batch or
     before, is a duplicate) and mark their devices heard; return (accepted, duplicates).
-    The caller commits."""
+    `phone`: the victim's phone reported them (else anklets). The caller commits."""
     ready = fixes if isinstance(fixes, Sealed) else seal_fixes(fixes)
     if not ready.given:
         return 0, 0
@@ -176,7 +178,7 @@ def write_fixes(s: Session, fixes: Fixes | Sealed, now: datetime) -> tuple[int, 
         with raw.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (_PG_POSITIONS_LOCK,))
             arrays = (_pg_array(rows.device_ids), _pg_array(rows.stamps), _pg_array(sealed))
-            cur.execute(_PG_INSERT, (now, *arrays))
+            cur.execute(_PG_INSERT, (now, phone, *arrays))
             accepted = int(cur.fetchone()[0])
             devices = sorted(newest)  # one lock order for every writer
             times = [newest[d] for d in devices]
@@ -190,14 +192,20 @@ def write_fixes(s: Session, fixes: Fixes | Sealed, now: datetime) -> tuple[int, 
                     list(zip(rows.device_ids, map(sqlite_time, rows.stamps), sealed, strict=True)),
                     separators=(",", ":"),
                 )
-                cur.execute(_SQLITE_JSON_INSERT, (at_now, batch))
+                cur.execute(_SQLITE_JSON_INSERT, (at_now, batch, phone))
                 accepted = max(0, int(cur.rowcount))
                 heard = [(d, sqlite_time(st)) for d, st in newest.items()]
                 cur.execute(_SQLITE_JSON_TOUCH, (at_now, json.dumps(heard)))
                 return accepted, ready.given - accepted
             cur.executemany(
                 _SQLITE_INSERT,
-                zip(rows.device_ids, map(sqlite_time, rows.stamps), repeat(at_now), sealed),
+                zip(
+                    rows.device_ids,
+                    map(sqlite_time, rows.stamps),
+                    repeat(at_now),
+                    sealed,
+                    repeat(phone),
+                ),
             )
             accepted = max(0, int(cur.rowcount))
             cur.executemany(

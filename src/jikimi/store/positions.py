@@ -55,8 +55,9 @@ def _upsert(s: Session, model: Any, keys: list[str]) -> Insert:
 
 
 def store_fixes(s: Session, fixes: Sequence[FixIn], now: datetime) -> tuple[int, int]:
-    """Append new fixes to the log (a repeat of (device, recorded_at) is a duplicate);
-    return (accepted, duplicates). The caller commits."""
+    """Append new fixes of the victim's phone to the log (a repeat of (device,
+    recorded_at) is a duplicate); return (accepted, duplicates). The caller commits.
+    (The anklets' come in bulk through `position_writer.write_fixes`.)"""
     at = [f.recorded_at for f in fixes]
     batch = Fixes(
         [f.device_id for f in fixes],
@@ -66,7 +67,7 @@ def store_fixes(s: Session, fixes: Sequence[FixIn], now: datetime) -> tuple[int,
         [f.lon for f in fixes],
         [f.accuracy_m for f in fixes],
     )
-    return write_fixes(s, batch, now)
+    return write_fixes(s, batch, now, phone=True)
 
 
 def store_device_events(
@@ -164,15 +165,30 @@ def after(s: Session, position: int, limit: int) -> list[StoredFix]:
     return _read(s.execute(q))
 
 
+# As the phones' partial index says it: a planner uses that index only for the same text.
+_PHONE, _ANKLET = text("phone"), text("NOT phone")
+
+
 def between(
-    s: Session, device_ids: Sequence[str], start: datetime, end: datetime, limit: int = 100_000
+    s: Session,
+    device_ids: Sequence[str],
+    start: datetime,
+    end: datetime,
+    limit: int = 100_000,
+    *,
+    phones: bool,
 ) -> list[StoredFix]:
-    """Fixes of these devices recorded in [start, end], oldest first."""
+    """Fixes of these devices recorded in [start, end], oldest first.
+
+    `phones`: the devices are victims' phones, read through their own index by device;
+    anklets' fixes are read through the time key (migration 0007): the window's keys of
+    every anklet are walked, and those of these devices kept."""
     if not device_ids:
         return []
     q = (
         select(*_COLS)
         .where(
+            _PHONE if phones else _ANKLET,
             t.Position.device_id.in_(list(device_ids)),
             t.Position.recorded_at >= start,
             t.Position.recorded_at <= end,

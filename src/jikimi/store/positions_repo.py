@@ -99,9 +99,11 @@ class SqlPositions:
         """The next fixes in log order."""
         return positions.after(self.r, position, limit)
 
-    def between(self, device_ids: list[str], start: datetime, end: datetime) -> list[LoggedFix]:
+    def between(
+        self, device_ids: list[str], start: datetime, end: datetime, *, phones: bool
+    ) -> list[LoggedFix]:
         """Fixes of these devices in a time window."""
-        return positions.between(self.r, device_ids, start, end)
+        return positions.between(self.r, device_ids, start, end, phones=phones)
 
     def devices(self, device_ids: list[str]) -> dict[str, tuple[str, list[str]]]:
         """Device → (kind, cases)."""

@@ -76,7 +76,7 @@ def feed_locations(
     fixes = pings.of_known(known)
     ready = position_writer.seal_fixes(fixes)
     remember(request, s)
-    accepted, dups = position_writer.write_fixes(s, ready, c.clock.now())
+    accepted, dups = position_writer.write_fixes(s, ready, c.clock.now(), phone=False)
     # One record per request naming every person whose anklet it reported on, once.
     owners = sorted({x.person_id for x in known.values()})
     a.change(s, "submit", "positions", p.account_id, owners)
@@ -184,8 +184,8 @@ def case_positions(
     geo = zones.cases_geo(s, c.pack, [case.id], c.settings.warn_radius_m)[case.id]
     bans = geo.bans_at(now)
     start = now - timedelta(minutes=minutes)
-    his = positions.between(s, geo.anklets, start, now)
-    hers = positions.between(s, geo.victim_devices, start, now)
+    his = positions.between(s, geo.anklets, start, now, phones=False)
+    hers = positions.between(s, geo.victim_devices, start, now, phones=True)
     out_zones: list[dict[str, Any]] = []
     if bans:
         radius = max(b.radius_m for b in bans)

@@ -89,8 +89,11 @@ class PositionRepository(Protocol):
         """Fixes logged after `position`, in log order."""
         ...
 
-    def between(self, device_ids: list[str], start: datetime, end: datetime) -> list[LoggedFix]:
-        """Fixes of these devices recorded in [start, end], oldest first."""
+    def between(
+        self, device_ids: list[str], start: datetime, end: datetime, *, phones: bool
+    ) -> list[LoggedFix]:
+        """Fixes of these devices recorded in [start, end], oldest first. `phones`: the
+        devices are victims' phones (else anklets); they are read by different indexes."""
         ...
 
     def devices(self, device_ids: list[str]) -> dict[str, tuple[str, list[str]]]:

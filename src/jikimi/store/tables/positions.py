@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jikimi.store.sealed import Sealed, SealedRequired
@@ -42,15 +53,27 @@ class Position(Base):
     """One fix from an anklet (via the feed) or from the victim's phone."""
 
     __tablename__ = "positions"
-    # The unique key is also the index for "his fixes between two times".
+    # The repeat check, time first: a feed request's keys land together at the index's
+    # end, where device first changed a page per anklet in every commit (migration 0007).
+    # It is also how an anklet's track is read. Her phone's fixes, read by device for each
+    # batch of his, have an index of their own.
     __table_args__ = (
-        UniqueConstraint("device_id", "recorded_at", name="uq_positions_device_time"),
+        UniqueConstraint("recorded_at", "device_id", name="uq_positions_time_device"),
+        Index(
+            "ix_positions_phone_time",
+            "device_id",
+            "recorded_at",
+            sqlite_where=text("phone"),
+            postgresql_where=text("phone"),
+        ),
     )
     seq: Mapped[int] = mapped_column(SEQ, primary_key=True, autoincrement=True)
     device_id: Mapped[str] = mapped_column(String(32))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
     fix_sealed: Mapped[str] = mapped_column("fix", Text())
+    # The victim's phone reported it (else an anklet, through the monitoring centre's feed).
+    phone: Mapped[bool] = mapped_column(Boolean(), server_default=false(), default=False)
     fix = SealedRequired("fix_sealed", str)  # "lat,lon,accuracy_m"
 
     @property
