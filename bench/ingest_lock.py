@@ -17,6 +17,7 @@ Writes bench/results/ingest_lock.json.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import random
 import statistics
@@ -42,20 +43,22 @@ from runinfo import git_revision, machine
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Revisions before migration 0007 take no `phone` / `phones` argument (for an A/B run
+# with PYTHONPATH at an older worktree): chosen once, from the signatures.
+KIND = (
+    {"phone": False} if "phone" in inspect.signature(position_writer.write_fixes).parameters else {}
+)
+READ = {"phones": False} if "phones" in inspect.signature(positions.between).parameters else {}
+
+
 def write(s: Any, sealed: Any) -> None:
-    """The feed's insert (revisions before 0007 have no `phone` argument: for an A/B)."""
-    try:
-        position_writer.write_fixes(s, sealed, datetime.now(UTC), phone=False)
-    except TypeError:
-        position_writer.write_fixes(s, sealed, datetime.now(UTC))  # type: ignore[call-arg]
+    """The feed's insert."""
+    position_writer.write_fixes(s, sealed, datetime.now(UTC), **KIND)
 
 
 def read(r: Any, device: str, start: datetime, end: datetime) -> list[Any]:
-    """An anklet's track (as `write`, for revisions before 0007 too)."""
-    try:
-        return positions.between(r, [device], start, end, phones=False)
-    except TypeError:
-        return positions.between(r, [device], start, end)  # type: ignore[call-arg]
+    """An anklet's track."""
+    return positions.between(r, [device], start, end, **READ)
 
 
 def run(requests: int) -> dict[str, Any]:

@@ -79,14 +79,21 @@ def _lay_out(uow: UnitOfWork, fixes: list[LoggedFix], rules: Rules) -> tuple[Lai
                     phones.update(g.victim_devices)
                 else:
                     anklets.update(g.anklets)
+    # Each side's read spans only the times of the other side's fixes in this batch (a
+    # fix of the other side counts up to its freshness limit before them): an anklet's
+    # fixes are read by time, walking every anklet's in the window (docs/proximity.md),
+    # so one late anklet ping must not widen the read of his fixes for her phone's.
     found: list[LoggedFix] = []
-    if phones or anklets:
-        first = min(f.recorded_at for f in fixes)
-        start = first - timedelta(seconds=rules.victim_fix_max_age_s)
-        end = max(f.recorded_at for f in fixes)
-        for ids, are_phones in ((phones, True), (anklets, False)):
-            if ids:
-                found += uow.positions.between(sorted(ids), start, end, phones=are_phones)
+    for ids, are_phones in ((phones, True), (anklets, False)):
+        if not ids:
+            continue
+        # Her fixes are wanted at the times of his (anklet) fixes, and his at hers.
+        kinds = {d: kind == ANKLET for d, (kind, _) in devices.items()}
+        times = [f.recorded_at for f in fixes if kinds.get(f.device_id) is are_phones]
+        if not times:
+            continue
+        start = min(times) - timedelta(seconds=rules.victim_fix_max_age_s)
+        found += uow.positions.between(sorted(ids), start, max(times), phones=are_phones)
     moving = Moving(found)
     return lay_out(fixes, t, devices, cases, moving, rules), t
 
