@@ -190,6 +190,28 @@ def test_her_fix_near_his_fresh_position_is_an_encounter(
     assert got["encounter"]["evidence"][0]["kind"] == "victim_fix"
 
 
+def test_her_fix_judged_with_a_late_ping_of_his_still_meets_his_fresh_position(
+    client: TestClient, factory: Factory, container: Container
+) -> None:
+    """The judge reads his fixes over her fixes' times only: an hours-old ping of his
+    in the same batch neither hides his fresh position from her fix nor widens the read."""
+    g = geo_world(factory)
+    now = datetime.now(UTC)
+    market = near_home(-6000, 2000)
+    send(factory, g, [market], now - timedelta(minutes=3))
+    container.worker.run_once()
+    send(factory, g, [near_home(-9000, 5000)], now - timedelta(hours=3))  # late, far
+    fix = {
+        "lat": market[0],
+        "lon": market[1] + 40 / 88_000,
+        "accuracy_m": 8,
+        "recorded_at": (now - timedelta(minutes=1)).isoformat(),
+    }
+    factory.post_signed("/api/v1/device/locations", g.world.device_token, {"pings": [fix]})
+    container.worker.run_once()  # one batch: his late ping and her fix
+    assert kinds(client, factory, g)["encounter"]["severity"] == "critical"
+
+
 def test_driving_straight_at_her_home_is_warned_before_the_warning_radius(
     client: TestClient, factory: Factory, container: Container
 ) -> None:

@@ -84,12 +84,12 @@ def _lay_out(uow: UnitOfWork, fixes: list[LoggedFix], rules: Rules) -> tuple[Lai
     # fixes are read by time, walking every anklet's in the window (docs/proximity.md),
     # so one late anklet ping must not widen the read of his fixes for her phone's.
     found: list[LoggedFix] = []
+    is_anklet = {d: kind == ANKLET for d, (kind, _) in devices.items()}
     for ids, are_phones in ((phones, True), (anklets, False)):
         if not ids:
             continue
         # Her fixes are wanted at the times of his (anklet) fixes, and his at hers.
-        kinds = {d: kind == ANKLET for d, (kind, _) in devices.items()}
-        times = [f.recorded_at for f in fixes if kinds.get(f.device_id) is are_phones]
+        times = [f.recorded_at for f in fixes if is_anklet.get(f.device_id) is are_phones]
         if not times:
             continue
         start = min(times) - timedelta(seconds=rules.victim_fix_max_age_s)

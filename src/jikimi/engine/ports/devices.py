@@ -93,7 +93,7 @@ class PositionRepository(Protocol):
         self, device_ids: list[str], start: datetime, end: datetime, *, phones: bool
     ) -> list[LoggedFix]:
         """Fixes of these devices recorded in [start, end], oldest first. `phones`: the
-        devices are victims' phones (else anklets); they are read by different indexes."""
+        devices are all victims' phones (else all anklets)."""
         ...
 
     def devices(self, device_ids: list[str]) -> dict[str, tuple[str, list[str]]]:
