@@ -32,7 +32,7 @@ import ingest  # the city and its pings
 from jikimi.bootstrap import build
 from jikimi.config import Settings
 from jikimi.engine import proximity_handlers
-from jikimi.engine.messages import JudgePositions
+from jikimi.engine.messages import JudgePositions, SaveTrackStates
 from jikimi.engine.proximity_memory import TrackMemory
 from jikimi.store.anklets import find
 from jikimi.store.position_writer import Fixes, stamp, write_fixes
@@ -84,13 +84,16 @@ def run(db_url: str, workdir: Path, batch: int, total: int) -> dict[str, Any]:
         gc.collect()
         gc.freeze()
         gc.set_threshold(10_000, 20, 100)
-        cmd = JudgePositions(limit=batch, memory=TrackMemory())
+        memory = TrackMemory()
+        cmd = JudgePositions(limit=batch, memory=memory)
         c.bus.handle(cmd)  # the first batch loads the memory and the cases: not counted
         STEPS.clear()
         t0 = time.process_time()
         judged = 0
         while judged < total - batch:
             c.bus.handle(cmd)
+            if memory.checkpoint_due():  # as the worker does, after the batches
+                c.bus.handle(SaveTrackStates(memory))
             judged += batch
         cpu = time.process_time() - t0
     finally:

@@ -15,7 +15,7 @@ from jikimi.store import positions
 from jikimi.store import tables as t
 from tests.factories import Factory, geo_world
 from tests.factories import geo_alerts as alerts
-from tests.integration.test_proximity import actions, near_home, send
+from tests.integration.test_proximity import actions, kinds, near_home, send
 
 
 def _places(c: Container) -> dict[str, int]:
@@ -91,3 +91,71 @@ def test_a_new_ban_alerts_at_once_though_the_judge_knew_the_case_without_it(
     send(factory, g, [near_home(35)], first + timedelta(seconds=5))
     container.worker.run_once()
     assert [a["kind"] for a in alerts(client, factory, g)].count("proximity_violation") == 1
+
+
+def _her_fix(at: datetime, where: tuple[float, float]) -> dict[str, object]:
+    return {"lat": where[0], "lon": where[1], "accuracy_m": 8, "recorded_at": at.isoformat()}
+
+
+def test_her_fix_meets_his_fresh_position_from_the_judges_memory_without_reading_every_anklet(
+    client: TestClient,
+    factory: Factory,
+    container: Container,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once the judge has seen his fixes go by, her fix is judged against them from its
+    memory: the anklets' pings (all of them, keyed by time) are not read for it."""
+    from jikimi.store.positions_repo import SqlPositions
+
+    g = geo_world(factory)
+    now = datetime.now(UTC)
+    send(factory, g, [near_home(-9000, 5000)], now - timedelta(minutes=4))
+    container.worker.run_once()  # the judge's memory is loaded with this batch
+    market = near_home(-6000, 2000)
+    send(factory, g, [market], now - timedelta(minutes=3))
+    container.worker.run_once()  # his fix at the market, held in the memory
+
+    reads: list[bool] = []
+    between = SqlPositions.between
+
+    def counted(self: SqlPositions, *args: object, phones: bool) -> object:
+        reads.append(phones)
+        return between(self, *args, phones=phones)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SqlPositions, "between", counted)
+    beside = (market[0], market[1] + 40 / 88_000)
+    factory.post_signed(
+        "/api/v1/device/locations",
+        g.world.device_token,
+        {"pings": [_her_fix(now - timedelta(minutes=1), beside)]},
+    )
+    container.worker.run_once()
+    assert kinds(client, factory, g)["encounter"]["severity"] == "critical"
+    assert False not in reads  # no read of anklets' pings for her fix
+
+
+def test_her_fix_right_after_a_restart_still_meets_his_fresh_position(
+    client: TestClient, factory: Factory, container: Container, settings: Settings
+) -> None:
+    """A judge that has just started holds none of his fixes logged before it: it reads
+    them from the log, and the encounter is raised all the same."""
+    g = geo_world(factory)
+    now = datetime.now(UTC)
+    send(factory, g, [near_home(-9000, 5000)], now - timedelta(minutes=4))
+    container.worker.run_once()
+    market = near_home(-6000, 2000)
+    send(factory, g, [market], now - timedelta(minutes=3))
+    container.worker.run_once()
+    container.close()
+    again = build(settings)
+    try:
+        beside = (market[0], market[1] + 40 / 88_000)
+        factory.post_signed(
+            "/api/v1/device/locations",
+            g.world.device_token,
+            {"pings": [_her_fix(now - timedelta(minutes=1), beside)]},
+        )
+        again.worker.run_once()
+    finally:
+        again.close()
+    assert kinds(client, factory, g)["encounter"]["severity"] == "critical"

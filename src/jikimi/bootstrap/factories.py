@@ -23,6 +23,7 @@ from jikimi.engine.messages import (
     JudgeDeviceEvents,
     JudgePositions,
     RescoreCases,
+    SaveTrackStates,
 )
 from jikimi.engine.ports import Clock, RiskScorer
 from jikimi.engine.proximity_memory import TrackMemory
@@ -134,6 +135,8 @@ def make_worker(
             (has_device_events, JudgeDeviceEvents),
             (has_positions, lambda: JudgePositions(rules=rules, memory=track_memory)),
             (has_rescores, lambda: RescoreCases(scorer)),
+            # After the batches' alerts are told: the tracks' snapshot (at most every 5 s).
+            (track_memory.checkpoint_due, lambda: SaveTrackStates(track_memory)),
         ],
         timers=[(5.0, lambda: CheckSilentDevices(settings.device_silence_s))],
         peek=peek,

@@ -19,6 +19,7 @@ from jikimi.engine.messages import (
     JudgePositions,
     RescoreCases,
     ResolveAlert,
+    SaveTrackStates,
 )
 from jikimi.engine.ports import Clock, Notifier, UnitOfWork
 
@@ -34,6 +35,7 @@ HANDLERS: dict[type[Any], Handler] = {
     JudgeDeviceEvents: device_handlers.judge_device_events,
     CheckSilentDevices: device_handlers.check_silent_devices,
     JudgePositions: proximity_handlers.judge_positions,
+    SaveTrackStates: proximity_handlers.save_track_states,
     RescoreCases: risk_handlers.rescore_cases,
 }
 

@@ -76,6 +76,14 @@ class JudgePositions:
 
 
 @dataclass(frozen=True)
+class SaveTrackStates:
+    """Write the snapshot of the tracks' states in `memory` (the judge's own) that the
+    database lacks, as of the memory's log position."""
+
+    memory: TrackMemory = field(default_factory=TrackMemory)
+
+
+@dataclass(frozen=True)
 class RescoreCases:
     """Re-assess cases whose history changed, with their last answers and note."""
 
@@ -92,5 +100,6 @@ Command = (
     | JudgeDeviceEvents
     | CheckSilentDevices
     | JudgePositions
+    | SaveTrackStates
     | RescoreCases
 )

@@ -5,31 +5,32 @@ own fresh position for every approach ban in force at the fix's time; her fixes 
 his fresh position (an encounter). The pure rules (domain.proximity) decide; this turns
 their events into alerts, committed with the log position, so a crash repeats a batch
 rather than losing or doubling it. Each track's state stays in memory between batches and
-is written behind (engine.proximity_memory); a judge that lost it rebuilds it from the
-snapshot and the log.
+is written behind by `save_track_states` (engine.proximity_memory); a judge that lost it
+rebuilds it from the snapshot and the log. His newest fixes stay in memory too, for her
+phone's fixes (engine.proximity_recent).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from jikimi.domain.alerts import AlertKind, EscalationPolicy, Evidence
 from jikimi.domain.proximity import Key, Rules, TrackState, ZoneEvent, evaluate
 from jikimi.engine.handlers import open_or_grow
-from jikimi.engine.messages import JudgePositions
+from jikimi.engine.messages import JudgePositions, SaveTrackStates
 from jikimi.engine.ports import Clock, LoggedFix, UnitOfWork
 from jikimi.engine.proximity_memory import TrackMemory
 from jikimi.engine.proximity_pairs import ANKLET, Laid, Moving, lay_out
+from jikimi.engine.proximity_recent import RecentFixes
 
 
 def judge_positions(
     cmd: JudgePositions, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
 ) -> set[str]:
     """One micro-batch of the log: pairs built, rules applied, alerts raised; the tracks'
-    states kept in memory and written behind (engine.proximity_memory)."""
+    states kept in memory (engine.proximity_memory), written by `save_track_states`."""
     mem = cmd.memory
     changed: set[str] = set()
-    saved = False
     with uow:
         position = uow.positions.cursor()
         if not mem.valid_at(position):
@@ -37,7 +38,7 @@ def judge_positions(
         fixes = uow.positions.after(position, cmd.limit)
         if not fixes:
             return changed
-        laid, t = _lay_out(uow, fixes, cmd.rules)
+        laid, t, his = _lay_out(uow, fixes, cmd.rules, mem.recent)
         new_states: dict[Key, TrackState] = {}
         if laid.track:
             events, new_states = evaluate(laid.batch(fixes, t), mem.states, cmd.rules)
@@ -50,20 +51,38 @@ def judge_positions(
         elif not uow.positions.still_at(position):
             return changed
         new_position = fixes[-1].seq
-        if mem.checkpoint_due(len(new_states)):
-            unsaved = mem.unsaved(new_states)
-            uow.positions.save_states(
-                {str(k): s.to_json() for k, s in unsaved.items()}, clock.now(), new_position
-            )
-            saved = True
         uow.positions.move_cursor(new_position)
         uow.commit()
-    mem.advance(new_position, new_states, saved)
+    mem.advance(new_position, new_states, his)
     return changed
 
 
-def _lay_out(uow: UnitOfWork, fixes: list[LoggedFix], rules: Rules) -> tuple[Laid, list[float]]:
-    """The batch's rows and pairs, with what they need read (cached) from the cases."""
+def save_track_states(
+    cmd: SaveTrackStates, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+) -> set[str]:
+    """Write the tracks' states the snapshot lacks, as of the memory's position, in a
+    transaction of their own: after the batches' alerts are committed and told, not
+    before (sealing two thousand states takes tens of milliseconds)."""
+    mem = cmd.memory
+    at = mem.position
+    if at is None:
+        return set()
+    unsaved = mem.unsaved()
+    states = {str(k): s.to_json() for k, s in unsaved.items()}
+    with uow:
+        if not uow.positions.save_states(states, clock.now(), at):
+            mem.forget()  # another judge moved on: this memory is not the log's now
+            return set()
+        uow.commit()
+    mem.saved(at, set(unsaved))
+    return set()
+
+
+def _lay_out(
+    uow: UnitOfWork, fixes: list[LoggedFix], rules: Rules, recent: RecentFixes | None
+) -> tuple[Laid, list[float], list[LoggedFix]]:
+    """The batch's rows and pairs, with what they need read (cached) from the cases; and
+    the batch's anklet fixes. `recent`: anklets' newest fixes held (None: read the log)."""
     devices = uow.positions.devices(sorted({f.device_id for f in fixes}))
     cases = uow.positions.cases(sorted({c for _, cs in devices.values() for c in cs}))
     t = [f.recorded_at.timestamp() for f in fixes]
@@ -85,6 +104,7 @@ def _lay_out(uow: UnitOfWork, fixes: list[LoggedFix], rules: Rules) -> tuple[Lai
     # so one late anklet ping must not widen the read of his fixes for her phone's.
     found: list[LoggedFix] = []
     is_anklet = {d: kind == ANKLET for d, (kind, _) in devices.items()}
+    his = [f for f in fixes if is_anklet.get(f.device_id)]
     for ids, are_phones in ((phones, True), (anklets, False)):
         if not ids:
             continue
@@ -92,10 +112,38 @@ def _lay_out(uow: UnitOfWork, fixes: list[LoggedFix], rules: Rules) -> tuple[Lai
         times = [f.recorded_at for f in fixes if is_anklet.get(f.device_id) is are_phones]
         if not times:
             continue
-        start = min(times) - timedelta(seconds=rules.victim_fix_max_age_s)
-        found += uow.positions.between(sorted(ids), start, max(times), phones=are_phones)
+        wanted = sorted(ids)
+        if not are_phones and recent is not None:
+            # His from memory where it can answer for certain (engine.proximity_recent).
+            wanted = _held(recent, wanted, min(times), his, rules, found)
+        if wanted:
+            start = min(times) - timedelta(seconds=rules.victim_fix_max_age_s)
+            found += uow.positions.between(wanted, start, max(times), phones=are_phones)
     moving = Moving(found)
-    return lay_out(fixes, t, devices, cases, moving, rules), t
+    return lay_out(fixes, t, devices, cases, moving, rules), t, his
+
+
+def _held(
+    recent: RecentFixes,
+    anklets: list[str],
+    first: datetime,
+    his: list[LoggedFix],
+    rules: Rules,
+    found: list[LoggedFix],
+) -> list[str]:
+    """Adds to `found` the fixes held of these anklets (with the batch's own, `his`) where
+    they answer for every time from `first` on; returns the anklets the log must answer."""
+    batch: dict[str, list[LoggedFix]] = {}
+    for f in his:
+        batch.setdefault(f.device_id, []).append(f)
+    unknown = []
+    for device in anklets:
+        known = recent.answers(device, first, rules.victim_fix_max_age_s, batch.get(device, []))
+        if known is None:
+            unknown.append(device)
+        else:
+            found += known
+    return unknown
 
 
 def _recall(uow: UnitOfWork, mem: TrackMemory, position: int, cmd: JudgePositions) -> None:
@@ -107,12 +155,12 @@ def _recall(uow: UnitOfWork, mem: TrackMemory, position: int, cmd: JudgePosition
         fixes = [f for f in uow.positions.after(at, cmd.limit) if f.seq <= position]
         if not fixes:
             break
-        laid, t = _lay_out(uow, fixes, cmd.rules)
+        laid, t, _ = _lay_out(uow, fixes, cmd.rules, None)
         if laid.track:
             _, new = evaluate(laid.batch(fixes, t), states, cmd.rules, quiet=True)
             states.update(new)
         at = fixes[-1].seq
-    mem.load(position, states)
+    mem.load(position, states, uow.positions.newest_recorded())
 
 
 def _apply(

@@ -2,8 +2,10 @@
 
 Reading, decrypting, re-sealing and writing every track's state in every batch cost more
 than judging it. So the judge keeps the states here, valid at one position of the log,
-and the database keeps a snapshot: the states as of a log position, written with a
-batch's commit at most every `checkpoint_s` seconds (and whenever many tracks changed).
+and the database keeps a snapshot: the states as of a log position, written by its own
+command (`SaveTrackStates`) after the batches' alerts are committed and told, at most every
+`checkpoint_s` seconds (and whenever many tracks changed). Beside the states it keeps each
+anklet's newest fixes (engine.proximity_recent), for her phone's fixes.
 
 A judge whose memory is not at the cursor (a fresh process, a crash, another process
 judged meanwhile, a batch whose commit failed) loads the snapshot and re-judges the log
@@ -16,9 +18,13 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from jikimi.domain.proximity import Key, TrackState
+from jikimi.engine.ports import LoggedFix
+from jikimi.engine.proximity_recent import RecentFixes
 
 
 @dataclass(eq=False)
@@ -31,39 +37,52 @@ class TrackMemory:
     states: dict[Key, TrackState] = field(default_factory=dict)
     dirty: set[Key] = field(default_factory=set)
     saved_at: float = -math.inf  # monotonic time of the last snapshot written
+    saved_position: int | None = None  # the log position of the last snapshot written
+    recent: RecentFixes = field(default_factory=RecentFixes)
 
     def valid_at(self, position: int) -> bool:
         """Whether these states are the log's, judged up to `position`."""
         return self.position == position
 
-    def load(self, position: int, states: dict[Key, TrackState]) -> None:
-        """States as the snapshot and the log at `position` have them. The next batch
-        writes the snapshot (the replayed states were not saved; and a database whose
-        snapshot has no place of its own yet gets one with its first batch)."""
+    def load(self, position: int, states: dict[Key, TrackState], newest: datetime | None) -> None:
+        """States as the snapshot and the log at `position` have them; `newest`: the
+        newest time the log holds (anklets' fixes are held from after it). The next
+        checkpoint writes the snapshot (the replayed states were not saved; and a database
+        whose snapshot has no place of its own yet gets one)."""
         self.position, self.states, self.dirty = position, states, set(states)
-        self.saved_at = -math.inf
+        self.saved_at, self.saved_position = -math.inf, None
+        self.recent.reset(newest)
 
     def forget(self) -> None:
         """Drop everything: the next batch loads the snapshot again."""
         self.position, self.states, self.dirty = None, {}, set()
+        self.saved_position = None
+        self.recent.forget()
 
-    def checkpoint_due(self, changed: int) -> bool:
-        """Whether the batch about to commit should write the snapshot."""
+    def checkpoint_due(self) -> bool:
+        """Whether the snapshot should be written now: it is behind the memory, and the
+        last was written `checkpoint_s` ago or many tracks changed since."""
+        if self.position is None or self.position == self.saved_position:
+            return False
         late = time.monotonic() - self.saved_at >= self.checkpoint_s
-        return late or len(self.dirty) + changed >= self.max_dirty
+        return late or len(self.dirty) >= self.max_dirty
 
-    def unsaved(self, new: dict[Key, TrackState]) -> dict[Key, TrackState]:
-        """Every state the snapshot lacks, with this batch's new states."""
-        out = {k: self.states[k] for k in self.dirty if k not in new}
-        out.update(new)
-        return out
+    def unsaved(self) -> dict[Key, TrackState]:
+        """Every state the snapshot lacks."""
+        return {k: self.states[k] for k in self.dirty}
 
-    def advance(self, position: int, new: dict[Key, TrackState], saved: bool) -> None:
-        """The batch committed: its states are the memory's, at its position."""
+    def advance(
+        self, position: int, new: dict[Key, TrackState], anklet_fixes: Iterable[LoggedFix]
+    ) -> None:
+        """The batch committed: its states are the memory's, at its position, and its
+        anklets' fixes are held."""
         self.states.update(new)
+        self.dirty.update(new)
         self.position = position
-        if saved:
-            self.dirty = set()
-            self.saved_at = time.monotonic()
-        else:
-            self.dirty.update(new)
+        self.recent.add(anklet_fixes)
+
+    def saved(self, position: int, dirty: set[Key]) -> None:
+        """The snapshot as of `position` is written, holding the states of `dirty`."""
+        if self.position == position:
+            self.dirty -= dirty
+            self.saved_at, self.saved_position = time.monotonic(), position

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Insert, select, text, type_coerce
+from sqlalchemy import Insert, func, select, text, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
@@ -197,3 +197,9 @@ def between(
         .limit(limit)
     )
     return _read(s.execute(q))
+
+
+def newest_recorded(s: Session) -> datetime | None:
+    """The newest `recorded_at` in the log (read off the end of its time key)."""
+    newest: datetime | None = s.scalar(select(func.max(t.Position.recorded_at)))
+    return newest

@@ -151,30 +151,40 @@ class SqlPositions:
                 out[row.id] = json.loads(row.state)
         return (self.cursor() if at is None else int(at)), out
 
-    def save_states(self, states: dict[str, dict[str, Any]], at: datetime, position: int) -> None:
+    def save_states(self, states: dict[str, dict[str, Any]], at: datetime, position: int) -> bool:
         """Insert or replace states, sealed as the model's attribute would be, in one
-        statement, and record the log position they are as of."""
-        positions.move_cursor(self.s, position, positions.STATES)
-        if not states:
-            return
+        statement, and record the log position they are as of; unless the cursor is no
+        longer at `position` (False: nothing written). Sealed before the first statement,
+        which on SQLite takes the write lock."""
         keys = sorted(states)
         sealed = crypto.ring().seal_many(
             [json.dumps(states[k], separators=(",", ":")) for k in keys],
             [f"track_states.state:{k}" for k in keys],
         )
-        if SQLITE_JSON and self.s.get_bind().dialect.name == "sqlite":
+        pg = self.s.get_bind().dialect.name == "postgresql"
+        q = select(t.EngineCursor.position).where(t.EngineCursor.name == positions.CURSOR)
+        if int(self.s.scalar(q.with_for_update() if pg else q) or 0) != position:
+            return False
+        positions.move_cursor(self.s, position, positions.STATES)
+        if not states:
+            return True
+        if SQLITE_JSON and not pg:
             # One statement step for thousands of tracks (store.db.SQLITE_JSON).
             batch = json.dumps(list(zip(keys, sealed, strict=True)), separators=(",", ":"))
             self.s.execute(_SQLITE_SAVE, {"at": sqlite_time(stamp(at)), "batch": batch})
-            return
+            return True
         rows = [
             {"id": k, "state_sealed": v, "updated_at": at}
             for k, v in zip(keys, sealed, strict=True)
         ]
-        dialect = postgresql if self.s.get_bind().dialect.name == "postgresql" else sqlite
-        stmt = dialect.insert(t.TrackStateRow)
+        stmt = (postgresql if pg else sqlite).insert(t.TrackStateRow)
         stmt = stmt.on_conflict_do_update(
             index_elements=["id"],
             set_={"state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at},
         )
         self.s.execute(stmt, rows)
+        return True
+
+    def newest_recorded(self) -> datetime | None:
+        """The newest time any fix in the log was recorded at."""
+        return positions.newest_recorded(self.r)

@@ -109,6 +109,11 @@ class PositionRepository(Protocol):
         of (never past the cursor)."""
         ...
 
-    def save_states(self, states: dict[str, dict[str, Any]], at: datetime, position: int) -> None:
-        """Save track states (JSON, by track key) as of log `position`, with the batch."""
+    def save_states(self, states: dict[str, dict[str, Any]], at: datetime, position: int) -> bool:
+        """Save track states (JSON, by track key) as of log `position`, unless judging
+        has moved past it (False: nothing saved)."""
+        ...
+
+    def newest_recorded(self) -> datetime | None:
+        """The newest time a fix in the log was recorded at (None: the log is empty)."""
         ...
