@@ -11,7 +11,10 @@ perpetrator) straight into the database, then, as the monitoring centre's feed w
   the engine needs to judge the backlog;
 - latency: a steady 10,000 pings/s (10 requests of 1,000 a second, open loop), each request
   carrying one "probe" ping of a different case inside its victim's zone; from just before
-  the POST to the first SSE message whose alert holds that probe as evidence.
+  the POST to the first SSE message whose alert holds that probe as evidence. Meanwhile
+  the victims' phones report, each one fix of her every 30 s (`--phones`, default every
+  victim of the city: 67 signed requests a second), so the engine also judges her fixes
+  against his fresh position.
 
     .venv/bin/python bench/ingest.py
     .venv/bin/python bench/ingest.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -53,6 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEOUL = (37.5665, 126.9780)
 M_PER_DEG = 111_320.0
 PATH = "/api/v1/feed/locations"
+PHONE_PATH = "/api/v1/device/locations"
 
 
 def place(rng: random.Random, spread_m: float) -> tuple[float, float]:
@@ -61,12 +65,15 @@ def place(rng: random.Random, spread_m: float) -> tuple[float, float]:
     return SEOUL[0] + north / M_PER_DEG, SEOUL[1] + east / (M_PER_DEG * 0.79)
 
 
-def seed(db_url: str, workdir: Path, n: int, rng: random.Random) -> dict[str, Any]:
-    """Cases straight into the database (the API would take minutes for thousands)."""
+def seed(db_url: str, workdir: Path, n: int, rng: random.Random, phones: int = 0) -> dict[str, Any]:
+    """Cases straight into the database (the API would take minutes for thousands); the
+    victims of the first `phones` cases carry a phone enrolled for the case (its token and
+    signing key, as `POST /cases/{id}/devices` gives them)."""
     os.environ["JIKIMI_KEY_FILE"] = str(workdir / "data" / "keys.json")
     c = build(Settings(database_url=db_url, worker=False))
     now = datetime.now(UTC)
     homes: list[tuple[str, tuple[float, float]]] = []
+    carried: list[tuple[str, str, tuple[float, float]]] = []  # token, key, her home
     try:
         with transaction(c.sessions) as s:
             for i in range(n):
@@ -109,9 +116,23 @@ def seed(db_url: str, workdir: Path, n: int, rng: random.Random) -> dict[str, An
                     )
                 )
                 homes.append((serial, home))
+                if i < phones:
+                    phone = t.Device(
+                        case_id=case.id, person_id=victim.id, kind="victim_phone", created_at=now
+                    )
+                    s.add(phone)
+                    s.flush()
+                    token, signing = create_signed_token(s, Role.DEVICE, device_id=phone.id)
+                    carried.append((token, signing, home))
             feed, key = create_signed_token(s, Role.FEED, name="bench feed")
             dispatcher = create_token(s, Role.DISPATCHER, name="bench", agency=common.AGENCY)
-        return {"homes": homes, "feed": feed, "key": key, "dispatcher": dispatcher}
+        return {
+            "homes": homes,
+            "phones": carried,
+            "feed": feed,
+            "key": key,
+            "dispatcher": dispatcher,
+        }
     finally:
         c.close()
 
@@ -286,6 +307,77 @@ def stages(db_url: str, samples: list[tuple[str, str, float, float, float]]) -> 
     }
 
 
+class Phones(threading.Thread):
+    """Victims' phones reporting during the latency phase, as the app does: each phone one
+    fix of her at home (GPS noise of about 10 m, taken up to 2 s before it is sent) every
+    `every_s`, the phones' requests spread evenly over that time; signed when sent."""
+
+    def __init__(
+        self, url: str, phones: list[tuple[str, str, tuple[float, float]]], every_s: float
+    ) -> None:
+        super().__init__(name="phones", daemon=True)
+        self.url, self.phones, self.every_s = url, phones, every_s
+        self.stop = threading.Event()
+        self.statuses: list[int] = []
+        self.post_s: list[float] = []
+        self.lock = threading.Lock()
+        self._local = threading.local()
+        self._clients: list[httpx.Client] = []
+        self._rng = random.Random(7)
+
+    def _send(self, i: int) -> None:
+        token, key, home = self.phones[i]
+        with self.lock:
+            north, east = self._rng.gauss(0, 10), self._rng.gauss(0, 10)
+            age = self._rng.uniform(0, 2)
+        fix = {
+            "lat": round(home[0] + north / M_PER_DEG, 7),
+            "lon": round(home[1] + east / (M_PER_DEG * 0.79), 7),
+            "accuracy_m": 10.0,
+            "recorded_at": common.iso(datetime.now(UTC) - timedelta(seconds=age)),
+        }
+        body = json.dumps({"pings": [fix]}, separators=(",", ":")).encode()
+        http = getattr(self._local, "http", None)
+        if http is None:
+            http = self._local.http = httpx.Client(base_url=self.url, timeout=30)
+            with self.lock:
+                self._clients.append(http)
+        t0 = time.perf_counter()
+        status = http.post(
+            PHONE_PATH, content=body, headers=signed_headers(token, key, "POST", PHONE_PATH, body)
+        ).status_code
+        with self.lock:
+            self.statuses.append(status)
+            self.post_s.append(time.perf_counter() - t0)
+
+    def run(self) -> None:
+        """Send until stopped."""
+        if not self.phones:
+            return
+        gap = self.every_s / len(self.phones)
+        with ThreadPoolExecutor(4) as pool:
+            t0, k = time.perf_counter(), 0
+            while not self.stop.is_set():
+                delay = t0 + k * gap - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                pool.submit(self._send, k % len(self.phones))
+                k += 1
+        for http in self._clients:
+            http.close()
+
+    def result(self) -> dict[str, Any]:
+        """What the phones sent and how the server answered."""
+        with self.lock:
+            return {
+                "phones": len(self.phones),
+                "fix_every_s": self.every_s,
+                "requests": len(self.statuses),
+                "non_202": sum(1 for s in self.statuses if s != 202),
+                "post_to_202_ms": common.summary(self.post_s),
+            }
+
+
 def latency(
     url: str,
     seeded: dict[str, Any],
@@ -294,8 +386,10 @@ def latency(
     probes: list[tuple[str, tuple[float, float]]],
     rng: random.Random,
     db_url: str,
+    phone_every_s: float = 30.0,
 ) -> dict[str, Any]:
-    """A steady `rate` pings/s in requests of rate/10, each with one probe inside its zone."""
+    """A steady `rate` pings/s in requests of rate/10, each with one probe inside its zone,
+    while the victims' phones report (`Phones`)."""
     homes = seeded["homes"]
     per_request = rate // 10
     stream = WatchAll(url, seeded["dispatcher"], set())
@@ -328,13 +422,25 @@ def latency(
         )
         bodies.append((serial, probe_at, body_of(pings)))
     t_start = time.perf_counter() + (wall0 - datetime.now(UTC)).total_seconds()
+    phones = Phones(url, seeded["phones"], phone_every_s)
+    phones.start()
+
+    # One client (its connection kept alive, as a feed's) per sending thread: a client
+    # made for each request cost the bench 20-50 ms of CPU in its TLS context alone,
+    # taken from the server's two cores.
+    local = threading.local()
+    clients: list[httpx.Client] = []
 
     def one(i: int) -> None:
         serial, probe_at, body = bodies[i]
-        with httpx.Client(base_url=url, timeout=30) as http:
-            sent = time.perf_counter()
-            status = send(http, seeded["feed"], seeded["key"], body)
-            answered = time.perf_counter()
+        http = getattr(local, "http", None)
+        if http is None:
+            http = local.http = httpx.Client(base_url=url, timeout=30)
+            with lock:
+                clients.append(http)
+        sent = time.perf_counter()
+        status = send(http, seeded["feed"], seeded["key"], body)
+        answered = time.perf_counter()
         with lock:
             samples.append((probe_at, sent))
             timed.append((serial, probe_at, sent, answered))
@@ -349,6 +455,10 @@ def latency(
             futures.append(pool.submit(one, i))
         for f in futures:
             f.result()
+    for http in clients:
+        http.close()
+    phones.stop.set()
+    phones.join()
     deadline = time.perf_counter() + 30
     while time.perf_counter() < deadline and any(stream.seen(k) is None for k, _ in samples):
         time.sleep(0.05)
@@ -367,6 +477,7 @@ def latency(
         "probes_missing": n - len(lat),
         "ping_to_sse_ms": common.summary(lat),
         "cdf_ms": common.cdf(lat),
+        "victim_phones": phones.result(),
     }
 
 
@@ -408,6 +519,13 @@ def main() -> None:
     ap.add_argument(
         "--clients", type=int, default=2, help="connections sending in the throughput phase"
     )
+    ap.add_argument(
+        "--phones",
+        type=int,
+        default=2000,
+        help="victims (of the first cases) whose phone reports in the latency phase",
+    )
+    ap.add_argument("--phone-every", type=float, default=30.0, help="seconds between her fixes")
     ap.add_argument("--split", action="store_true", help="API and `jikimi worker` as two processes")
     ap.add_argument(
         "--throughput-only",
@@ -424,7 +542,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="jikimi-ingest-") as tmp:
         workdir = Path(tmp)
         with common.database(args.database_url, workdir) as (db_url, kind):
-            seeded = seed(db_url, workdir, args.anklets + probes_n, rng)
+            seeded = seed(db_url, workdir, args.anklets + probes_n, rng, args.phones)
             probes = seeded["homes"][args.anklets :]
             seeded["homes"] = seeded["homes"][: args.anklets]
             # The throughput phase's pings carry distinct past times, up to 16 minutes
@@ -445,19 +563,23 @@ def main() -> None:
                 lat: dict[str, Any] = {}
                 if not args.throughput_only:
                     cpu = common.CpuMeter(pid)
-                    lat = latency(url, seeded, args.rate, args.seconds, probes, rng, db_url)
+                    lat = latency(
+                        url, seeded, args.rate, args.seconds, probes, rng, db_url, args.phone_every
+                    )
                     lat["server_cores"] = cpu.read()["server_cores"]
                     print(
                         f"{kind}: ping→SSE at {args.rate:,}/s {lat['ping_to_sse_ms']}", flush=True
                     )
                     for stage, summ in lat["stages"].items():
                         print(f"  {stage}: p50 {summ.get('p50')} p99 {summ.get('p99')}", flush=True)
+                    print(f"  victims' phones: {lat['victim_phones']}", flush=True)
             if args.split:
                 kind += "-split"
             run = {
                 "database": kind,
                 "database_version": common.database_version(db_url, kind),
                 "anklets": args.anklets,
+                "victim_phones": min(args.phones, args.anklets),
                 "throughput": thr,
                 "latency": lat,
                 "targets": {"pings_per_s": 50_000, "p99_ms_at_10k": 250},

@@ -97,14 +97,15 @@ def _her_fix(at: datetime, where: tuple[float, float]) -> dict[str, object]:
     return {"lat": where[0], "lon": where[1], "accuracy_m": 8, "recorded_at": at.isoformat()}
 
 
-def test_her_fix_meets_his_fresh_position_from_the_judges_memory_without_reading_every_anklet(
+def test_each_side_meets_the_others_fresh_position_from_the_judges_memory(
     client: TestClient,
     factory: Factory,
     container: Container,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Once the judge has seen his fixes go by, her fix is judged against them from its
-    memory: the anklets' pings (all of them, keyed by time) are not read for it."""
+    """Once the judge has seen the fixes go by, her fix is judged against his fresh
+    position, and his against hers, from its memory: neither the anklets' pings (all of
+    them, keyed by time) nor the victims' phones' fixes are read from the log for it."""
     from jikimi.store.positions_repo import SqlPositions
 
     g = geo_world(factory)
@@ -127,11 +128,18 @@ def test_her_fix_meets_his_fresh_position_from_the_judges_memory_without_reading
     factory.post_signed(
         "/api/v1/device/locations",
         g.world.device_token,
-        {"pings": [_her_fix(now - timedelta(minutes=1), beside)]},
+        {"pings": [_her_fix(now - timedelta(minutes=2), beside)]},
     )
     container.worker.run_once()
     assert kinds(client, factory, g)["encounter"]["severity"] == "critical"
-    assert False not in reads  # no read of anklets' pings for her fix
+    # He moves off, then comes within 50 m of where she is (her fix 60 s before).
+    send(factory, g, [near_home(-9000, 5000)], now - timedelta(seconds=90))
+    container.worker.run_once()
+    send(factory, g, [(beside[0] + 50 / 111_320, beside[1])], now - timedelta(minutes=1))
+    container.worker.run_once()
+    ev = kinds(client, factory, g)["proximity_violation"]["evidence"][0]
+    assert ev["zone"] == "victim"
+    assert reads == []  # none of it read from the log
 
 
 def test_her_fix_right_after_a_restart_still_meets_his_fresh_position(

@@ -6,8 +6,9 @@ his fresh position (an encounter). The pure rules (domain.proximity) decide; thi
 their events into alerts, committed with the log position, so a crash repeats a batch
 rather than losing or doubling it. Each track's state stays in memory between batches and
 is written behind by `save_track_states` (engine.proximity_memory); a judge that lost it
-rebuilds it from the snapshot and the log. His newest fixes stay in memory too, for her
-phone's fixes (engine.proximity_recent).
+rebuilds it from the snapshot and the log. Each device's newest fixes stay in memory too,
+so the other side's fresh position is found without reading the log
+(engine.proximity_recent).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def judge_positions(
         fixes = uow.positions.after(position, cmd.limit)
         if not fixes:
             return changed
-        laid, t, his = _lay_out(uow, fixes, cmd.rules, mem.recent)
+        laid, t = _lay_out(uow, fixes, cmd.rules, mem.recent)
         new_states: dict[Key, TrackState] = {}
         if laid.track:
             events, new_states = evaluate(laid.batch(fixes, t), mem.states, cmd.rules)
@@ -53,7 +54,7 @@ def judge_positions(
         new_position = fixes[-1].seq
         uow.positions.move_cursor(new_position)
         uow.commit()
-    mem.advance(new_position, new_states, his)
+    mem.advance(new_position, new_states, fixes)
     return changed
 
 
@@ -80,9 +81,9 @@ def save_track_states(
 
 def _lay_out(
     uow: UnitOfWork, fixes: list[LoggedFix], rules: Rules, recent: RecentFixes | None
-) -> tuple[Laid, list[float], list[LoggedFix]]:
-    """The batch's rows and pairs, with what they need read (cached) from the cases; and
-    the batch's anklet fixes. `recent`: anklets' newest fixes held (None: read the log)."""
+) -> tuple[Laid, list[float]]:
+    """The batch's rows and pairs, with what they need read (cached) from the cases.
+    `recent`: the devices' newest fixes the judge holds (None: read the log)."""
     devices = uow.positions.devices(sorted({f.device_id for f in fixes}))
     cases = uow.positions.cases(sorted({c for _, cs in devices.values() for c in cs}))
     t = [f.recorded_at.timestamp() for f in fixes]
@@ -98,13 +99,16 @@ def _lay_out(
                     phones.update(g.victim_devices)
                 else:
                     anklets.update(g.anklets)
-    # Each side's read spans only the times of the other side's fixes in this batch (a
-    # fix of the other side counts up to its freshness limit before them): an anklet's
-    # fixes are read by time, walking every anklet's in the window (docs/proximity.md),
-    # so one late anklet ping must not widen the read of his fixes for her phone's.
+    # Each side's fixes come from the judge's memory where it can answer for certain
+    # (engine.proximity_recent), else from the log, read only over the times of the other
+    # side's fixes in this batch (a fix counts up to its freshness limit after it): an
+    # anklet's fixes are read by time, walking every anklet's in the window
+    # (docs/proximity.md), so one late anklet ping must not widen the read for her fixes.
     found: list[LoggedFix] = []
     is_anklet = {d: kind == ANKLET for d, (kind, _) in devices.items()}
-    his = [f for f in fixes if is_anklet.get(f.device_id)]
+    own: dict[str, list[LoggedFix]] = {}  # the batch's own fixes, by device
+    for f in fixes:
+        own.setdefault(f.device_id, []).append(f)
     for ids, are_phones in ((phones, True), (anklets, False)):
         if not ids:
             continue
@@ -113,32 +117,28 @@ def _lay_out(
         if not times:
             continue
         wanted = sorted(ids)
-        if not are_phones and recent is not None:
-            # His from memory where it can answer for certain (engine.proximity_recent).
-            wanted = _held(recent, wanted, min(times), his, rules, found)
+        if recent is not None:
+            wanted = _held(recent, wanted, min(times), own, rules, found)
         if wanted:
             start = min(times) - timedelta(seconds=rules.victim_fix_max_age_s)
             found += uow.positions.between(wanted, start, max(times), phones=are_phones)
     moving = Moving(found)
-    return lay_out(fixes, t, devices, cases, moving, rules), t, his
+    return lay_out(fixes, t, devices, cases, moving, rules), t
 
 
 def _held(
     recent: RecentFixes,
-    anklets: list[str],
+    devices: list[str],
     first: datetime,
-    his: list[LoggedFix],
+    own: dict[str, list[LoggedFix]],
     rules: Rules,
     found: list[LoggedFix],
 ) -> list[str]:
-    """Adds to `found` the fixes held of these anklets (with the batch's own, `his`) where
-    they answer for every time from `first` on; returns the anklets the log must answer."""
-    batch: dict[str, list[LoggedFix]] = {}
-    for f in his:
-        batch.setdefault(f.device_id, []).append(f)
+    """Adds to `found` the fixes held of these devices (with the batch's own) where they
+    answer for every time from `first` on; returns the devices the log must answer for."""
     unknown = []
-    for device in anklets:
-        known = recent.answers(device, first, rules.victim_fix_max_age_s, batch.get(device, []))
+    for device in devices:
+        known = recent.answers(device, first, rules.victim_fix_max_age_s, own.get(device, []))
         if known is None:
             unknown.append(device)
         else:
@@ -155,7 +155,7 @@ def _recall(uow: UnitOfWork, mem: TrackMemory, position: int, cmd: JudgePosition
         fixes = [f for f in uow.positions.after(at, cmd.limit) if f.seq <= position]
         if not fixes:
             break
-        laid, t, _ = _lay_out(uow, fixes, cmd.rules, None)
+        laid, t = _lay_out(uow, fixes, cmd.rules, None)
         if laid.track:
             _, new = evaluate(laid.batch(fixes, t), states, cmd.rules, quiet=True)
             states.update(new)

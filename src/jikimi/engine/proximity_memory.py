@@ -5,7 +5,8 @@ than judging it. So the judge keeps the states here, valid at one position of th
 and the database keeps a snapshot: the states as of a log position, written by its own
 command (`SaveTrackStates`) after the batches' alerts are committed and told, at most every
 `checkpoint_s` seconds (and whenever many tracks changed). Beside the states it keeps each
-anklet's newest fixes (engine.proximity_recent), for her phone's fixes.
+device's newest fixes (engine.proximity_recent): his fresh position for her fixes, hers
+for his.
 
 A judge whose memory is not at the cursor (a fresh process, a crash, another process
 judged meanwhile, a batch whose commit failed) loads the snapshot and re-judges the log
@@ -72,14 +73,14 @@ class TrackMemory:
         return {k: self.states[k] for k in self.dirty}
 
     def advance(
-        self, position: int, new: dict[Key, TrackState], anklet_fixes: Iterable[LoggedFix]
+        self, position: int, new: dict[Key, TrackState], fixes: Iterable[LoggedFix]
     ) -> None:
         """The batch committed: its states are the memory's, at its position, and its
-        anklets' fixes are held."""
+        fixes are held."""
         self.states.update(new)
         self.dirty.update(new)
         self.position = position
-        self.recent.add(anklet_fixes)
+        self.recent.add(fixes)
 
     def saved(self, position: int, dirty: set[Key]) -> None:
         """The snapshot as of `position` is written, holding the states of `dirty`."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from jikimi.domain.proximity import PairBatch, Rules, ZoneRole, nearest_fresh_fix
 from jikimi.domain.watch import CaseGeo
@@ -26,9 +27,7 @@ class Moving:
         self.by_device: dict[str, list[LoggedFix]] = {}
         for f in sorted(fixes, key=lambda f: f.recorded_at):
             self.by_device.setdefault(f.device_id, []).append(f)
-        self.times = {
-            d: np.array([f.recorded_at.timestamp() for f in fs]) for d, fs in self.by_device.items()
-        }
+        self._times: dict[str, npt.NDArray[np.float64]] = {}  # built when first needed
 
     def at(
         self, devices: tuple[str, ...], t: list[float], max_age_s: float
@@ -36,17 +35,28 @@ class Moving:
         """For each time, the newest fix of these devices at or before it, at most
         max_age_s old (None where there is none)."""
         best: list[LoggedFix | None] = [None] * len(t)
+        first = min(t, default=0.0)
         for d in devices:
-            times = self.times.get(d)
-            if times is None:
+            fixes = self.by_device.get(d)
+            if not fixes:
                 continue
-            fixes = self.by_device[d]
-            found = nearest_fresh_fix(times, np.asarray(t), max_age_s, after_ok=False).tolist()
-            for k, j in enumerate(found):
-                if j >= 0:
+            newest = fixes[-1]
+            at = newest.recorded_at.timestamp()
+            if at <= first:
+                # The usual case: her newest fix (or his) came before all these times, so
+                # it is the newest at or before each; fresh where young enough.
+                found: list[LoggedFix | None] = [newest if x - at <= max_age_s else None for x in t]
+            else:
+                times = self._times.get(d)
+                if times is None:
+                    times = self._times[d] = np.array([f.recorded_at.timestamp() for f in fixes])
+                idx = nearest_fresh_fix(times, np.asarray(t), max_age_s, after_ok=False)
+                found = [fixes[j] if j >= 0 else None for j in idx.tolist()]
+            for k, f in enumerate(found):
+                if f is not None:
                     b = best[k]
-                    if b is None or fixes[j].recorded_at > b.recorded_at:
-                        best[k] = fixes[j]
+                    if b is None or f.recorded_at > b.recorded_at:
+                        best[k] = f
         return best
 
 
