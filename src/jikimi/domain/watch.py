@@ -3,6 +3,7 @@ victim's places, and the devices that speak for each side. Pure data."""
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -53,23 +54,36 @@ class CaseGeo:
 
     def radii_at(self, at: datetime) -> tuple[float, float] | None:
         """(radius, warning radius) of the approach bans in force at `at` (the widest of
-        each when several are), or None when none is."""
-        bans = self.bans_at(at)
-        if not bans:
-            return None
-        return max(b.radius_m for b in bans), max(b.warn_m for b in bans)
+        each when several are), or None when none is. The same between two edges (a ban
+        begins, ends or is revoked at an edge, and counts from it), so worked out once
+        per span: the judge asks for every case in every batch."""
+        span = bisect.bisect_right(self._edges, at)
+        if span not in self._radii:
+            bans = self.bans_at(at)
+            self._radii[span] = (
+                (max(b.radius_m for b in bans), max(b.warn_m for b in bans)) if bans else None
+            )
+        return self._radii[span]
 
     def bans_change_between(self, start: datetime, end: datetime) -> bool:
         """Whether a ban begins, ends or is revoked in (start, end]: only then must each
         fix of a batch be judged by its own time rather than by the batch's."""
-        return any(start < edge <= end for edge in self._edges)
+        edges = self._edges
+        return bisect.bisect_right(edges, end) > bisect.bisect_right(edges, start)
 
     @cached_property
     def _edges(self) -> tuple[datetime, ...]:
-        """Every instant a ban begins, ends or is revoked."""
+        """Every instant a ban begins, ends or is revoked, in order."""
         return tuple(
-            edge
-            for b in self.bans
-            for edge in (b.window.starts_at, b.window.ends_at, b.window.revoked_at)
-            if edge is not None
+            sorted(
+                edge
+                for b in self.bans
+                for edge in (b.window.starts_at, b.window.ends_at, b.window.revoked_at)
+                if edge is not None
+            )
         )
+
+    @cached_property
+    def _radii(self) -> dict[int, tuple[float, float] | None]:
+        """radii_at's answers by span between edges."""
+        return {}

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from jikimi.domain.orders import OrderWindow, load_pack
 from jikimi.domain.watch import Ban, CaseGeo
 
@@ -40,3 +43,37 @@ def test_a_ban_that_begins_ends_or_is_revoked_inside_a_batch_is_noticed() -> Non
     assert g.bans_change_between(at(11), at(13))  # revoked
     assert not g.bans_change_between(at(13), at(19))  # already revoked: nothing changes
     assert g.radii_at(at(13)) is None
+
+
+hours = st.integers(min_value=0, max_value=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    windows=st.lists(
+        st.tuples(hours, hours, st.sampled_from([50, 100, 200]), st.one_of(st.none(), hours)),
+        max_size=4,
+    ),
+    asks=st.lists(st.tuples(hours, hours), min_size=1, max_size=8),
+)
+def test_radii_and_changes_are_those_of_the_bans_in_force_at_each_instant(
+    windows: list[tuple[int, int, int, int | None]], asks: list[tuple[int, int]]
+) -> None:
+    """Worked out once per span between edges, the answers are still those of each ban
+    judged at the instant asked, edges included (a ban counts from its start)."""
+    bans = [ban(s, s + d + 1, r, r * 10, revoked) for s, d, r, revoked in windows]
+    g = case(*bans)
+    for a, b in asks:
+        for h in (a, b, a + 0.5):
+            at = T0 + timedelta(hours=h)
+            live = [x for x in bans if x.window.in_force_at(at)]
+            want = (max(x.radius_m for x in live), max(x.warn_m for x in live)) if live else None
+            assert g.radii_at(at) == want
+        start, end = T0 + timedelta(hours=min(a, b)), T0 + timedelta(hours=max(a, b))
+        edges = [
+            e
+            for x in bans
+            for e in (x.window.starts_at, x.window.ends_at, x.window.revoked_at)
+            if e is not None
+        ]
+        assert g.bans_change_between(start, end) == any(start < e <= end for e in edges)
