@@ -575,6 +575,8 @@ def main() -> None:
                     print(f"  victims' phones: {lat['victim_phones']}", flush=True)
             if args.split:
                 kind += "-split"
+            if not args.phones:
+                kind += "-no-phones"
             run = {
                 "database": kind,
                 "database_version": common.database_version(db_url, kind),

@@ -11,8 +11,11 @@ from sqlalchemy import select
 
 from jikimi.bootstrap import Container, build
 from jikimi.config import Settings
+from jikimi.engine.messages import SaveTrackStates
 from jikimi.store import positions
 from jikimi.store import tables as t
+from jikimi.store.positions_repo import SqlPositions
+from jikimi.store.tx import transaction
 from tests.factories import Factory, geo_world
 from tests.factories import geo_alerts as alerts
 from tests.integration.test_proximity import actions, kinds, near_home, send
@@ -106,8 +109,6 @@ def test_each_side_meets_the_others_fresh_position_from_the_judges_memory(
     """Once the judge has seen the fixes go by, her fix is judged against his fresh
     position, and his against hers, from its memory: neither the anklets' pings (all of
     them, keyed by time) nor the victims' phones' fixes are read from the log for it."""
-    from jikimi.store.positions_repo import SqlPositions
-
     g = geo_world(factory)
     now = datetime.now(UTC)
     send(factory, g, [near_home(-9000, 5000)], now - timedelta(minutes=4))
@@ -167,3 +168,24 @@ def test_her_fix_right_after_a_restart_still_meets_his_fresh_position(
     finally:
         again.close()
     assert kinds(client, factory, g)["encounter"]["severity"] == "critical"
+
+
+def test_the_snapshot_is_not_written_once_another_judge_has_moved_on(
+    factory: Factory, container: Container
+) -> None:
+    """States as of a log position are written only while judging stands there: a judge
+    that finds the cursor moved by another forgets its memory rather than write states
+    older than the cursor over the other's."""
+    container.track_memory.checkpoint_s = 3600
+    g = geo_world(factory)
+    send(factory, g, [near_home(3000)], datetime.now(UTC) - timedelta(minutes=2))
+    container.worker.run_once()  # judged; a fresh judge's first snapshot written
+    send(factory, g, [near_home(2900)], datetime.now(UTC) - timedelta(minutes=1))
+    container.worker.run_once()
+    before = _places(container)
+    assert before[positions.STATES] < before[positions.CURSOR]
+    with transaction(container.sessions) as s:  # another judge moved on meanwhile
+        positions.move_cursor(s, before[positions.CURSOR] + 1)
+    container.bus.handle(SaveTrackStates(container.track_memory))
+    assert _places(container)[positions.STATES] == before[positions.STATES]
+    assert container.track_memory.position is None  # to be loaded again
