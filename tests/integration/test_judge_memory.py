@@ -16,7 +16,7 @@ from jikimi.store import positions
 from jikimi.store import tables as t
 from jikimi.store.positions_repo import SqlPositions
 from jikimi.store.tx import transaction
-from tests.factories import Factory, geo_world
+from tests.factories import Factory, GeoWorld, geo_world
 from tests.factories import geo_alerts as alerts
 from tests.integration.test_proximity import actions, kinds, near_home, send
 
@@ -96,8 +96,10 @@ def test_a_new_ban_alerts_at_once_though_the_judge_knew_the_case_without_it(
     assert [a["kind"] for a in alerts(client, factory, g)].count("proximity_violation") == 1
 
 
-def _her_fix(at: datetime, where: tuple[float, float]) -> dict[str, object]:
-    return {"lat": where[0], "lon": where[1], "accuracy_m": 8, "recorded_at": at.isoformat()}
+def _her_fix(factory: Factory, g: GeoWorld, at: datetime, where: tuple[float, float]) -> None:
+    """Her phone reports one fix."""
+    fix = {"lat": where[0], "lon": where[1], "accuracy_m": 8, "recorded_at": at.isoformat()}
+    factory.post_signed("/api/v1/device/locations", g.world.device_token, {"pings": [fix]})
 
 
 def test_each_side_meets_the_others_fresh_position_from_the_judges_memory(
@@ -126,11 +128,7 @@ def test_each_side_meets_the_others_fresh_position_from_the_judges_memory(
 
     monkeypatch.setattr(SqlPositions, "between", counted)
     beside = (market[0], market[1] + 40 / 88_000)
-    factory.post_signed(
-        "/api/v1/device/locations",
-        g.world.device_token,
-        {"pings": [_her_fix(now - timedelta(minutes=2), beside)]},
-    )
+    _her_fix(factory, g, now - timedelta(minutes=2), beside)
     container.worker.run_once()
     assert kinds(client, factory, g)["encounter"]["severity"] == "critical"
     # He moves off, then comes within 50 m of where she is (her fix 60 s before).
@@ -159,11 +157,7 @@ def test_her_fix_right_after_a_restart_still_meets_his_fresh_position(
     again = build(settings)
     try:
         beside = (market[0], market[1] + 40 / 88_000)
-        factory.post_signed(
-            "/api/v1/device/locations",
-            g.world.device_token,
-            {"pings": [_her_fix(now - timedelta(minutes=1), beside)]},
-        )
+        _her_fix(factory, g, now - timedelta(minutes=1), beside)
         again.worker.run_once()
     finally:
         again.close()

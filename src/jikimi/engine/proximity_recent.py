@@ -87,11 +87,12 @@ class RecentFixes:
                 out = [*out, f]
             elif before is None or f.recorded_at > before.recorded_at:
                 before = f
-        if before is not None and before.recorded_at > floor:
-            pass  # certain: nothing unheld lies between it and `first`
-        elif not floor < first - timedelta(seconds=max_age_s):
+        oldest = first - timedelta(seconds=max_age_s)
+        # Certain when nothing unheld can lie between the newest held at or before
+        # `first` and `first`, or when all that is unheld is too old to be fresh.
+        if not (before is not None and before.recorded_at > floor) and not floor < oldest:
             return None
-        if before is not None and before.recorded_at >= first - timedelta(seconds=max_age_s):
+        if before is not None and before.recorded_at >= oldest:
             out = [*out, before]
         return out
 
