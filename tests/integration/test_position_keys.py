@@ -4,6 +4,7 @@ judge reads for every batch of his pings; a database from before gets the marks 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -32,11 +33,16 @@ def _fixes(factory: Factory, g: GeoWorld, at: datetime) -> None:
 
 @contextmanager
 def explained(engine: Engine) -> Iterator[list[str]]:
-    """The plan of each SELECT run in the block, as the database explains it."""
+    """The plan of each SELECT this thread runs in the block, as the database explains it
+    (the server's own threads share the engine: their reads, of alert changes say, are
+    left out)."""
     plans: list[str] = []
     pg = engine.dialect.name == "postgresql"
+    mine = threading.get_ident()
 
     def explain(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if threading.get_ident() != mine:
+            return
         if not statement.lstrip().upper().startswith("SELECT"):
             return
         cur = conn.connection.dbapi_connection.cursor()
