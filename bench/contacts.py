@@ -390,9 +390,10 @@ def call(number: str, at: datetime) -> dict[str, Any]:
     }
 
 
-def post(http: httpx.Client, case: Case, body: bytes) -> int | str:
+def post(
+    http: httpx.Client, case: Case, body: bytes, path: str = "/api/v1/device/contacts"
+) -> int | str:
     """POST one batch as the case's phone; its status, or the name of the transport error."""
-    path = "/api/v1/device/contacts"
     if case.signing_key:
         headers = signed_headers(case.device_token, case.signing_key, "POST", path, body)
     else:

@@ -42,6 +42,7 @@ from jikimi.store.position_writer import Fixes, stamp, write_fixes
 from jikimi.store.positions import FixIn, store_fixes
 from jikimi.store.positions_repo import SqlPositions
 from jikimi.store.tx import transaction
+from jikimi.store.uow import SqlUnitOfWork
 from runinfo import git_revision, machine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,16 +127,37 @@ def run(db_url: str, workdir: Path, batch: int, total: int, phones: int) -> dict
                 c.bus.handle(SaveTrackStates(memory))
             judged += batch
         cpu = time.process_time() - t0
+        per = {k: round(1e6 * v / judged, 1) for k, v in sorted(STEPS.items(), key=lambda x: -x[1])}
+        alone = her_fix_alone(c, cmd, carried, seeded["homes"], start) if carried else None
     finally:
         c.close()
-    per = {k: round(1e6 * v / judged, 1) for k, v in sorted(STEPS.items(), key=lambda x: -x[1])}
     return {
         "batch": batch,
         "victim_phones": phones,
         "pings": judged,
         "us_per_ping": round(1e6 * cpu / judged, 1),
         "steps_us_per_ping": per,
+        "her_fix_alone": alone,
     }
+
+
+def her_fix_alone(
+    c: Any, cmd: JudgePositions, phones: list[str], homes: list[Any], start: datetime, n: int = 300
+) -> dict[str, Any]:
+    """A batch of one fix of her phone, as the worker judges each phone's request when
+    nothing else is waiting: CPU per batch (µs), overall and by step."""
+    STEPS.clear()
+    cpu = 0.0
+    for i in range(n):
+        _, home = homes[i % len(phones)]
+        at = start + timedelta(minutes=5, milliseconds=i)
+        with transaction(c.sessions) as s:
+            store_fixes(s, [FixIn(phones[i % len(phones)], at, home[0], home[1], 10.0)], at)
+        t0 = time.process_time()
+        c.bus.handle(cmd)
+        cpu += time.process_time() - t0
+    steps = {k: round(1e6 * v / n) for k, v in sorted(STEPS.items(), key=lambda x: -x[1])}
+    return {"batches": n, "us_per_batch": round(1e6 * cpu / n), "steps_us_per_batch": steps}
 
 
 def main() -> None:
@@ -157,6 +179,9 @@ def main() -> None:
     timed(SqlPositions, "cases", "cases (cached)")
     timed(SqlPositions, "devices", "devices (cached)")
     timed(SqlPositions, "save_states", "snapshot")
+    timed(SqlPositions, "cursor", "cursor (read)")
+    timed(SqlPositions, "advance", "cursor moved (write lock)")
+    timed(SqlUnitOfWork, "commit", "commit")
     runs = []
     for batch in args.batch:
         with tempfile.TemporaryDirectory(prefix="jikimi-judge-") as tmp:

@@ -32,6 +32,7 @@ from contacts import (
     cli_token,
     database,
     event_body,
+    iso,
     open_consoles,
     post,
     seed,
@@ -86,6 +87,14 @@ def main() -> None:
             figures["framework: GET /console/config.json"] = per_request(
                 pid, n, lambda i: http.get("/console/config.json")
             )
+
+            def fix(i: int) -> int | str:
+                when = at + timedelta(milliseconds=i)
+                ping = {"recorded_at": iso(when), "lat": 37.5665, "lon": 126.978, "accuracy_m": 12}
+                body = json.dumps({"pings": [ping]}).encode()
+                return post(http, cases[i % 20], body, "/api/v1/device/locations")
+
+            figures["POST /device/locations, her fix"] = per_request(pid, n, fix)
             figures["POST, a call that raises nothing"] = per_request(
                 pid, n, contact(lambda i: "010-9999-0000", at)
             )

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from jikimi.bootstrap import Container, build
 from jikimi.config import Settings
 from jikimi.engine.messages import SaveTrackStates
+from jikimi.engine.ports import LoggedFix
 from jikimi.store import positions
 from jikimi.store import tables as t
 from jikimi.store.positions_repo import SqlPositions
@@ -183,3 +184,31 @@ def test_the_snapshot_is_not_written_once_another_judge_has_moved_on(
     container.bus.handle(SaveTrackStates(container.track_memory))
     assert _places(container)[positions.STATES] == before[positions.STATES]
     assert container.track_memory.position is None  # to be loaded again
+
+
+# On PostgreSQL the judge reads the cursor FOR UPDATE: no other judge can move it while a
+# batch is judged, so the race below exists only between SQLite processes.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_batch_another_judge_judged_meanwhile_raises_nothing_here(
+    client: TestClient,
+    factory: Factory,
+    container: Container,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two judges on one SQLite file (`jikimi worker` twice) may read the same batch; the
+    one that comes second to the write lock finds the cursor moved and writes nothing."""
+    g = geo_world(factory)
+    send(factory, g, [near_home(40)], datetime.now(UTC) - timedelta(minutes=1))
+    read = SqlPositions.after
+
+    def read_then_taken(self: SqlPositions, position: int, limit: int) -> list[LoggedFix]:
+        fixes = read(self, position, limit)
+        if fixes:  # the other judge judges them (and raises their alert) meanwhile
+            with transaction(container.sessions) as s:
+                positions.move_cursor(s, fixes[-1].seq)
+        return fixes
+
+    monkeypatch.setattr(SqlPositions, "after", read_then_taken)
+    container.worker.run_once()
+    assert "proximity_violation" not in kinds(client, factory, g)
+    assert container.track_memory.position != _places(container)[positions.CURSOR]

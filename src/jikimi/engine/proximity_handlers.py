@@ -41,18 +41,16 @@ def judge_positions(
             return changed
         laid, t = _lay_out(uow, fixes, cmd.rules, mem.recent)
         new_states: dict[Key, TrackState] = {}
+        new_position = fixes[-1].seq
+        events: list[ZoneEvent] = []
         if laid.track:
             events, new_states = evaluate(laid.batch(fixes, t), mem.states, cmd.rules)
-            if not uow.positions.still_at(position):
-                return changed  # another judge took this batch: nothing written here
-            for ev in events:
-                row = ev.ping
-                fix = fixes[laid.fix[row]]
-                changed |= _apply(uow, laid.case[row], laid.his[row], fix, ev, laid, clock, policy)
-        elif not uow.positions.still_at(position):
-            return changed
-        new_position = fixes[-1].seq
-        uow.positions.move_cursor(new_position)
+        if not uow.positions.advance(position, new_position):
+            return changed  # another judge took this batch: nothing written here
+        for ev in events:
+            row = ev.ping
+            fix = fixes[laid.fix[row]]
+            changed |= _apply(uow, laid.case[row], laid.his[row], fix, ev, laid, clock, policy)
         uow.commit()
     mem.advance(new_position, new_states, fixes)
     return changed

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Insert, func, select, text, type_coerce
+from sqlalchemy import Insert, func, select, text, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
@@ -100,6 +100,27 @@ def store_device_events(
 def cursor(s: Session) -> int:
     """Where the engine stands in the log."""
     return int(s.scalar(select(t.EngineCursor.position).where(t.EngineCursor.name == CURSOR)) or 0)
+
+
+def advance_cursor(s: Session, old: int, new: int, name: str = CURSOR) -> bool:
+    """Move the cursor from `old` to `new` in one statement (the write transaction's
+    first, on SQLite taking the write lock); False when it no longer stands at `old`
+    (another judge moved it: the caller writes nothing)."""
+    moved = s.execute(
+        update(t.EngineCursor)
+        .where(t.EngineCursor.name == name, t.EngineCursor.position == old)
+        .values(position=new)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount:  # type: ignore[attr-defined]
+        return True
+    if old:
+        return False
+    # The first batch ever judged: the row is written now (unless another judge has).
+    if s.get(t.EngineCursor, name) is not None:
+        return False
+    s.add(t.EngineCursor(name=name, position=new))
+    return True
 
 
 def move_cursor(s: Session, position: int, name: str = CURSOR) -> None:

@@ -84,16 +84,10 @@ class SqlPositions:
             q = q.with_for_update()
         return int(self.r.scalar(q) or 0)
 
-    def still_at(self, position: int) -> bool:
-        """In the write transaction: nobody else has judged past `position` meanwhile."""
-        if self.r is self.s:
-            return True
-        q = select(t.EngineCursor.position).where(t.EngineCursor.name == positions.CURSOR)
-        return int(self.s.scalar(q) or 0) == position
-
-    def move_cursor(self, position: int) -> None:
-        """Judged up to `position`."""
-        positions.move_cursor(self.s, position)
+    def advance(self, old: int, new: int) -> bool:
+        """In the write transaction: judged up to `new`, unless another judge moved the
+        cursor from `old` since it was read (False: write nothing)."""
+        return positions.advance_cursor(self.s, old, new)
 
     def after(self, position: int, limit: int) -> list[LoggedFix]:
         """The next fixes in log order."""

@@ -9,8 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from jikimi.api.audit import Audit
+from jikimi.api.audit import Audit, Auditor
 from jikimi.api.deps import CaseStaff, ContainerDep, Device, Feed, ReadDb, WriteDb
 from jikimi.api.pings import RawBody, parse_pings
 from jikimi.api.schemas.contacts import Accepted
@@ -22,12 +23,15 @@ from jikimi.api.schemas.locations import (
     PingsAccepted,
     SosIn,
 )
-from jikimi.api.signing import Signed, remember
+from jikimi.api.signing import Signed, remember, remember_touching
+from jikimi.bootstrap import Container
+from jikimi.domain.access import Principal
 from jikimi.domain.errors import Invalid
 from jikimi.engine.ports import LoggedFix
 from jikimi.store import position_writer, positions, records, zones
 from jikimi.store import tables as t
 from jikimi.store.ingest import touch_device
+from jikimi.store.tx import transaction
 
 router = APIRouter(prefix="/api/v1", tags=["locations"])
 CLOCK_SKEW = timedelta(minutes=5)
@@ -113,27 +117,32 @@ def feed_device_events(
 
 
 @router.post("/device/locations", status_code=202, response_model=Accepted)
-def device_locations(
-    body: FixBatch,
-    p: Device,
-    _: Signed,
-    s: WriteDb,
-    c: ContainerDep,
-    a: Audit,
-    request: Request,
+async def device_locations(
+    body: FixBatch, p: Device, _: Signed, request: Request
 ) -> dict[str, Any]:
     """The victim's own fixes: the newest fresh one is a zone that moves with her."""
+    # All of the request's database work in one hop to the thread pool, as a phone's
+    # contact report does (api/routes/device.py): every phone of every victim sends these.
+    c: Container = request.app.state.container
+    return await run_in_threadpool(_store_her_fixes, body, p, c, Auditor(c, request), request)
+
+
+def _store_her_fixes(
+    body: FixBatch, p: Principal, c: Container, a: Auditor, request: Request
+) -> dict[str, Any]:
     assert p.device_id is not None
     _not_future(c, [x.recorded_at for x in body.pings])
-    remember(request, s)
     fixes = [
         positions.FixIn(p.device_id, x.recorded_at, x.lat, x.lon, x.accuracy_m) for x in body.pings
     ]
-    accepted, dups = positions.store_fixes(s, fixes, c.clock.now())
-    touch_device(s, p.device_id)
-    a.change(s, "submit", "positions", p.device_id, _owners(s, [p.device_id]))
-    s.commit()
-    c.work_stored()
+    with transaction(c.sessions) as s:
+        person_id = remember_touching(request, s, p.device_id)
+        accepted, dups = positions.store_fixes(s, fixes, c.clock.now())
+        a.change(s, "submit", "positions", p.device_id, [person_id] if person_id else [])
+        s.commit()  # durable before we answer
+    # The worker is not woken: her fixes are judged at its next look (every
+    # JIKIMI_WORKER_POLL_S), with his pings and the other phones' fixes waiting by then,
+    # rather than each phone's request costing a judge pass of its own (docs/proximity.md).
     return {"accepted": accepted, "duplicates": dups}
 
 

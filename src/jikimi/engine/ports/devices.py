@@ -77,12 +77,9 @@ class PositionRepository(Protocol):
         """Where judging stands in the log."""
         ...
 
-    def still_at(self, position: int) -> bool:
-        """Starting the writes: nobody judged past `position` since it was read."""
-        ...
-
-    def move_cursor(self, position: int) -> None:
-        """The log is judged up to `position` (commits with the alerts)."""
+    def advance(self, old: int, new: int) -> bool:
+        """Starting the writes: the log judged up to `new` (commits with the alerts),
+        unless another judge moved the cursor from `old` since it was read (False)."""
         ...
 
     def after(self, position: int, limit: int) -> list[LoggedFix]:
