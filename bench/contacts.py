@@ -341,16 +341,34 @@ def cdf(values_s: list[float]) -> list[float]:
     return [round(xs[max(0, math.ceil(p / 100 * len(xs)) - 1)] * 1000, 1) for p in range(101)]
 
 
+def worker_pid() -> int | None:
+    """The `jikimi worker` this process started (`server(split=True)`), if any."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmd = (entry / "cmdline").read_bytes().split(b"\0")
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == os.getpid() and cmd[-3:-1] == [b"jikimi", b"worker"]:
+            return int(entry.name)
+    return None
+
+
 class CpuMeter:
-    """CPU seconds used by the server process and by this one over a phase."""
+    """CPU seconds used by the server process (and its `jikimi worker`, when split) and by
+    this one over a phase."""
 
     def __init__(self, server_pid: int) -> None:
-        self.pid = server_pid
+        self.pid, self.worker = server_pid, worker_pid()
         self.tick = os.sysconf("SC_CLK_TCK")
         self.t0, self.server0, self.self0 = time.perf_counter(), self._server(), self._self()
+        self.worker0 = self._server(self.worker) if self.worker else 0.0
 
-    def _server(self) -> float:
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    def _server(self, pid: int | None = None) -> float:
+        stat = Path(f"/proc/{pid or self.pid}/stat").read_text()
+        fields = stat.rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / self.tick  # utime + stime
 
     @staticmethod
@@ -361,10 +379,13 @@ class CpuMeter:
     def read(self) -> dict[str, float]:
         """Cores used on average since the meter started (1.0 = one core busy)."""
         wall = time.perf_counter() - self.t0
-        return {
+        cores = {
             "server_cores": round((self._server() - self.server0) / wall, 2),
             "bench_client_cores": round((self._self() - self.self0) / wall, 2),
         }
+        if self.worker:
+            cores["worker_cores"] = round((self._server(self.worker) - self.worker0) / wall, 2)
+        return cores
 
 
 def achieved(starts: list[float]) -> float:

@@ -555,7 +555,8 @@ def main() -> None:
                 thr["drain_s"] = None if args.throughput_only else drained(db_url, 600)
                 print(
                     f"{kind}: {thr['pings_per_s']:,} pings/s accepted "
-                    f"(server {thr['server_cores']} cores, client {thr['bench_client_cores']}, "
+                    f"(API {thr['server_cores']} cores, worker {thr.get('worker_cores', '-')}, "
+                    f"client {thr['bench_client_cores']}, "
                     f"load {thr['load_average_before']} -> {thr['load_average_after']}); "
                     f"backlog judged in {thr['drain_s']} s",
                     flush=True,
@@ -566,9 +567,12 @@ def main() -> None:
                     lat = latency(
                         url, seeded, args.rate, args.seconds, probes, rng, db_url, args.phone_every
                     )
-                    lat["server_cores"] = cpu.read()["server_cores"]
+                    lat |= cpu.read()
                     print(
-                        f"{kind}: ping→SSE at {args.rate:,}/s {lat['ping_to_sse_ms']}", flush=True
+                        f"{kind}: ping→SSE at {args.rate:,}/s {lat['ping_to_sse_ms']} "
+                        f"(API {lat['server_cores']} cores, worker {lat.get('worker_cores', '-')}, "
+                        f"bench {lat['bench_client_cores']})",
+                        flush=True,
                     )
                     for stage, summ in lat["stages"].items():
                         print(f"  {stage}: p50 {summ.get('p50')} p99 {summ.get('p99')}", flush=True)

@@ -134,3 +134,50 @@ def test_on_sqlite_the_doorbell_beside_the_database_listens(tmp_path: Path) -> N
         assert memory.listener is None
     finally:
         memory.close()
+
+
+def test_her_fixes_wait_for_the_workers_next_look_his_pings_wake_it(
+    factory: Factory, container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Her phone's fixes wake nobody: they are judged at the worker's next look
+    (JIKIMI_WORKER_POLL_S), sharing its pass with whatever else is waiting; an anklet's
+    pings wake this process's worker (and ring the others) at once."""
+    g = geo_world(factory)
+    woken: list[str] = []
+    monkeypatch.setattr(container, "work_stored", lambda: woken.append("woken"))
+    now = datetime.now(UTC)
+    fix = {"lat": 37.60, "lon": 126.99, "accuracy_m": 8, "recorded_at": now.isoformat()}
+    factory.post_signed("/api/v1/device/locations", g.world.device_token, {"pings": [fix]})
+    assert woken == []
+    factory.post_signed(
+        "/api/v1/feed/locations", g.feed, {"pings": [ping(g.serial, 37.6, 127, now)]}
+    )
+    assert woken == ["woken"]
+
+
+@ON_POSTGRESQL
+def test_on_postgresql_a_statement_of_her_fixes_alone_notifies_nobody(
+    factory: Factory, container: Container, settings: Settings
+) -> None:
+    """The positions trigger (migration 0008) notifies the worker's channel for his pings
+    and not for hers. Notifications arrive in commit order, so a marker sent last shows
+    everything before it has arrived."""
+    import psycopg
+
+    g = geo_world(factory)
+    url = settings.database_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as listen:
+        listen.execute("LISTEN jikimi_inbox")
+        now = datetime.now(UTC)
+        fix = {"lat": 37.60, "lon": 126.99, "accuracy_m": 8, "recorded_at": now.isoformat()}
+        factory.post_signed("/api/v1/device/locations", g.world.device_token, {"pings": [fix]})
+        body = {"pings": [ping(g.serial, 37.6, 127, now)]}
+        factory.post_signed("/api/v1/feed/locations", g.feed, body)
+        with container.engine.begin() as conn:
+            conn.execute(text("SELECT pg_notify('jikimi_inbox', 'marker')"))
+        heard = []
+        for n in listen.notifies(timeout=WAIT_S):
+            heard.append(n.payload)
+            if n.payload == "marker":
+                break
+    assert heard == ["positions", "marker"]
