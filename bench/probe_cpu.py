@@ -60,6 +60,9 @@ def main() -> None:
     ap.add_argument("--database-url", help="PostgreSQL URL (default: SQLite in a temp dir)")
     ap.add_argument("--requests", type=int, default=300)
     ap.add_argument("--consoles", type=int, default=1)
+    ap.add_argument(
+        "--split", action="store_true", help="the API process alone (a `jikimi worker` judges)"
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "probe_cpu.json")
     args = ap.parse_args()
     n = args.requests
@@ -67,7 +70,7 @@ def main() -> None:
     with (
         tempfile.TemporaryDirectory(prefix="jikimi-probe-") as tmp,
         database(args.database_url, Path(tmp)) as (db, kind),
-        server(db, Path(tmp)) as (url, pid),
+        server(db, Path(tmp), split=args.split) as (url, pid),
     ):
         officer = cli_token(db, Path(tmp), "officer")
         dispatcher = cli_token(db, Path(tmp), "dispatcher")
@@ -109,7 +112,8 @@ def main() -> None:
     for name, value in figures.items():
         print(f"{kind} {name}: {value}")
     results: dict[str, Any] = json.loads(args.out.read_text()) if args.out.exists() else {}
-    results[f"{kind}, {args.consoles} console(s)"] = {
+    split = ", API process only" if args.split else ""
+    results[f"{kind}, {args.consoles} console(s){split}"] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "revision": git_revision(),
         "machine": machine("fastapi", "uvicorn", "sqlalchemy"),
