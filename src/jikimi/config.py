@@ -30,7 +30,10 @@ class Settings(BaseSettings):
         "worker thread for whatever is left (false: API only, a `jikimi worker` judges)",
     )
     worker_poll_s: float = Field(
-        0.05, gt=0, description="how often a worker looks for events stored by other processes"
+        0.05,
+        gt=0,
+        description="how often a worker looks for events stored by other processes, and for "
+        "victims' phone fixes (which wake nobody: judged at this look)",
     )
     worker_batch: int = Field(
         25, gt=0, description="events judged per transaction (short, so writers interleave)"
