@@ -186,8 +186,8 @@ def test_the_snapshot_is_not_written_once_another_judge_has_moved_on(
     assert container.track_memory.position is None  # to be loaded again
 
 
-# On PostgreSQL the judge reads the cursor FOR UPDATE: no other judge can move it while a
-# batch is judged, so the race below exists only between SQLite processes.
+# On PostgreSQL the judge reads the cursor FOR UPDATE: once the cursor's row exists no
+# other judge can move it while a batch is judged, so the race below is SQLite's.
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_batch_another_judge_judged_meanwhile_raises_nothing_here(
     client: TestClient,
@@ -203,7 +203,7 @@ def test_a_batch_another_judge_judged_meanwhile_raises_nothing_here(
 
     def read_then_taken(self: SqlPositions, position: int, limit: int) -> list[LoggedFix]:
         fixes = read(self, position, limit)
-        if fixes:  # the other judge judges them (and raises their alert) meanwhile
+        if fixes:  # the other judge judges them meanwhile (its cursor's move is enough)
             with transaction(container.sessions) as s:
                 positions.move_cursor(s, fixes[-1].seq)
         return fixes
@@ -211,4 +211,7 @@ def test_a_batch_another_judge_judged_meanwhile_raises_nothing_here(
     monkeypatch.setattr(SqlPositions, "after", read_then_taken)
     container.worker.run_once()
     assert "proximity_violation" not in kinds(client, factory, g)
-    assert container.track_memory.position != _places(container)[positions.CURSOR]
+    # This judge's memory is not the log's now: left where it read the batch from, or
+    # forgotten by the snapshot that found the cursor moved (rebuilt at the next pass).
+    held = container.track_memory.position
+    assert held is None or held < _places(container)[positions.CURSOR]

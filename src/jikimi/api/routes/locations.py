@@ -136,8 +136,10 @@ def _store_her_fixes(
         positions.FixIn(p.device_id, x.recorded_at, x.lat, x.lon, x.accuracy_m) for x in body.pings
     ]
     with transaction(c.sessions) as s:
-        person_id = remember_touching(request, s, p.device_id)
+        # The log's lock before the phone's row, as every writer of positions takes them
+        # (an SOS among them): the other order could deadlock on PostgreSQL.
         accepted, dups = positions.store_fixes(s, fixes, c.clock.now())
+        person_id = remember_touching(request, s, p.device_id)
         a.change(s, "submit", "positions", p.device_id, [person_id] if person_id else [])
         s.commit()  # durable before we answer
     # The worker is not woken: her fixes are judged at its next look (every
