@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from jikimi.api.app import create_app
 from jikimi.bootstrap import Container, build
 from jikimi.config import Settings
 from jikimi.store.db import is_sqlite, own_backends
-from tests.factories import Factory, geo_world, ping
+from tests.factories import Factory, geo_alerts, geo_world, ping
 
 WAIT_S = 10.0  # a bound for a loaded machine; each wait ends as soon as its condition holds
 
@@ -153,6 +153,25 @@ def test_her_fixes_wait_for_the_workers_next_look_his_pings_wake_it(
         "/api/v1/feed/locations", g.feed, {"pings": [ping(g.serial, 37.6, 127, now)]}
     )
     assert woken == ["woken"]
+
+
+def test_her_fix_beside_him_is_an_encounter_at_the_running_workers_next_look(
+    client: TestClient, factory: Factory, container: Container
+) -> None:
+    """Nothing wakes the worker for her fix, yet its own poll judges it: beside his fresh
+    position, the encounter is raised without anyone calling the worker."""
+    g = geo_world(factory)
+    container.worker.start()  # polls every JIKIMI_WORKER_POLL_S, as in `jikimi serve`
+    now = datetime.now(UTC)
+    factory.post_signed(
+        "/api/v1/feed/locations", g.feed, {"pings": [ping(g.serial, 37.6, 127.0, now)]}
+    )
+    mem = container.track_memory
+    assert _until(lambda: mem.position is not None and mem.position >= 1)  # his ping judged
+    beside = {"lat": 37.6, "lon": 127.0 + 40 / 88_000, "accuracy_m": 8}
+    fix = beside | {"recorded_at": (now + timedelta(seconds=5)).isoformat()}
+    factory.post_signed("/api/v1/device/locations", g.world.device_token, {"pings": [fix]})
+    assert _until(lambda: "encounter" in {a["kind"] for a in geo_alerts(client, factory, g)})
 
 
 @ON_POSTGRESQL
