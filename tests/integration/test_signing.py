@@ -121,3 +121,28 @@ def test_a_signature_is_remembered_with_the_phone_s_last_seen_time(
         assert seen is not None
         assert seen.astimezone(UTC) == now
         s.rollback()
+
+
+def test_her_fixes_replayed_are_refused_and_recorded_once(
+    client: TestClient, factory: Factory, container: Container
+) -> None:
+    """Her fixes are stored before the replay check (the position log's lock first, as
+    every writer takes it); a replay still answers 401 and leaves no fix and no audit
+    record behind."""
+    w = factory.world()
+    path = "/api/v1/device/locations"
+    fix = {"lat": 37.6, "lon": 127.0, "accuracy_m": 8, "recorded_at": datetime.now(UTC).isoformat()}
+    body = json.dumps({"pings": [fix]}).encode()
+    good = signed_headers(w.device_token, factory.keys[w.device_token], "POST", path, body)
+    good["content-type"] = "application/json"
+    assert client.post(path, content=body, headers=good).status_code == 202
+    replay = client.post(path, content=body, headers=good)
+    assert replay.status_code == 401
+    assert replay.headers["content-type"] == "application/problem+json"
+    assert "replay" in replay.json()["detail"]
+    with container.read_sessions() as s:
+        fixes = s.scalars(select(t.Position.seq)).all()
+        records = s.scalars(
+            select(t.AccessRecord.n).where(t.AccessRecord.resource == "positions")
+        ).all()
+    assert (len(fixes), len(records)) == (1, 1)
