@@ -72,6 +72,19 @@ class CaseGeo:
         return bisect.bisect_right(edges, end) > bisect.bisect_right(edges, start)
 
     @cached_property
+    def place_columns(
+        self,
+    ) -> tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...], dict[str, str]]:
+        """The places as columns (keys, latitudes, longitudes) and labels by key, for
+        laying out a batch's pairs without a loop over the places."""
+        return (
+            tuple(p.key for p in self.places),
+            tuple(p.lat for p in self.places),
+            tuple(p.lon for p in self.places),
+            {p.key: p.label for p in self.places},
+        )
+
+    @cached_property
     def _edges(self) -> tuple[datetime, ...]:
         """Every instant a ban begins, ends or is revoked, in order."""
         return tuple(
