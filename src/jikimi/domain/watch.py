@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property
 
 from jikimi.domain.orders import OrderWindow
@@ -65,6 +65,14 @@ class CaseGeo:
             )
         return self._radii[span]
 
+    def radii_at_ts(self, at: float) -> tuple[float, float] | None:
+        """`radii_at` for a time in epoch seconds (`datetime.timestamp()`, which keeps
+        the order of aware times to the microsecond): the judge has its fixes' times so."""
+        span = bisect.bisect_right(self._edge_ts, at)
+        if span not in self._radii:
+            return self.radii_at(datetime.fromtimestamp(at, UTC))
+        return self._radii[span]
+
     def bans_change_between(self, start: datetime, end: datetime) -> bool:
         """Whether a ban begins, ends or is revoked in (start, end]: only then must each
         fix of a batch be judged by its own time rather than by the batch's."""
@@ -95,6 +103,11 @@ class CaseGeo:
                 if edge is not None
             )
         )
+
+    @cached_property
+    def _edge_ts(self) -> tuple[float, ...]:
+        """The edges in epoch seconds."""
+        return tuple(e.timestamp() for e in self._edges)
 
     @cached_property
     def _radii(self) -> dict[int, tuple[float, float] | None]:

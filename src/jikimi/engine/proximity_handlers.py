@@ -135,8 +135,10 @@ def _held(
     """Adds to `found` the fixes held of these devices (with the batch's own) where they
     answer for every time from `first` on; returns the devices the log must answer for."""
     unknown = []
+    age = rules.victim_fix_max_age_s
+    oldest = first - timedelta(seconds=age)
     for device in devices:
-        known = recent.answers(device, first, rules.victim_fix_max_age_s, own.get(device, []))
+        known = recent.answers(device, first, age, own.get(device, []), oldest)
         if known is None:
             unknown.append(device)
         else:

@@ -9,6 +9,7 @@ list extensions per case, not a loop of Python per fix.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 import numpy.typing as npt
@@ -20,13 +21,25 @@ from jikimi.engine.ports import LoggedFix
 ANKLET = "anklet"
 
 
+def _recorded(f: LoggedFix) -> datetime:
+    return f.recorded_at
+
+
 class Moving:
     """One side's fixes per device, to find the other's fresh position at given times."""
 
     def __init__(self, fixes: list[LoggedFix]) -> None:
-        self.by_device: dict[str, list[LoggedFix]] = {}
-        for f in sorted(fixes, key=lambda f: f.recorded_at):
-            self.by_device.setdefault(f.device_id, []).append(f)
+        by_device: dict[str, list[LoggedFix]] = {}
+        for f in fixes:
+            held = by_device.get(f.device_id)
+            if held is None:
+                by_device[f.device_id] = [f]
+            else:
+                held.append(f)
+        for d, held in by_device.items():
+            if len(held) > 1:  # oldest first (a stable sort: equal times keep their order)
+                by_device[d] = sorted(held, key=_recorded)
+        self.by_device = by_device
         self._times: dict[str, npt.NDArray[np.float64]] = {}  # built when first needed
         self._newest: dict[str, float] = {}  # each device's newest fix, epoch seconds
 
@@ -207,7 +220,7 @@ def _one(
     out.fix.append(i)
     out.case.append(case_id)
     out.his.append(his)
-    radii = g.radii_at(fixes[i].recorded_at)  # by its own time, as the general path does
+    radii = g.radii_at_ts(t[i])  # by its own time, as the general path does
     if radii is None:
         return
     radius, warn = radii

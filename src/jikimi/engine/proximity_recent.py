@@ -69,16 +69,31 @@ class RecentFixes:
                     self._floors[f.device_id] = dropped
 
     def answers(
-        self, device: str, first: datetime, max_age_s: float, batch: list[LoggedFix]
+        self,
+        device: str,
+        first: datetime,
+        max_age_s: float,
+        batch: list[LoggedFix],
+        oldest: datetime | None = None,
     ) -> list[LoggedFix] | None:
         """The device's fixes that can be its newest at most `max_age_s` old at or before
         some time from `first` on (held, and `batch`: its fixes in the batch being judged,
         not yet added): its newest at or before `first`, if fresh then, and every later
-        one. None when the memory cannot be certain and only the log can say."""
+        one. None when the memory cannot be certain and only the log can say. `oldest`:
+        `first` less `max_age_s`, when the caller asks for many devices at once."""
         if self.floor is None:
             return None
         floor = self._floors.get(device, self.floor)
         held = self._held.get(device, [])
+        if held and not batch and held[-1].recorded_at <= first:
+            # The usual question: nothing of it in the batch, nothing held after `first`;
+            # the general answer below, without its lists.
+            newest = held[-1]
+            if oldest is None:
+                oldest = first - timedelta(seconds=max_age_s)
+            if not newest.recorded_at > floor and not floor < oldest:
+                return None
+            return [newest] if newest.recorded_at >= oldest else []
         i = bisect.bisect_right(held, first, key=_recorded)
         before = held[i - 1] if i else None
         out = held[i:]
@@ -87,7 +102,8 @@ class RecentFixes:
                 out = [*out, f]
             elif before is None or f.recorded_at > before.recorded_at:
                 before = f
-        oldest = first - timedelta(seconds=max_age_s)
+        if oldest is None:
+            oldest = first - timedelta(seconds=max_age_s)
         # Certain when nothing unheld can lie between the newest held at or before
         # `first` and `first`, or when all that is unheld is too old to be fresh.
         if not (before is not None and before.recorded_at > floor) and not floor < oldest:

@@ -120,17 +120,21 @@ class SqlPositions:
             q = select(t.EngineCursor.position).where(t.EngineCursor.name == positions.WATCH)
             self.cache.sync(int(self.r.scalar(q) or 0))
             self._synced = True
-        hits = self.cache.get_many([f"{kind}:{key}" for key in keys])
+        prefix = f"{kind}:"
+        names = [prefix + key for key in keys]
+        hits = self.cache.get_many(names)
+        if len(hits) == len(names):  # all known: the usual case, by the thousand
+            return {key: hits[name] for key, name in zip(keys, names, strict=True)}
         out: dict[str, T] = {}
         missing = []
-        for key in keys:
-            hit = hits.get(f"{kind}:{key}")
+        for key, name in zip(keys, names, strict=True):
+            hit = hits.get(name)
             if hit is None:
                 missing.append(key)
             else:
                 out[key] = hit
         fresh = load(missing) if missing else {}
-        self.cache.put_many({f"{kind}:{key}": value for key, value in fresh.items()})
+        self.cache.put_many({prefix + key: value for key, value in fresh.items()})
         return out | fresh
 
     def snapshot(self) -> tuple[int, dict[str, dict[str, Any]]]:

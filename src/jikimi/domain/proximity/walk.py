@@ -15,12 +15,19 @@ _NAN_FIX = (math.nan, math.nan, math.nan, math.nan)
 
 def _row(state: TrackState | None, k: int) -> list[float]:
     """A track's last k fixes as one flat row, NaN-padded in front."""
-    flat = state.flat[-4 * k :] if state is not None else ()
+    if state is None:
+        return [*_NAN_FIX * k]
+    flat = state.flat
+    if len(flat) == 4 * k:  # a track with its full history: the usual case
+        return list(flat)
+    flat = flat[-4 * k :]
     return [*_NAN_FIX * (k - len(flat) // 4), *flat]
 
 
 def flat_fixes(row: list[float]) -> tuple[float, ...]:
     """The fixes of a flat row, padding dropped."""
+    if row and row[0] == row[0]:  # no padding: the usual case
+        return tuple(row)
     pad = 0
     while pad < len(row) and row[pad] != row[pad]:  # NaN: padding
         pad += 4
@@ -62,4 +69,4 @@ class Walk:
             rows.append(i)
             flat.extend(row)
         self.rows = np.asarray(rows, dtype=np.intp)
-        self.hist = np.asarray(flat, dtype=np.float64).reshape(len(rows), k, 4)
+        self.hist = np.fromiter(flat, np.float64, len(flat)).reshape(len(rows), k, 4)
