@@ -234,16 +234,32 @@ def _one(
             out.zone_lon += lons
             out.radius += [radius] * n
             out.warn += [warn] * n
-            out.role += [ZoneRole.ADDRESS] * n
+            out.role += [_ADDRESS] * n
             out.label.update(labels)
         if g.victim_devices:
             her = moving.at_one(g.victim_devices, t[i], rules.victim_fix_max_age_s)
             if her is not None:
-                out._zone([row], "victim", [her.lat], [her.lon], radius, warn, ZoneRole.VICTIM)
+                _pair(out, row, "victim", her, radius, warn, _VICTIM)
     elif g.anklets:
         him = moving.at_one(g.anklets, t[i], rules.victim_fix_max_age_s)
         if him is not None:
-            out._zone([row], "perpetrator", [him.lat], [him.lon], radius, 0.0, ZoneRole.PERPETRATOR)
+            _pair(out, row, "perpetrator", him, radius, 0.0, _PERPETRATOR)
+
+
+_ADDRESS, _VICTIM, _PERPETRATOR = ZoneRole.ADDRESS, ZoneRole.VICTIM, ZoneRole.PERPETRATOR
+
+
+def _pair(
+    out: Laid, row: int, key: str, at: LoggedFix, radius: float, warn: float, role: ZoneRole
+) -> None:
+    """One pair: a row against the other side's fresh position."""
+    out.ping.append(row)
+    out.zone.append(key)
+    out.zone_lat.append(at.lat)
+    out.zone_lon.append(at.lon)
+    out.radius.append(radius)
+    out.warn.append(warn)
+    out.role.append(role)
 
 
 def _zones(

@@ -146,9 +146,13 @@ def _read(rows: Iterable[Any]) -> list[StoredFix]:
         else:
             at = _aware(raw)
             iso = at.isoformat(timespec="microseconds")
-        plain = opened(fix, f"positions.fix:{device_id}:{iso}".encode()).decode()
-        lat, lon, acc = plain.split(",")
-        out.append(StoredFix(seq, device_id, at, float(lat), float(lon), float(acc)))
+        plain = opened(fix, f"positions.fix:{device_id}:{iso}".encode())
+        try:
+            lat, lon, acc = plain.split(",")
+            out.append(StoredFix(seq, device_id, at, float(lat), float(lon), float(acc)))
+        except ValueError:
+            # Sealed with our key yet no position: say so without quoting it.
+            raise crypto.SealBroken("positions.fix holds no position") from None
     return out
 
 
