@@ -386,10 +386,12 @@ def latency(
     probes: list[tuple[str, tuple[float, float]]],
     rng: random.Random,
     db_url: str,
+    server_pid: int,
     phone_every_s: float = 30.0,
 ) -> dict[str, Any]:
     """A steady `rate` pings/s in requests of rate/10, each with one probe inside its zone,
-    while the victims' phones report (`Phones`)."""
+    while the victims' phones report (`Phones`). The CPU figures cover the sending alone
+    (not the bodies built before it, nor the wait for the last alerts after it)."""
     homes = seeded["homes"]
     per_request = rate // 10
     stream = WatchAll(url, seeded["dispatcher"], set())
@@ -448,6 +450,9 @@ def latency(
 
     with ThreadPoolExecutor(16) as pool:
         futures = []
+        while (wait := t_start - time.perf_counter()) > 0:
+            time.sleep(wait)
+        cpu = common.CpuMeter(server_pid)
         for i in range(n):
             delay = t_start + i / 10 - time.perf_counter()
             if delay > 0:
@@ -455,6 +460,7 @@ def latency(
             futures.append(pool.submit(one, i))
         for f in futures:
             f.result()
+    cores = cpu.read()
     for http in clients:
         http.close()
     phones.stop.set()
@@ -478,6 +484,7 @@ def latency(
         "ping_to_sse_ms": common.summary(lat),
         "cdf_ms": common.cdf(lat),
         "victim_phones": phones.result(),
+        **cores,
     }
 
 
@@ -563,11 +570,17 @@ def main() -> None:
                 )
                 lat: dict[str, Any] = {}
                 if not args.throughput_only:
-                    cpu = common.CpuMeter(pid)
                     lat = latency(
-                        url, seeded, args.rate, args.seconds, probes, rng, db_url, args.phone_every
+                        url,
+                        seeded,
+                        args.rate,
+                        args.seconds,
+                        probes,
+                        rng,
+                        db_url,
+                        pid,
+                        args.phone_every,
                     )
-                    lat |= cpu.read()
                     print(
                         f"{kind}: ping→SSE at {args.rate:,}/s {lat['ping_to_sse_ms']} "
                         f"(API {lat['server_cores']} cores, worker {lat.get('worker_cores', '-')}, "
