@@ -21,7 +21,8 @@ from jikimi.engine.handlers import open_or_grow
 from jikimi.engine.messages import JudgePositions, SaveTrackStates
 from jikimi.engine.ports import Clock, LoggedFix, UnitOfWork
 from jikimi.engine.proximity_memory import TrackMemory
-from jikimi.engine.proximity_pairs import ANKLET, Laid, Moving, lay_out
+from jikimi.engine.proximity_moving import Moving
+from jikimi.engine.proximity_pairs import ANKLET, Laid, lay_out
 from jikimi.engine.proximity_recent import RecentFixes
 
 

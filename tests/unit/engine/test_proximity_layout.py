@@ -14,7 +14,8 @@ from jikimi.domain.orders import OrderWindow, load_pack
 from jikimi.domain.proximity import Rules
 from jikimi.domain.watch import Ban, CaseGeo, Place
 from jikimi.engine.ports import LoggedFix
-from jikimi.engine.proximity_pairs import ANKLET, Moving, lay_out
+from jikimi.engine.proximity_moving import Moving
+from jikimi.engine.proximity_pairs import ANKLET, lay_out
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 KIND = load_pack("kr").get("stalking.provisional.2")
