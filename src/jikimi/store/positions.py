@@ -43,9 +43,13 @@ class FixIn:
 
 
 def decode_fix(plain: str) -> tuple[float, float, float]:
-    """Back from `encode_fix`."""
-    lat, lon, acc = plain.split(",")
-    return float(lat), float(lon), float(acc)
+    """Back from `encode_fix`; SealBroken, without quoting it, for a value sealed with our
+    key that holds no position."""
+    try:
+        lat, lon, acc = plain.split(",")
+        return float(lat), float(lon), float(acc)
+    except ValueError:
+        raise crypto.SealBroken("a sealed fix holds no position") from None
 
 
 def _upsert(s: Session, model: Any, keys: list[str]) -> Insert:
@@ -147,12 +151,7 @@ def _read(rows: Iterable[Any]) -> list[StoredFix]:
             at = _aware(raw)
             iso = at.isoformat(timespec="microseconds")
         plain = opened(fix, f"positions.fix:{device_id}:{iso}".encode())
-        try:
-            lat, lon, acc = plain.split(",")
-            out.append(StoredFix(seq, device_id, at, float(lat), float(lon), float(acc)))
-        except ValueError:
-            # Sealed with our key yet no position: say so without quoting it.
-            raise crypto.SealBroken("positions.fix holds no position") from None
+        out.append(StoredFix(seq, device_id, at, *decode_fix(plain)))
     return out
 
 

@@ -53,6 +53,8 @@ def test_an_altered_value_in_a_batch_fails_its_integrity_check(
             ring.open_many([token, bad], [AAD, AAD])
         with pytest.raises(SealBroken):
             ring.opener()(bad, AAD.encode())
+        with pytest.raises(SealBroken):
+            ring.open(bad, AAD)
 
 
 def test_a_value_moved_to_another_row_does_not_open_there() -> None:
@@ -70,10 +72,11 @@ def test_a_sealed_value_that_is_not_text_fails_without_quoting_it() -> None:
     nonce = b"\x00" * 12
     blob = nonce + AESGCM(ring.keys[ring.active]).encrypt(nonce, b"\xff secret", AAD.encode())
     bad = f"jk1:{ring.active}:{base64.b64encode(blob).decode()}"
-    with pytest.raises(SealBroken) as caught:
-        ring.open_many([bad], [AAD])
-    assert "secret" not in str(caught.value)
-    assert "0xff" not in str(caught.value)
+    for read in (lambda: ring.open_many([bad], [AAD]), lambda: ring.open(bad, AAD)):
+        with pytest.raises(SealBroken) as caught:
+            read()
+        assert "secret" not in str(caught.value)
+        assert "0xff" not in str(caught.value)
 
 
 def test_a_logged_fix_that_holds_no_position_fails_without_quoting_it(
