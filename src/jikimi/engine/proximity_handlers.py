@@ -60,21 +60,21 @@ def judge_positions(
 def save_track_states(
     cmd: SaveTrackStates, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
 ) -> set[str]:
-    """Write the tracks' states the snapshot lacks, as of the memory's position, in a
-    transaction of their own: after the batches' alerts are committed and told, not
-    before (sealing two thousand states takes tens of milliseconds)."""
+    """Write a part of the tracks' snapshot (engine.proximity_memory), as of the memory's
+    position, in a transaction of its own: after the batches' alerts are committed and
+    told, not before, and a few hundred states at a time, so the judge waits little."""
     mem = cmd.memory
     at = mem.position
     if at is None:
         return set()
-    unsaved = mem.unsaved()
-    states = {str(k): s.to_json() for k, s in unsaved.items()}
+    part, complete = mem.next_part()
+    states = {str(k): s.dumps() for k, s in part.items()}
     with uow:
-        if not uow.positions.save_states(states, clock.now(), at):
+        if not uow.positions.save_states(states, clock.now(), at, complete):
             mem.forget()  # another judge moved on: this memory is not the log's now
             return set()
         uow.commit()
-    mem.saved(at, set(unsaved))
+    mem.saved(at, set(part), complete)
     return set()
 
 
@@ -150,8 +150,9 @@ def _held(
 def _recall(uow: UnitOfWork, mem: TrackMemory, position: int, cmd: JudgePositions) -> None:
     """Make the memory the log's at `position`: the snapshot, then the fixes logged after
     it up to `position` judged again quietly (their alerts are committed already)."""
-    at, saved = uow.positions.snapshot()
-    states: dict[Key, TrackState] = {k: TrackState.from_json(v) for k, v in saved.items()}
+    complete, saved = uow.positions.snapshot()
+    states: dict[Key, TrackState] = {k: TrackState.loads(v) for k, v in saved.items()}
+    at = complete
     while at < position:
         fixes = [f for f in uow.positions.after(at, cmd.limit) if f.seq <= position]
         if not fixes:
@@ -161,7 +162,7 @@ def _recall(uow: UnitOfWork, mem: TrackMemory, position: int, cmd: JudgePosition
             _, new = evaluate(laid.batch(fixes, t), states, cmd.rules, quiet=True)
             states.update(new)
         at = fixes[-1].seq
-    mem.load(position, states, uow.positions.newest_recorded())
+    mem.load(position, states, uow.positions.newest_recorded(), complete)
 
 
 def _apply(

@@ -137,33 +137,34 @@ class SqlPositions:
         self.cache.put_many({prefix + key: value for key, value in fresh.items()})
         return out | fresh
 
-    def snapshot(self) -> tuple[int, dict[str, dict[str, Any]]]:
-        """Every saved track state and the log position it is as of (a database written
-        before snapshots had their own place saved its states with every batch: the
-        cursor's place)."""
+    def snapshot(self) -> tuple[int, dict[str, str]]:
+        """Every saved track state and the log position the snapshot is complete as of.
+        With no place recorded: a database written before snapshots had their own place
+        saved its states with every batch (the cursor's place); one with no state saved
+        yet has judged nothing, or crashed before its first snapshot (the log's start)."""
         q = select(t.EngineCursor.position).where(t.EngineCursor.name == positions.STATES)
         at = self.r.scalar(q)
-        out: dict[str, dict[str, Any]] = {}
-        for row in self.r.scalars(select(t.TrackStateRow)):
-            if row.state:
-                out[row.id] = json.loads(row.state)
-        return (self.cursor() if at is None else int(at)), out
+        out = {row.id: row.state for row in self.r.scalars(select(t.TrackStateRow)) if row.state}
+        if at is None:
+            return (self.cursor() if out else 0), out
+        return int(at), out
 
-    def save_states(self, states: dict[str, dict[str, Any]], at: datetime, position: int) -> bool:
+    def save_states(
+        self, states: dict[str, str], at: datetime, position: int, complete: int
+    ) -> bool:
         """Insert or replace states, sealed as the model's attribute would be, in one
-        statement, and record the log position they are as of; unless the cursor is no
-        longer at `position` (False: nothing written). Sealed before the first statement,
-        which on SQLite takes the write lock."""
+        statement, and move the snapshot's place up to `complete`; unless the cursor is
+        no longer at `position` (False: nothing written). Sealed before the first
+        statement, which on SQLite takes the write lock."""
         keys = sorted(states)
         sealed = crypto.ring().seal_many(
-            [json.dumps(states[k], separators=(",", ":")) for k in keys],
-            [f"track_states.state:{k}" for k in keys],
+            [states[k] for k in keys], [f"track_states.state:{k}" for k in keys]
         )
         pg = self.s.get_bind().dialect.name == "postgresql"
         q = select(t.EngineCursor.position).where(t.EngineCursor.name == positions.CURSOR)
         if int(self.s.scalar(q.with_for_update() if pg else q) or 0) != position:
             return False
-        positions.move_cursor(self.s, position, positions.STATES)
+        positions.move_cursor(self.s, complete, positions.STATES)
         if not states:
             return True
         if SQLITE_JSON and not pg:

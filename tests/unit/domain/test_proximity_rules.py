@@ -207,32 +207,59 @@ def test_a_late_ping_never_moves_the_latest_position_backwards() -> None:
 # State
 
 
-def test_state_survives_a_json_round_trip() -> None:
+def test_state_survives_a_round_trip_exactly() -> None:
     state = TrackState.of(
-        ((0.0, 37.5, 127.0, 12.0), (30.0, 37.5001, 127.0, math.nan)),
+        ((0.0, 37.5, 127.0, 12.0), (1_795_000_000.123456, 37.50011234567891, 127.0, math.nan)),
         {
             "home": Episode(EpisodeLevel.VIOLATION, 1, True),
             7: Episode(EpisodeLevel.WARNING),
         },
     )
-    text = json.dumps(state.to_json(), allow_nan=False)
-    back = TrackState.from_json(json.loads(text))
+    text = state.dumps()
+    json.loads(text)  # strict JSON: no NaN written as a number
+    assert "NaN" not in text
+    back = TrackState.loads(text)
     assert back.episodes == state.episodes
     assert list(back.episodes) == ["home", 7]  # int keys stay ints
     assert back.fixes[0] == state.fixes[0]
+    assert back.fixes[1][:3] == state.fixes[1][:3]  # to the last bit
     assert math.isnan(back.fixes[1][3])
+    assert TrackState.loads(TrackState().dumps()) == TrackState()
 
 
-def test_an_unknown_state_version_is_refused() -> None:
-    with pytest.raises(ValueError, match="version"):
-        TrackState.from_json({"v": 99, "fixes": [], "episodes": []})
+def test_a_state_saved_by_the_first_version_is_still_read() -> None:
+    """Snapshots written before the packed format (fixes as JSON numbers, null for an
+    unknown accuracy) load as the same state."""
+    text = (
+        '{"v":1,"fixes":[[0.0,37.5,127.0,12.0],[30.0,37.5001,127.0,null]],'
+        '"episodes":[["home",2,1,true],[7,1,0,false]]}'
+    )
+    back = TrackState.loads(text)
+    assert back.fixes[0] == (0.0, 37.5, 127.0, 12.0)
+    assert back.fixes[1][:3] == (30.0, 37.5001, 127.0)
+    assert math.isnan(back.fixes[1][3])
+    assert back.episodes == {
+        "home": Episode(EpisodeLevel(2), 1, True),
+        7: Episode(EpisodeLevel(1), 0, False),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"v":99,"fixes":[],"episodes":[]}',
+        '{"v":2,"flat":"AAAAAAAA8D8=","episodes":[]}',  # one double: not a whole fix
+        "[]",
+    ],
+)
+def test_a_state_of_an_unknown_version_or_broken_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match=r"version|whole"):
+        TrackState.loads(text)
 
 
 def test_hysteresis_survives_a_restart() -> None:
     _, states = run(line(50, 170), rules=STILL)  # one clearly-outside fix so far
-    restored = {
-        k: TrackState.from_json(json.loads(json.dumps(s.to_json()))) for k, s in states.items()
-    }
+    restored = {k: TrackState.loads(s.dumps()) for k, s in states.items()}
     events, _ = run([("him", 60.0, 0.0, 170.0, 10.0)], states=restored, rules=STILL)
     assert kinds(events) == [f"{V} ended"]
 

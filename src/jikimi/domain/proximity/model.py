@@ -1,9 +1,12 @@
 """The shapes the proximity rules work on: rules, a micro-batch of ping-zone pairs, the
-state each track carries between batches (JSON-able, persisted), and the events."""
+state each track carries between batches (text, persisted), and the events."""
 
 from __future__ import annotations
 
+import base64
+import json
 import math
+import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -20,7 +23,7 @@ Key = str | int
 Fix = tuple[float, float, float, float]
 """One position report: (t epoch seconds, lat, lon, accuracy_m)."""
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 1: fixes as JSON numbers (still read); 2: fixes as packed doubles
 
 
 class ZoneRole(IntEnum):
@@ -172,27 +175,41 @@ class TrackState:
         f = self.flat
         return (f[-4], f[-3], f[-2], f[-1]) if f else None
 
-    def to_json(self) -> dict[str, Any]:
-        """A small JSON-able dict (strict JSON: an unknown accuracy becomes null)."""
-        return {
-            "v": STATE_VERSION,
-            "fixes": [
-                [t, la, lo, acc if math.isfinite(acc) else None] for t, la, lo, acc in self.fixes
-            ],
-            "episodes": [[k, int(e.level), e.clear, e.warned] for k, e in self.episodes.items()],
-        }
+    def dumps(self) -> str:
+        """The state as compact JSON text: the flat fixes packed as little-endian doubles
+        in base64 (exact, an unknown accuracy kept as NaN; thousands of states are
+        written every few seconds, and number by number JSON cost more than judging)."""
+        flat = self.flat
+        packed = base64.b64encode(struct.pack(f"<{len(flat)}d", *flat)).decode("ascii")
+        eps = self.episodes
+        episodes = (
+            json.dumps([[k, int(e.level), e.clear, e.warned] for k, e in eps.items()])
+            if eps
+            else "[]"
+        )
+        return f'{{"v":{STATE_VERSION},"flat":"{packed}","episodes":{episodes}}}'
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> TrackState:
-        """The state to_json wrote (zone keys keep their type: str or int)."""
-        if data.get("v") != STATE_VERSION:
-            raise ValueError(f"unknown track state version {data.get('v')!r}")
-        fixes = [
-            (float(t), float(la), float(lo), math.nan if acc is None else float(acc))
-            for t, la, lo, acc in data["fixes"]
-        ]
+    def loads(cls, text: str) -> TrackState:
+        """The state `dumps` wrote, or a version 1 state (fixes as JSON numbers, an
+        unknown accuracy as null); zone keys keep their type (str or int)."""
+        data: Any = json.loads(text)
+        version = data.get("v") if isinstance(data, dict) else None
+        if version == STATE_VERSION:
+            raw = base64.b64decode(data["flat"], validate=True)
+            if len(raw) % 32:
+                raise ValueError("a track state's fixes are not whole")
+            flat = struct.unpack(f"<{len(raw) // 8}d", raw)
+        elif version == 1:
+            flat = tuple(
+                v
+                for t, la, lo, acc in data["fixes"]
+                for v in (float(t), float(la), float(lo), math.nan if acc is None else float(acc))
+            )
+        else:
+            raise ValueError(f"unknown track state version {version!r}")
         episodes = {
             k: Episode(EpisodeLevel(level), int(clear), bool(warned))
             for k, level, clear, warned in data["episodes"]
         }
-        return cls.of(fixes, episodes)
+        return cls(flat, episodes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 from jikimi.domain.watch import CaseGeo
 
@@ -101,14 +101,18 @@ class PositionRepository(Protocol):
         """What the rules need to know about these cases."""
         ...
 
-    def snapshot(self) -> tuple[int, dict[str, dict[str, Any]]]:
-        """The saved track states (JSON, by track key) and the log position they are as
-        of (never past the cursor)."""
+    def snapshot(self) -> tuple[int, dict[str, str]]:
+        """The saved track states (their text, by track key) and the log position the
+        snapshot is complete as of: every track's saved state holds its fixes logged up
+        to there (some may hold later ones too). Never past the cursor."""
         ...
 
-    def save_states(self, states: dict[str, dict[str, Any]], at: datetime, position: int) -> bool:
-        """Save track states (JSON, by track key) as of log `position`, unless judging
-        has moved past it (False: nothing saved)."""
+    def save_states(
+        self, states: dict[str, str], at: datetime, position: int, complete: int
+    ) -> bool:
+        """Save track states (their text, by track key) as of log `position`, and record
+        that the snapshot is complete as of `complete` (≤ `position`; never moved back),
+        unless judging has moved past `position` (False: nothing saved)."""
         ...
 
     def newest_recorded(self) -> datetime | None:

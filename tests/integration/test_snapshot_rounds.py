@@ -1,0 +1,122 @@
+"""The tracks' snapshot is written in parts between batches (engine.proximity_memory). A
+judge that starts over at any moment (before the first part, between two parts of a
+round, after the last) rebuilds from it and the log every track's recent fixes exactly as
+the running judge holds them, and no episode the running judge does not hold but one an
+exact snapshot would have given too (the replay is quiet: it opens no episode, so a
+rebuilt track may lack one the running judge opened; the next fix inside opens it)."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from jikimi.bootstrap import Container
+from jikimi.domain.proximity import Key, TrackState
+from jikimi.engine.messages import JudgePositions, SaveTrackStates
+from jikimi.engine.proximity_memory import TrackMemory
+from jikimi.store import positions
+from jikimi.store import tables as t
+from jikimi.store.positions_repo import SqlPositions
+from tests.factories import Factory, GeoWorld, geo_world, ping
+from tests.integration.test_proximity import FEED, near_home
+
+
+def _judge_all(c: Container, cmd: JudgePositions) -> None:
+    """Judge the log to its end with the running judge."""
+    with c.read_sessions() as s:
+        end = s.scalar(select(func.max(t.Position.seq))) or 0
+    while (cmd.memory.position or 0) < end:
+        c.bus.handle(cmd)
+
+
+def _rebuilt(c: Container, cmd: JudgePositions) -> dict[Key, TrackState]:
+    """What a judge starting now holds (nothing is left to judge: it only rebuilds)."""
+    fresh = TrackMemory()
+    c.bus.handle(dataclasses.replace(cmd, memory=fresh))
+    return fresh.states
+
+
+def _check(
+    c: Container,
+    cmd: JudgePositions,
+    history: dict[int, dict[Key, TrackState]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    live = cmd.memory.states
+    got = _rebuilt(c, cmd)
+    assert {k: s.flat for k, s in got.items()} == {k: s.flat for k, s in live.items()}
+    # An exact snapshot: every state as the running judge held it where the database's
+    # snapshot is complete.
+    with c.read_sessions() as s:
+        complete = s.get(t.EngineCursor, positions.STATES)
+    at = complete.position if complete is not None else 0
+    exact = {str(k): v.dumps() for k, v in history[at].items()}
+    with monkeypatch.context() as m:
+        m.setattr(SqlPositions, "snapshot", lambda self: (at, exact))
+        ideal = _rebuilt(c, cmd)
+    for k, state in got.items():
+        allowed = set(live[k].episodes) | set(ideal.get(k, TrackState()).episodes)
+        assert set(state.episodes) <= allowed
+
+
+def _pings(
+    rng: random.Random, g: GeoWorld, clock: list[datetime], start: datetime
+) -> list[dict[str, object]]:
+    """A few of his pings: mostly onward in time, some late; near and across the lines.
+    A late one is older than any fix his track holds: whether a ping older than the
+    newest but newer than others counts as late depends on which fixes share its batch,
+    and a replay reads the log in batches of its own (docs/proximity.md)."""
+    out = []
+    for _ in range(rng.randint(1, 3)):
+        if rng.random() < 0.2:
+            at = start - timedelta(seconds=rng.randint(1, 600))  # late
+        else:
+            clock[0] += timedelta(seconds=rng.randint(5, 20))
+            at = clock[0]
+        east = rng.choice([40.0, 90.0, 110.0, 130.0, 400.0, 1500.0]) + rng.gauss(0, 8)
+        lat, lon = near_home(east, rng.gauss(0, 20))
+        out.append(ping(g.serial, lat, lon, at, rng.choice([5.0, 15.0, 40.0])))
+    return out
+
+
+@pytest.mark.parametrize("part", [1, 2, 500])
+def test_a_judge_starting_over_at_any_moment_rebuilds_the_running_judges_tracks(
+    factory: Factory, container: Container, part: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(20261123 + part)
+    worlds = [geo_world(factory) for _ in range(4)]
+    start = datetime.now(UTC) - timedelta(hours=1)
+    clocks = {g.serial: [start] for g in worlds}
+    memory = TrackMemory(part=part)
+    cmd = dataclasses.replace(container.worker.inboxes[1][1](), memory=memory)  # its rules
+    assert isinstance(cmd, JudgePositions)
+    for g in worlds:  # every track's first fix, judged and saved
+        factory.post_signed(FEED, g.feed, {"pings": [ping(g.serial, *near_home(3000), start)]})
+    _judge_all(container, cmd)
+    container.bus.handle(SaveTrackStates(memory))
+    while memory.round_at is not None:
+        container.bus.handle(SaveTrackStates(memory))
+    history = {memory.position or 0: dict(memory.states)}  # the running judge's, by position
+    checked = rounds = 0
+    for _ in range(40):
+        for g in rng.sample(worlds, rng.randint(1, len(worlds))):
+            body = {"pings": _pings(rng, g, clocks[g.serial], start)}
+            factory.post_signed(FEED, g.feed, body)
+        _judge_all(container, cmd)
+        history[memory.position or 0] = dict(memory.states)
+        _check(container, cmd, history, monkeypatch)
+        for _ in range(rng.randint(0, 3)):  # some parts of a round, or none
+            was = memory.round_at
+            container.bus.handle(SaveTrackStates(memory))
+            rounds += was is not None and memory.round_at is None
+            _check(container, cmd, history, monkeypatch)
+            checked += 1
+    assert memory.states  # the tracks were judged
+    assert any(s.episodes for s in memory.states.values())  # episodes were open
+    assert checked > 20
+    if part < len(worlds):
+        assert rounds > 0  # rounds of several parts came to their end
