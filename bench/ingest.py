@@ -50,7 +50,7 @@ from jikimi.store import tables as t
 from jikimi.store.auth import create_signed_token, create_token
 from jikimi.store.positions import CURSOR
 from jikimi.store.tx import transaction
-from runinfo import git_revision, machine
+from runinfo import Pace, git_revision, machine
 
 ROOT = Path(__file__).resolve().parent.parent
 SEOUL = (37.5665, 126.9780)
@@ -214,12 +214,13 @@ def throughput(
 
     load_before = os.getloadavg()
     cpu = common.CpuMeter(server_pid)
+    pace = Pace(seconds + 10)
     t0 = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         for f in [pool.submit(client) for _ in range(clients)]:
             f.result()
     wall = time.perf_counter() - t0
-    cores = cpu.read()
+    cores = cpu.read() | {"pace": pace.read()}
     ok = sum(1 for _, st in sent if st == 202)
     return {
         "requests": len(sent),
@@ -453,6 +454,7 @@ def latency(
         while (wait := t_start - time.perf_counter()) > 0:
             time.sleep(wait)
         cpu = common.CpuMeter(server_pid)
+        pace = Pace(seconds + 10)
         for i in range(n):
             delay = t_start + i / 10 - time.perf_counter()
             if delay > 0:
@@ -460,7 +462,7 @@ def latency(
             futures.append(pool.submit(one, i))
         for f in futures:
             f.result()
-    cores = cpu.read()
+    cores = cpu.read() | {"pace": pace.read()}
     for http in clients:
         http.close()
     phones.stop.set()
@@ -565,7 +567,7 @@ def main() -> None:
                     f"(API {thr['server_cores']} cores, worker {thr.get('worker_cores', '-')}, "
                     f"client {thr['bench_client_cores']}, "
                     f"load {thr['load_average_before']} -> {thr['load_average_after']}); "
-                    f"backlog judged in {thr['drain_s']} s",
+                    f"backlog judged in {thr['drain_s']} s; pace {thr['pace']}",
                     flush=True,
                 )
                 lat: dict[str, Any] = {}
@@ -584,7 +586,7 @@ def main() -> None:
                     print(
                         f"{kind}: ping→SSE at {args.rate:,}/s {lat['ping_to_sse_ms']} "
                         f"(API {lat['server_cores']} cores, worker {lat.get('worker_cores', '-')}, "
-                        f"bench {lat['bench_client_cores']})",
+                        f"bench {lat['bench_client_cores']}; pace {lat['pace']})",
                         flush=True,
                     )
                     for stage, summ in lat["stages"].items():

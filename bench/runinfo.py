@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
+import sys
 import time
 from importlib import metadata
 from pathlib import Path
@@ -61,3 +62,36 @@ def machine(*packages: str) -> dict[str, Any]:
         "python": platform.python_version(),
         "packages": {p: metadata.version(p) for p in packages},
     }
+
+
+_PACE = """
+import sys, time
+end = time.monotonic() + float(sys.argv[1])
+while time.monotonic() < end:
+    c0 = time.process_time()
+    x = 0
+    for i in range(60_000):
+        x += i
+    print(round(1000 * (time.process_time() - c0), 2), flush=True)
+    time.sleep(0.5)
+"""
+
+
+class Pace:
+    """The machine's speed over a phase: a small process times a fixed loop (CPU time, so
+    waiting for a core does not count; a slower core does) every half second, about 1 %
+    of a core. Runs of one revision that need more CPU for the same work show it here."""
+
+    def __init__(self, seconds: float) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _PACE, str(seconds)], stdout=subprocess.PIPE, text=True
+        )
+
+    def read(self) -> dict[str, float]:
+        """The loop's CPU time in ms: median and worst over the phase."""
+        self.proc.terminate()
+        out, _ = self.proc.communicate()
+        ms = sorted(float(x) for x in out.split())
+        if not ms:
+            return {}
+        return {"pace_loop_ms_p50": ms[len(ms) // 2], "pace_loop_ms_max": ms[-1], "n": len(ms)}
