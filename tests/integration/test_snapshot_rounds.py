@@ -40,6 +40,13 @@ def _rebuilt(c: Container, cmd: JudgePositions) -> dict[Key, TrackState]:
     return fresh.states
 
 
+def _complete_at(c: Container) -> int:
+    """Where the database's snapshot is complete as of (0: nowhere yet)."""
+    with c.read_sessions() as s:
+        row = s.get(t.EngineCursor, positions.STATES)
+        return int(row.position) if row is not None else 0
+
+
 def _check(
     c: Container,
     cmd: JudgePositions,
@@ -51,9 +58,7 @@ def _check(
     assert {k: s.flat for k, s in got.items()} == {k: s.flat for k, s in live.items()}
     # An exact snapshot: every state as the running judge held it where the database's
     # snapshot is complete.
-    with c.read_sessions() as s:
-        complete = s.get(t.EngineCursor, positions.STATES)
-    at = complete.position if complete is not None else 0
+    at = _complete_at(c)
     exact = {str(k): v.dumps() for k, v in history[at].items()}
     with monkeypatch.context() as m:
         m.setattr(SqlPositions, "snapshot", lambda self: (at, exact))
@@ -110,13 +115,36 @@ def test_a_judge_starting_over_at_any_moment_rebuilds_the_running_judges_tracks(
         history[memory.position or 0] = dict(memory.states)
         _check(container, cmd, history, monkeypatch)
         for _ in range(rng.randint(0, 3)):  # some parts of a round, or none
-            was = memory.round_at
+            began = memory.round_at if memory.round_at is not None else memory.position
             container.bus.handle(SaveTrackStates(memory))
-            rounds += was is not None and memory.round_at is None
+            if memory.round_at is None:  # the round's last part: complete as of its start
+                assert _complete_at(container) == began
+                rounds += 1
             _check(container, cmd, history, monkeypatch)
             checked += 1
     assert memory.states  # the tracks were judged
     assert any(s.episodes for s in memory.states.values())  # episodes were open
     assert checked > 20
-    if part < len(worlds):
-        assert rounds > 0  # rounds of several parts came to their end
+    assert rounds > 1  # rounds came to their end, some of several parts when part < 4
+
+
+def test_judges_taking_turns_still_move_the_snapshots_place(
+    factory: Factory, container: Container
+) -> None:
+    """Several workers on one database take turns on the log: each finds the cursor
+    moved by the other and reloads before its batch. The first round after a reload is
+    written whole, so the snapshot's place keeps up rather than staying where it was
+    (and every reload replaying a longer stretch of the log)."""
+    worlds = [geo_world(factory) for _ in range(3)]
+    start = datetime.now(UTC) - timedelta(hours=1)
+    template = container.worker.inboxes[1][1]()
+    assert isinstance(template, JudgePositions)
+    judges = [dataclasses.replace(template, memory=TrackMemory(part=1)) for _ in range(2)]
+    for step in range(6):
+        at = start + timedelta(seconds=15 * step)
+        for g in worlds:
+            factory.post_signed(FEED, g.feed, {"pings": [ping(g.serial, *near_home(3000), at)]})
+        judge = judges[step % 2]
+        _judge_all(container, judge)
+        container.bus.handle(SaveTrackStates(judge.memory))
+        assert _complete_at(container) == judge.memory.position

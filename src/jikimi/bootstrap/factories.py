@@ -135,7 +135,7 @@ def make_worker(
             (has_device_events, JudgeDeviceEvents),
             (has_positions, lambda: JudgePositions(rules=rules, memory=track_memory)),
             (has_rescores, lambda: RescoreCases(scorer)),
-            # After the batches' alerts are told: the tracks' snapshot (at most every 5 s).
+            # After the batches' alerts are told: a part of the tracks' snapshot.
             (track_memory.checkpoint_due, lambda: SaveTrackStates(track_memory)),
         ],
         timers=[(5.0, lambda: CheckSilentDevices(settings.device_silence_s))],

@@ -12,7 +12,10 @@ thousands never holds the judge up for long. A round begins at most every
 tracks changed since they were last written; each part writes some of them as they are
 then (at R or later); the last part records that the snapshot is complete as of R. That
 is sound because a late fix changes no state (domain.proximity): a state written after
-R, replayed from R, skips the fixes it already holds as late, and judges the rest.
+R, replayed from R, skips the fixes it already holds as late, and judges the rest. The
+first round after the memory is loaded is written whole, in one part: judges that take
+turns on the log (several workers on PostgreSQL) each reload before their batch and
+would otherwise drop every round part-way, and the snapshot's place would never move.
 
 A judge whose memory is not at the cursor (a fresh process, a crash, another process
 judged meanwhile, a batch whose commit failed) loads the snapshot and re-judges the log
@@ -53,6 +56,7 @@ class TrackMemory:
     round_left: set[Key] = field(default_factory=set)  # its tracks not yet written
     part_at: float = -math.inf  # monotonic time of the last part written
     moved: bool = False  # judged a batch since the last part
+    whole: bool = False  # the next round in one part (the first after a load)
     recent: RecentFixes = field(default_factory=RecentFixes)
 
     def valid_at(self, position: int) -> bool:
@@ -72,7 +76,7 @@ class TrackMemory:
         and a database whose snapshot has no place of its own yet gets one)."""
         self.position, self.states, self.dirty = position, states, set(states)
         self.saved_at, self.saved_position, self.complete = -math.inf, None, complete
-        self.round_at, self.round_left = None, set()
+        self.round_at, self.round_left, self.whole = None, set(), True
         self.recent.reset(newest)
 
     def forget(self) -> None:
@@ -102,7 +106,8 @@ class TrackMemory:
         if self.round_at is None:
             self.round_at, self.round_left = self.position, set(self.dirty)
             self.saved_at, self.saved_position = time.monotonic(), self.position
-        keys = list(itertools.islice(self.round_left, self.part))
+        size = len(self.round_left) if self.whole else max(1, self.part)
+        keys = list(itertools.islice(self.round_left, size))
         last = len(keys) == len(self.round_left)
         return {k: self.states[k] for k in keys}, (self.round_at if last else self.complete)
 
@@ -127,4 +132,4 @@ class TrackMemory:
         self.complete = max(self.complete, complete)
         self.moved, self.part_at = False, time.monotonic()
         if not self.round_left:
-            self.round_at = None
+            self.round_at, self.whole = None, False

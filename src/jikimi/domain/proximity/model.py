@@ -192,24 +192,41 @@ class TrackState:
     @classmethod
     def loads(cls, text: str) -> TrackState:
         """The state `dumps` wrote, or a version 1 state (fixes as JSON numbers, an
-        unknown accuracy as null); zone keys keep their type (str or int)."""
-        data: Any = json.loads(text)
+        unknown accuracy as null); zone keys keep their type (str or int). Anything
+        else is a ValueError."""
+        try:
+            data: Any = json.loads(text)
+        except ValueError:
+            raise ValueError("a broken track state (not JSON)") from None
         version = data.get("v") if isinstance(data, dict) else None
-        if version == STATE_VERSION:
-            raw = base64.b64decode(data["flat"], validate=True)
-            if len(raw) % 32:
-                raise ValueError("a track state's fixes are not whole")
-            flat = struct.unpack(f"<{len(raw) // 8}d", raw)
-        elif version == 1:
-            flat = tuple(
-                v
-                for t, la, lo, acc in data["fixes"]
-                for v in (float(t), float(la), float(lo), math.nan if acc is None else float(acc))
-            )
-        else:
+        if type(version) is not int or version not in (1, STATE_VERSION):
             raise ValueError(f"unknown track state version {version!r}")
-        episodes = {
-            k: Episode(EpisodeLevel(level), int(clear), bool(warned))
-            for k, level, clear, warned in data["episodes"]
-        }
-        return cls(flat, episodes)
+        try:
+            return cls(_flat(data, version), _episodes(data["episodes"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            # Named by its kind only: the text may hold a position.
+            raise ValueError(f"a broken track state ({type(exc).__name__})") from None
+
+
+def _flat(data: dict[str, Any], version: int) -> tuple[float, ...]:
+    """A stored state's fixes, flat."""
+    if version == 1:
+        return tuple(
+            v
+            for t, la, lo, acc in data["fixes"]
+            for v in (float(t), float(la), float(lo), math.nan if acc is None else float(acc))
+        )
+    raw = base64.b64decode(data["flat"], validate=True)
+    if len(raw) % 32:
+        raise ValueError("a track state's fixes are not whole")
+    return struct.unpack(f"<{len(raw) // 8}d", raw)
+
+
+def _episodes(rows: list[Any]) -> dict[Key, Episode]:
+    """A stored state's open episodes (zone keys str or int, as they were)."""
+    out: dict[Key, Episode] = {}
+    for k, level, clear, warned in rows:
+        if type(k) not in (str, int) or type(warned) is not bool:
+            raise ValueError("a broken track state (an episode)")
+        out[k] = Episode(EpisodeLevel(level), int(clear), warned)
+    return out
