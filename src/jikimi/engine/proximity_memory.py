@@ -49,8 +49,8 @@ class TrackMemory:
     position: int | None = None
     states: dict[Key, TrackState] = field(default_factory=dict)
     dirty: set[Key] = field(default_factory=set)  # changed since they were last written
-    saved_at: float = -math.inf  # monotonic time the last round began
-    saved_position: int | None = None  # the log position the last round began at
+    round_began: float = -math.inf  # monotonic time the last round began
+    round_began_at: int | None = None  # the log position the last round began at
     complete: int = 0  # the log position the database's snapshot is complete as of
     round_at: int | None = None  # the log position the round under way began at
     round_left: set[Key] = field(default_factory=set)  # its tracks not yet written
@@ -75,14 +75,14 @@ class TrackMemory:
         after it). The next round writes them all (the replayed states were not saved;
         and a database whose snapshot has no place of its own yet gets one)."""
         self.position, self.states, self.dirty = position, states, set(states)
-        self.saved_at, self.saved_position, self.complete = -math.inf, None, complete
+        self.round_began, self.round_began_at, self.complete = -math.inf, None, complete
         self.round_at, self.round_left, self.whole = None, set(), True
         self.recent.reset(newest)
 
     def forget(self) -> None:
         """Drop everything: the next batch loads the snapshot again."""
         self.position, self.states, self.dirty = None, {}, set()
-        self.saved_position, self.round_at, self.round_left = None, None, set()
+        self.round_began_at, self.round_at, self.round_left = None, None, set()
         self.recent.forget()
 
     def checkpoint_due(self) -> bool:
@@ -94,9 +94,9 @@ class TrackMemory:
             return False
         if self.round_at is not None:
             return self.moved or time.monotonic() - self.part_at >= self.part_gap_s
-        if self.position == self.saved_position:
+        if self.position == self.round_began_at:
             return False
-        late = time.monotonic() - self.saved_at >= self.checkpoint_s
+        late = time.monotonic() - self.round_began >= self.checkpoint_s
         return late or len(self.dirty) >= self.max_dirty
 
     def next_part(self) -> tuple[dict[Key, TrackState], int]:
@@ -105,7 +105,7 @@ class TrackMemory:
         assert self.position is not None
         if self.round_at is None:
             self.round_at, self.round_left = self.position, set(self.dirty)
-            self.saved_at, self.saved_position = time.monotonic(), self.position
+            self.round_began, self.round_began_at = time.monotonic(), self.position
         size = len(self.round_left) if self.whole else max(1, self.part)
         keys = list(itertools.islice(self.round_left, size))
         last = len(keys) == len(self.round_left)
