@@ -8,7 +8,7 @@ statements and the process CPU spent in
 - `post`: the request, from the client's call to its 202 (whatever judging the server does
   before it answers included);
 - `worker`: a worker pass over whatever the POSTs left in the inbox;
-- `stream`: a dispatcher's live stream reading the changes (`TimelineTail.poll`) and
+- `stream`: a dispatcher's live stream reading the changes (`live.catch_up_from`) and
   rendering each alert as the stream sends it.
 
     .venv/bin/python bench/cost.py                 # 500 events on 50 cases
@@ -44,9 +44,9 @@ from jikimi.bootstrap import build
 from jikimi.client.signed import signed_headers
 from jikimi.config import Settings
 from jikimi.domain.access import Principal, Role
-from jikimi.store import alert_views
+from jikimi.store import timeline
 from jikimi.store.auth import authenticate, create_token
-from jikimi.store.tail import TimelineTail
+from jikimi.store.live import catch_up_from
 from jikimi.store.tx import reading, transaction
 
 PATH = "/api/v1/device/contacts"
@@ -142,8 +142,8 @@ def run(c: Any, n: int, n_cases: int, show_sql: bool = False, profile: Path | No
         c.watcher.stop()  # nothing else runs while we count
         cases = seed(client, officer, n_cases)
         c.worker.run_once()
-        with reading(c.read_sessions) as s:
-            tail = TimelineTail(viewer, alert_views.latest_seq(s))
+        with timeline.reading(c.read_sessions) as s:
+            position = [timeline.here(s)]
         counter = Counter(c.engine, c.read_engine)
         base = datetime.now(UTC) - timedelta(minutes=5)
         bodies = []
@@ -173,9 +173,8 @@ def run(c: Any, n: int, n_cases: int, show_sql: bool = False, profile: Path | No
 
         def stream() -> int:
             sent = 0
-            with reading(c.read_sessions) as s:
-                batch = tail.poll(s)
-            for _, alert in batch:
+            batch, position[0] = catch_up_from(c.read_sessions, viewer, position[0], None)
+            for alert in batch:
                 AlertRead.model_validate(alert).model_dump_json()
                 sent += 1
             return sent

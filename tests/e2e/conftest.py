@@ -64,6 +64,12 @@ class LiveServer:
             time.sleep(0.05)
         raise RuntimeError("server did not become ready in 30 s")
 
+    def log_text(self) -> str:
+        """What the server processes started so far have printed."""
+        return "".join(
+            p.read_text(errors="replace") for p in sorted(self.workdir.glob("server-*.log"))
+        )
+
     def kill9(self) -> None:
         """SIGKILL: no shutdown handlers, no flush, like a power cut for the process."""
         assert self.proc is not None

@@ -92,6 +92,7 @@ class SseReader:
     def __init__(self, url: str, token: str) -> None:
         self.alerts: queue.Queue[tuple[float, dict[str, Any]]] = queue.Queue()
         self.connected = threading.Event()
+        self.ended = threading.Event()  # the server ended the stream (a clean end of body)
         self._stop = False
         self._thread = threading.Thread(target=self._run, args=(url, token), daemon=True)
         self._thread.start()
@@ -101,6 +102,7 @@ class SseReader:
     def _run(self, url: str, token: str) -> None:
         try:
             self._read(url, token)
+            self.ended.set()
         except httpx.HTTPError:
             if not self._stop:
                 raise

@@ -41,7 +41,14 @@ from jikimi.store import audit
 from jikimi.store import tables as t
 from tests.e2e.conftest import LiveServer
 from tests.e2e.dbproxy import DbProxy
-from tests.e2e.helpers import list_alerts, post_feed, post_signed, seed_case, wait_for
+from tests.e2e.helpers import (
+    SseReader,
+    list_alerts,
+    post_feed,
+    post_signed,
+    seed_case,
+    wait_for,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -205,6 +212,7 @@ def test_database_restart_mid_load_answers_503_keeps_every_202_and_recovers_alon
         load = Load(server.url, cases, server.feed())
         load.start()
         wait_for(lambda: min(load.count(s, 202) for s in SOURCES) >= 10)
+        console = SseReader(server.url, dispatcher)
 
         # The restart strikes as the server commits this event.
         marked = event(cases[0], "phone")
@@ -225,6 +233,8 @@ def test_database_restart_mid_load_answers_503_keeps_every_202_and_recovers_alon
             return bool(health_down) and answered >= 5 and time.monotonic() - down_at >= OUTAGE_S
 
         wait_for(outage_seen, timeout=30)
+        # The live stream ends cleanly (the console reconnects), not cut mid-response.
+        assert console.ended.wait(30), "the live stream did not end while the database was away"
         up_at = time.monotonic()
         proxy.resume()
 
@@ -290,6 +300,10 @@ def test_database_restart_mid_load_answers_503_keeps_every_202_and_recovers_alon
         per_case = Counter((a["case_id"], a["kind"]) for a in alerts)
         assert per_case == Counter({(c["case_id"], k): 1 for c in cases for k in KINDS})
         assert sum(a["count"] for a in alerts) == len(after)
+
+        log = server.log_text()
+        for cut in ("Exception in ASGI application", "response already started"):
+            assert cut not in log, log[-3000:]
 
         # Transactions cut mid-way left no half-written access record: the chain is whole.
         with Session(db) as s:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 
 from jikimi.domain.access import Role
+from jikimi.store import tables as t
 from tests.e2e.conftest import LiveServer
 from tests.e2e.helpers import SseReader, h, post_contact, seed_case
 
@@ -73,4 +78,76 @@ def test_separate_worker_process_and_api_process_share_the_work(tmp_path: Path) 
         worker.terminate()
         worker.wait(10)
         log.close()
+        server.stop()
+
+
+def _read_alerts(url: str, token: str, last_event_id: str, n: int) -> tuple[list[Any], str]:
+    """Open the stream from `last_event_id`, read `n` alerts and the last id sent."""
+    alerts: list[Any] = []
+    last_id = ""
+    headers = {**h(token), "Last-Event-ID": last_event_id}
+    with (
+        httpx.Client(timeout=httpx.Timeout(10, read=20)) as c,
+        c.stream("GET", f"{url}/api/v1/alerts/stream", headers=headers) as r,
+    ):
+        assert r.status_code == 200
+        for line in r.iter_lines():
+            if line.startswith("id:"):
+                last_id = line[3:].strip()
+            elif line.startswith("data:"):
+                alerts.append(json.loads(line[5:]))
+                if len(alerts) == n:
+                    return alerts, last_id
+    raise AssertionError(f"the stream ended after {len(alerts)} alerts")
+
+
+def test_a_replay_and_each_push_are_on_the_access_trail_with_whose_data(tmp_path: Path) -> None:
+    """Last-Event-ID: 0 replays the agency's alerts: recorded with every person concerned,
+    and past the bulk limit flagged, as the same alerts read through GET /alerts would be;
+    a live push is recorded too."""
+    server = LiveServer(f"sqlite:///{tmp_path}/trail.db", tmp_path, JIKIMI_AUDIT_BULK_LIMIT="4")
+    server.start()
+    try:
+        url = server.url
+        cases = [seed_case(url, server.token(Role.OFFICER)) for _ in range(3)]
+        for case in cases:
+            _contact(url, case, case["perp"])
+        dispatcher = server.token(Role.DISPATCHER)
+        replayed, last_id = _read_alerts(url, dispatcher, "0", 3)
+        assert {a["case_id"] for a in replayed} == {c["case_id"] for c in cases}
+        assert last_id  # the replay's position: resuming from it replays nothing again
+        watcher = SseReader(url, dispatcher)
+        try:
+            _contact(url, cases[0], cases[0]["perp"])
+            assert watcher.next()["count"] == 2
+        finally:
+            watcher.close()
+        engine = create_engine(f"sqlite:///{tmp_path}/trail.db")
+        try:
+            with Session(engine) as s:
+                trail = list(
+                    s.scalars(
+                        select(t.AccessRecord)
+                        .where(t.AccessRecord.resource == "alert_stream")
+                        .order_by(t.AccessRecord.n)
+                    )
+                )
+                people = {
+                    pid
+                    for row in s.execute(select(t.Case.victim_id, t.Case.perpetrator_id))
+                    for pid in row
+                }
+                first_case = s.get(t.Case, cases[0]["case_id"])
+                assert first_case is not None
+                first_people = {first_case.victim_id, first_case.perpetrator_id}
+        finally:
+            engine.dispose()
+        replay = [r for r in trail if r.resource_id == "replay"]
+        pushes = [r for r in trail if r.resource_id == "live"]
+        assert len(replay) == 1
+        assert set(replay[0].subjects) == people
+        assert "bulk_lookup" in (replay[0].flags or [])
+        assert pushes
+        assert set(pushes[-1].subjects) == first_people
+    finally:
         server.stop()

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from jikimi.api.deps import principal_of
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Principal, Role
-from jikimi.store.live import LiveFeed, visible_to
+from jikimi.store.live import LiveFeed, catch_up_from, visible_to
 from jikimi.store.tx import peeking
 from tests.factories import Factory, World, auth
 
@@ -51,7 +53,7 @@ def test_one_reading_serves_every_stream_and_each_sees_only_its_own(
     # idle long enough to read again.)
     live = LiveFeed(container.read_sessions, lambda: woken[0], monotonic=lambda: 0.0)
     live.catch_up()  # where the feed starts: nothing before this is sent
-    start = live.head
+    start = live.mark().reading
     w = factory.world()
     factory.contact(w.device_token, w.perpetrator_number)
     woken[0] += 1  # the change is notified once, whichever streams it wakes
@@ -59,7 +61,7 @@ def test_one_reading_serves_every_stream_and_each_sees_only_its_own(
     live.catch_up()
     live.catch_up()  # a second stream woken by the same change: nothing new to read
     assert live.readings == before + 1
-    changes = live.after(start) or []
+    changes, _ = live.after(start) or ([], None)
     assert [c.case_id for c in changes] == [w.case_id]
     assert changes[0].alert["count"] == 1
     mapo, busan = _principal("seoul-mapo"), _principal("busan-haeundae")
@@ -84,7 +86,7 @@ def test_the_latest_state_of_each_alert_once_and_a_stream_too_far_behind_reads_i
 ) -> None:
     live = LiveFeed(container.read_sessions, container.hub.generation, keep=3)
     live.catch_up()
-    start = live.head
+    start = live.mark()
     worlds = [factory.world() for _ in range(3)]
     for w in worlds:
         factory.contact(w.device_token, w.perpetrator_number)
@@ -93,17 +95,30 @@ def test_the_latest_state_of_each_alert_once_and_a_stream_too_far_behind_reads_i
     factory.contact(worlds[2].device_token, worlds[2].perpetrator_number)
     container.hub.alerts_changed()
     live.catch_up()
-    # Four changes; the feed holds the last three: the second case's alert opening, the
-    # third's opening and its growing to 2. A stream that has seen the first change gets
+    # Four readings; the feed holds the last three: the second case's alert opening, the
+    # third's opening and its growing to 2. A stream that has seen the first reading gets
     # each alert once, at its latest, in order.
-    changes = live.after(start + 1)
-    assert changes is not None
+    found = live.after(start.reading + 1)
+    assert found is not None
+    changes, end = found
     assert [(c.case_id, c.alert["count"]) for c in changes] == [
         (worlds[1].case_id, 1),
         (worlds[2].case_id, 2),
     ]
-    assert live.after(start) is None  # the first change is gone: that stream reads itself
-    assert live.after(live.head) == []
+    assert end == live.mark()
+    assert live.after(start.reading) is None  # the first is gone: that stream reads itself
+    assert live.after(end.reading) == ([], end)
+    # Reading for itself from where it stood, it gets the three alerts at their latest.
+    dispatcher = _principal("seoul-mapo")
+    alerts, reached = catch_up_from(container.read_sessions, dispatcher, start.position, None)
+    assert [(a["case_id"], a["count"]) for a in alerts] == [
+        (worlds[0].case_id, 1),
+        (worlds[1].case_id, 1),
+        (worlds[2].case_id, 2),
+    ]
+    assert catch_up_from(container.read_sessions, dispatcher, reached, None)[0] == []
+    busan = _principal("busan-haeundae")
+    assert catch_up_from(container.read_sessions, busan, start.position, None)[0] == []
 
 
 def test_corroborated_evidence_is_shown_with_both_sources(
@@ -113,13 +128,14 @@ def test_corroborated_evidence_is_shown_with_both_sources(
     operator reported the same call) is shown as it is now."""
     live = container.live
     live.catch_up()
-    start = live.head
+    start = live.mark().reading
     w = factory.world()
     at = datetime.now(UTC) - timedelta(minutes=5)
     factory.contact(w.device_token, w.perpetrator_number, at=at)
     container.hub.alerts_changed()
     live.catch_up()
-    [first] = live.after(start) or []
+    [first], after_first = live.after(start) or ([], None)
+    assert after_first is not None
     assert first.alert["evidence"][0]["sources"] == ["phone"]
     feed = factory.feed()
     body = {
@@ -136,6 +152,51 @@ def test_corroborated_evidence_is_shown_with_both_sources(
     factory.post_signed("/api/v1/feed/contacts", feed, body)
     container.hub.alerts_changed()
     live.catch_up()
-    latest = (live.after(first.seq) or [None])[-1]
-    assert latest is not None
+    found = live.after(after_first.reading)
+    assert found is not None
+    latest = found[0][-1]
     assert sorted(latest.alert["evidence"][0]["sources"]) == ["carrier", "phone"]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_change_that_commits_late_is_read_when_it_commits_and_a_rollback_delays_nothing(
+    factory: Factory, container: Container
+) -> None:
+    """PostgreSQL hands out seqs at insert: a judging transaction that waits on a lock
+    commits its change after later ones, and a rolled-back one leaves a hole for good."""
+    live = LiveFeed(container.read_sessions, container.hub.generation)
+    first, second = factory.world(), factory.world()
+    factory.contact(first.device_token, first.perpetrator_number)
+    with container.engine.connect() as conn:
+        alert_id = conn.execute(text("SELECT id FROM alerts")).scalar_one()
+    live.catch_up()
+    start = live.mark()
+    change = text(
+        "INSERT INTO alert_changes (alert_id, at, action, detail) "
+        "VALUES (:a, now(), 'escalated', '{}') RETURNING seq"
+    )
+    with container.engine.connect() as slow, container.engine.connect() as doomed:
+        slow_tx, doomed_tx = slow.begin(), doomed.begin()
+        held = slow.execute(change, {"a": alert_id}).scalar_one()
+        doomed.execute(change, {"a": alert_id})
+        factory.contact(second.device_token, second.perpetrator_number)  # commits after both
+        container.hub.alerts_changed()
+        live.catch_up()
+        found = live.after(start.reading)
+        assert found is not None
+        changes, after_second = found
+        assert [c.case_id for c in changes] == [second.case_id]  # at once, past both holes
+        assert changes[0].seq > held
+        doomed_tx.rollback()
+        slow_tx.commit()
+    container.hub.alerts_changed()
+    live.catch_up()
+    found = live.after(after_second.reading)
+    assert found is not None
+    assert [c.case_id for c in found[0]] == [first.case_id]  # the late one, when it committed
+    # A console that reconnects from the position it had after the second alert gets the
+    # late change too, and nothing more after that.
+    dispatcher = _principal("seoul-mapo")
+    late, reached = catch_up_from(container.read_sessions, dispatcher, after_second.position, None)
+    assert [a["case_id"] for a in late] == [first.case_id]
+    assert catch_up_from(container.read_sessions, dispatcher, reached, None)[0] == []

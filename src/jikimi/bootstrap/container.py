@@ -232,7 +232,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
     live = LiveFeed(read_sessions, hub.generation, evidence=settings.alert_evidence_shown)
     # Notifications from this process's own connections were acted on already.
-    listener = make_listener(settings, live, hub, worker, own_backends(engine, read_engine))
+    listener = make_listener(settings, hub, worker, own_backends(engine, read_engine))
     notifier.listener = listener
     return Container(
         settings,

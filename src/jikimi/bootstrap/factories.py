@@ -31,7 +31,6 @@ from jikimi.engine.worker import Worker, WorkSeen
 from jikimi.store import positions, waiting
 from jikimi.store import tables as t
 from jikimi.store.db import is_sqlite
-from jikimi.store.live import LiveFeed
 from jikimi.store.tx import peeking
 
 # The bootstrap's one logger name, as before it became a package (operators filter on it).
@@ -168,7 +167,6 @@ class Notifier:
 
 def make_listener(
     settings: Settings,
-    live: LiveFeed,
     hub: AlertHub,
     worker: Worker,
     ignore_from: Callable[[int], bool],
@@ -177,10 +175,10 @@ def make_listener(
     LISTENs (notifications whose sender `ignore_from` names are dropped), on SQLite a
     doorbell beside the database file (none for an in-memory database)."""
 
-    def alerts_notified(payload: str) -> None:
-        # A change this process's streams have read already (its own) wakes nobody.
-        if not payload.isdigit() or int(payload) > live.head:
-            hub.alerts_changed()
+    def alerts_notified(_: str) -> None:
+        # Every commit that changed alerts wakes the streams: a transaction that took long
+        # commits a change below the newest seq, and it must be read all the same.
+        hub.alerts_changed()
 
     handlers = {ALERTS: alerts_notified, INBOX: lambda _: worker.wake()}
     if not is_sqlite(settings.database_url):

@@ -1,13 +1,17 @@
 """One reading of the alert timeline per process, shared by every live stream.
 
-A 112 situation room has dozens of consoles open. Each stream used to read and render every
-change for itself: the same two queries, the same decryption and the same JSON once per
-console, and again when any wake-up came (the worker's, the timeline watcher's). The feed
-reads each change once, for every agency, renders each alert once, and keeps the latest
-few thousand changes in memory; each stream takes from it what its caller may see.
+A 112 situation room has dozens of consoles open. Rather than each stream reading and
+rendering every change for itself, the feed reads each change once, for every agency,
+renders each alert once, and keeps the latest few thousand changes in memory as numbered
+readings; each stream takes the readings after the last one it sent, and from them what its
+caller may see.
 
-A stream further behind than the feed holds (a console reconnecting with an old
-Last-Event-ID) reads for itself (`TimelineTail`) until it has caught up.
+A reading is everything that committed since the previous one (`store.timeline`): a change
+whose transaction took long arrives in the reading after its commit, and a rolled-back one
+delays nothing. A console reconnecting with an older position than the feed holds reads
+for itself (`catch_up_from`) and then joins the feed where it stood before that read, so
+nothing falls between the two (a change may come twice; an alert is sent whole, so twice
+is harmless).
 """
 
 from __future__ import annotations
@@ -19,28 +23,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jikimi.domain.access import Principal, sees_whole_agency
 from jikimi.store import tables as t
-from jikimi.store.alert_views import Memo, latest_seq, with_evidence
-from jikimi.store.tail import ALERT_COLUMNS, UnbrokenRun, alert_fields
-from jikimi.store.tx import peeking
+from jikimi.store import timeline
+from jikimi.store.alert_views import Memo, with_evidence
 from jikimi.store.visibility import visible_cases
-
-_CH, _A, _C = t.table_of(t.AlertChange).c, t.table_of(t.AlertRow).c, t.table_of(t.Case).c
-_PAGE = 500
-_CHANGES = (
-    select(_CH.seq, _CH.alert_id, _C.agency, *ALERT_COLUMNS)
-    .select_from(
-        t.table_of(t.AlertChange)
-        .join(t.table_of(t.AlertRow), _A.id == _CH.alert_id)
-        .join(t.table_of(t.Case), _C.id == _A.case_id)
-    )
-    .order_by(_CH.seq)
-    .limit(_PAGE)
-)
 
 
 @dataclass(slots=True)
@@ -54,6 +44,22 @@ class Change:
     rendered: str | None = None  # its JSON, made once by the first stream that sends it
 
 
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A place in the feed: the readings up to `reading` are behind it, and `position`
+    is where they leave a reader of the timeline."""
+
+    reading: int
+    position: timeline.Position
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    number: int
+    position: timeline.Position
+    changes: list[Change]
+
+
 class LiveFeed:
     """The alert timeline as this process's streams see it, read once for all of them."""
 
@@ -64,7 +70,6 @@ class LiveFeed:
         *,
         evidence: int | None = None,
         keep: int = 4096,
-        gap_wait: float = 3.0,
         max_idle_s: float = 1.0,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -72,11 +77,13 @@ class LiveFeed:
         `evidence` is how many pieces each alert carries; `keep`, how many changes are held."""
         self.sessions, self.generation, self.evidence = sessions, generation, evidence
         self.keep, self.max_idle_s, self._now = keep, max_idle_s, monotonic
-        self._gap_wait = gap_wait
         self._lock = threading.Lock()
-        self._run: UnbrokenRun | None = None
-        self._changes: deque[Change] = deque()
-        self._floor = 0  # every change after this seq is held (or superseded by one held)
+        self._position: timeline.Position | None = None
+        self._readings: deque[_Reading] = deque()
+        self._held = 0  # changes in `_readings`
+        self._number = 0  # the newest reading's number (readings that found changes)
+        self._dropped = 0  # readings up to this number are no longer held
+        self._head = -1
         self._read_generation = -1
         self._read_at = float("-inf")
         self.readings = 0  # database readings so far (a figure for tests and benchmarks)
@@ -84,73 +91,88 @@ class LiveFeed:
 
     @property
     def head(self) -> int:
-        """The timeline position the feed has read up to (-1 before its first reading)."""
-        return -1 if self._run is None else self._run.cursor
+        """The newest seq the feed has read (-1 before it has read any): a timeline head no
+        further along has nothing new for SQLite's streams."""
+        return self._head
 
     def catch_up(self) -> None:
-        """Read what changed since the last reading, if anything can have (one reader at a
-        time; a stream that finds another one reading waits and then reads nothing)."""
+        """Read what committed since the last reading, if anything can have (one reader at
+        a time; a stream that finds another one reading waits and then reads nothing)."""
         with self._lock:
             generation = self.generation()
-            run = self._run
             if (
-                run is not None
+                self._position is not None
                 and generation == self._read_generation
-                and not run.waiting_on_gap
                 and self._now() - self._read_at < self.max_idle_s
             ):
                 return
             self._read_generation, self._read_at = generation, self._now()
             try:
-                with peeking(self.sessions) as s:
-                    if run is None:
-                        run = self._run = UnbrokenRun(latest_seq(s), self._gap_wait, self._now)
-                        self._floor = run.cursor
+                with timeline.reading(self.sessions) as s:
+                    if self._position is None:  # where the feed starts: nothing before it
+                        self._position = timeline.here(s)
+                        self._head = max(self._head, _newest_seq(s))
                         return
                     self.readings += 1
-                    while self._read_page(s, run):
-                        pass
+                    rows, self._position = timeline.changed_since(s, self._position)
+                    changes = self._render(s, rows)
             except BaseException:
                 self._read_generation = -1  # not read after all: the next call tries again
                 raise
+            if changes:
+                self._head = max(self._head, max(c.seq for c in changes))
+                self._number += 1
+                self._readings.append(_Reading(self._number, self._position, changes))
+                self._held += len(changes)
+                while self._held > self.keep and len(self._readings) > 1:
+                    old = self._readings.popleft()
+                    self._held -= len(old.changes)
+                    self._dropped = old.number
 
-    def _read_page(self, s: Session, run: UnbrokenRun) -> bool:
-        """One page of changes; True when a full page came and more may follow."""
-        rows = list(s.execute(_CHANGES.where(_CH.seq > run.cursor)))
-        usable = run._unbroken(rows)
-        if not usable:
-            return False
-        run.cursor = usable[-1][0]
-        last: dict[str, Any] = {}
-        for row in rows[: len(usable)]:
-            last[row.alert_id] = row  # the alert's latest change in this page
-        ordered = sorted(last.values(), key=lambda row: int(row.seq))
-        alerts = with_evidence(s, [alert_fields(row) for row in ordered], self.evidence, self._memo)
-        for row, alert in zip(ordered, alerts, strict=True):
-            self._changes.append(Change(int(row.seq), alert["case_id"], row.agency, alert))
-        while len(self._changes) > self.keep:
-            self._floor = self._changes.popleft().seq
-        return len(rows) == _PAGE and len(usable) == len(rows)
+    def _render(self, s: Session, rows: list[Any]) -> list[Change]:
+        fields = [timeline.alert_fields(r) for r in rows]
+        alerts = with_evidence(s, fields, self.evidence, self._memo)
+        return [
+            Change(int(r.seq), alert["case_id"], r.agency, alert)
+            for r, alert in zip(rows, alerts, strict=True)
+        ]
 
-    def after(self, cursor: int) -> list[Change] | None:
-        """The changes after `cursor`, each alert once (its latest), by seq; None when the
-        feed no longer holds them all (the stream must read for itself)."""
+    def mark(self) -> Mark:
+        """Where the feed stands now (after at least one `catch_up`)."""
         with self._lock:
-            if self._run is None or cursor < self._floor:
+            if self._position is None:
+                raise RuntimeError("the feed has not read the timeline yet")
+            return Mark(self._number, self._position)
+
+    def after(self, reading: int) -> tuple[list[Change], Mark] | None:
+        """The changes of the readings after `reading`, each alert once (its latest), in
+        the order they committed, and the mark they bring the stream to; None when the feed
+        no longer holds them all (the stream must read for itself)."""
+        with self._lock:
+            if self._position is None or reading < self._dropped:
                 return None
-            newer: list[Change] = []
-            for change in reversed(self._changes):
-                if change.seq <= cursor:
-                    break
-                newer.append(change)
-        seen: set[str] = set()
-        out = []
-        for change in newer:  # newest first: the first of each alert is its latest
-            if change.alert["id"] not in seen:
-                seen.add(change.alert["id"])
-                out.append(change)
-        out.reverse()
-        return out
+            newer = [r for r in self._readings if r.number > reading]
+            end = Mark(self._number, self._position)
+        latest: dict[str, Change] = {}
+        for r in newer:
+            for change in r.changes:
+                latest.pop(change.alert["id"], None)  # moves to the end: its newest place
+                latest[change.alert["id"]] = change
+        return list(latest.values()), end
+
+
+def _newest_seq(s: Session) -> int:
+    return int(s.scalar(select(func.coalesce(func.max(t.AlertChange.seq), 0))) or 0)
+
+
+def catch_up_from(
+    sessions: sessionmaker[Session], p: Principal, since: timeline.Position, evidence: int | None
+) -> tuple[list[dict[str, Any]], timeline.Position]:
+    """The alerts `p` may see that changed since `since` (a reconnecting console's own
+    reading), and the position that brings it to."""
+    with timeline.reading(sessions) as s:
+        rows, now = timeline.changed_since(s, since, visible_cases(p))
+        return with_evidence(s, [timeline.alert_fields(r) for r in rows], evidence), now
 
 
 def visible_to(s: Session | None, p: Principal, changes: list[Change]) -> list[Change]:

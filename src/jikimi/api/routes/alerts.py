@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Header, Query, Request
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
@@ -26,11 +28,12 @@ from jikimi.domain.alerts import Outcome
 from jikimi.domain.errors import NotFound
 from jikimi.engine.handlers import AlertNotFound
 from jikimi.engine.messages import AcknowledgeAlert, ResolveAlert
-from jikimi.store import alert_views, queries
-from jikimi.store.live import visible_to
-from jikimi.store.tail import TimelineTail
+from jikimi.store import alert_views, queries, timeline
+from jikimi.store.db import unavailable
+from jikimi.store.live import Mark, catch_up_from, visible_to
 from jikimi.store.tx import peeking, reading
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
 
 
@@ -65,54 +68,71 @@ async def stream(
     p: CaseStaffWatching,
     c: ContainerDep,
     a: Audit,
-    last_event_id: Annotated[str | None, Header(max_length=30)] = None,
+    last_event_id: Annotated[str | None, Header(max_length=timeline.MAX_TOKEN)] = None,
 ) -> EventSourceResponse:
-    """Every change to an alert the caller may see, as it happens.
+    """Every change to an alert the caller may see, as it commits.
 
-    The stream tails the alerts' append-only timeline, so a console that reconnects with
-    Last-Event-ID misses nothing, and changes made by other server processes arrive too.
-    Opening the stream is recorded in the access trail. Watching is not a user action:
-    a console session still goes idle, and the stream ends within seconds of a logout,
-    an idle timeout, a revoked token or a suspended account.
+    Each event's id is a position in the alerts' timeline: a console that reconnects with
+    Last-Event-ID gets every change after it (an id that is not one starts from now), and
+    changes made by other server processes arrive too. Opening the stream and every batch
+    of alerts it sends are recorded in the access trail with the people they concern.
+    Watching is not a user action: a console session still goes idle, and the stream ends
+    within seconds of a logout, an idle timeout, a revoked token or a suspended account.
+    It also ends when the database cannot be reached; the console reconnects.
     """
     credential: str = request.state.credential
     live, shown = c.live, c.settings.alert_evidence_shown
+    since = timeline.parse(last_event_id)
+    subjects_of: dict[str, list[str]] = {}  # a case's people, asked once per stream
 
-    def start() -> TimelineTail:
-        # One record when the stream opens: who watched which agency's live queue, from
-        # where, for what. What it was shown follows from the alert timeline after that
-        # point, so recording every push (a write per alert per console) is not needed.
-        a.read("alerts", p.agency, [], action="stream")
-        if last_event_id and last_event_id.isdigit():
-            return TimelineTail(p, int(last_event_id), latest=shown)
-        live.catch_up()
-        if live.head >= 0:
-            return TimelineTail(p, live.head, latest=shown)
-        with reading(c.read_sessions) as s:
-            return TimelineTail(p, alert_views.latest_seq(s), latest=shown)
-
-    def read(tail: TimelineTail) -> tuple[list[tuple[int, str]], bool]:
-        """What to send next, and whether more may be waiting already."""
-        live.catch_up()
-        changes = live.after(tail.cursor)
-        if changes is None:  # further behind than the shared feed holds: read for itself
+    def disclose(case_ids: list[str], replay: bool) -> None:
+        """Record what is about to be sent, with whose data it is, before it leaves."""
+        missing = sorted({i for i in case_ids if i not in subjects_of})
+        if missing:
             with peeking(c.read_sessions) as s:
-                batch = tail.poll(s)
-            return [(seq, _render(alert)) for seq, alert in batch], bool(batch)
+                for case_id in missing:
+                    subjects_of[case_id] = queries.case_subjects(s, [case_id])
+        people = sorted({x for i in case_ids for x in subjects_of[i]})
+        a.read("alert_stream", "replay" if replay else "live", people)
+
+    def start() -> tuple[Mark, list[tuple[str | None, str]]]:
+        a.read("alerts", p.agency, [], action="stream")
+        live.catch_up()
+        mark = live.mark()
+        if since is None:
+            return mark, []
+        # A reconnect: what the console missed, read for itself, then the feed from the
+        # mark taken before that reading (a change may come twice, never not at all).
+        alerts, reached = catch_up_from(c.read_sessions, p, since, shown)
+        if alerts:
+            disclose([x["case_id"] for x in alerts], replay=True)
+        return mark, _identified([_render(x) for x in alerts], reached)
+
+    def read(at: Mark) -> tuple[Mark, list[tuple[str | None, str]]]:
+        """What to send next, and the feed's mark after it."""
+        live.catch_up()
+        found = live.after(at.reading)
+        if found is None:  # further behind than the shared feed holds: read for itself
+            mark = live.mark()
+            alerts, reached = catch_up_from(c.read_sessions, p, at.position, shown)
+            if alerts:
+                disclose([x["case_id"] for x in alerts], replay=True)
+            return mark, _identified([_render(x) for x in alerts], reached)
+        changes, mark = found
         if not changes:
-            return [], False
-        tail.cursor = changes[-1].seq
+            return mark, []
         if sees_whole_agency(p):
             mine = visible_to(None, p, changes)
         else:
             with peeking(c.read_sessions) as s:
                 mine = visible_to(s, p, changes)
-        out = []
+        if not mine:
+            return mark, []
+        disclose([x.case_id for x in mine], replay=False)
         for change in mine:
             if change.rendered is None:  # the first stream to send it renders it for all
                 change.rendered = _render(change.alert)
-            out.append((change.seq, change.rendered))
-        return out, False
+        return mark, _identified([x.rendered or "" for x in mine], mark.position)
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         wake = c.hub.subscribe()
@@ -120,28 +140,36 @@ async def stream(
         # pool behind every request under load: an alert must not wait for ingest.
         own = CapacityLimiter(1)
         try:
-            tail = await to_thread.run_sync(start, limiter=own)
+            at, batch = await to_thread.run_sync(start, limiter=own)
             yield ServerSentEvent(comment="connected")
             while True:
+                for event_id, data in batch:
+                    yield ServerSentEvent(data=data, event="alert", id=event_id)
                 if await current_principal(c, credential) is None:
                     return  # the console reconnects, gets 401, and asks for a login
-                wake.clear()
-                batch, more = await to_thread.run_sync(read, tail, limiter=own)
-                for seq, data in batch:
-                    # Each alert carries the seq of its own latest change, ascending, so a
-                    # console that reconnects with Last-Event-ID resumes exactly there.
-                    yield ServerSentEvent(data=data, event="alert", id=str(seq))
-                if more:
-                    continue  # catching up on its own: there may be more behind a page
                 # Woken by the hub (this process's worker, or the timeline watcher for
                 # other processes); the timeout is only a safety net.
-                wait = 0.2 if tail.waiting_on_gap else 2.0
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(wake.wait(), wait)
+                    await asyncio.wait_for(wake.wait(), 2.0)
+                wake.clear()
+                at, batch = await to_thread.run_sync(read, at, limiter=own)
+        except DBAPIError as exc:
+            if not unavailable(exc):
+                raise
+            # The database went away: end the stream cleanly; the console reconnects with
+            # its Last-Event-ID and is answered 503 until the database is back.
+            log.warning("alert stream ended: the database is unavailable")
         finally:
             c.hub.unsubscribe(wake)
 
     return EventSourceResponse(events(), ping=15, send_timeout=30)
+
+
+def _identified(rendered: list[str], reached: timeline.Position) -> list[tuple[str | None, str]]:
+    """Events to send: the last carries the position they bring the console to (a console
+    cut off part-way resumes from the position before them, and gets them again)."""
+    last = len(rendered) - 1
+    return [(reached.token() if i == last else None, x) for i, x in enumerate(rendered)]
 
 
 def _render(alert: dict[str, Any]) -> str:

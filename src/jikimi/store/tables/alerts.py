@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    FetchedValue,
     ForeignKey,
     Index,
     Integer,
@@ -100,7 +101,8 @@ class AlertEvidence(Base):
 
 
 class AlertChange(Base):
-    """The append-only timeline of every alert; the SSE stream tails it by `seq`."""
+    """The append-only timeline of every alert; the SSE stream follows it by commit
+    (`txid`, PostgreSQL) or by `seq` (SQLite): see `store.timeline`."""
 
     __tablename__ = "alert_changes"
     seq: Mapped[int] = mapped_column(
@@ -111,3 +113,5 @@ class AlertChange(Base):
     action: Mapped[str] = mapped_column(String(20))
     actor: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON())
+    # The writing transaction (PostgreSQL fills it in; NULL on SQLite).
+    txid: Mapped[int | None] = mapped_column(BigInteger(), FetchedValue(), index=True)
