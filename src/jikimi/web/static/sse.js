@@ -99,7 +99,9 @@ export function openStream(url, token, hooks, { idleMs = 45000 } = {}) {
       if (res.status === 401) return "unauthorized";
       if (!res.ok || !res.body) return "retry";
       const parser = new SseParser((type, data, id) => {
-        lastId = id;
+        // Only a batch's last event carries an id: the others keep the one before, as an
+        // EventSource keeps its last event ID across reconnections.
+        if (id !== null) lastId = id;
         hooks.onEvent(type, data, id);
       });
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
