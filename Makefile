@@ -24,7 +24,7 @@ demo: install ## run the server on SQLite with a live simulated city (Ctrl-C sto
 serve: install ## run the server (JIKIMI_DATABASE_URL, default ./jikimi.db)
 	$(BIN)/jikimi serve
 
-test: install ## run the whole test suite (PostgreSQL too when JIKIMI_TEST_DATABASE_URL is set)
+test: install ## all tests: SQLite, and PostgreSQL at 127.0.0.1:5432/test when it answers
 	$(BIN)/pytest -q
 
 test-fast: install ## unit tests only (seconds)

@@ -27,8 +27,29 @@ from tests.factories import Factory
 # key ring, never the developer's data/keys.json.
 os.environ["JIKIMI_KEY_FILE"] = str(Path(tempfile.mkdtemp(prefix="jikimi-test-keys-")) / "k.json")
 
-PG_URL = os.environ.get("JIKIMI_TEST_DATABASE_URL")
-PG_SKIP = "JIKIMI_TEST_DATABASE_URL is not set: PostgreSQL tests skipped (.ci/run sets it)"
+LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PG_SKIP = (
+    f"no PostgreSQL answers at {LOCAL_PG} and JIKIMI_TEST_DATABASE_URL is not set: "
+    "PostgreSQL tests skipped"
+)
+
+
+def _postgresql() -> str | None:
+    """JIKIMI_TEST_DATABASE_URL, or the local test database when one answers."""
+    told = os.environ.get("JIKIMI_TEST_DATABASE_URL")
+    if told:
+        return told
+    probe = create_engine(LOCAL_PG, connect_args={"connect_timeout": 2})
+    try:
+        with probe.connect():
+            return LOCAL_PG
+    except Exception:  # refused, no such database, no such role: not there to use
+        return None
+    finally:
+        probe.dispose()
+
+
+PG_URL = _postgresql()
 
 
 def pytest_report_header() -> str:
