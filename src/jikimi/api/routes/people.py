@@ -10,7 +10,7 @@ from jikimi.api.audit import Audit
 from jikimi.api.deps import ContainerDep, Officer, OfficerOrSupervisor, ReadDb, WriteDb
 from jikimi.api.schemas.people import PersonCreate, PersonRead, PhoneAdd, PhoneEnd
 from jikimi.domain.phones import normalise
-from jikimi.store import queries, records
+from jikimi.store import break_glass, queries, records
 
 router = APIRouter(prefix="/api/v1/people", tags=["people"])
 
@@ -30,8 +30,9 @@ def create_person(
 @router.get("/{person_id}", response_model=PersonRead)
 def get_person(person_id: str, p: OfficerOrSupervisor, s: ReadDb, a: Audit) -> dict[str, Any]:
     """A person involved in one of the caller's cases."""
-    out = queries.person_json(s, records.get_person(s, p, person_id))
-    a.read("person", person_id, [person_id])
+    person = records.get_person(s, p, person_id)
+    out = queries.person_json(s, person)
+    a.read("person", person_id, [person_id], flags=break_glass.person_flags(s, p, person))
     return out
 
 
