@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
+import jikimi.web
 from jikimi.domain.dispatch import COARSE_FACTORS, coarse_factors, group_of
 from jikimi.risk.features import FEATURES
 from jikimi.risk.scorer import FACTOR_LABELS_KO
@@ -60,3 +63,12 @@ def test_no_answer_or_cue_name_ever_comes_through(factors: list[dict[str, object
     assert {f["name"] for f in out} <= set(COARSE_FACTORS)
     assert len({f["name"] for f in out}) == len(out)
     assert all(isinstance(f["contribution"], float) for f in out)
+
+
+def test_the_console_names_every_group_in_both_languages() -> None:
+    """The console shows a factor by its `factor.NAME` string: each coarse group has its
+    Korean and English words there, the same as this table's."""
+    i18n = (Path(jikimi.web.__file__).parent / "static" / "i18n.js").read_text("utf-8")
+    for name, (korean, english) in COARSE_FACTORS.items():
+        assert f'"factor.{name}": "{korean}",' in i18n
+        assert f'"factor.{name}": "{english}",' in i18n
