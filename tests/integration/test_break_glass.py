@@ -232,3 +232,22 @@ def test_reads_under_break_glass_are_flagged_and_a_supervisor_may_break_it_too(
     for role in (Role.OFFICER, Role.SUPERVISOR):
         outsider = factory.token(role, agency="busan-haeundae")
         assert break_glass(client, w.case_id, outsider).status_code == 404
+
+
+def test_a_number_another_person_holds_is_recorded_but_flagged(
+    client: TestClient, factory: Factory, container: Container
+) -> None:
+    """The same path without a break-glass: an officer records a person of his own with
+    the victim's number (operators' reports are filed by the number). It may be the same
+    woman recorded twice, so it is not refused, but it is flagged `shared_number` for the
+    review, when the person is recorded and when a number is added."""
+    w = factory.world()
+    stranger = factory.token(Role.OFFICER, name="타 부서 경사")
+    factory.person(stranger, "김지은", phones=[w.victim_number])
+    other = factory.person(stranger, "박모", phones=[])
+    factory.post(f"/api/v1/people/{other['id']}/phones", stranger, {"number": w.victim_number}, 200)
+    factory.person(stranger, "이모", phones=[new_mobile()])  # a number nobody holds: no flag
+    assert [f for f in flags(container) if "shared_number" in f[2]] == [
+        ("create", "person", ["shared_number"]),
+        ("update", "person", ["shared_number"]),
+    ]

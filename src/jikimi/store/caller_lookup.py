@@ -40,6 +40,23 @@ def find(s: Session, p: Principal, e164: str, now: datetime) -> list[t.Case]:
     return list(s.scalars(q))
 
 
+def held_by_another(s: Session, e164s: list[str], person_id: str, now: datetime) -> bool:
+    """Whether another person holds one of these numbers at `now`: operators' reports are
+    filed by the number, so a copy of a victim's number on a person of one's own would
+    reach one's own case (flagged `shared_number`; it may also be her, recorded twice)."""
+    if not e164s:
+        return False
+    P = t.PersonPhone
+    ring = crypto.ring()
+    q = select(P.id).where(
+        P.e164_index.in_(sorted({ring.index(n) for n in e164s})),
+        P.person_id != person_id,
+        or_(P.valid_from.is_(None), P.valid_from <= now),
+        or_(P.valid_to.is_(None), P.valid_to > now),
+    )
+    return s.scalars(q.limit(1)).first() is not None
+
+
 def open_to(s: Session, p: Principal, cases: list[t.Case], now: datetime) -> None:
     """Open each case to this dispatcher for CALLER_LOOKUP_OPENS_FOR (the number itself
     is not kept)."""
