@@ -32,8 +32,9 @@ def test_the_case_panel_shows_the_risk_tier_and_the_model_page_its_card(
     live_server: LiveServer,
 ) -> None:
     """High by the checklist, raised to very high by the officer: the dispatcher sees the
-    very-high badge, the probability, the factors in Korean, the override without its
-    reason, and the history; the model page shows the learned model's card and plots."""
+    very-high badge, the probability, the factors in coarse words (never an answer), the
+    override without its reason, and the history; the model page shows the learned
+    model's card and plots."""
     csp: list[str] = []
     page.on("console", lambda m: "Content Security Policy" in m.text and csp.append(m.text))
     officer = live_server.token(Role.OFFICER)
@@ -82,7 +83,9 @@ def test_the_case_panel_shows_the_risk_tier_and_the_model_page_its_card(
     expect(panel.get_by_test_id("risk-tier")).to_have_attribute("data-tier", "very_high")
     expect(panel.get_by_test_id("risk-tier")).to_have_text("매우 높음")
     expect(panel.get_by_test_id("risk-probability")).to_contain_text("%")
-    expect(panel.get_by_test_id("risk-factors")).to_contain_text("살해 협박")
+    # Coarse words for a dispatcher: the group, never the answer ("살해 협박") itself.
+    expect(panel.get_by_test_id("risk-factors")).to_contain_text("위협·흉기")
+    expect(panel.get_by_test_id("risk-factors")).not_to_contain_text("살해 협박")
     expect(panel.get_by_test_id("risk-override")).to_be_visible()
     expect(panel.get_by_test_id("risk-override-reason")).to_have_count(0)  # need-to-know
     assert REASON not in page.content()
@@ -93,7 +96,7 @@ def test_the_case_panel_shows_the_risk_tier_and_the_model_page_its_card(
 
     page.get_by_test_id("lang-toggle").click()
     expect(panel.get_by_test_id("risk-tier")).to_have_text("very high")
-    expect(panel.get_by_test_id("risk-factors")).to_contain_text("threat to kill")
+    expect(panel.get_by_test_id("risk-factors")).to_contain_text("threats or weapons")
 
     page.get_by_test_id("model-link").click()
     expect(page.get_by_test_id("model-page")).to_be_visible()

@@ -34,6 +34,7 @@ def test_reading_a_case_is_recorded_with_who_whose_and_why(
 ) -> None:
     """Account, source, whose data, action and purpose; the chain verifies."""
     w = factory.world()
+    factory.contact(w.device_token, w.perpetrator_number)  # an alert: the dispatcher's reason
     dispatcher = factory.token(Role.DISPATCHER)
     r = client.get(
         f"/api/v1/cases/{w.case_id}",

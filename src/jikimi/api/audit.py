@@ -64,6 +64,7 @@ class Auditor:
         resource_id: str | None,
         subjects: list[str] | tuple[str, ...],
         action: str = "read",
+        flags: tuple[str, ...] = (),
     ) -> None:
         """Record a read in its own transaction, committed before the data leaves."""
         with transaction(self.c.sessions) as s:
@@ -73,6 +74,7 @@ class Auditor:
                 self._access(action, resource, resource_id, subjects),
                 source_of(self.request),
                 bulk_limit=self.c.settings.audit_bulk_limit,
+                extra_flags=flags,
             )
 
     def change(

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jikimi.domain.access import Principal, Role
 from jikimi.domain.alerts import AlertStateError
-from jikimi.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from jikimi.domain.errors import Conflict, Forbidden, Invalid, NotFound, ReadOnly
 from jikimi.domain.orders import OrderRuleError
 from jikimi.domain.phones import InvalidPhoneNumber
 from jikimi.store import audit
@@ -91,6 +91,13 @@ def install(app: FastAPI) -> None:
     async def _fb(_: Request, exc: Forbidden) -> JSONResponse:
         return problem(403, str(exc))
 
+    @app.exception_handler(ReadOnly)
+    async def _ro(request: Request, exc: ReadOnly) -> JSONResponse:
+        # A write tried through a break-glass read: the reviewer must see the attempt.
+        flags = ("break_glass", "break_glass_write")
+        await run_in_threadpool(_record_denied, request, exc.resource, flags, exc.resource_id)
+        return problem(403, str(exc))
+
     @app.exception_handler(Conflict)
     async def _cf(_: Request, exc: Conflict) -> JSONResponse:
         return problem(409, str(exc))
@@ -132,13 +139,19 @@ async def _invalid(_: Request, exc: Exception) -> JSONResponse:
     return problem(422, str(exc))
 
 
-def _record_denied(request: Request, what: str) -> None:
-    """A staff look-up outside one's cases: recorded and flagged for the supervisor."""
+def _record_denied(
+    request: Request,
+    what: str,
+    flags: tuple[str, ...] = ("outside_caseload",),
+    resource_id: str | None = None,
+) -> None:
+    """A staff look-up outside one's cases (or a write through a break-glass): recorded
+    and flagged for the supervisor."""
     principal = getattr(request.state, "principal", None)
     if not isinstance(principal, Principal) or principal.role is Role.DEVICE:
         return
     container = request.app.state.container
-    resource_id = next(iter(request.path_params.values()), None)
+    resource_id = resource_id or next(iter(request.path_params.values()), None)
     try:
         with transaction(container.sessions) as s:
             audit.append(
@@ -146,7 +159,7 @@ def _record_denied(request: Request, what: str) -> None:
                 principal,
                 audit.Access("denied", str(what), resource_id),
                 request.client.host if request.client else None,
-                extra_flags=("outside_caseload",),
+                extra_flags=flags,
             )
     except Exception:
         log.error("could not record a denied look-up")

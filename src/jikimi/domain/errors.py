@@ -15,3 +15,16 @@ class Forbidden(PermissionError):
 
 class Invalid(ValueError):
     """Well-formed but invalid (HTTP 422)."""
+
+
+class ReadOnly(Forbidden):
+    """A write through a break-glass read (HTTP 403); recorded and flagged for review."""
+
+    def __init__(
+        self,
+        resource: str,
+        resource_id: str | None = None,
+        detail: str = "break-glass is read-only",
+    ) -> None:
+        super().__init__(detail)
+        self.resource, self.resource_id = resource, resource_id

@@ -11,7 +11,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from jikimi.domain.access import Principal
-from jikimi.domain.errors import Invalid
+from jikimi.domain.errors import Invalid, ReadOnly
 from jikimi.store import crypto
 from jikimi.store import tables as t
 from jikimi.store.times import iso
@@ -184,14 +184,20 @@ def list_alerts(
     return {"items": alerts_json(s, rows[:limit], latest), "next": nxt}
 
 
-def visible_alert(s: Session, p: Principal, alert_id: str) -> t.AlertRow | None:
-    """The alert if the caller may see its case."""
+def visible_alert(
+    s: Session, p: Principal, alert_id: str, *, write: bool = False
+) -> t.AlertRow | None:
+    """The alert if the caller may see its case (with `write`: may act on it; `ReadOnly`
+    when the case is open to the caller only through a break-glass)."""
     q = (
         select(t.AlertRow)
         .join(t.Case, t.Case.id == t.AlertRow.case_id)
-        .where(t.AlertRow.id == alert_id, visible_cases(p))
+        .where(t.AlertRow.id == alert_id)
     )
-    return s.scalars(q).first()
+    row = s.scalars(q.where(visible_cases(p, write=write))).first()
+    if row is None and write and s.scalars(q.where(visible_cases(p))).first() is not None:
+        raise ReadOnly("alert", alert_id)
+    return row
 
 
 def latest_seq(s: Session) -> int:

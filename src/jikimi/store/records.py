@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from jikimi.domain.access import Principal, Role
-from jikimi.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from jikimi.domain.errors import Conflict, Forbidden, Invalid, NotFound, ReadOnly
 from jikimi.domain.orders import StatutePack, check_extension, check_window
 from jikimi.store import auth, crypto
 from jikimi.store import tables as t
@@ -50,25 +50,38 @@ def create_person(
     return person
 
 
-def get_person(s: Session, p: Principal, person_id: str) -> t.Person:
-    """A person the caller created or who is part of one of the caller's cases."""
-    in_case = select(t.Case.id).where(
-        or_(t.Case.victim_id == person_id, t.Case.perpetrator_id == person_id), visible_cases(p)
+def _in_a_case(p: Principal, person_id: str, write: bool) -> Select[str]:
+    return (
+        select(t.Case.id)
+        .where(
+            or_(t.Case.victim_id == person_id, t.Case.perpetrator_id == person_id),
+            visible_cases(p, write=write),
+        )
+        .limit(1)
     )
+
+
+def get_person(s: Session, p: Principal, person_id: str, *, write: bool = False) -> t.Person:
+    """A person the caller created or who is part of one of the caller's cases; with
+    `write`, one the caller may change (`ReadOnly` for one seen only through a
+    break-glass)."""
     person = s.get(t.Person, person_id)
     if person is None:
         raise NotFound("person")
-    mine = p.account_id is not None and person.created_by == p.account_id
-    if not mine and s.scalars(in_case.limit(1)).first() is None:
-        raise NotFound("person")
-    return person
+    if p.account_id is not None and person.created_by == p.account_id:
+        return person
+    if s.scalars(_in_a_case(p, person_id, write)).first() is not None:
+        return person
+    if write and s.scalars(_in_a_case(p, person_id, False)).first() is not None:
+        raise ReadOnly("person", person.id)
+    raise NotFound("person")
 
 
 def add_phone(
     s: Session, p: Principal, person_id: str, e164: str, valid_from: datetime | None
 ) -> t.Person:
     """Record a number the person (now) uses."""
-    person = get_person(s, p, person_id)
+    person = get_person(s, p, person_id, write=True)
     s.add(t.PersonPhone(person_id=person.id, e164=e164, valid_from=valid_from))
     s.flush()
     return person
@@ -76,7 +89,7 @@ def add_phone(
 
 def end_phone(s: Session, p: Principal, person_id: str, e164: str, valid_to: datetime) -> t.Person:
     """Record that the person gave up a number at `valid_to`; earlier events still match."""
-    person = get_person(s, p, person_id)
+    person = get_person(s, p, person_id, write=True)
     rows = s.scalars(
         select(t.PersonPhone).where(
             t.PersonPhone.person_id == person.id,
@@ -126,7 +139,7 @@ def create_case(
     if victim_id == perpetrator_id:
         raise Invalid("victim and perpetrator must be different people")
     for pid in (victim_id, perpetrator_id):
-        get_person(s, p, pid)
+        get_person(s, p, pid, write=True)  # nobody seen only through a break-glass
     case = t.Case(
         victim_id=victim_id,
         perpetrator_id=perpetrator_id,
@@ -144,12 +157,16 @@ def create_case(
     return case
 
 
-def get_case(s: Session, p: Principal, case_id: str) -> t.Case:
-    """A case the caller may see."""
-    case = s.scalars(select(t.Case).where(t.Case.id == case_id, visible_cases(p))).first()
-    if case is None:
-        raise NotFound("case")
-    return case
+def get_case(s: Session, p: Principal, case_id: str, *, write: bool = False) -> t.Case:
+    """A case the caller may read; with `write`, one it may change (`ReadOnly` for a case
+    open to it only through a break-glass)."""
+    q = select(t.Case).where(t.Case.id == case_id)
+    case = s.scalars(q.where(visible_cases(p, write=write))).first()
+    if case is not None:
+        return case
+    if write and s.scalars(q.where(visible_cases(p))).first() is not None:
+        raise ReadOnly("case", case_id)
+    raise NotFound("case")
 
 
 def add_order(
@@ -163,7 +180,7 @@ def add_order(
     court_ref: str | None,
 ) -> t.Order:
     """Record an order, refusing a window beyond its statute."""
-    case = get_case(s, p, case_id)
+    case = get_case(s, p, case_id, write=True)
     check_window(pack.get(kind), starts_at, ends_at, pack.tz)
     order = t.Order(
         case_id=case.id,
@@ -178,12 +195,15 @@ def add_order(
     return order
 
 
-def get_order(s: Session, p: Principal, order_id: str) -> t.Order:
-    """An order of a case the caller may see."""
+def get_order(s: Session, p: Principal, order_id: str, *, write: bool = False) -> t.Order:
+    """An order of a case the caller may see (with `write`: may change)."""
     order = s.get(t.Order, order_id)
     if order is None:
         raise NotFound("order")
-    get_case(s, p, order.case_id)
+    try:
+        get_case(s, p, order.case_id, write=write)
+    except NotFound:
+        raise NotFound("order") from None
     return order
 
 
@@ -207,7 +227,7 @@ def extend_order(
     court_ref: str | None,
 ) -> t.Order:
     """Extend an order within its statute."""
-    order = get_order(s, p, order_id)
+    order = get_order(s, p, order_id, write=True)
     if order.revoked_at is not None:
         raise Conflict("a revoked order cannot be extended")
     if order.ends_at <= _now():
@@ -232,7 +252,7 @@ def extend_order(
 
 def revoke_order(s: Session, p: Principal, order_id: str, reason: str) -> t.Order:
     """Revoke from now on; events before now are still judged by the order."""
-    order = get_order(s, p, order_id)
+    order = get_order(s, p, order_id, write=True)
     if order.revoked_at is not None:
         raise Conflict("the order is already revoked")
     order.revoked_at, order.revoke_reason = _now(), reason
@@ -244,7 +264,7 @@ def add_device(
     s: Session, p: Principal, case_id: str, kind: str, serial: str | None
 ) -> tuple[t.Device, tuple[str, str] | None]:
     """Enrol a victim's phone (returns its token and signing key) or bind an anklet."""
-    case = get_case(s, p, case_id)
+    case = get_case(s, p, case_id, write=True)
     if kind == "victim_phone":
         device = t.Device(case_id=case.id, person_id=case.victim_id, kind=kind, created_at=_now())
         s.add(device)
@@ -262,31 +282,15 @@ def add_device(
     return device, None
 
 
-def break_glass(s: Session, p: Principal, case_id: str, reason: str, minutes: int) -> t.Case:
-    """Grant the caller a time-limited read of a case of their own agency."""
-    case = s.get(t.Case, case_id)
-    if case is None or p.agency is None or case.agency != p.agency or p.account_id is None:
-        raise NotFound("case")
-    now = _now()
-    s.add(
-        t.BreakGlass(
-            case_id=case.id,
-            account_id=p.account_id,
-            reason=reason,
-            granted_at=now,
-            expires_at=now + timedelta(minutes=minutes),
-        )
-    )
-    s.flush()
-    return case
-
-
 def revoke_device(s: Session, p: Principal, device_id: str) -> t.Device:
     """A lost or stolen phone: its tokens stop working (a new phone is enrolled anew)."""
     device = s.get(t.Device, device_id)
     if device is None:
         raise NotFound("device")
-    get_case(s, p, device.case_id)
+    try:
+        get_case(s, p, device.case_id, write=True)
+    except NotFound:
+        raise NotFound("device") from None
     now = _now()
     for token in s.scalars(
         select(t.ApiToken).where(t.ApiToken.device_id == device.id, t.ApiToken.revoked_at.is_(None))

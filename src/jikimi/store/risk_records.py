@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jikimi.domain.access import Principal, Role
+from jikimi.domain.dispatch import coarse_factors
 from jikimi.domain.errors import Conflict, Invalid, NotFound
 from jikimi.domain.risk import Answers, Tier, may_override
 from jikimi.engine.ports import RiskScorer
@@ -37,7 +38,7 @@ def assess(
     now: datetime,
 ) -> t.RiskAssessmentRow:
     """Score the officer's questionnaire and note with the case's history, and keep it."""
-    case = records.get_case(s, p, case_id)
+    case = records.get_case(s, p, case_id, write=True)
     plain: dict[str, bool | int | None] = {k: v for k, v in answers.items() if v is not None}
     result = scorer.score(plain, note, case_history(s, case.id, now))
     row = new_row(case.id, result, plain, note, now, p.label, "officer")
@@ -46,13 +47,15 @@ def assess(
     return row
 
 
-def get_assessment(s: Session, p: Principal, assessment_id: str) -> t.RiskAssessmentRow:
-    """An assessment of a case the caller may see."""
+def get_assessment(
+    s: Session, p: Principal, assessment_id: str, *, write: bool = False
+) -> t.RiskAssessmentRow:
+    """An assessment of a case the caller may see (with `write`: may change)."""
     row = s.get(R, assessment_id)
     if row is None:
         raise NotFound("risk assessment")
     try:
-        records.get_case(s, p, row.case_id)
+        records.get_case(s, p, row.case_id, write=write)
     except NotFound:
         raise NotFound("risk assessment") from None
     return row
@@ -62,7 +65,7 @@ def override(
     s: Session, p: Principal, assessment_id: str, tier: Tier, reason: str, now: datetime
 ) -> t.RiskAssessmentRow:
     """Raise (or confirm) the latest assessment's tier, with the reason."""
-    row = get_assessment(s, p, assessment_id)
+    row = get_assessment(s, p, assessment_id, write=True)
     computed = Tier(row.tier)
     if not may_override(computed, tier):
         raise Invalid(
@@ -93,7 +96,8 @@ def latest_json(s: Session, p: Principal, case_id: str) -> dict[str, Any] | None
 
 def risk_json(row: t.RiskAssessmentRow, *, full: bool) -> dict[str, Any]:
     """An assessment as API.md shows it; `full` adds the answers, the note and the
-    override's reason."""
+    override's reason. Without it (a dispatcher) the factors are coarse groups that name
+    neither an answer nor a cue of the note (`domain/dispatch.py`)."""
     over = None
     if row.override_tier is not None:
         over = {
@@ -108,7 +112,7 @@ def risk_json(row: t.RiskAssessmentRow, *, full: bool) -> dict[str, Any]:
         "probability": row.probability,
         "tier": row.tier,
         "effective_tier": row.override_tier or row.tier,
-        "factors": row.factors,
+        "factors": row.factors if full else coarse_factors(row.factors),
         "model_version": row.model_version,
         "assessed_at": iso(row.assessed_at),
         "assessed_by": row.assessed_by,

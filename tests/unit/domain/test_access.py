@@ -8,9 +8,12 @@ from jikimi.domain.access import (
     STAFF_ROLES,
     Principal,
     Role,
+    break_glass_reason,
+    may_change_case,
     may_see_case,
     sees_whole_agency,
 )
+from jikimi.domain.errors import Invalid
 
 AGENCY = "seoul-mapo"
 
@@ -23,18 +26,49 @@ def who(role: Role, agency: str | None = AGENCY, name: str | None = None) -> Pri
 
 
 @pytest.mark.parametrize("role", [Role.DISPATCHER, Role.SUPERVISOR])
-@pytest.mark.parametrize("assigned", [True, False])
-def test_dispatchers_and_supervisors_see_every_case_of_their_agency(
-    role: Role, assigned: bool
-) -> None:
+def test_dispatchers_and_supervisors_watch_their_agencys_whole_alert_queue(role: Role) -> None:
     assert sees_whole_agency(who(role))
-    assert may_see_case(who(role), AGENCY, assigned)
+
+
+@pytest.mark.parametrize("assigned", [True, False])
+def test_a_supervisor_reads_and_changes_every_case_of_their_agency(assigned: bool) -> None:
+    assert may_see_case(who(Role.SUPERVISOR), AGENCY, assigned)
+    assert may_change_case(who(Role.SUPERVISOR), AGENCY, assigned)
+
+
+@pytest.mark.parametrize("assigned", [True, False])
+def test_a_dispatcher_reads_a_case_only_with_a_reason(assigned: bool) -> None:
+    # The reason is an alert of the case or their own 112 look-up; an assignment is none.
+    assert not may_see_case(who(Role.DISPATCHER), AGENCY, assigned)
+    assert may_see_case(who(Role.DISPATCHER), AGENCY, assigned, dispatch_reason=True)
+    assert not may_see_case(who(Role.DISPATCHER), "busan-haeundae", assigned, dispatch_reason=True)
 
 
 def test_an_officer_sees_only_the_cases_assigned_to_them() -> None:
     assert may_see_case(who(Role.OFFICER), AGENCY, assigned=True)
     assert not may_see_case(who(Role.OFFICER), AGENCY, assigned=False)
     assert not sees_whole_agency(who(Role.OFFICER))
+
+
+def test_a_break_glass_opens_a_case_to_read_never_to_change() -> None:
+    officer = who(Role.OFFICER)
+    assert may_see_case(officer, AGENCY, assigned=False, break_glass=True)
+    assert not may_change_case(officer, AGENCY, assigned=False)
+    assert may_change_case(officer, AGENCY, assigned=True)
+    assert not may_see_case(officer, "busan-haeundae", assigned=False, break_glass=True)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [" " * 12, "급함" + " " * 10, "a" + " " * 12 + "b", "\t\n\u3000" * 5, "123456789"],
+)
+def test_a_blank_or_short_break_glass_reason_is_invalid(typed: str) -> None:
+    with pytest.raises(Invalid):
+        break_glass_reason(typed)
+
+
+def test_a_break_glass_reason_is_kept_trimmed_with_single_spaces() -> None:
+    assert break_glass_reason("  야간 긴급   신고,\n담당자 부재  ") == "야간 긴급 신고, 담당자 부재"
 
 
 @pytest.mark.parametrize("role", list(Role))

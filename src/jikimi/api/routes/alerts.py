@@ -180,8 +180,8 @@ def _subjects(s: Session, alerts: list[dict[str, Any]]) -> list[str]:
     return queries.case_subjects(s, sorted({x["case_id"] for x in alerts}))
 
 
-def _visible(s: Session, p: Principal, alert_id: str) -> str:
-    row = alert_views.visible_alert(s, p, alert_id)
+def _visible(s: Session, p: Principal, alert_id: str, write: bool = False) -> str:
+    row = alert_views.visible_alert(s, p, alert_id, write=write)
     if row is None:
         raise NotFound("alert")
     return row.case_id
@@ -216,7 +216,7 @@ def get_timeline(alert_id: str, p: CaseStaff, s: ReadDb, a: Audit) -> list[dict[
 def acknowledge(alert_id: str, p: CaseStaff, c: ContainerDep, a: Audit) -> dict[str, Any]:
     """I have seen it; stops escalation."""
     with reading(c.read_sessions) as s:
-        _visible(s, p, alert_id)
+        _visible(s, p, alert_id, write=True)  # a break-glass reads, never acts
     try:
         c.bus.handle(AcknowledgeAlert(alert_id, p.label))
     except AlertNotFound:
@@ -230,7 +230,7 @@ def resolve(
 ) -> dict[str, Any]:
     """Close the alert with its outcome; the next violation opens a new alert."""
     with reading(c.read_sessions) as s:
-        _visible(s, p, alert_id)
+        _visible(s, p, alert_id, write=True)  # a break-glass reads, never acts
     try:
         c.bus.handle(ResolveAlert(alert_id, p.label, Outcome(body.outcome), body.note))
     except AlertNotFound:

@@ -1,4 +1,4 @@
-"""Cases, their orders and devices, and the break-glass read."""
+"""Cases, their orders and devices, the break-glass read and the 112 look-up."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from jikimi.api.audit import Audit
 from jikimi.api.deps import (
     CaseStaff,
     ContainerDep,
+    Dispatcher,
     Officer,
     OfficerOrSupervisor,
     ReadDb,
@@ -19,6 +20,7 @@ from jikimi.api.deps import (
 )
 from jikimi.api.schemas.cases import (
     BreakGlassCreate,
+    CallerCasePage,
     CaseCreate,
     CaseRead,
     DeviceCreate,
@@ -29,8 +31,9 @@ from jikimi.api.schemas.cases import (
     OrderRead,
     OrderRevoke,
 )
-from jikimi.domain.errors import Invalid
-from jikimi.store import evidence, queries, records
+from jikimi.domain.errors import Invalid, ReadOnly
+from jikimi.domain.phones import normalise
+from jikimi.store import break_glass, caller_lookup, evidence, queries, records
 from jikimi.store import tables as t
 from jikimi.store.times import iso
 
@@ -57,27 +60,48 @@ def create_case(
     return queries.case_json(s, p, c.pack, case)
 
 
+@router.get("/cases", response_model=CallerCasePage)
+def lookup_caller(
+    p: Dispatcher,
+    s: WriteDb,
+    c: ContainerDep,
+    a: Audit,
+    caller: Annotated[str, Query(min_length=1, max_length=40)],
+) -> dict[str, Any]:
+    """The 112 look-up: the cases of the dispatcher's agency whose victim holds the calling
+    number, each opened to this dispatcher for an hour; recorded with whose data it
+    showed. A number no case knows is an empty list."""
+    e164 = normalise(caller, c.settings.default_region)
+    now = datetime.now(UTC)
+    cases = caller_lookup.find(s, p, e164, now)
+    caller_lookup.open_to(s, p, cases, now)
+    subjects = [pid for case in cases for pid in _people(case)]
+    a.change(s, "read", "lookup_112", None, subjects)
+    return {"items": [caller_lookup.summary_json(s, c.pack, x, now) for x in cases], "next": None}
+
+
 @router.get("/cases/{case_id}", response_model=CaseRead)
 def get_case(case_id: str, p: CaseStaff, s: ReadDb, c: ContainerDep, a: Audit) -> dict[str, Any]:
     """A case with its orders, devices and open alerts."""
     case = records.get_case(s, p, case_id)
     out = queries.case_json(s, p, c.pack, case)
-    a.read("case", case.id, _people(case))
+    a.read("case", case.id, _people(case), flags=break_glass.case_flags(s, p, case.id))
     return out
 
 
 @router.post("/cases/{case_id}/break-glass", status_code=201, response_model=CaseRead)
-def break_glass(
+def open_by_break_glass(
     case_id: str,
     body: BreakGlassCreate,
-    p: Officer,
+    p: OfficerOrSupervisor,
     s: WriteDb,
     c: ContainerDep,
     a: Audit,
 ) -> dict[str, Any]:
-    """Emergency read of a case of one's agency outside one's caseload, flagged for review."""
-    case = records.break_glass(s, p, case_id, body.reason, c.settings.break_glass_minutes)
-    a.change(s, "break_glass", "case", case.id, _people(case), flags=("break_glass",))
+    """Emergency read of a case of one's agency outside one's caseload, for
+    JIKIMI_BREAK_GLASS_MINUTES, flagged for review; it allows no write."""
+    case = break_glass.open_case(s, p, case_id, body.reason, c.settings.break_glass_minutes)
+    a.change(s, "break_glass", "case", case.id, _people(case), flags=(break_glass.FLAG,))
     return queries.case_json(s, p, c.pack, case)
 
 
@@ -92,7 +116,10 @@ def export_evidence(
 ) -> dict[str, Any]:
     """The case's evidence as a hash-chained bundle a court can verify without Jikimi
     (`tools/verify_evidence.py`); the export is recorded in the access trail first."""
-    case = records.get_case(s, p, case_id)
+    try:
+        case = records.get_case(s, p, case_id, write=True)
+    except ReadOnly:
+        raise ReadOnly("case", case_id, "break-glass allows no evidence export") from None
     a.read("case", case.id, _people(case), action="export")
     return evidence.bundle(s, c.pack, case, p.label, reason)
 

@@ -25,10 +25,10 @@ from jikimi.api.schemas.locations import (
 )
 from jikimi.api.signing import Signed, remember, remember_touching
 from jikimi.bootstrap import Container
-from jikimi.domain.access import Principal
+from jikimi.domain.access import DISPATCH_TRACK, Principal, Role
 from jikimi.domain.errors import Invalid
 from jikimi.engine.ports import LoggedFix
-from jikimi.store import position_writer, positions, records, zones
+from jikimi.store import break_glass, position_writer, positions, records, zones
 from jikimi.store import tables as t
 from jikimi.store.ingest import touch_device
 from jikimi.store.tx import transaction
@@ -189,8 +189,11 @@ def case_positions(
     a: Audit,
     minutes: Annotated[int, Query(ge=1, le=1440)] = 60,
 ) -> dict[str, Any]:
-    """The zones in force now and both tracks of the last `minutes`, for the map."""
+    """The zones in force now and both tracks of the last `minutes`, for the map (a
+    dispatcher's cover the last hour at most: where people are, not where they went)."""
     case = records.get_case(s, p, case_id)
+    if p.role is Role.DISPATCHER:
+        minutes = min(minutes, int(DISPATCH_TRACK.total_seconds() // 60))
     now = c.clock.now()
     geo = zones.cases_geo(s, c.pack, [case.id], c.settings.warn_radius_m)[case.id]
     bans = geo.bans_at(now)
@@ -217,7 +220,12 @@ def case_positions(
                 {"key": "victim", "label": "victim", "lat": last.lat, "lon": last.lon}
                 | {"radius_m": radius, "warn_m": warn}
             )
-    a.read("positions", case.id, [case.victim_id, case.perpetrator_id])
+    a.read(
+        "positions",
+        case.id,
+        [case.victim_id, case.perpetrator_id],
+        flags=break_glass.case_flags(s, p, case.id),
+    )
 
     def track(fixes: list[LoggedFix]) -> dict[str, Any]:
         return {

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 
 from jikimi.api.audit import Audit
 from jikimi.api.deps import ContainerDep, Officer, OfficerOrSupervisor, ReadDb, WriteDb
 from jikimi.api.schemas.people import PersonCreate, PersonRead, PhoneAdd, PhoneEnd
 from jikimi.domain.phones import normalise
-from jikimi.store import queries, records
+from jikimi.store import break_glass, caller_lookup, queries, records
 
 router = APIRouter(prefix="/api/v1/people", tags=["people"])
+
+
+def _shared(s: Session, e164s: list[str], person_id: str) -> tuple[str, ...]:
+    held = caller_lookup.held_by_another(s, e164s, person_id, datetime.now(UTC))
+    return ("shared_number",) if held else ()
 
 
 @router.post("", status_code=201, response_model=PersonRead)
@@ -23,15 +30,16 @@ def create_person(
     phones = [normalise(n, c.settings.default_region) for n in body.phones]
     addresses = [records.AddressIn(x.label, x.text, x.lat, x.lon) for x in body.addresses]
     person = records.create_person(s, p, body.name, body.birth_date, phones, addresses)
-    a.change(s, "create", "person", person.id, [person.id])
+    a.change(s, "create", "person", person.id, [person.id], flags=_shared(s, phones, person.id))
     return queries.person_json(s, person)
 
 
 @router.get("/{person_id}", response_model=PersonRead)
 def get_person(person_id: str, p: OfficerOrSupervisor, s: ReadDb, a: Audit) -> dict[str, Any]:
     """A person involved in one of the caller's cases."""
-    out = queries.person_json(s, records.get_person(s, p, person_id))
-    a.read("person", person_id, [person_id])
+    person = records.get_person(s, p, person_id)
+    out = queries.person_json(s, person)
+    a.read("person", person_id, [person_id], flags=break_glass.person_flags(s, p, person))
     return out
 
 
@@ -42,7 +50,7 @@ def add_phone(
     """Record a number the person now uses (from `valid_from`, or since ever)."""
     e164 = normalise(body.number, c.settings.default_region)
     person = records.add_phone(s, p, person_id, e164, body.valid_from)
-    a.change(s, "update", "person", person_id, [person_id])
+    a.change(s, "update", "person", person_id, [person_id], flags=_shared(s, [e164], person_id))
     return queries.person_json(s, person)
 
 

@@ -15,7 +15,7 @@ from jikimi.api.schemas.risk import (
     RiskOverrideCreate,
 )
 from jikimi.domain.risk import Tier
-from jikimi.store import queries, risk_records
+from jikimi.store import break_glass, queries, risk_records
 
 router = APIRouter(prefix="/api/v1", tags=["risk"])
 RISK_PLOTS = "/risk-model/plots"  # where the app serves the model card's plots
@@ -52,7 +52,8 @@ def list_assessments(case_id: str, p: CaseStaff, s: ReadDb, a: Audit) -> dict[st
     rows = risk_records.history(s, p, case_id)
     full = risk_records.sees_answers(p)
     out = {"items": [risk_records.risk_json(r, full=full) for r in rows]}
-    a.read("risk_assessment", case_id, queries.case_subjects(s, [case_id]))
+    subjects = queries.case_subjects(s, [case_id])
+    a.read("risk_assessment", case_id, subjects, flags=break_glass.case_flags(s, p, case_id))
     return out
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime, Field, StrictStr
+from pydantic import AwareDatetime, Field, StrictStr, field_validator
 
 from jikimi.api.schemas.alerts import AlertRead
 from jikimi.api.schemas.base import Out, Strict
 from jikimi.api.schemas.people import PersonRead
+from jikimi.domain.access import break_glass_reason
 
 Relationship = Literal[
     "dating", "former_partner", "spouse", "former_spouse", "family", "acquaintance", "stranger"
@@ -123,6 +124,54 @@ class CaseRead(Out):
 
 
 class BreakGlassCreate(Strict):
-    """Why this case must be read now, outside one's caseload."""
+    """Why this case must be read now, outside one's caseload: at least ten characters
+    once trimmed (runs of white space count as one)."""
 
     reason: StrictStr = Field(min_length=10, max_length=1000)
+
+    @field_validator("reason")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        return break_glass_reason(value)
+
+
+class HomeAddress(Out):
+    """The victim's home, where a unit goes."""
+
+    text: str
+    lat: float | None
+    lon: float | None
+
+
+class OrderInForce(Out):
+    """An order protecting the victim now."""
+
+    kind: str
+    title: str
+    ends_at: str
+    no_contact: bool
+    distance_m: int | None
+
+
+class CallerCase(Out):
+    """A case found by the 112 look-up: what a dispatcher needs to send a unit."""
+
+    id: str
+    agency: str
+    offense: str
+    relationship: str
+    opened_at: str
+    victim_name: str
+    victim_phones: list[str]
+    perpetrator_name: str
+    home_address: HomeAddress | None
+    orders: list[OrderInForce]
+    risk_tier: Literal["low", "medium", "high", "very_high"] | None
+    open_alerts: int
+
+
+class CallerCasePage(Out):
+    """The cases whose victim holds the calling number (every one fits one page)."""
+
+    items: list[CallerCase]
+    next: str | None = None

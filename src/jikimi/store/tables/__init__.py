@@ -13,6 +13,7 @@ from jikimi.store.tables.access import (
     Account,
     ApiToken,
     BreakGlass,
+    CallerLookup,
     SeenSignature,
     StaffSession,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "ApiToken",
     "Base",
     "BreakGlass",
+    "CallerLookup",
     "Case",
     "CaseAssignment",
     "ContactEvent",

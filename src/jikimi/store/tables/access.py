@@ -1,5 +1,6 @@
 """Who may reach personal data, and the record of each reach: staff and machine accounts,
-console sessions, API tokens, signatures already used, the access trail, break-glass reads.
+console sessions, API tokens, signatures already used, the access trail, break-glass reads
+and 112 look-ups.
 """
 
 from __future__ import annotations
@@ -105,3 +106,15 @@ class SeenSignature(Base):
     __tablename__ = "seen_signatures"
     signature: Mapped[str] = mapped_column(String(80), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class CallerLookup(Base):
+    """A dispatcher's 112 look-up by the calling number: the case it found is open to that
+    dispatcher until `expires_at` (the number itself is not kept)."""
+
+    __tablename__ = "caller_lookups"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    looked_up_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
