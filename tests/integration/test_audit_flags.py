@@ -3,15 +3,18 @@ and reviewed (who, when, a note), the review itself on the trail."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+from alembic import command
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import create_engine, insert, select
 
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Principal, Role
 from jikimi.store import audit
 from jikimi.store import tables as t
+from jikimi.store.db import alembic_config, migrate
 from jikimi.store.tx import reading, transaction
 from tests.factories import Factory, World, auth
 
@@ -161,3 +164,46 @@ def test_the_openapi_document_describes_the_flag_routes(client: TestClient) -> N
     review = spec["paths"][FLAGS + "/{flag_id}/review"]["post"]
     assert review["x-roles"] == ["supervisor"]
     assert "200" in review["responses"]
+
+
+def test_flags_already_in_the_trail_are_carried_over_by_the_migration(database_url: str) -> None:
+    """A database from before the flags' table: its flagged records are on the list after
+    the upgrade, unreviewed, and its other records are not."""
+    engine = create_engine(database_url)
+    try:
+        cfg = alembic_config(database_url)
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0008")
+            records = t.table_of(t.AccessRecord)
+            base = {"role": "officer", "action": "read", "resource": "person", "subjects": []}
+            conn.execute(
+                insert(records),
+                [
+                    {
+                        **base,
+                        "n": n,
+                        "at": datetime.now(UTC),
+                        "agency": "seoul-mapo",
+                        "flags": flags,
+                        "prev_hash": "0" * 64,
+                        "hash": f"{n:064d}",
+                    }
+                    for n, flags in (
+                        (1, []),
+                        (2, ["outside_caseload"]),
+                        (3, []),
+                        (4, ["bulk_lookup"]),
+                    )
+                ],
+            )
+        migrate(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(t.AccessFlag.n, t.AccessFlag.agency, t.AccessFlag.reviewed).order_by(
+                    t.AccessFlag.n
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in rows] == [(2, "seoul-mapo", False), (4, "seoul-mapo", False)]
