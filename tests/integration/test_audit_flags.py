@@ -154,6 +154,12 @@ def test_review_refusals(client: TestClient, factory: Factory) -> None:
     )
     assert too_long.status_code == 422
     assert flags(client, supervisor, reviewed="true")["items"][0]["id"] == other["id"]
+    # Staff of no agency: a look-up is flagged, and a supervisor of no agency sees none.
+    drifter = factory.token(Role.OFFICER, agency=None)
+    assert client.get(f"/api/v1/people/{w.victim_id}", headers=auth(drifter)).status_code == 404
+    nowhere = factory.token(Role.SUPERVISOR, agency=None)
+    assert flags(client, nowhere)["items"] == []
+    assert client.post(url, headers=auth(nowhere)).status_code == 404
 
 
 def test_the_openapi_document_describes_the_flag_routes(client: TestClient) -> None:

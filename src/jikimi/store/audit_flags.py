@@ -76,7 +76,9 @@ def page(
     cursor: str | None = None,
 ) -> dict[str, Any]:
     """The agency's flagged records, newest first, a page at a time (`reviewed` filters
-    by review state)."""
+    by review state). A supervisor with no agency has none to review."""
+    if agency is None:
+        return {"items": [], "next": None}
     q = (
         select(t.AccessRecord, t.AccessFlag)
         .join(t.AccessFlag, t.AccessFlag.n == t.AccessRecord.n)

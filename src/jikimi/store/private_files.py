@@ -75,7 +75,7 @@ def secure_sqlite(database: Path) -> None:
 def _chmod(path: Path, mode: int) -> None:
     try:
         path.chmod(mode)
-    except PermissionError:
-        # Another account's file: the server still starts; the operator is told (a path
-        # is not personal data).
-        log.warning("cannot restrict %s to its owner (mode %o wanted)", path, mode)
+    except OSError as exc:
+        # Another account's file, a read-only volume: the server still starts, and the
+        # operator is told (a path is not personal data).
+        log.warning("cannot restrict %s to its owner (mode %o): %s", path, mode, exc.strerror)
