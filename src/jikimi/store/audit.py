@@ -122,7 +122,8 @@ def append(
     extra_flags: tuple[str, ...] = (),
 ) -> None:
     """Append one record to the chain in the caller's transaction (p None: nobody known,
-    e.g. a login attempt for a login name that does not exist)."""
+    e.g. a login attempt for a login name that does not exist); a flagged record is also
+    put on its agency's review list (`audit_flags`) in the same transaction."""
     bind = s.get_bind()
     postgres = bind.dialect.name == "postgresql"
     at = datetime.now(UTC)
