@@ -104,7 +104,12 @@ def test_role_route_object_matrix(
     assessment_id = factory.post(
         f"/api/v1/cases/{world.case_id}/risk-assessments", owner, {"answers": {}}
     )["id"]
+    snoop = factory.token(Role.OFFICER, "seoul-mapo")  # a flag of the agency to review
+    assert client.get(f"/api/v1/people/{world.victim_id}", headers=auth(snoop)).status_code == 404
+    supervisor = factory.token(Role.SUPERVISOR, "seoul-mapo")
+    flag_id = client.get("/api/v1/audit/flags", headers=auth(supervisor)).json()["items"][0]["id"]
     ids = {
+        "flag_id": flag_id,
         "assessment_id": assessment_id,
         "person_id": world.victim_id,
         "case_id": world.case_id,

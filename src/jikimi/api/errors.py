@@ -14,7 +14,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jikimi.domain.access import Principal, Role
 from jikimi.domain.alerts import AlertStateError
-from jikimi.domain.errors import Conflict, Forbidden, Invalid, NotFound, ReadOnly
+from jikimi.domain.errors import (
+    Conflict,
+    FlaggedConflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    ReadOnly,
+)
 from jikimi.domain.orders import OrderRuleError
 from jikimi.domain.phones import InvalidPhoneNumber
 from jikimi.store import audit
@@ -22,6 +29,11 @@ from jikimi.store.db import unavailable
 from jikimi.store.tx import transaction
 
 log = logging.getLogger(__name__)
+
+# One wording for whatever is unknown or not the caller's, of every kind: a detail that
+# named the kind ("no such case" for another agency's device, "no such device" for a
+# missing one) told the two apart.
+NOT_FOUND = "not found"
 
 TITLES = {
     400: "Bad Request",
@@ -79,13 +91,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+        detail = NOT_FOUND if exc.status_code == 404 else str(exc.detail)
+        return problem(exc.status_code, detail, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(NotFound)
     async def _nf(request: Request, exc: NotFound) -> JSONResponse:
         what = exc.args[0] if exc.args else "resource"
         await run_in_threadpool(_record_denied, request, what)
-        return problem(404, f"no such {what}")
+        return problem(404, NOT_FOUND)
 
     @app.exception_handler(Forbidden)
     async def _fb(_: Request, exc: Forbidden) -> JSONResponse:
@@ -95,11 +108,14 @@ def install(app: FastAPI) -> None:
     async def _ro(request: Request, exc: ReadOnly) -> JSONResponse:
         # A write tried through a break-glass read: the reviewer must see the attempt.
         flags = ("break_glass", "break_glass_write")
-        await run_in_threadpool(_record_denied, request, exc.resource, flags, exc.resource_id)
+        await run_in_threadpool(_record_denied, request, exc.resource, exc.resource_id, flags)
         return problem(403, str(exc))
 
     @app.exception_handler(Conflict)
-    async def _cf(_: Request, exc: Conflict) -> JSONResponse:
+    async def _cf(request: Request, exc: Conflict) -> JSONResponse:
+        if isinstance(exc, FlaggedConflict):
+            resource_id, flag = exc.resource_id, exc.flag
+            await run_in_threadpool(_record_denied, request, exc.resource, resource_id, (flag,))
         return problem(409, str(exc))
 
     @app.exception_handler(AlertStateError)
@@ -142,16 +158,18 @@ async def _invalid(_: Request, exc: Exception) -> JSONResponse:
 def _record_denied(
     request: Request,
     what: str,
-    flags: tuple[str, ...] = ("outside_caseload",),
     resource_id: str | None = None,
+    flags: tuple[str, ...] = ("outside_caseload",),
 ) -> None:
-    """A staff look-up outside one's cases (or a write through a break-glass): recorded
+    """A staff look-up outside one's cases, a write through a break-glass read or another
+    refused attempt: recorded in a transaction of its own, as the request's rolls back,
     and flagged for the supervisor."""
     principal = getattr(request.state, "principal", None)
     if not isinstance(principal, Principal) or principal.role is Role.DEVICE:
         return
     container = request.app.state.container
-    resource_id = resource_id or next(iter(request.path_params.values()), None)
+    if resource_id is None:
+        resource_id = next(iter(request.path_params.values()), None)
     try:
         with transaction(container.sessions) as s:
             audit.append(

@@ -17,12 +17,13 @@ import typer
 from jikimi.cli.demo_city import AGENCY, SimCase, mobile_number, seed
 from jikimi.cli.demo_geo import Victim, seed_geo, simulate_movement
 from jikimi.client.signed import signed_json
+from jikimi.store import private_files
 
 DEMO_DB = Path("data") / "demo.db"
 
 
 def _fresh_sqlite(path: Path) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_files.make_dirs(path.parent)
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     return f"sqlite:///{path}"

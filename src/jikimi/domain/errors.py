@@ -2,11 +2,21 @@
 
 
 class NotFound(LookupError):
-    """Unknown, or not visible to the caller (the two are never told apart)."""
+    """Unknown, or not visible to the caller (the two are never told apart: the answer is
+    the same "not found" whatever the kind; the argument names the kind for the trail)."""
 
 
 class Conflict(RuntimeError):
     """The request clashes with the current state (HTTP 409)."""
+
+
+class FlaggedConflict(Conflict):
+    """A 409 whose attempt is put on the access trail, flagged for the supervisor, though
+    nothing else is stored: the answer does not say why it was refused; the record does."""
+
+    def __init__(self, message: str, *, flag: str, resource: str, resource_id: str) -> None:
+        super().__init__(message)
+        self.flag, self.resource, self.resource_id = flag, resource, resource_id
 
 
 class Forbidden(PermissionError):

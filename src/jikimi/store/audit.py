@@ -17,6 +17,7 @@ from sqlalchemy import LargeBinary, bindparam, exists, func, insert, select, tex
 from sqlalchemy.orm import Session
 
 from jikimi.domain.access import Principal
+from jikimi.store import audit_flags
 from jikimi.store import tables as t
 from jikimi.store.audit_canon import canonical, canonical_parts, link, record_hash
 
@@ -121,7 +122,8 @@ def append(
     extra_flags: tuple[str, ...] = (),
 ) -> None:
     """Append one record to the chain in the caller's transaction (p None: nobody known,
-    e.g. a login attempt for a login name that does not exist)."""
+    e.g. a login attempt for a login name that does not exist); a flagged record is also
+    put on its agency's review list (`audit_flags`) in the same transaction."""
     bind = s.get_bind()
     postgres = bind.dialect.name == "postgresql"
     at = datetime.now(UTC)
@@ -149,8 +151,15 @@ def append(
     # Plain statements built once, not a flushed ORM object: every write request appends.
     if postgres:
         _append_pg(s, values)
-        return
-    key = str(bind.engine.url)
+    else:
+        _append_sqlite(s, values, str(bind.engine.url))
+    if flags:
+        audit_flags.mark(s, values["n"], values["agency"])
+
+
+def _append_sqlite(s: Session, values: dict[str, Any], key: str) -> None:
+    """Append `values` after the head this process remembers for database `key`, or,
+    when that is not the head any more, after the head read now."""
     head = _HEADS.get(key)
     if head is not None:
         link(values, head)
@@ -225,19 +234,10 @@ def export(s: Session, since: datetime | None = None) -> Iterator[dict[str, Any]
 
 
 def flagged(s: Session, agency: str | None, limit: int = 200) -> list[dict[str, Any]]:
-    """Records flagged for review, newest first, for a supervisor of `agency`."""
-    q = (
-        select(t.AccessRecord)
-        .where(t.AccessRecord.agency == agency)
-        .order_by(t.AccessRecord.n.desc())
-    )
-    out = []
-    for r in s.scalars(q.limit(limit * 20)):
-        if r.flags:
-            out.append(json.loads(canonical(r)) | {"hash": r.hash})
-            if len(out) >= limit:
-                break
-    return out
+    """Records flagged for review, newest first, for a supervisor of `agency` (the first
+    page of `audit_flags.page`)."""
+    items: list[dict[str, Any]] = audit_flags.page(s, agency, limit=limit)["items"]
+    return items
 
 
 def count(s: Session) -> int:

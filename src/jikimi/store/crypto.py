@@ -25,6 +25,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from jikimi.store import private_files
+
 log = logging.getLogger(__name__)
 PREFIX = "jk1"
 
@@ -89,6 +91,7 @@ class KeyRing:
                 "personal data in the database cannot be read",
                 path,
             )
+        private_files.tighten(path)  # a file a looser run (or a copy) left readable
         ring = cls.from_json(path.read_text("utf-8"), path)
         ring._mtime = path.stat().st_mtime
         return ring
@@ -97,7 +100,7 @@ class KeyRing:
     def _create(cls, path: Path) -> bool:
         """Write a new ring to `path` unless another process got there first."""
         ring = cls.generate()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_files.make_dirs(path.parent)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -115,7 +118,7 @@ class KeyRing:
     def save(self) -> None:
         """Write the key file atomically, readable by its owner only."""
         assert self.path is not None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_files.make_dirs(self.path.parent)
         tmp = self.path.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

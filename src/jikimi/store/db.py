@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 
+from jikimi.store.private_files import secure_sqlite
 from jikimi.store.writers import FileLock, WriterQueue
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -72,7 +73,9 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
         return pg
     on_disk = bool(parsed.database) and parsed.database != ":memory:"
     if on_disk:
-        Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
+        # The database holds password hashes, staff names, the access trail, court
+        # references and serials: its owner's alone, before SQLite first creates it.
+        secure_sqlite(Path(str(parsed.database)))
     engine = create_engine(
         url,
         connect_args={"timeout": 30, "check_same_thread": False},

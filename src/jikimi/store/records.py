@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from jikimi.domain.access import Principal, Role
 from jikimi.domain.errors import Conflict, Forbidden, Invalid, NotFound, ReadOnly
 from jikimi.domain.orders import StatutePack, check_extension, check_window
-from jikimi.store import auth, crypto
+from jikimi.store import auth, bindings, crypto
 from jikimi.store import tables as t
 from jikimi.store.visibility import visible_cases
 
@@ -272,14 +272,7 @@ def add_device(
         return device, auth.create_signed_token(s, Role.DEVICE, device_id=device.id)
     if not serial:
         raise Invalid("an anklet needs its serial")
-    if s.scalars(select(t.Device.id).where(t.Device.serial == serial)).first() is not None:
-        raise Conflict("that serial is already bound to a case")
-    device = t.Device(
-        case_id=case.id, person_id=case.perpetrator_id, kind=kind, serial=serial, created_at=_now()
-    )
-    s.add(device)
-    s.flush()
-    return device, None
+    return bindings.bind_anklet(s, case, serial), None
 
 
 def revoke_device(s: Session, p: Principal, device_id: str) -> t.Device:

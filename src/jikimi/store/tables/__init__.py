@@ -9,6 +9,7 @@ Alembic compares with the migrations).
 from __future__ import annotations
 
 from jikimi.store.tables.access import (
+    AccessFlag,
     AccessRecord,
     Account,
     ApiToken,
@@ -39,6 +40,7 @@ from jikimi.store.tables.risk import RiskAssessmentRow
 
 __all__ = [
     "NAMING",
+    "AccessFlag",
     "AccessRecord",
     "Account",
     "Address",
