@@ -64,11 +64,11 @@ def test_an_alert_committed_elsewhere_wakes_this_process_streams(
 ) -> None:
     w = other.world()
     listening.live.catch_up()  # the streams' feed starts here
-    start, before = listening.live.head, listening.hub.generation()
+    start, before = listening.live.mark().reading, listening.hub.generation()
     other.contact(w.device_token, w.perpetrator_number)  # judged and committed over there
     assert _until(lambda: listening.hub.generation() > before)
     listening.live.catch_up()
-    changes = listening.live.after(start) or []
+    changes, _ = listening.live.after(start) or ([], None)
     assert w.case_id in {c.case_id for c in changes}
 
 
