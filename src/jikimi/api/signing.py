@@ -12,7 +12,14 @@ from starlette.concurrency import run_in_threadpool
 
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Principal
-from jikimi.domain.signing import WINDOW_S, fresh, matches, signature
+from jikimi.domain.signing import (
+    WINDOW_S,
+    fresh,
+    matches,
+    parse_timestamp,
+    signature,
+    valid_nonce,
+)
 from jikimi.store import auth
 from jikimi.store.ingest import touch_device
 from jikimi.store.tx import peeking
@@ -37,9 +44,10 @@ async def verify_signature(request: Request) -> None:
         if c.settings.device_signing == "required":
             raise _refuse("this request must be signed (X-Jikimi-Timestamp, X-Jikimi-Signature)")
         return
-    if not stamp.isdigit() or not fresh(int(stamp), time.time()):
+    at = parse_timestamp(stamp)
+    if at is None or not fresh(at, time.time()):
         raise _refuse(f"X-Jikimi-Timestamp must be within {WINDOW_S} s of the server's clock")
-    if not 16 <= len(nonce) <= 64 or not nonce.isalnum():
+    if not valid_nonce(nonce):
         raise _refuse("X-Jikimi-Nonce must be 16-64 letters or digits, new for each request")
     body = await request.body()
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -54,7 +62,7 @@ async def verify_signature(request: Request) -> None:
         if secret is not None:
             c.signing_keys.put(principal.token_id, secret)
     if secret is None or not matches(
-        signature(secret, int(stamp), nonce, request.method, path, body), given
+        signature(secret, at, nonce, request.method, path, body), given
     ):
         raise _refuse("the request signature does not match")
 

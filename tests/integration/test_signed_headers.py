@@ -1,0 +1,122 @@
+"""The headers of a signed request, as any bytes a client can put in them: a 401 problem,
+never a 500. Sent to the app as raw ASGI bytes (a test client would re-encode them)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import anyio
+import pytest
+from fastapi import FastAPI
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jikimi.api.app import create_app
+from jikimi.bootstrap import Container
+from tests.factories import Factory, World
+
+STATUS = "/api/v1/device/status"
+CONTACTS = "/api/v1/device/contacts"
+SIGNED = ("x-jikimi-timestamp", "x-jikimi-nonce", "x-jikimi-signature")
+
+
+def send_raw(
+    app: FastAPI, method: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes = b""
+) -> tuple[int, dict[bytes, bytes], bytes]:
+    """One request straight into the ASGI app, its header bytes exactly as given."""
+    out: list[dict[str, Any]] = []
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        out.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), *headers],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    anyio.run(app, scope, receive, send)
+    start = next(m for m in out if m["type"] == "http.response.start")
+    content = b"".join(m.get("body", b"") for m in out if m["type"] == "http.response.body")
+    return start["status"], dict(start["headers"]), content
+
+
+@pytest.fixture
+def app(container: Container) -> FastAPI:
+    """The app on its own (the header bytes need no server around it)."""
+    return create_app(container, run_worker=False)
+
+
+@pytest.fixture
+def world(factory: Factory) -> World:
+    """A case and an enrolled phone."""
+    return factory.world()
+
+
+def _signed(factory: Factory, w: World, method: str, path: str, body: bytes = b"") -> Any:
+    return [
+        (k.lower().encode(), v.encode())
+        for k, v in factory.signed(w.device_token, method, path, body).items()
+    ]
+
+
+def _with(headers: list[tuple[bytes, bytes]], name: str, value: bytes) -> list[tuple[bytes, bytes]]:
+    return [(k, v) for k, v in headers if k != name.encode()] + [(name.encode(), value)]
+
+
+@pytest.mark.parametrize("stamp", [b"\xb2", b"9" * 400, b"\xd9\xa3", b"-1", b" 1", b""])
+def test_a_timestamp_that_is_no_number_of_seconds_is_a_401(
+    app: FastAPI, factory: Factory, world: World, stamp: bytes
+) -> None:
+    """Finding 12: the byte 0xB2 (read as "²") and 400 digits were a 500."""
+    headers = _with(_signed(factory, world, "GET", STATUS), "x-jikimi-timestamp", stamp)
+    status, answer, body = send_raw(app, "GET", STATUS, headers)
+    assert status == 401, body
+    assert answer[b"content-type"] == b"application/problem+json"
+    assert b"X-Jikimi-Timestamp" in body
+
+
+def test_the_signed_request_itself_still_passes(
+    app: FastAPI, factory: Factory, world: World
+) -> None:
+    """The same raw path with the headers untouched is a 200."""
+    status, _, body = send_raw(app, "GET", STATUS, _signed(factory, world, "GET", STATUS))
+    assert status == 200, body
+
+
+# Random bytes, and digit-like text: what `str.isdigit` or `int` treat specially.
+NUMBERISH = st.text(st.sampled_from("0123456789\xb2\xb3\xb9 +-_"), max_size=500)
+VALUES = st.binary(max_size=600) | NUMBERISH.map(lambda text: text.encode("latin-1"))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=st.sampled_from(SIGNED), value=VALUES)
+def test_any_bytes_in_a_signing_header_are_a_401(
+    app: FastAPI, factory: Factory, world: World, name: str, value: bytes
+) -> None:
+    """Timestamp, nonce or signature replaced by any bytes: refused, nothing stored."""
+    body = json.dumps({"events": []}).encode()
+    headers = _with(_signed(factory, world, "POST", CONTACTS, body), name, value)
+    status, answer, text = send_raw(app, "POST", CONTACTS, headers, body)
+    assert status == 401, text
+    assert answer[b"content-type"] == b"application/problem+json"
