@@ -15,6 +15,8 @@ from fastapi.staticfiles import StaticFiles
 
 from jikimi.api import errors
 from jikimi.api.deps import Allow
+from jikimi.api.gate import PUBLIC as PUBLIC  # where the role matrix test reads it
+from jikimi.api.gate import Gate
 from jikimi.api.limits import BodyLimit, SecurityHeaders
 from jikimi.api.routes import (
     alerts,
@@ -103,16 +105,16 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
             }
         }
 
+    # Outermost last: the headers on every answer, then the token before any body is read,
+    # then the body's size as it arrives.
     app.add_middleware(
         BodyLimit,
         max_bytes=container.settings.max_body_bytes,
         larger={"/api/v1/feed/locations": container.settings.max_feed_body_bytes},
     )
+    app.add_middleware(Gate, container=container)
     app.add_middleware(SecurityHeaders, tile_origin=container.settings.map_tile_origin)
     return app
-
-
-PUBLIC = frozenset({("POST", "/api/v1/auth/login")})  # the only /api routes without a token
 
 
 def route_roles(route: APIRoute) -> frozenset[Role] | None:
