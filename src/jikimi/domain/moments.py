@@ -1,4 +1,4 @@
-"""The span of times Jikimi takes from a client, and text it can always store.
+"""The span of times Jikimi takes from a client.
 
 A time outside the span is a typing or clock error, never a real event, order or phone
 record; inside it every conversion (to UTC, to Korea's time, a month further for a
@@ -7,7 +7,6 @@ statutory limit) is safe, so nothing downstream can overflow.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -17,12 +16,11 @@ LATEST = datetime(2100, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)
 EARLIEST_HISTORY = datetime(1900, 1, 1, tzinfo=UTC)
 """A person's records (a number held since, a birth date) may be older than Jikimi."""
 
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
 
 def within(at: datetime, earliest: datetime = EARLIEST, latest: datetime = LATEST) -> bool:
-    """True when `at` carries an offset and lies in [earliest, latest]; never raises
-    (year 1 at +14:00 has no UTC form, so the offset is applied by hand)."""
+    """True when `at` carries an offset and lies in [earliest, latest]. Never raises: a
+    time far outside (year 1 at +14:00 has no UTC form) is refused by its own wall-clock
+    reading before a comparison across offsets would have to convert it."""
     offset = at.utcoffset()
     if offset is None:
         return False
@@ -31,9 +29,3 @@ def within(at: datetime, earliest: datetime = EARLIEST, latest: datetime = LATES
     if not earliest.replace(tzinfo=None) - margin <= naive <= latest.replace(tzinfo=None) + margin:
         return False
     return earliest <= at <= latest
-
-
-def storable(text: str) -> str:
-    """`text` with what no database can hold (NUL, and surrogates that pair with nothing,
-    as a JSON "\\ud800" escape decodes to) replaced by U+FFFD: kept, never refused."""
-    return _UNSTORABLE.sub("\ufffd", text) if _UNSTORABLE.search(text) else text

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from jikimi.domain.moments import EARLIEST, EARLIEST_HISTORY, LATEST, storable
+from jikimi.domain.moments import EARLIEST, EARLIEST_HISTORY, LATEST
+from jikimi.domain.text import storable
 
 
 def storable_tree(data: Any) -> Any:

@@ -1,5 +1,6 @@
-"""The headers of a signed request, as any bytes a client can put in them: a 401 problem,
-never a 500. Sent to the app as raw ASGI bytes (a test client would re-encode them)."""
+"""Headers as any bytes a client can put in them: a signed request's are a 401 problem,
+a stated purpose is recorded as it can be; never a 500. Sent to the app as raw ASGI bytes
+(a test client would re-encode them)."""
 
 from __future__ import annotations
 
@@ -120,3 +121,17 @@ def test_any_bytes_in_a_signing_header_are_a_401(
     status, answer, text = send_raw(app, "POST", CONTACTS, headers, body)
     assert status == 401, text
     assert answer[b"content-type"] == b"application/problem+json"
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(value=st.binary(max_size=400) | st.sampled_from([b"%00", b"a\x00b", b"%ED%A0%80", b"%FF"]))
+def test_any_stated_purpose_is_recorded_as_it_can_be(
+    app: FastAPI, factory: Factory, world: World, value: bytes
+) -> None:
+    """X-Jikimi-Purpose is percent-encoded UTF-8; a "%00" in it was a 500 on PostgreSQL."""
+    path = f"/api/v1/people/{world.victim_id}"
+    headers = [(b"authorization", f"Bearer {world.officer}".encode()), (b"x-jikimi-purpose", value)]
+    status, _, text = send_raw(app, "GET", path, headers)
+    assert status == 200, text
