@@ -135,3 +135,24 @@ def test_any_stated_purpose_is_recorded_as_it_can_be(
     headers = [(b"authorization", f"Bearer {world.officer}".encode()), (b"x-jikimi-purpose", value)]
     status, _, text = send_raw(app, "GET", path, headers)
     assert status == 200, text
+
+
+@pytest.mark.parametrize("name", SIGNED)
+def test_in_optional_mode_any_signing_header_makes_a_signed_request(
+    app: FastAPI, factory: Factory, world: World, container: Container, name: str
+) -> None:
+    """Unsigned passes (a fleet being upgraded); one signing header, even empty, is a
+    request that means to be signed, and it is checked."""
+    container.settings.device_signing = "optional"
+    plain = [(b"authorization", f"Bearer {world.device_token}".encode())]
+    assert send_raw(app, "GET", STATUS, plain)[0] == 200
+    status, _, text = send_raw(app, "GET", STATUS, [*plain, (name.encode(), b"")])
+    assert status == 401, text
+
+
+def test_the_signed_routes_document_their_headers(app: FastAPI) -> None:
+    """In the OpenAPI document, for client authors and for the fuzzer."""
+    for path, method in [(CONTACTS, "post"), (STATUS, "get"), ("/api/v1/feed/locations", "post")]:
+        op = app.openapi()["paths"][path][method]
+        documented = {p["name"].lower() for p in op["parameters"] if p["in"] == "header"}
+        assert documented == set(SIGNED), path
