@@ -51,3 +51,10 @@ def test_a_position_past_the_newest_counts_as_the_newest() -> None:
     assert parse_last_event_id("900", newest=120) == 120
     assert parse_last_event_id("100", newest=120) == 100
     assert parse_last_event_id("x", newest=120) is None
+
+
+@given(st.binary(max_size=100))
+def test_any_header_bytes_are_a_position_or_none(raw: bytes) -> None:
+    """The header as the server decodes it (latin-1): "\\xb2" is "²", never a crash."""
+    got = parse_last_event_id(raw.decode("latin-1"))
+    assert got is None or raw.isdigit()
