@@ -51,3 +51,28 @@ def test_without_a_trusted_proxy_a_forwarded_header_changes_nothing(tmp_path: Pa
         server.stop()
     assert burst[10] == 429
     assert other == 429  # a client cannot escape the limit by naming another address
+
+
+def _hsts(url: str, proto: str | None) -> str | None:
+    headers = {"X-Forwarded-Proto": proto} if proto else {}
+    return httpx.get(url + "/healthz", headers=headers, timeout=10).headers.get(
+        "strict-transport-security"
+    )
+
+
+def test_hsts_when_a_trusted_proxy_says_the_client_came_over_tls(tmp_path: Path) -> None:
+    """TLS ends at the proxy: its X-Forwarded-Proto is believed only when it is trusted."""
+    trusted = LiveServer(f"sqlite:///{tmp_path}/t.db", tmp_path, JIKIMI_TRUSTED_PROXIES="127.0.0.1")
+    trusted.start()
+    try:
+        assert _hsts(trusted.url, "https") == "max-age=31536000"
+        assert _hsts(trusted.url, "http") is None
+        assert _hsts(trusted.url, None) is None
+    finally:
+        trusted.stop()
+    anyone = LiveServer(f"sqlite:///{tmp_path}/a.db", tmp_path)
+    anyone.start()
+    try:
+        assert _hsts(anyone.url, "https") is None  # a client cannot claim TLS it did not use
+    finally:
+        anyone.stop()

@@ -15,6 +15,8 @@ from fastapi.staticfiles import StaticFiles
 
 from jikimi.api import errors
 from jikimi.api.deps import Allow
+from jikimi.api.gate import PUBLIC as PUBLIC  # where the role matrix test reads it
+from jikimi.api.gate import Gate
 from jikimi.api.limits import BodyLimit, SecurityHeaders
 from jikimi.api.routes import (
     alerts,
@@ -30,6 +32,7 @@ from jikimi.api.routes import (
 )
 from jikimi.api.routes.risk import RISK_PLOTS
 from jikimi.api.schemas.base import Problem
+from jikimi.api.signing import OPENAPI_PARAMETERS, verify_signature
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Role
 
@@ -103,16 +106,16 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
             }
         }
 
+    # Outermost last: the headers on every answer, then the token before any body is read,
+    # then the body's size as it arrives.
     app.add_middleware(
         BodyLimit,
         max_bytes=container.settings.max_body_bytes,
         larger={"/api/v1/feed/locations": container.settings.max_feed_body_bytes},
     )
+    app.add_middleware(Gate, container=container)
     app.add_middleware(SecurityHeaders, tile_origin=container.settings.map_tile_origin)
     return app
-
-
-PUBLIC = frozenset({("POST", "/api/v1/auth/login")})  # the only /api routes without a token
 
 
 def route_roles(route: APIRoute) -> frozenset[Role] | None:
@@ -126,8 +129,12 @@ def route_roles(route: APIRoute) -> frozenset[Role] | None:
     return None
 
 
+def _signed(route: APIRoute) -> bool:
+    return any(dep.call is verify_signature for dep in route.dependant.dependencies)
+
+
 ERROR_CODES = {
-    400: "malformed body",
+    400: "malformed body (JSON in UTF-8), or a NUL in the address",
     401: "no, unknown or revoked token; or a phone/feed request unsigned or wrongly signed",
     403: "authenticated, but this role may not call this route",
     404: "unknown, or not visible to the caller",
@@ -157,6 +164,9 @@ def _document_roles(router: APIRouter) -> None:
         if isinstance(route, APIRoute):
             roles = route_roles(route)
             route.responses = {**_problem_responses(), **route.responses}
+            if _signed(route):  # set, not added: routes outlive each app built on them
+                extra = {**(route.openapi_extra or {}), "parameters": OPENAPI_PARAMETERS}
+                route.openapi_extra = extra
             if roles is not None:
                 names = sorted(r.value for r in roles)
                 route.openapi_extra = {**(route.openapi_extra or {}), "x-roles": names}

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from jikimi.api.deps import ContainerDep
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Principal, Role
+from jikimi.domain.text import storable
 from jikimi.store import audit
 from jikimi.store.tx import transaction
 
@@ -25,8 +26,8 @@ DEFAULT_PURPOSE = {
 
 def purpose_of(request: Request, p: Principal) -> str | None:
     """The purpose the client states (X-Jikimi-Purpose, percent-encoded UTF-8), or the
-    role's usual one."""
-    stated = unquote(request.headers.get("x-jikimi-purpose", "")).strip()[:300]
+    role's usual one. What no database holds ("%00") is kept as U+FFFD."""
+    stated = storable(unquote(request.headers.get("x-jikimi-purpose", ""))).strip()[:300]
     return stated or DEFAULT_PURPOSE.get(p.role)
 
 

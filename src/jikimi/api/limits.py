@@ -1,4 +1,5 @@
-"""ASGI middleware: the body size limit (a 413 before the body is read) and security headers."""
+"""ASGI middleware: the body size limit (a 413, before or while the body is read) and the
+security headers."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ class BodyLimit:
                 await self._reject(send, limit)
                 return
         seen = 0
-        too_big = False
+        too_big = started = replaced = False
 
         async def counting() -> Message:
             nonlocal seen, too_big
@@ -36,10 +37,26 @@ class BodyLimit:
                     raise _TooLarge
             return msg
 
+        # A body without a Content-Length (chunked) is counted as it arrives. FastAPI
+        # turns an error while it reads a body into its own 400, so once the count has
+        # passed the limit the app's answer is replaced by the 413, whatever it was.
+        async def answering(msg: Message) -> None:
+            nonlocal started, replaced
+            if too_big and not started:
+                if not replaced:
+                    replaced = True
+                    await self._reject(send, limit)
+                return
+            started = started or msg["type"] == "http.response.start"
+            await send(msg)
+
         try:
-            await self.app(scope, counting, send)
-        except _TooLarge:
-            await self._reject(send, limit)
+            await self.app(scope, counting, answering)
+        except Exception:
+            if not too_big or started:
+                raise
+            if not replaced:
+                await self._reject(send, limit)
 
     async def _reject(self, send: Send, limit: int) -> None:
         body = json.dumps(
@@ -91,8 +108,15 @@ STATIC_PREFIX = "/static/"
 STATIC_CACHE = (b"cache-control", b"no-cache")
 
 
+# Over TLS the browser is told to use nothing else for a year. Not `includeSubDomains`:
+# the server cannot know whether every other host of the agency's domain speaks TLS.
+HSTS = (b"strict-transport-security", b"max-age=31536000")
+
+
 class SecurityHeaders:
-    """Add the headers every response should carry (personal data: never cached)."""
+    """Add the headers every response should carry (personal data: never cached), and
+    HSTS when the request came over TLS (directly, or through a trusted proxy's
+    X-Forwarded-Proto, which the server applies to the scheme before the app sees it)."""
 
     def __init__(self, app: ASGIApp, tile_origin: str | None = None) -> None:
         self.app = app
@@ -109,6 +133,8 @@ class SecurityHeaders:
             return
 
         ours = self.static_headers if scope["path"].startswith(STATIC_PREFIX) else self.headers
+        if scope.get("scheme") == "https":
+            ours = [*ours, HSTS]
 
         async def with_headers(msg: Message) -> None:
             if msg["type"] == "http.response.start":

@@ -4,6 +4,7 @@ columns, with no Python object per ping beyond the values themselves."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -12,7 +13,8 @@ from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from jikimi.api.schemas.locations import PING_BATCH
+from jikimi.api.schemas.base import storable_tree
+from jikimi.api.schemas.locations import PING_BATCH, PingIn
 from jikimi.domain.errors import Invalid
 from jikimi.store.anklets import Anklet
 from jikimi.store.position_writer import Fixes, stamp
@@ -65,12 +67,26 @@ class Pings:
         return every.take([i for i, d in enumerate(devices) if d])
 
 
+def _validate(body: bytes) -> list[PingIn]:
+    """The body's pings, validated from its bytes in one call to pydantic-core. A body
+    with `\\u` escapes may hold a NUL or a lone surrogate, which pydantic-core refuses as
+    JSON and PostgreSQL cannot compare: it is decoded by Python and its text repaired as
+    every other body's is (`Strict`), so one bad serial cannot cost the batch."""
+    if b"\\u" not in body:
+        return PING_BATCH.validate_json(body)["pings"]
+    try:
+        data = json.loads(body)
+    except ValueError:  # not JSON, or not UTF-8: refused as pydantic-core refuses it
+        return PING_BATCH.validate_json(body)["pings"]
+    return PING_BATCH.validate_python(storable_tree(data))["pings"]
+
+
 def parse_pings(body: bytes, latest: datetime) -> Pings:
     """Validate a feed body (422 naming the item) and refuse times after `latest`."""
     if not body:
         raise _refuse([{"type": "missing", "loc": (), "msg": "Field required"}])
     try:
-        pings = PING_BATCH.validate_json(body)["pings"]
+        pings = _validate(body)
     except ValidationError as exc:
         raise _refuse(exc.errors(include_url=False, include_input=False)) from None
     given = [p["recorded_at"] for p in pings]

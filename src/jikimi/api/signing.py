@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
@@ -12,10 +12,19 @@ from starlette.concurrency import run_in_threadpool
 
 from jikimi.bootstrap import Container
 from jikimi.domain.access import Principal
-from jikimi.domain.signing import WINDOW_S, fresh, matches, signature
+from jikimi.domain.signing import (
+    WINDOW_S,
+    fresh,
+    matches,
+    parse_timestamp,
+    signature,
+    valid_nonce,
+)
 from jikimi.store import auth
 from jikimi.store.ingest import touch_device
 from jikimi.store.tx import peeking
+
+SIGNING_HEADERS = ("x-jikimi-timestamp", "x-jikimi-nonce", "x-jikimi-signature")
 
 
 def _refuse(detail: str) -> HTTPException:
@@ -25,21 +34,23 @@ def _refuse(detail: str) -> HTTPException:
 async def verify_signature(request: Request) -> None:
     """Check X-Jikimi-Timestamp / X-Jikimi-Signature: fresh, matching, never seen before.
 
-    In `optional` mode an unsigned request passes, but a signature that is present must
-    still be right.
+    In `optional` mode an unsigned request passes, but a request that carries any of the
+    three headers, even empty, is a signed one and must be right.
     """
     c: Container = request.app.state.container  # (not a sub-dependency: see `Allow`)
     principal: Principal = request.state.principal
-    given = request.headers.get("x-jikimi-signature")
-    stamp = request.headers.get("x-jikimi-timestamp", "")
-    nonce = request.headers.get("x-jikimi-nonce", "")
-    if not given:
+    headers = request.headers
+    given = headers.get("x-jikimi-signature", "")
+    stamp = headers.get("x-jikimi-timestamp", "")
+    nonce = headers.get("x-jikimi-nonce", "")
+    if not any(name in headers for name in SIGNING_HEADERS):
         if c.settings.device_signing == "required":
             raise _refuse("this request must be signed (X-Jikimi-Timestamp, X-Jikimi-Signature)")
         return
-    if not stamp.isdigit() or not fresh(int(stamp), time.time()):
+    at = parse_timestamp(stamp)
+    if at is None or not fresh(at, time.time()):
         raise _refuse(f"X-Jikimi-Timestamp must be within {WINDOW_S} s of the server's clock")
-    if not 16 <= len(nonce) <= 64 or not nonce.isalnum():
+    if not valid_nonce(nonce):
         raise _refuse("X-Jikimi-Nonce must be 16-64 letters or digits, new for each request")
     body = await request.body()
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -54,7 +65,7 @@ async def verify_signature(request: Request) -> None:
         if secret is not None:
             c.signing_keys.put(principal.token_id, secret)
     if secret is None or not matches(
-        signature(secret, int(stamp), nonce, request.method, path, body), given
+        signature(secret, at, nonce, request.method, path, body), given
     ):
         raise _refuse("the request signature does not match")
 
@@ -85,3 +96,29 @@ def remember_touching(request: Request, s: Session, device_id: str) -> str | Non
 
 
 Signed = Annotated[None, Depends(verify_signature)]
+
+# The headers, for the OpenAPI document of every signed route (they are read from the
+# request itself, not declared as parameters: a parameter costs each phone's request).
+OPENAPI_PARAMETERS: list[dict[str, Any]] = [
+    {
+        "name": "X-Jikimi-Timestamp",
+        "in": "header",
+        "required": False,
+        "description": f"Unix seconds, within {WINDOW_S} s of the server's clock",
+        "schema": {"type": "string", "pattern": "^[0-9]{1,12}$"},
+    },
+    {
+        "name": "X-Jikimi-Nonce",
+        "in": "header",
+        "required": False,
+        "description": "16-64 letters or digits, new for each request",
+        "schema": {"type": "string", "pattern": "^[A-Za-z0-9]{16,64}$"},
+    },
+    {
+        "name": "X-Jikimi-Signature",
+        "in": "header",
+        "required": False,
+        "description": "v1= and the hex HMAC-SHA256 of the request (docs/device-protocol.md)",
+        "schema": {"type": "string", "pattern": "^v1=[0-9a-f]{64}$"},
+    },
+]

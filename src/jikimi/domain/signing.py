@@ -27,6 +27,20 @@ def matches(expected: str, given: str) -> bool:
     return hmac.compare_digest(expected.encode(), given.encode())
 
 
+def parse_timestamp(text: str) -> int | None:
+    """`X-Jikimi-Timestamp` as whole seconds, or None: only ASCII digits count (a header's
+    byte 0xB2 reads as "²", which `str.isdigit` accepts and `int` refuses), and at most
+    12 of them (enough for the year 33658; a 400-digit one is no time at all)."""
+    if 0 < len(text) <= 12 and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
+def valid_nonce(text: str) -> bool:
+    """`X-Jikimi-Nonce` is 16-64 ASCII letters or digits."""
+    return 16 <= len(text) <= 64 and text.isascii() and text.isalnum()
+
+
 def fresh(timestamp: int, now: float, window: int = WINDOW_S) -> bool:
     """True when the timestamp lies within the window around now."""
     return abs(now - timestamp) <= window

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from jikimi.domain.access import Principal
 from jikimi.domain.errors import Invalid, ReadOnly
+from jikimi.domain.moments import within
 from jikimi.store import crypto
 from jikimi.store import tables as t
 from jikimi.store.times import iso
@@ -145,12 +146,18 @@ def _cursor_encode(r: t.AlertRow) -> str:
 
 
 def _cursor_decode(cursor: str) -> tuple[datetime, str]:
+    """The place a cursor names; anything but what `_cursor_encode` makes is a 422 (a naive
+    or out-of-range time would fail inside the query, an id with a NUL in PostgreSQL)."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, alert_id = raw.split("|", 1)
-        return datetime.fromisoformat(at), alert_id
-    except (ValueError, UnicodeDecodeError) as exc:
+        text, alert_id = raw.split("|", 1)
+        at = datetime.fromisoformat(text)
+    except ValueError as exc:  # binascii.Error and UnicodeDecodeError are ValueErrors
         raise Invalid("cursor is not one this server gave") from exc
+    ours = 0 < len(alert_id) <= 64 and alert_id.isascii() and alert_id.isalnum()
+    if not (ours and within(at)):
+        raise Invalid("cursor is not one this server gave")
+    return at, alert_id
 
 
 def list_alerts(

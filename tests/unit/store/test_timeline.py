@@ -44,3 +44,10 @@ def test_any_text_is_a_position_or_none_never_an_error(token: str) -> None:
 def test_a_snapshot_with_too_many_transactions_to_carry_falls_back_to_its_oldest() -> None:
     busy = SnapshotPosition(1000, 1000 + 2000, tuple(range(1000, 3000)))
     assert timeline.parse(busy.token()) == SnapshotPosition(1000, 1000, ())
+
+
+@given(st.binary(max_size=100))
+def test_any_header_bytes_are_a_position_or_none(raw: bytes) -> None:
+    """The header as the server decodes it (latin-1): "\\xb2" is "²", never a crash."""
+    found = timeline.parse(raw.decode("latin-1"))
+    assert found is None or raw.isascii()

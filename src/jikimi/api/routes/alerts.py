@@ -68,7 +68,7 @@ async def stream(
     p: CaseStaffWatching,
     c: ContainerDep,
     a: Audit,
-    last_event_id: Annotated[str | None, Header(max_length=timeline.MAX_TOKEN)] = None,
+    last_event_id: Annotated[str | None, Header()] = None,
 ) -> EventSourceResponse:
     """Every change to an alert the caller may see, as it commits.
 

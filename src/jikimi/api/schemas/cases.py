@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime, Field, StrictStr, field_validator
+from pydantic import Field, StrictStr, field_validator
 
 from jikimi.api.schemas.alerts import AlertRead
-from jikimi.api.schemas.base import Out, Strict
+from jikimi.api.schemas.base import Moment, Out, Strict
 from jikimi.api.schemas.people import PersonRead
 from jikimi.domain.access import break_glass_reason
 
@@ -31,8 +31,8 @@ class OrderCreate(Strict):
     """A protective order."""
 
     kind: StrictStr = Field(max_length=60)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment
+    ends_at: Moment
     court_ref: StrictStr | None = Field(None, max_length=100)
     warn_m: int | None = Field(
         None,
@@ -45,7 +45,7 @@ class OrderCreate(Strict):
 class OrderExtend(Strict):
     """An extension to a new end."""
 
-    ends_at: AwareDatetime
+    ends_at: Moment
     court_ref: StrictStr | None = Field(None, max_length=100)
 
 

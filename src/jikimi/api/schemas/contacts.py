@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AwareDatetime, Field, StrictStr
+from pydantic import Field, StrictStr
 
-from jikimi.api.schemas.base import Out, Strict
+from jikimi.api.schemas.base import Moment, Out, Strict
 
 ContactKind = Literal["call", "missed_call", "sms", "mms"]
 
@@ -17,7 +17,7 @@ class ContactEventIn(Strict):
     id: StrictStr = Field(min_length=1, max_length=100)
     kind: ContactKind
     number: StrictStr | None = Field(None, max_length=40)
-    occurred_at: AwareDatetime
+    occurred_at: Moment
     text: StrictStr | None = Field(None, max_length=5000)
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, StrictStr, TypeAdapter
+from pydantic import ConfigDict, Field, StrictStr, TypeAdapter
 from typing_extensions import TypedDict
 
-from jikimi.api.schemas.base import Out, Strict
+from jikimi.api.schemas.base import Moment, Out, Strict
 
 Lat = Field(ge=-90, le=90, allow_inf_nan=False)
 Lon = Field(ge=-180, le=180, allow_inf_nan=False)
@@ -22,7 +22,7 @@ class FixIn(Strict):
     lat: float = Lat
     lon: float = Lon
     accuracy_m: float = Accuracy
-    recorded_at: AwareDatetime
+    recorded_at: Moment
 
 
 class FixBatch(Strict):
@@ -45,7 +45,7 @@ class PingIn(TypedDict):
     lat: Annotated[float, Lat]
     lon: Annotated[float, Lon]
     accuracy_m: Annotated[float, Accuracy]
-    recorded_at: AwareDatetime
+    recorded_at: Moment
 
 
 class PingBatch(TypedDict):
@@ -104,7 +104,7 @@ class DeviceEventIn(Strict):
 
     device: StrictStr = Field(min_length=1, max_length=100)
     kind: DeviceEventKind
-    occurred_at: AwareDatetime
+    occurred_at: Moment
 
 
 class DeviceEventBatch(Strict):
@@ -119,7 +119,7 @@ class SosIn(Strict):
     lat: float = Lat
     lon: float = Lon
     accuracy_m: float = Accuracy
-    occurred_at: AwareDatetime
+    occurred_at: Moment
 
 
 class PositionRead(Out):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BeforeValidator, Field, StrictFloat, StrictStr
+from pydantic import AfterValidator, BeforeValidator, Field, StrictFloat, StrictStr
 
-from jikimi.api.schemas.base import Out, Strict
+from jikimi.api.schemas.base import HistoryMoment, Out, Strict
+from jikimi.domain.moments import EARLIEST_HISTORY
 
 
 def _iso_text(value: object) -> object:
@@ -15,6 +16,22 @@ def _iso_text(value: object) -> object:
     if value is not None and not isinstance(value, str | date):
         raise ValueError("a date is written YYYY-MM-DD")
     return value
+
+
+def _plausible(value: date) -> date:
+    # "Today" as anywhere on Earth has it: born today in Seoul is not in the future.
+    today = (datetime.now(UTC) + timedelta(hours=14)).date()
+    if not EARLIEST_HISTORY.date() <= value <= today:
+        raise ValueError(f"a birth date lies between {EARLIEST_HISTORY:%Y-%m-%d} and today")
+    return value
+
+
+BirthDate = Annotated[
+    date,
+    BeforeValidator(_iso_text),
+    AfterValidator(_plausible),
+    Field(description="YYYY-MM-DD, from 1900-01-01 to today"),
+]
 
 
 class AddressCreate(Strict):
@@ -31,7 +48,7 @@ class PersonCreate(Strict):
 
     name: StrictStr = Field(min_length=1, max_length=200)
     phones: list[StrictStr] = Field(default_factory=list, max_length=20)
-    birth_date: Annotated[date, BeforeValidator(_iso_text)] | None = None
+    birth_date: BirthDate | None = None
     addresses: list[AddressCreate] = Field(default_factory=list, max_length=20)
 
 
@@ -39,14 +56,14 @@ class PhoneAdd(Strict):
     """A number the person now uses."""
 
     number: StrictStr = Field(min_length=1, max_length=40)
-    valid_from: AwareDatetime | None = None
+    valid_from: HistoryMoment | None = None
 
 
 class PhoneEnd(Strict):
     """A number the person gave up, and when."""
 
     number: StrictStr = Field(min_length=1, max_length=40)
-    valid_to: AwareDatetime
+    valid_to: HistoryMoment
 
 
 class PhoneSpan(Out):
