@@ -50,8 +50,8 @@ import httpx
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
+from jikimi import schema as tables
 from jikimi.client.signed import signed_headers
-from jikimi.store import tables
 from runinfo import git_revision, machine
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -38,16 +38,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from contacts import database
-from jikimi.api.app import create_app
-from jikimi.api.schemas.alerts import AlertRead
+from jikimi.accounts.tokens import authenticate, create_token
+from jikimi.alerts import timeline
+from jikimi.alerts.live import catch_up_from
+from jikimi.alerts.schemas import AlertRead
+from jikimi.app import create_app
 from jikimi.bootstrap import build
 from jikimi.client.signed import signed_headers
-from jikimi.config import Settings
-from jikimi.domain.access import Principal, Role
-from jikimi.store import timeline
-from jikimi.store.auth import authenticate, create_token
-from jikimi.store.live import catch_up_from
-from jikimi.store.tx import reading, transaction
+from jikimi.core.access import Principal, Role
+from jikimi.core.settings import Settings
+from jikimi.core.tx import reading, transaction
 
 PATH = "/api/v1/device/contacts"
 

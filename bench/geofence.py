@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from jikimi.domain.proximity import (
+from jikimi.proximity.rules import (
     Level,
     PairBatch,
     Rules,
@@ -39,7 +39,7 @@ from jikimi.domain.proximity import (
     evaluate,
     levels,
 )
-from jikimi.domain.proximity.geometry import WGS84_A, WGS84_E2, distance_m
+from jikimi.proximity.rules.geometry import WGS84_A, WGS84_E2, distance_m
 from runinfo import git_revision, machine
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -42,14 +42,14 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import contacts as common  # the server, SSE and summary helpers
+from jikimi import schema as t
+from jikimi.accounts.tokens import create_signed_token, create_token
 from jikimi.bootstrap import build
 from jikimi.client.signed import signed_headers
-from jikimi.config import Settings
-from jikimi.domain.access import Role
-from jikimi.store import tables as t
-from jikimi.store.auth import create_signed_token, create_token
-from jikimi.store.positions import CURSOR
-from jikimi.store.tx import transaction
+from jikimi.core.access import Role
+from jikimi.core.settings import Settings
+from jikimi.core.tx import transaction
+from jikimi.proximity.positions import CURSOR
 from runinfo import Pace, git_revision, machine
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -35,23 +35,23 @@ from sqlalchemy import event
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import contacts as common
 import ingest
-from jikimi.api.app import create_app
+from jikimi.app import create_app
 from jikimi.bootstrap import build
 from jikimi.client.signed import signed_headers
-from jikimi.config import Settings
+from jikimi.core.settings import Settings
 
 PINGS = 10_000
 # Step name -> the function that does it (the ones absent from this revision are skipped).
 STEPS = {
     "json": "starlette.requests:Request.json",
     "validate": "fastapi._compat.v2:ModelField.validate",
-    "parse": "jikimi.api.pings:parse_pings",
-    "serials": "jikimi.store.anklets:AnkletDirectory.lookup",
-    "serials_query": "jikimi.store.positions:serials",
-    "write": "jikimi.store.position_writer:write_fixes",
-    "store_fixes": "jikimi.store.positions:store_fixes",
-    "seal": "jikimi.store.crypto:KeyRing.seal_many",
-    "audit": "jikimi.store.audit:append",
+    "parse": "jikimi.proximity.pings:parse_pings",
+    "serials": "jikimi.devices.anklets:AnkletDirectory.lookup",
+    "serials_query": "jikimi.proximity.positions:serials",
+    "write": "jikimi.proximity.writer:write_fixes",
+    "store_fixes": "jikimi.proximity.positions:store_fixes",
+    "seal": "jikimi.core.sealing:KeyRing.seal_many",
+    "audit": "jikimi.audit.trail:append",
     "commit": "sqlalchemy.orm.session:Session.commit",
 }
 

@@ -32,12 +32,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sqlalchemy import text
 
 import ingest
-from jikimi.api.pings import parse_pings
 from jikimi.bootstrap import build
-from jikimi.config import Settings
-from jikimi.store import position_writer, positions
-from jikimi.store.db import checkpoint
-from jikimi.store.tx import reading
+from jikimi.core.db import checkpoint
+from jikimi.core.settings import Settings
+from jikimi.core.tx import reading
+from jikimi.proximity import positions
+from jikimi.proximity import writer as position_writer
+from jikimi.proximity.pings import parse_pings
 from runinfo import git_revision, machine
 
 ROOT = Path(__file__).resolve().parent.parent

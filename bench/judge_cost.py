@@ -32,18 +32,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sqlalchemy import func, select
 
 import ingest  # the city and its pings
+from jikimi import schema as t
 from jikimi.bootstrap import build
-from jikimi.config import Settings
-from jikimi.engine import proximity_handlers
-from jikimi.engine.messages import JudgePositions, SaveTrackStates
-from jikimi.engine.proximity_memory import TrackMemory
-from jikimi.store import tables as t
-from jikimi.store.anklets import find
-from jikimi.store.position_writer import Fixes, stamp, write_fixes
-from jikimi.store.positions import FixIn, store_fixes
-from jikimi.store.positions_repo import SqlPositions
-from jikimi.store.tx import transaction
-from jikimi.store.uow import SqlUnitOfWork
+from jikimi.bootstrap.uow import SqlUnitOfWork
+from jikimi.core.settings import Settings
+from jikimi.core.tx import transaction
+from jikimi.devices.anklets import find
+from jikimi.messages import JudgePositions, SaveTrackStates
+from jikimi.proximity import handlers as proximity_handlers
+from jikimi.proximity.memory import TrackMemory
+from jikimi.proximity.positions import FixIn, store_fixes
+from jikimi.proximity.repo import SqlPositions
+from jikimi.proximity.writer import Fixes, stamp, write_fixes
 from runinfo import git_revision, machine
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -28,9 +28,9 @@ import numpy as np
 import numpy.typing as npt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from jikimi.domain.alerts import AlertKind
-from jikimi.domain.proximity import PairBatch, Rules, TrackState, ZoneEvent, evaluate
-from jikimi.domain.proximity.geometry import WGS84_A, WGS84_E2
+from jikimi.alerts.rules import AlertKind
+from jikimi.proximity.rules import PairBatch, Rules, TrackState, ZoneEvent, evaluate
+from jikimi.proximity.rules.geometry import WGS84_A, WGS84_E2
 from runinfo import git_revision
 
 ROOT = Path(__file__).resolve().parent.parent

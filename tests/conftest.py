@@ -17,10 +17,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from jikimi.adapters.clock import FixedClock
-from jikimi.api.app import create_app
+from jikimi.app import create_app
 from jikimi.bootstrap import Container, build
-from jikimi.config import Settings
+from jikimi.core.clock import FixedClock
+from jikimi.core.settings import Settings
 from tests.factories import Factory
 
 # Tests (and the server processes they start, which inherit the environment) use their own
@@ -118,7 +118,9 @@ def fixed_clock() -> FixedClock:
 def sqlite_writes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """On SQLite 3.38+ the position log's hot paths move a batch as one JSON value (one
     statement step); older SQLite goes row by row. Both must give the same results."""
-    from jikimi.store import position_writer, positions, positions_repo
+    from jikimi.proximity import positions
+    from jikimi.proximity import repo as positions_repo
+    from jikimi.proximity import writer as position_writer
 
     on = request.param == "one statement"
     monkeypatch.setattr(position_writer, "_SQLITE_JSON", on)

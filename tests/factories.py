@@ -11,11 +11,11 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from jikimi.accounts.tokens import create_signed_token, create_token
 from jikimi.bootstrap import Container
 from jikimi.client.signed import signed_headers
-from jikimi.domain.access import Role
-from jikimi.store.auth import create_signed_token, create_token
-from jikimi.store.tx import transaction
+from jikimi.core.access import Role
+from jikimi.core.tx import transaction
 
 _numbers = itertools.count(10_000_000)
 

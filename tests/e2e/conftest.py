@@ -16,12 +16,12 @@ from typing import IO
 import httpx
 import pytest
 
+from jikimi.accounts import logins
+from jikimi.accounts.tokens import create_signed_token, create_token
 from jikimi.bootstrap import build
-from jikimi.config import Settings
-from jikimi.domain.access import Role
-from jikimi.store import logins
-from jikimi.store.auth import create_signed_token, create_token
-from jikimi.store.tx import transaction
+from jikimi.core.access import Role
+from jikimi.core.settings import Settings
+from jikimi.core.tx import transaction
 
 
 def free_port() -> int:

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from jikimi.client.signed import signed_json
-from jikimi.domain.access import Role
+from jikimi.core.access import Role
 from tests.e2e.conftest import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

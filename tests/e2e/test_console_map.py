@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from jikimi.domain.access import Role
+from jikimi.core.access import Role
 from tests.e2e.conftest import LiveServer
 from tests.e2e.test_console_browser import browser, log_in, page  # noqa: F401  (fixtures)
 

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from jikimi.client.signed import signed_json
-from jikimi.domain.access import Role
+from jikimi.core.access import Role
 from tests.e2e.conftest import LiveServer
 from tests.e2e.test_console_browser import (  # noqa: F401  (browser, page: fixtures)
     PERPETRATOR_PHONE,

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from jikimi.domain.access import Role
+from jikimi.core.access import Role
 from tests.e2e.conftest import LiveServer
 from tests.e2e.helpers import (
     h,

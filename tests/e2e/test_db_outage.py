@@ -36,9 +36,9 @@ from sqlalchemy import Engine, create_engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from jikimi.domain.access import Role
-from jikimi.store import audit
-from jikimi.store import tables as t
+from jikimi import schema as t
+from jikimi.audit import trail as audit
+from jikimi.core.access import Role
 from tests.e2e.conftest import LiveServer
 from tests.e2e.dbproxy import DbProxy
 from tests.e2e.helpers import (

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from jikimi.domain.access import Role
+from jikimi.core.access import Role
 from tests.e2e.conftest import LiveServer
 from tests.e2e.helpers import seed_case
 

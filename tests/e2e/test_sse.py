@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from jikimi.domain.access import Role
-from jikimi.store import tables as t
+from jikimi import schema as t
+from jikimi.core.access import Role
 from tests.e2e.conftest import LiveServer
 from tests.e2e.helpers import SseReader, h, post_contact, seed_case
 

@@ -12,12 +12,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete, select, update
 from typer.testing import CliRunner
 
+from jikimi import schema as t
+from jikimi.audit import trail as audit
 from jikimi.bootstrap import Container
 from jikimi.cli.main import app as cli
-from jikimi.domain.access import Role
-from jikimi.store import audit
-from jikimi.store import tables as t
-from jikimi.store.tx import reading, transaction
+from jikimi.core.access import Role
+from jikimi.core.tx import reading, transaction
 from tests.factories import Factory, auth
 
 

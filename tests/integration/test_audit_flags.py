@@ -10,12 +10,12 @@ from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, insert, select
 
+from jikimi import schema as t
+from jikimi.audit import trail as audit
 from jikimi.bootstrap import Container
-from jikimi.domain.access import Principal, Role
-from jikimi.store import audit
-from jikimi.store import tables as t
-from jikimi.store.db import alembic_config, migrate
-from jikimi.store.tx import reading, transaction
+from jikimi.core.access import Principal, Role
+from jikimi.core.db import alembic_config, migrate
+from jikimi.core.tx import reading, transaction
 from tests.factories import Factory, World, auth
 
 FLAGS = "/api/v1/audit/flags"

@@ -9,10 +9,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
+from jikimi import schema as t
 from jikimi.bootstrap import Container
-from jikimi.domain.access import Role
-from jikimi.store import tables as t
-from jikimi.store.tx import reading, transaction
+from jikimi.core.access import Role
+from jikimi.core.tx import reading, transaction
 from tests.factories import Factory, auth, geo_world, new_mobile
 
 REASON = "야간 긴급 신고, 담당자 부재로 피해자 주소 확인"

@@ -8,10 +8,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from jikimi import schema as t
 from jikimi.bootstrap import Container
-from jikimi.domain.access import Role
-from jikimi.store import tables as t
-from jikimi.store.tx import reading, transaction
+from jikimi.core.access import Role
+from jikimi.core.tx import reading, transaction
 from tests.factories import Factory, auth, geo_world, new_mobile
 
 LOOKUP = "/api/v1/cases"

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jikimi.domain.access import Role
+from jikimi.core.access import Role
 from tests.factories import Factory, World, auth, new_mobile
 
 # The first two were a 500 on seven routes; the others are just outside the spans.

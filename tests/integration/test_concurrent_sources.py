@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from jikimi.bootstrap import Container
-from jikimi.domain.access import Role
-from jikimi.store.ingest import ContactIn, store_contacts
-from jikimi.store.tx import transaction
+from jikimi.contacts.ingest import ContactIn, store_contacts
+from jikimi.core.access import Role
+from jikimi.core.tx import transaction
 from tests.factories import Factory, auth
 
 

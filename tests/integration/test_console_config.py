@@ -8,9 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from jikimi.api.app import create_app
+from jikimi.app import create_app
 from jikimi.bootstrap import build
-from jikimi.config import Settings
+from jikimi.core.settings import Settings
 
 TILES = "https://tiles.police.internal:8443/kr/{z}/{x}/{y}.png"
 

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from jikimi.bootstrap import Container
-from jikimi.domain.access import Role
+from jikimi.core.access import Role
 from tests.factories import Factory, auth
 
 STATUS = "/api/v1/device/status"

@@ -8,7 +8,7 @@ import socket
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from jikimi.store.db import make_engine
+from jikimi.core.db import make_engine
 
 
 @pytest.mark.timeout(60)  # without the connect timeout this would wait forever

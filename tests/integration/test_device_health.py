@@ -7,10 +7,10 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from jikimi import schema as t
 from jikimi.bootstrap import Container
-from jikimi.engine.messages import CheckSilentDevices
-from jikimi.store import tables as t
-from jikimi.store.tx import reading
+from jikimi.core.tx import reading
+from jikimi.messages import CheckSilentDevices
 from tests.factories import Factory, GeoWorld, auth, geo_world, ping
 from tests.factories import geo_alerts as alerts
 

@@ -9,12 +9,12 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from jikimi import schema as t
 from jikimi.bootstrap import Container
-from jikimi.domain.access import Role
-from jikimi.domain.dispatch import COARSE_FACTORS
+from jikimi.core.access import Role
+from jikimi.core.tx import transaction
+from jikimi.risk.dispatch import COARSE_FACTORS
 from jikimi.risk.features import FEATURES
-from jikimi.store import tables as t
-from jikimi.store.tx import transaction
 from tests.factories import HOME, Factory, auth, geo_world
 
 LEAKED = ("note_suicide_threat", "note_sexual_violence", "strangulation", "threat_to_kill")

@@ -10,13 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from jikimi import schema as t
 from jikimi.bootstrap import Container
-from jikimi.domain.access import Role
-from jikimi.store import crypto
-from jikimi.store import tables as t
-from jikimi.store.crypto import SealBroken
-from jikimi.store.rotation import reseal_all, stale_counts
-from jikimi.store.tx import reading, transaction
+from jikimi.cli.rotation import reseal_all, stale_counts
+from jikimi.core import sealing as crypto
+from jikimi.core.access import Role
+from jikimi.core.sealing import SealBroken
+from jikimi.core.tx import reading, transaction
 from tests.factories import Factory, auth
 
 

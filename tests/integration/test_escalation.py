@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
-from jikimi.adapters.clock import FixedClock
-from jikimi.api.app import create_app
+from jikimi.app import create_app
 from jikimi.bootstrap import build
-from jikimi.config import Settings
-from jikimi.domain.access import Role
+from jikimi.core.access import Role
+from jikimi.core.clock import FixedClock
+from jikimi.core.settings import Settings
 from tests.factories import Factory, auth
 
 

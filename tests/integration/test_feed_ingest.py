@@ -11,12 +11,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
+from jikimi import schema as t
+from jikimi.audit import trail as audit
 from jikimi.bootstrap import Container
-from jikimi.store import audit, crypto, positions
-from jikimi.store import tables as t
-from jikimi.store.anklets import AnkletDirectory
-from jikimi.store.tables.positions import position_key
-from jikimi.store.tx import reading, transaction
+from jikimi.core import sealing as crypto
+from jikimi.core.tx import reading, transaction
+from jikimi.devices.anklets import AnkletDirectory
+from jikimi.proximity import positions
+from jikimi.proximity.tables import position_key
 from tests.factories import Factory, geo_world, ping
 
 FEED = "/api/v1/feed/locations"

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from jikimi.accounts.tokens import create_token
 from jikimi.bootstrap import build
-from jikimi.config import Settings
-from jikimi.domain.access import Role
-from jikimi.store.auth import create_token
-from jikimi.store.tx import transaction
+from jikimi.core.access import Role
+from jikimi.core.settings import Settings
+from jikimi.core.tx import transaction
 
 
 @pytest.fixture

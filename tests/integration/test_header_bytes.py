@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jikimi.api.app import create_app
+from jikimi.app import create_app
 from jikimi.bootstrap import Container
 from tests.factories import Factory, World
 

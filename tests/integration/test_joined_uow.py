@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import insert, select
 
+from jikimi import schema as t
 from jikimi.bootstrap import Container
-from jikimi.store import tables as t
-from jikimi.store.tx import reading, transaction
-from jikimi.store.uow import JoinedUnitOfWork
+from jikimi.bootstrap.uow import JoinedUnitOfWork
+from jikimi.core.tx import reading, transaction
 
 
 def test_work_committed_inside_commits_with_the_caller_and_rolled_back_work_does_not(

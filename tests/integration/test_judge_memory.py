@@ -9,14 +9,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from jikimi import schema as t
 from jikimi.bootstrap import Container, build
-from jikimi.config import Settings
-from jikimi.engine.messages import SaveTrackStates
-from jikimi.engine.ports import LoggedFix
-from jikimi.store import positions
-from jikimi.store import tables as t
-from jikimi.store.positions_repo import SqlPositions
-from jikimi.store.tx import transaction
+from jikimi.core.settings import Settings
+from jikimi.core.tx import transaction
+from jikimi.messages import SaveTrackStates
+from jikimi.ports import LoggedFix
+from jikimi.proximity import positions
+from jikimi.proximity.repo import SqlPositions
 from tests.factories import Factory, GeoWorld, geo_world
 from tests.factories import geo_alerts as alerts
 from tests.integration.test_proximity import actions, kinds, near_home, send

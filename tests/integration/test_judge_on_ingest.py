@@ -10,16 +10,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from jikimi.api.app import create_app
+from jikimi import schema as t
+from jikimi.alerts.rules import EscalationPolicy
+from jikimi.app import create_app
 from jikimi.bootstrap import Container, build
-from jikimi.config import Settings
-from jikimi.domain.access import Role
-from jikimi.domain.alerts import EscalationPolicy
-from jikimi.engine import handlers
-from jikimi.engine.messages import JudgeStoredContacts
-from jikimi.engine.ports import Clock, UnitOfWork
-from jikimi.store import tables as t
-from jikimi.store.tx import reading
+from jikimi.contacts import handlers
+from jikimi.core.access import Role
+from jikimi.core.settings import Settings
+from jikimi.core.tx import reading
+from jikimi.messages import JudgeStoredContacts
+from jikimi.ports import Clock, UnitOfWork
 from tests.factories import Factory, auth
 
 

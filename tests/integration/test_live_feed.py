@@ -9,11 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from jikimi.api.deps import principal_of
+from jikimi.alerts.live import LiveFeed, catch_up_from, visible_to
 from jikimi.bootstrap import Container
-from jikimi.domain.access import Principal, Role
-from jikimi.store.live import LiveFeed, catch_up_from, visible_to
-from jikimi.store.tx import peeking
+from jikimi.core.access import Principal, Role
+from jikimi.core.tx import peeking
+from jikimi.http.deps import principal_of
 from tests.factories import Factory, World, auth
 
 

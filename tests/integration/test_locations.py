@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from jikimi import schema as t
 from jikimi.bootstrap import Container
-from jikimi.domain.access import Role
-from jikimi.store import tables as t
-from jikimi.store.tx import reading
+from jikimi.core.access import Role
+from jikimi.core.tx import reading
 from tests.factories import HOME, Factory, auth, geo_world, ping
 
 FEED = "/api/v1/feed/locations"

@@ -12,14 +12,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
-from jikimi.adapters.ratelimit import RateLimiter
+from jikimi import schema as t
+from jikimi.accounts import logins
+from jikimi.accounts.tokens import suspend_account
+from jikimi.audit import trail as audit
 from jikimi.bootstrap import Container
 from jikimi.cli.main import app as cli
-from jikimi.domain.access import Role
-from jikimi.store import audit, logins
-from jikimi.store import tables as t
-from jikimi.store.auth import suspend_account
-from jikimi.store.tx import reading, transaction
+from jikimi.core.access import Role
+from jikimi.core.ratelimit import RateLimiter
+from jikimi.core.tx import reading, transaction
 from tests.factories import Factory, auth
 
 PASSWORD = "correct horse battery staple"

@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from jikimi.store.db import migrate
-from jikimi.store.tables import Base
+from jikimi.core.db import migrate
+from jikimi.schema import Base
 
 
 def test_migrations_match_the_models(database_url: str) -> None:

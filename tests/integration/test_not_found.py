@@ -12,7 +12,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from jikimi.bootstrap import Container
-from jikimi.domain.access import Role
+from jikimi.core.access import Role
 from tests.factories import Factory, auth
 from tests.integration import test_role_matrix as matrix
 

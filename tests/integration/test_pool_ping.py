@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from jikimi.store import db
+from jikimi.core import db
 from tests.conftest import PG_SKIP, PG_URL
 
 

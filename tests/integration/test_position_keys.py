@@ -13,11 +13,11 @@ from typing import Any
 from alembic import command
 from sqlalchemy import Engine, create_engine, event, select
 
+from jikimi import schema as t
 from jikimi.bootstrap import Container
-from jikimi.store import positions
-from jikimi.store import tables as t
-from jikimi.store.db import alembic_config
-from jikimi.store.tx import reading
+from jikimi.core.db import alembic_config
+from jikimi.core.tx import reading
+from jikimi.proximity import positions
 from tests.factories import Factory, GeoWorld, geo_world, ping
 
 FEED = "/api/v1/feed/locations"

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from jikimi.bootstrap import Container, build
-from jikimi.config import Settings
+from jikimi.core.settings import Settings
 from tests.factories import HOME, Factory, GeoWorld, auth, geo_world, ping
 from tests.factories import geo_alerts as alerts
 

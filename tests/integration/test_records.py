@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from jikimi.domain.access import Role
+from jikimi.core.access import Role
 from tests.factories import Factory, auth
 
 KST = "+09:00"

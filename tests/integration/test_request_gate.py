@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from jikimi.domain.access import Role
+from jikimi.core.access import Role
 from tests.factories import Factory, auth
 
 PEOPLE = "/api/v1/people"

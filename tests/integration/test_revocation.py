@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from jikimi.bootstrap import Container
 from jikimi.cli.main import app as cli
-from jikimi.domain.access import Role
+from jikimi.core.access import Role
 from tests.factories import Factory, auth
 
 STATUS = "/api/v1/device/status"

@@ -9,12 +9,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from jikimi import schema as t
 from jikimi.bootstrap import Container
-from jikimi.config import Settings
-from jikimi.domain.access import Role
-from jikimi.domain.dispatch import coarse_factors
-from jikimi.store import tables as t
-from jikimi.store.tx import reading
+from jikimi.core.access import Role
+from jikimi.core.settings import Settings
+from jikimi.core.tx import reading
+from jikimi.risk.dispatch import coarse_factors
 from tests.factories import Factory, World, auth
 
 # Five "yes" on the police checklist: low; one violation more (a sixth item) makes it medium.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from jikimi.domain.access import Role
+from jikimi.core.access import Role
 from tests.factories import Factory, auth
 
 BASE = {"threat_to_kill": False, "strangulation": False, "separation": True, "victim_fear": 3}

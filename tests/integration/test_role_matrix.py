@@ -11,9 +11,9 @@ from typing import Any
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from jikimi.api.app import PUBLIC, ROUTERS, route_roles
+from jikimi.app import PUBLIC, ROUTERS, route_roles
 from jikimi.bootstrap import Container
-from jikimi.domain.access import Role
+from jikimi.core.access import Role
 from tests.factories import Factory, auth
 
 

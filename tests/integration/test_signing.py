@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from jikimi import schema as t
+from jikimi.accounts import tokens as store_auth
 from jikimi.bootstrap import Container
 from jikimi.client.signed import signed_headers
-from jikimi.domain.access import Role
-from jikimi.store import auth as store_auth
-from jikimi.store import tables as t
-from jikimi.store.tx import transaction
+from jikimi.core.access import Role
+from jikimi.core.tx import transaction
 from tests.factories import Factory, auth
 
 PATH = "/api/v1/device/contacts"

@@ -14,13 +14,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from jikimi import schema as t
 from jikimi.bootstrap import Container
-from jikimi.domain.proximity import Key, TrackState
-from jikimi.engine.messages import JudgePositions, SaveTrackStates
-from jikimi.engine.proximity_memory import TrackMemory
-from jikimi.store import positions
-from jikimi.store import tables as t
-from jikimi.store.positions_repo import SqlPositions
+from jikimi.messages import JudgePositions, SaveTrackStates
+from jikimi.proximity import positions
+from jikimi.proximity.memory import TrackMemory
+from jikimi.proximity.repo import SqlPositions
+from jikimi.proximity.rules import Key, TrackState
 from tests.factories import Factory, GeoWorld, geo_world, ping
 from tests.integration.test_proximity import FEED, near_home
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from jikimi.api.app import create_app
+from jikimi.app import create_app
 from jikimi.bootstrap import build
-from jikimi.config import Settings
-from jikimi.store.db import SQLITE_AUTOCHECKPOINT_PAGES, checkpoint, make_engine
+from jikimi.core.db import SQLITE_AUTOCHECKPOINT_PAGES, checkpoint, make_engine
+from jikimi.core.settings import Settings
 
 
 def test_commits_leave_the_wal_to_the_checkpoint_which_empties_it(tmp_path: Path) -> None:

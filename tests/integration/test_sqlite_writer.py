@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 
-from jikimi.store.db import make_engine
+from jikimi.core.db import make_engine
 
 
 def test_a_transaction_ended_on_another_thread_frees_the_writer_queue(tmp_path: Path) -> None:

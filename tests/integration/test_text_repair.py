@@ -12,10 +12,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from jikimi import schema as t
 from jikimi.bootstrap import Container
-from jikimi.domain.access import Role
-from jikimi.store import tables as t
-from jikimi.store.tx import reading
+from jikimi.core.access import Role
+from jikimi.core.tx import reading
 from tests.factories import Factory, auth, geo_world
 
 CONTACTS = "/api/v1/device/contacts"

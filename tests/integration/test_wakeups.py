@@ -1,6 +1,6 @@
 """Another process's commit wakes this one at once: its streams when alerts changed, its
 worker when work was stored. PostgreSQL notifies; on SQLite the processes ring each
-other's doorbell (adapters/doorbell.py). The polls are not running here, so nothing else
+other's doorbell (core/doorbell.py). The polls are not running here, so nothing else
 could wake them."""
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from jikimi.adapters.doorbell import Doorbell
-from jikimi.adapters.pg_listen import PgListener
-from jikimi.api.app import create_app
+from jikimi.app import create_app
 from jikimi.bootstrap import Container, build
-from jikimi.config import Settings
-from jikimi.store.db import is_sqlite, own_backends
+from jikimi.core.db import is_sqlite, own_backends
+from jikimi.core.doorbell import Doorbell
+from jikimi.core.pg_listen import PgListener
+from jikimi.core.settings import Settings
 from tests.factories import Factory, geo_alerts, geo_world, ping
 
 WAIT_S = 10.0  # a bound for a loaded machine; each wait ends as soon as its condition holds

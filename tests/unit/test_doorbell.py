@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from jikimi.adapters.doorbell import Doorbell, _address
+from jikimi.core.doorbell import Doorbell, _address
 
 WAIT_S = 10.0
 

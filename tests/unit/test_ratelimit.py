@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jikimi.adapters.ratelimit import RateLimiter, retry_after
+from jikimi.core.ratelimit import RateLimiter, retry_after
 
 
 class Clock:

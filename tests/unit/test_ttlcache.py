@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from jikimi.adapters.ttlcache import TtlCache, VersionedCache
+from jikimi.core.ttlcache import TtlCache, VersionedCache
 
 
 class Clock:

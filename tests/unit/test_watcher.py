@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import threading
 
-from jikimi.adapters.hub import AlertHub
-from jikimi.adapters.periodic import Periodic
-from jikimi.adapters.watcher import TimelineWatcher
+from jikimi.core.hub import AlertHub
+from jikimi.core.periodic import Periodic
+from jikimi.core.watcher import TimelineWatcher
 
 
 def test_wakes_only_for_a_head_beyond_what_the_streams_have_read() -> None:

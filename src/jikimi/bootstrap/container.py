@@ -12,14 +12,9 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.orm import Session, sessionmaker
 
-from jikimi.adapters.clock import SystemClock
-from jikimi.adapters.doorbell import Doorbell
-from jikimi.adapters.hub import AlertHub
-from jikimi.adapters.periodic import Periodic
-from jikimi.adapters.pg_listen import PgListener
-from jikimi.adapters.ratelimit import RateLimiter
-from jikimi.adapters.ttlcache import TtlCache, VersionedCache
-from jikimi.adapters.watcher import TimelineWatcher
+from jikimi.alerts import views as alert_views
+from jikimi.alerts.live import LiveFeed
+from jikimi.alerts.rules import EscalationPolicy
 from jikimi.bootstrap.factories import (
     INBOX,
     Notifier,
@@ -29,20 +24,17 @@ from jikimi.bootstrap.factories import (
     make_worker,
     risk_plots,
 )
-from jikimi.config import Settings
-from jikimi.domain.access import Principal
-from jikimi.domain.alerts import EscalationPolicy
-from jikimi.domain.orders import StatutePack, load_pack
-from jikimi.domain.risk import ChecklistScorer
-from jikimi.engine.bus import MessageBus
-from jikimi.engine.handlers import judge_stored_contacts
-from jikimi.engine.messages import JudgeStoredContacts
-from jikimi.engine.ports import Clock, PendingContact, RiskScorer
-from jikimi.engine.proximity_memory import TrackMemory
-from jikimi.engine.worker import Worker
-from jikimi.store import alert_views, crypto, ingest
-from jikimi.store.anklets import AnkletDirectory
-from jikimi.store.db import (
+from jikimi.bootstrap.features import message_bus
+from jikimi.bootstrap.uow import JoinedUnitOfWork, SqlUnitOfWork
+from jikimi.bootstrap.worker import Worker
+from jikimi.cases.orders import StatutePack, load_pack
+from jikimi.contacts import ingest
+from jikimi.contacts.handlers import judge_stored_contacts
+from jikimi.core import sealing as crypto
+from jikimi.core.access import Principal
+from jikimi.core.bus import MessageBus
+from jikimi.core.clock import SystemClock
+from jikimi.core.db import (
     SQLITE_CHECKPOINT_S,
     URGENT,
     checkpoint,
@@ -51,9 +43,20 @@ from jikimi.store.db import (
     own_backends,
     unavailable,
 )
-from jikimi.store.live import LiveFeed
-from jikimi.store.tx import peeking
-from jikimi.store.uow import JoinedUnitOfWork, SqlUnitOfWork
+from jikimi.core.doorbell import Doorbell
+from jikimi.core.hub import AlertHub
+from jikimi.core.periodic import Periodic
+from jikimi.core.pg_listen import PgListener
+from jikimi.core.ratelimit import RateLimiter
+from jikimi.core.settings import Settings
+from jikimi.core.ttlcache import TtlCache, VersionedCache
+from jikimi.core.tx import peeking
+from jikimi.core.watcher import TimelineWatcher
+from jikimi.devices.anklets import AnkletDirectory
+from jikimi.messages import JudgeStoredContacts
+from jikimi.ports import Clock, PendingContact, RiskScorer
+from jikimi.proximity.memory import TrackMemory
+from jikimi.risk.rules import ChecklistScorer
 
 # The bootstrap's one logger name, as before it became a package (operators filter on it).
 log = logging.getLogger("jikimi.bootstrap")
@@ -212,7 +215,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     # at most): triggers bump `watch.version` with every change (migration 0005).
     geo_cache: VersionedCache[str, Any] = VersionedCache(60.0)
     notifier = Notifier(hub)
-    bus = MessageBus(
+    bus = message_bus(
         lambda: SqlUnitOfWork(
             urgent_sessions, pack, settings.warn_radius_m, geo_cache, read_sessions
         ),

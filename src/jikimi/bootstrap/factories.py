@@ -11,27 +11,28 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from jikimi.adapters.doorbell import Doorbell
-from jikimi.adapters.hub import AlertHub
-from jikimi.adapters.pg_listen import PgListener
-from jikimi.config import Settings
-from jikimi.domain.proximity import Rules
-from jikimi.domain.risk import ChecklistScorer
-from jikimi.engine.bus import MessageBus
-from jikimi.engine.messages import (
+from jikimi import schema as t
+from jikimi.bootstrap import waiting
+from jikimi.bootstrap.worker import Worker, WorkSeen
+from jikimi.core.bus import MessageBus
+from jikimi.core.db import is_sqlite
+from jikimi.core.doorbell import Doorbell
+from jikimi.core.hub import AlertHub
+from jikimi.core.pg_listen import PgListener
+from jikimi.core.settings import Settings
+from jikimi.core.tx import peeking
+from jikimi.messages import (
     CheckSilentDevices,
     JudgeDeviceEvents,
     JudgePositions,
     RescoreCases,
     SaveTrackStates,
 )
-from jikimi.engine.ports import Clock, RiskScorer
-from jikimi.engine.proximity_memory import TrackMemory
-from jikimi.engine.worker import Worker, WorkSeen
-from jikimi.store import positions, waiting
-from jikimi.store import tables as t
-from jikimi.store.db import is_sqlite
-from jikimi.store.tx import peeking
+from jikimi.ports import Clock, RiskScorer
+from jikimi.proximity import positions
+from jikimi.proximity.memory import TrackMemory
+from jikimi.proximity.rules import Rules
+from jikimi.risk.rules import ChecklistScorer
 
 # The bootstrap's one logger name, as before it became a package (operators filter on it).
 log = logging.getLogger("jikimi.bootstrap")

@@ -17,7 +17,7 @@ import typer
 from jikimi.cli.demo_city import AGENCY, SimCase, mobile_number, seed
 from jikimi.cli.demo_geo import Victim, seed_geo, simulate_movement
 from jikimi.client.signed import signed_json
-from jikimi.store import private_files
+from jikimi.core import private_files
 
 DEMO_DB = Path("data") / "demo.db"
 
@@ -75,13 +75,13 @@ def run_demo(host: str, port: int, rate: float) -> None:
     """Start a fresh demo city and serve it until Ctrl-C."""
     import uvicorn
 
-    from jikimi.api.app import create_app
+    from jikimi.accounts import logins
+    from jikimi.accounts.tokens import create_signed_token, create_token
+    from jikimi.app import create_app
     from jikimi.bootstrap import build
     from jikimi.cli.serving import uvicorn_options
-    from jikimi.domain.access import Role
-    from jikimi.store import logins
-    from jikimi.store.auth import create_signed_token, create_token
-    from jikimi.store.tx import transaction
+    from jikimi.core.access import Role
+    from jikimi.core.tx import transaction
 
     if "JIKIMI_DATABASE_URL" not in os.environ:
         os.environ["JIKIMI_DATABASE_URL"] = _fresh_sqlite(DEMO_DB)

@@ -11,8 +11,8 @@ app = typer.Typer(help="Data-encryption keys.", no_args_is_help=True)
 def rotate() -> None:
     """Add a new active key and re-encrypt every sealed value under it."""
     from jikimi.bootstrap import build
-    from jikimi.store import crypto
-    from jikimi.store.rotation import reseal_all
+    from jikimi.cli.rotation import reseal_all
+    from jikimi.core import sealing as crypto
 
     c = build()
     try:
@@ -31,9 +31,9 @@ def rotate() -> None:
 def status() -> None:
     """Show the active key and rows still sealed under older keys."""
     from jikimi.bootstrap import build
-    from jikimi.store import crypto
-    from jikimi.store.rotation import stale_counts
-    from jikimi.store.tx import reading
+    from jikimi.cli.rotation import stale_counts
+    from jikimi.core import sealing as crypto
+    from jikimi.core.tx import reading
 
     c = build()
     try:

@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jikimi.cli import account_cmd, audit_cmd, device_cmd, keys_cmd, risk_cmd
+from jikimi.accounts import cli as account_cmd
+from jikimi.audit import cli as audit_cmd
+from jikimi.cli import device_cmd, keys_cmd
+from jikimi.risk import cli as risk_cmd
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -34,7 +37,7 @@ def serve(
     """Run the API, the console and the event worker in one process."""
     import uvicorn
 
-    from jikimi.api.app import create_app
+    from jikimi.app import create_app
     from jikimi.bootstrap import build
     from jikimi.cli.serving import long_running, uvicorn_options
 
@@ -88,10 +91,10 @@ def token_create(
     ] = None,
 ) -> None:
     """Print one new token on stdout and nothing else (a feed's signing key goes to a file)."""
+    from jikimi.accounts.tokens import create_signed_token, create_token
     from jikimi.bootstrap import build
-    from jikimi.domain.access import STAFF_ROLES, Role
-    from jikimi.store.auth import create_signed_token, create_token
-    from jikimi.store.tx import transaction
+    from jikimi.core.access import STAFF_ROLES, Role
+    from jikimi.core.tx import transaction
 
     try:
         r = Role(role)
@@ -124,9 +127,9 @@ def token_list() -> None:
     """Every token's id, role, holder and state (never the secret)."""
     import json
 
+    from jikimi.accounts.tokens import list_tokens
     from jikimi.bootstrap import build
-    from jikimi.store.auth import list_tokens
-    from jikimi.store.tx import reading
+    from jikimi.core.tx import reading
 
     c = build()
     try:
@@ -140,7 +143,7 @@ def token_list() -> None:
 @token_app.command("revoke")
 def token_revoke(token_id: Annotated[str, typer.Argument(help="the id from `token list`")]) -> None:
     """Revoke one token (it stops working within JIKIMI_AUTH_CACHE_S)."""
-    from jikimi.store.auth import revoke_token
+    from jikimi.accounts.tokens import revoke_token
 
     _change("token", token_id, revoke_token, "revoked")
 
@@ -151,14 +154,14 @@ def suspend(
 ) -> None:
     """Suspend an account: its tokens and console sessions stop working (within
     JIKIMI_AUTH_CACHE_S; an open live stream ends within seconds)."""
-    from jikimi.store.auth import suspend_account
+    from jikimi.accounts.tokens import suspend_account
 
     _change("account", account_id, suspend_account, "suspended")
 
 
 def _change(what: str, key: str, change: Callable[[Session, str], bool], done: str) -> None:
     from jikimi.bootstrap import build
-    from jikimi.store.tx import transaction
+    from jikimi.core.tx import transaction
 
     c = build()
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jikimi.config import Settings
+from jikimi.core.settings import Settings
 
 
 def uvicorn_options(settings: Settings) -> dict[str, Any]:

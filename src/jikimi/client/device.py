@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from jikimi.domain.signing import decode_key, signature
+from jikimi.core.signing import decode_key, signature
 
 BATCH = 100
 # The server refused the content: send smaller batches, then set aside the one event it

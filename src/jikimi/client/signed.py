@@ -7,7 +7,7 @@ import secrets
 import time
 from typing import Any
 
-from jikimi.domain.signing import decode_key, signature
+from jikimi.core.signing import decode_key, signature
 
 
 def signed_headers(

@@ -8,10 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from jikimi.domain.risk import TIER_CUTOFFS, Tier, tier_of
 from jikimi.risk.dataset import Inputs
 from jikimi.risk.evaluate import bootstrap_auc, by_group, difference, reliability, summary
 from jikimi.risk.features import FEATURES, MONOTONE
+from jikimi.risk.rules import TIER_CUTOFFS, Tier, tier_of
 
 MODEL = "lightgbm_calibrated"
 KNOWN_LIMITS = [

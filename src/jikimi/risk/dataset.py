@@ -15,8 +15,8 @@ from typing import IO, Any
 
 import numpy as np
 
-from jikimi.domain.risk import BOOL_ITEMS, INT_ITEMS, QUESTIONNAIRE_KEYS, ChecklistHistory, History
 from jikimi.risk.features import HISTORY_FEATURES
+from jikimi.risk.rules import BOOL_ITEMS, INT_ITEMS, QUESTIONNAIRE_KEYS, ChecklistHistory, History
 
 Columns = dict[str, list[Any]]
 GROUPS = ("sex", "age_band", "region")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from jikimi.domain.risk import BOOL_ITEMS, INT_ITEMS, QUESTIONNAIRE_KEYS, History
+from jikimi.risk.rules import BOOL_ITEMS, INT_ITEMS, QUESTIONNAIRE_KEYS, History
 
 if TYPE_CHECKING:
     from kiwipiepy import Kiwi

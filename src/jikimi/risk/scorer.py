@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from jikimi.domain.risk import Assessment, Factor, History, tier_of, validate_answers
 from jikimi.risk.features import FEATURES, feature_row, kiwi, monotone_vector
+from jikimi.risk.rules import Assessment, Factor, History, tier_of, validate_answers
 
 if TYPE_CHECKING:
     import lightgbm

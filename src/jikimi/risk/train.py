@@ -19,11 +19,11 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 
-from jikimi.domain.risk import BOOL_ITEMS, checklist_count, checklist_grade
 from jikimi.risk import card as model_card
 from jikimi.risk.dataset import Columns, Inputs, inputs
 from jikimi.risk.evaluate import logistic_fit
 from jikimi.risk.features import FEATURES, feature_matrix, monotone_vector
+from jikimi.risk.rules import BOOL_ITEMS, checklist_count, checklist_grade
 
 PARAMS: dict[str, Any] = {
     "objective": "binary",

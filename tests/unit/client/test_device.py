@@ -19,8 +19,8 @@ from fastapi.testclient import TestClient
 
 from jikimi.bootstrap import Container
 from jikimi.client.device import BATCH, DeviceClient
-from jikimi.domain.access import Role
-from jikimi.domain.signing import decode_key, encode_key, signature
+from jikimi.core.access import Role
+from jikimi.core.signing import decode_key, encode_key, signature
 from tests.factories import Factory, auth
 
 KST = timezone(timedelta(hours=9))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from jikimi.domain.proximity import (
+from jikimi.proximity.rules import (
     Key,
     PairBatch,
     Rules,
@@ -16,7 +16,7 @@ from jikimi.domain.proximity import (
     ZoneRole,
     evaluate,
 )
-from jikimi.domain.proximity.geometry import WGS84_A, WGS84_E2
+from jikimi.proximity.rules.geometry import WGS84_A, WGS84_E2
 
 HOME = (37.5665, 126.9780)  # Seoul City Hall
 

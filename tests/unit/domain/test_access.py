@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jikimi.domain.access import (
+from jikimi.core.access import (
     STAFF_ROLES,
     Principal,
     Role,
@@ -13,7 +13,7 @@ from jikimi.domain.access import (
     may_see_case,
     sees_whole_agency,
 )
-from jikimi.domain.errors import Invalid
+from jikimi.core.errors import Invalid
 
 AGENCY = "seoul-mapo"
 

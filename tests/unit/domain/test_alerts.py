@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jikimi.domain.alerts import (
+from jikimi.alerts.rules import (
     DEFAULT_SEVERITY,
     SEVERITY_RANK,
     Alert,

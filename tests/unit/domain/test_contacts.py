@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jikimi.domain.alerts import AlertKind
-from jikimi.domain.contacts import (
+from jikimi.alerts.rules import AlertKind
+from jikimi.cases.orders import OrderWindow, load_pack
+from jikimi.contacts.rules import (
     CaseFacts,
     Contact,
     NumberSpan,
@@ -17,7 +18,6 @@ from jikimi.domain.contacts import (
     no_contact_in_force,
     same_contact,
 )
-from jikimi.domain.orders import OrderWindow, load_pack
 
 PACK = load_pack("kr")
 BAN = PACK.get("stalking.provisional.3")

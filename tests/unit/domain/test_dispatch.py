@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import jikimi.web
-from jikimi.domain.dispatch import COARSE_FACTORS, coarse_factors, group_of
+from jikimi.risk.dispatch import COARSE_FACTORS, coarse_factors, group_of
 from jikimi.risk.features import FEATURES
 from jikimi.risk.scorer import FACTOR_LABELS_KO
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jikimi.domain.moments import EARLIEST, EARLIEST_HISTORY, LATEST, within
+from jikimi.core.moments import EARLIEST, EARLIEST_HISTORY, LATEST, within
 
 OFFSETS = st.builds(
     lambda minutes: timezone(timedelta(minutes=minutes)), st.integers(-(24 * 60 - 1), 24 * 60 - 1)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jikimi.domain.orders import (
+from jikimi.cases.orders import (
     OrderKind,
     OrderRuleError,
     OrderStatus,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jikimi.domain.phones import InvalidPhoneNumber, normalise, normalise_reported
+from jikimi.core.phones import InvalidPhoneNumber, normalise, normalise_reported
 
 E164 = re.compile(r"^\+[1-9]\d{1,16}$")
 

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jikimi.domain.alerts import AlertKind
-from jikimi.domain.proximity import Rules, ZoneRole, eta_s, fit_velocity
-from jikimi.domain.proximity.motion import closing_s
+from jikimi.alerts.rules import AlertKind
+from jikimi.proximity.rules import Rules, ZoneRole, eta_s, fit_velocity
+from jikimi.proximity.rules.motion import closing_s
 
 from .proximity_helpers import HOME, at, kinds, run
 

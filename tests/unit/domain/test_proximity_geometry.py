@@ -10,7 +10,7 @@ from geographiclib.geodesic import Geodesic
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jikimi.domain.proximity import Level, classify, distance_m, levels, nearest_fresh_fix
+from jikimi.proximity.rules import Level, classify, distance_m, levels, nearest_fresh_fix
 
 from .proximity_helpers import HOME
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jikimi.domain.proximity import EpisodeLevel, evaluate
+from jikimi.proximity.rules import EpisodeLevel, evaluate
 from tests.unit.domain.proximity_helpers import batch, run
 
 

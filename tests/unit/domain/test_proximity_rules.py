@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jikimi.domain.alerts import AlertKind
-from jikimi.domain.proximity import (
+from jikimi.alerts.rules import AlertKind
+from jikimi.proximity.rules import (
     Episode,
     EpisodeLevel,
     PairBatch,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jikimi.domain.errors import Invalid
-from jikimi.domain.risk import (
+from jikimi.core.errors import Invalid
+from jikimi.risk.rules import (
     BOOL_ITEMS,
     QUESTIONNAIRE_KEYS,
     REVIEW_INTERVAL,

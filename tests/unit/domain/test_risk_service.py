@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jikimi.domain.alerts import DEFAULT_SEVERITY, AlertKind, Severity, severity_for
-from jikimi.domain.risk import TIER_BANDS, ChecklistScorer, History, Tier, tier_of
+from jikimi.alerts.rules import DEFAULT_SEVERITY, AlertKind, Severity, severity_for
+from jikimi.risk.rules import TIER_BANDS, ChecklistScorer, History, Tier, tier_of
 
 
 @given(st.floats(min_value=0.0, max_value=1.0))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jikimi.domain.text import storable
+from jikimi.core.text import storable
 
 # Any character, with lone surrogates and NULs common (plain st.text() holds neither).
 CHARACTERS = (

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jikimi.domain.orders import OrderWindow, load_pack
-from jikimi.domain.watch import Ban, CaseGeo
+from jikimi.cases.orders import OrderWindow, load_pack
+from jikimi.proximity.rules.watch import Ban, CaseGeo
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 KIND = load_pack("kr").get("stalking.provisional.2")

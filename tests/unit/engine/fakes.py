@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 
-from jikimi.domain.alerts import Alert, AlertStatus, Evidence
-from jikimi.domain.contacts import CaseFacts, Contact, NumberSpan, same_contact
-from jikimi.domain.orders import OrderWindow
-from jikimi.domain.risk import Assessment, History, Tier
-from jikimi.engine.ports import Override, PendingContact, StoredAssessment
+from jikimi.alerts.rules import Alert, AlertStatus, Evidence
+from jikimi.cases.orders import OrderWindow
+from jikimi.contacts.rules import CaseFacts, Contact, NumberSpan, same_contact
+from jikimi.ports import Override, PendingContact, StoredAssessment
+from jikimi.risk.rules import Assessment, History, Tier
 
 T0 = datetime(2026, 3, 1, 3, 0, tzinfo=UTC)
 

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from jikimi.domain.alerts import (
+from jikimi.alerts.handlers import AlertNotFound
+from jikimi.alerts.rules import (
     Alert,
     AlertKind,
     AlertStateError,
@@ -15,11 +16,11 @@ from jikimi.domain.alerts import (
     EscalationPolicy,
     Outcome,
 )
-from jikimi.domain.contacts import NumberSpan
-from jikimi.domain.orders import OrderWindow, load_pack
-from jikimi.engine.bus import MessageBus
-from jikimi.engine.handlers import AlertNotFound
-from jikimi.engine.messages import AcknowledgeAlert, EscalateDueAlerts, JudgeContacts, ResolveAlert
+from jikimi.bootstrap.features import message_bus
+from jikimi.cases.orders import OrderWindow, load_pack
+from jikimi.contacts.rules import NumberSpan
+from jikimi.core.bus import MessageBus
+from jikimi.messages import AcknowledgeAlert, EscalateDueAlerts, JudgeContacts, ResolveAlert
 from tests.unit.engine.fakes import T0, FakeClock, FakeNotifier, FakeStore
 
 PACK = load_pack("kr")
@@ -74,7 +75,7 @@ def env() -> Env:
     store, clock, notifier = FakeStore(), FakeClock(T0), FakeNotifier()
     store.add_case(CASE, VICTIM, (ban(),), (NumberSpan(HIS),))
     store.add_victim_phone(VICTIM, NumberSpan(VICTIM_PHONE))
-    return Env(store, clock, notifier, MessageBus(store.uow, clock, notifier, POLICY))
+    return Env(store, clock, notifier, message_bus(store.uow, clock, notifier, POLICY))
 
 
 def call(

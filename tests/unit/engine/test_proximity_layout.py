@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jikimi.domain.orders import OrderWindow, load_pack
-from jikimi.domain.proximity import Rules
-from jikimi.domain.watch import Ban, CaseGeo, Place
-from jikimi.engine.ports import LoggedFix
-from jikimi.engine.proximity_moving import Moving
-from jikimi.engine.proximity_pairs import ANKLET, lay_out
+from jikimi.cases.orders import OrderWindow, load_pack
+from jikimi.ports import LoggedFix
+from jikimi.proximity.moving import Moving
+from jikimi.proximity.pairs import ANKLET, lay_out
+from jikimi.proximity.rules import Rules
+from jikimi.proximity.rules.watch import Ban, CaseGeo, Place
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 KIND = load_pack("kr").get("stalking.provisional.2")

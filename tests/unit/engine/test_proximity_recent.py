@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jikimi.engine.ports import LoggedFix
-from jikimi.engine.proximity_recent import RecentFixes
+from jikimi.ports import LoggedFix
+from jikimi.proximity.recent import RecentFixes
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 MAX_AGE = 300.0

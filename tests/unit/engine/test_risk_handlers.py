@@ -8,12 +8,13 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from jikimi.domain.alerts import AlertKind, EscalationPolicy, Evidence, Severity
-from jikimi.domain.contacts import NumberSpan
-from jikimi.domain.risk import Assessment, Factor, History, Tier
-from jikimi.engine.bus import MessageBus
-from jikimi.engine.handlers import open_or_grow
-from jikimi.engine.messages import JudgeContacts, RescoreCases
+from jikimi.alerts.handlers import open_or_grow
+from jikimi.alerts.rules import AlertKind, EscalationPolicy, Evidence, Severity
+from jikimi.bootstrap.features import message_bus
+from jikimi.contacts.rules import NumberSpan
+from jikimi.core.bus import MessageBus
+from jikimi.messages import JudgeContacts, RescoreCases
+from jikimi.risk.rules import Assessment, Factor, History, Tier
 from tests.unit.engine.fakes import T0, FakeClock, FakeNotifier, FakeStore
 from tests.unit.engine.test_handlers import CASE, HIS, POLICY, VICTIM, ban
 
@@ -45,7 +46,7 @@ class StepScorer:
 
 def bus(store: FakeStore) -> MessageBus:
     """A bus on the fakes."""
-    return MessageBus(store.uow, FakeClock(T0 + timedelta(minutes=5)), FakeNotifier(), POLICY)
+    return message_bus(store.uow, FakeClock(T0 + timedelta(minutes=5)), FakeNotifier(), POLICY)
 
 
 def world(store: FakeStore) -> None:

@@ -3,8 +3,8 @@ of thousands of states never holds the judge up for long (engine.proximity_memor
 
 from __future__ import annotations
 
-from jikimi.domain.proximity import TrackState
-from jikimi.engine.proximity_memory import TrackMemory
+from jikimi.proximity.memory import TrackMemory
+from jikimi.proximity.rules import TrackState
 
 MOVED = TrackState.of([(1.0, 37.5, 127.0, 5.0)])
 

@@ -8,12 +8,13 @@ from datetime import timedelta
 
 import pytest
 
-from jikimi.domain.alerts import EscalationPolicy
-from jikimi.domain.contacts import NumberSpan
-from jikimi.domain.orders import OrderWindow, load_pack
-from jikimi.engine.bus import MessageBus
-from jikimi.engine.messages import Command
-from jikimi.engine.worker import Worker, WorkSeen
+from jikimi.alerts.rules import EscalationPolicy
+from jikimi.bootstrap.features import message_bus
+from jikimi.bootstrap.worker import Worker, WorkSeen
+from jikimi.cases.orders import OrderWindow, load_pack
+from jikimi.contacts.rules import NumberSpan
+from jikimi.core.bus import MessageBus
+from jikimi.messages import Command
 from tests.unit.engine.fakes import T0, FakeClock, FakeNotifier, FakeStore
 
 BAN = load_pack("kr").get("stalking.provisional.3")
@@ -71,7 +72,8 @@ def world() -> tuple[FakeStore, FakeClock, FakeNotifier, ObservedBus]:
     store, clock, notifier = FakeStore(), FakeClock(T0), FakeNotifier()
     order = OrderWindow(BAN, T0 - timedelta(days=1), T0 + timedelta(days=60))
     store.add_case(CASE, VICTIM, (order,), (NumberSpan(HIS),))
-    bus = ObservedBus(store.uow, clock, notifier, POLICY)
+    wired = message_bus(store.uow, clock, notifier, POLICY)
+    bus = ObservedBus(store.uow, clock, notifier, POLICY, wired.handlers, wired.one_by_one)
     bus.passes = Passes()
     return store, clock, notifier, bus
 
@@ -239,12 +241,12 @@ def test_an_outage_is_logged_once_with_its_cause_not_on_every_pass(
     store, _, _, bus = world()
     receive_calls(store, 1)
     store.down = True
-    caplog.set_level("WARNING", logger="jikimi.engine.worker")
+    caplog.set_level("WARNING", logger="jikimi.bootstrap.worker")
     running(ObservedWorker(bus, store.has_pending, poll_s=0.01, batch=10))
     bus.passes.wait_until(lambda: bus.passes.failed >= 5)
     store.down = False
     # The line that it works again follows the first good pass: wait for a second one.
     bus.passes.wait_until(lambda: bus.passes.done >= 2)
-    messages = [r.getMessage() for r in caplog.records if r.name == "jikimi.engine.worker"]
+    messages = [r.getMessage() for r in caplog.records if r.name == "jikimi.bootstrap.worker"]
     assert messages == ["worker pass failed; retrying", "worker passes succeed again"]
     assert caplog.records[0].exc_info is not None

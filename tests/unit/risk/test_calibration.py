@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from jikimi.domain.risk import Tier, tier_of
 from jikimi.risk.dataset import Inputs
 from jikimi.risk.evaluate import auc, calibration
+from jikimi.risk.rules import Tier, tier_of
 from jikimi.risk.scorer import Scorer
 
 

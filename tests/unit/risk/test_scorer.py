@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from jikimi.domain.errors import Invalid
-from jikimi.domain.risk import QUESTIONNAIRE_KEYS, Tier, tier_of
+from jikimi.core.errors import Invalid
 from jikimi.risk.features import FEATURES
+from jikimi.risk.rules import QUESTIONNAIRE_KEYS, Tier, tier_of
 from jikimi.risk.scorer import FACTOR_LABELS_KO, MODELS_DIR, Assessment, History, Scorer
 
 ANSWERS: dict[str, bool | int | None] = {

@@ -9,8 +9,9 @@ from collections.abc import Callable
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from jikimi.store import crypto, positions
-from jikimi.store.crypto import KeyRing, SealBroken
+from jikimi.core import sealing as crypto
+from jikimi.core.sealing import KeyRing, SealBroken
+from jikimi.proximity import positions
 
 AAD = "positions.fix:dev-1:2026-11-23T09:00:00.000000+00:00"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from jikimi.store.db import unavailable
+from jikimi.core.db import unavailable
 
 
 def test_a_lost_or_unreachable_database_is_unavailable() -> None:

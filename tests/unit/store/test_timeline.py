@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jikimi.store import timeline
-from jikimi.store.timeline import SeqPosition, SnapshotPosition
+from jikimi.alerts import timeline
+from jikimi.alerts.timeline import SeqPosition, SnapshotPosition
 
 
 def test_a_seq_and_a_snapshot_come_back_as_they_went() -> None:

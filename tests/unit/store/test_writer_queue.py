@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 from jikimi.bootstrap import build
-from jikimi.config import Settings
-from jikimi.store.db import URGENT
-from jikimi.store.writers import FileLock, WriterQueue
+from jikimi.core.db import URGENT
+from jikimi.core.settings import Settings
+from jikimi.core.writers import FileLock, WriterQueue
 
 
 def _wait_for(cond: object, what: str) -> None:

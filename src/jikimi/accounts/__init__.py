@@ -1,0 +1,1 @@
+"""Staff accounts, machine tokens and console logins."""

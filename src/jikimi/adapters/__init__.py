@@ -1,1 +1,0 @@
-"""Outbound I/O: the clock, the live hub for SSE."""

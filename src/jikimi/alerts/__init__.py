@@ -1,0 +1,1 @@
+"""Alerts: opened and grown by violations, escalated, acknowledged, resolved, pushed live."""

@@ -1,0 +1,224 @@
+"""Read side of alerts: the JSON shapes of API.md, their evidence, the queue, the timeline."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy.orm import Session
+
+from jikimi import schema as t
+from jikimi.cases.visibility import visible_cases
+from jikimi.core import sealing as crypto
+from jikimi.core.access import Principal
+from jikimi.core.errors import Invalid, ReadOnly
+from jikimi.core.moments import within
+from jikimi.core.times import iso
+
+_EV = t.table_of(t.AlertEvidence).c
+_EV_COLUMNS = (
+    _EV.id,
+    _EV.alert_id,
+    _EV.event_id,
+    _EV.kind,
+    _EV.number,
+    _EV.occurred_at,
+    _EV.sources,
+    _EV.detail,
+)
+_EVIDENCE = (
+    select(*_EV_COLUMNS)
+    .where(_EV.alert_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_EV.occurred_at)
+)
+
+# The latest `latest` pieces of each alert (by when they happened), oldest first, and how
+# many the alert holds in all: one query, whatever the number of alerts.
+_RANKED = select(
+    *_EV_COLUMNS,
+    func.row_number()
+    .over(partition_by=_EV.alert_id, order_by=(_EV.occurred_at.desc(), _EV.id.desc()))
+    .label("rank"),
+    func.count().over(partition_by=_EV.alert_id).label("total"),
+).where(_EV.alert_id.in_(bindparam("ids", expanding=True)))
+_R = _RANKED.subquery().c
+_LATEST_EVIDENCE = (
+    select(_R.id, _R.alert_id, _R.event_id, _R.kind, _R.number, _R.occurred_at, _R.sources)
+    .add_columns(_R.detail, _R.total)
+    .where(_R.rank <= bindparam("latest"))
+    .order_by(_R.occurred_at, _R.id)
+)
+
+
+def alerts_json(
+    s: Session, rows: list[t.AlertRow], latest: int | None = None
+) -> list[dict[str, Any]]:
+    """Alerts with their evidence (all of it, or the `latest` pieces), as API.md shows them."""
+    return with_evidence(
+        s,
+        [
+            {
+                "id": r.id,
+                "case_id": r.case_id,
+                "kind": r.kind,
+                "severity": r.severity,
+                "status": r.status,
+                "escalation_level": r.escalation_level,
+                "count": r.count,
+                "first_at": iso(r.first_at),
+                "last_at": iso(r.last_at),
+                "opened_at": iso(r.opened_at),
+                "acknowledged_by": r.acknowledged_by,
+                "acknowledged_at": iso(r.acknowledged_at),
+                "resolved_by": r.resolved_by,
+                "resolved_at": iso(r.resolved_at),
+                "outcome": r.outcome,
+                "note": r.note,
+            }
+            for r in rows
+        ],
+        latest,
+    )
+
+
+Memo = dict[str, tuple[list[str], dict[str, Any]]]
+"""Evidence already opened, by its id, with the sources it had (the one field that changes)."""
+_MEMO_MAX = 20_000
+
+
+def with_evidence(
+    s: Session,
+    alerts: list[dict[str, Any]],
+    latest: int | None = None,
+    memo: Memo | None = None,
+) -> list[dict[str, Any]]:
+    """The alerts (API.md's fields but `evidence`) with their evidence added, in one query:
+    all of it, or only the `latest` pieces; `evidence_total` says how many there are.
+
+    A proximity alert grows by a fix every few seconds while he stays inside, so the queue
+    and the live stream (which re-send an alert on every change) carry only the latest
+    pieces; `GET /alerts/{id}` carries all. A reader that renders the same alerts again
+    and again (the live feed) passes a `memo` and opens each piece once.
+    """
+    if not alerts:
+        return []
+    evidence: dict[str, list[dict[str, Any]]] = {a["id"]: [] for a in alerts}
+    totals: dict[str, int] = {}
+    # Plain rows (no ORM objects): the live stream renders alerts on every change.
+    ring = crypto.ring()
+    if latest is None:
+        rows: Any = s.execute(_EVIDENCE, {"ids": list(evidence)})
+    else:
+        rows = s.execute(_LATEST_EVIDENCE, {"ids": list(evidence), "latest": latest})
+    if memo is not None and len(memo) > _MEMO_MAX:
+        memo.clear()
+    for ev_id, alert_id, event_id, kind, number, occurred_at, sources, sealed, *total in rows:
+        known = memo.get(ev_id) if memo is not None else None
+        if known is not None and known[0] == sources:
+            piece = known[1]
+        else:
+            detail = ring.open(sealed, f"alert_evidence.detail:{ev_id}")
+            piece = {
+                "event_id": event_id,
+                "kind": kind,
+                # Opened as the model's attribute would (same associated data).
+                "number": ring.open(number, f"alert_evidence.number:{ev_id}"),
+                "occurred_at": iso(occurred_at),
+                "sources": sources,
+            } | (json.loads(detail) if detail else {})
+            if memo is not None:
+                memo[ev_id] = (sources, piece)
+        evidence[alert_id].append(piece)
+        if total:
+            totals[alert_id] = int(total[0])
+    for a in alerts:
+        a["evidence"] = evidence[a["id"]]
+        a["evidence_total"] = totals.get(a["id"], len(a["evidence"]))
+    return alerts
+
+
+def _cursor_encode(r: t.AlertRow) -> str:
+    raw = f"{r.opened_at.astimezone(UTC).isoformat()}|{r.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _cursor_decode(cursor: str) -> tuple[datetime, str]:
+    """The place a cursor names; anything but what `_cursor_encode` makes is a 422 (a naive
+    or out-of-range time would fail inside the query, an id with a NUL in PostgreSQL)."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        text, alert_id = raw.split("|", 1)
+        at = datetime.fromisoformat(text)
+    except ValueError as exc:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        raise Invalid("cursor is not one this server gave") from exc
+    ours = 0 < len(alert_id) <= 64 and alert_id.isascii() and alert_id.isalnum()
+    if not (ours and within(at)):
+        raise Invalid("cursor is not one this server gave")
+    return at, alert_id
+
+
+def list_alerts(
+    s: Session,
+    p: Principal,
+    status: str | None,
+    case_id: str | None,
+    limit: int,
+    cursor: str | None,
+    latest: int | None = None,
+) -> dict[str, Any]:
+    """Alerts the caller may see, newest first, a page at a time (each with its `latest`
+    pieces of evidence)."""
+    q = select(t.AlertRow).join(t.Case, t.Case.id == t.AlertRow.case_id).where(visible_cases(p))
+    if status:
+        q = q.where(t.AlertRow.status == status)
+    if case_id:
+        q = q.where(t.AlertRow.case_id == case_id)
+    if cursor:
+        at, alert_id = _cursor_decode(cursor)
+        q = q.where(
+            or_(
+                t.AlertRow.opened_at < at,
+                and_(t.AlertRow.opened_at == at, t.AlertRow.id < alert_id),
+            )
+        )
+    rows = list(
+        s.scalars(q.order_by(t.AlertRow.opened_at.desc(), t.AlertRow.id.desc()).limit(limit + 1))
+    )
+    nxt = _cursor_encode(rows[limit - 1]) if len(rows) > limit else None
+    return {"items": alerts_json(s, rows[:limit], latest), "next": nxt}
+
+
+def visible_alert(
+    s: Session, p: Principal, alert_id: str, *, write: bool = False
+) -> t.AlertRow | None:
+    """The alert if the caller may see its case (with `write`: may act on it; `ReadOnly`
+    when the case is open to the caller only through a break-glass)."""
+    q = (
+        select(t.AlertRow)
+        .join(t.Case, t.Case.id == t.AlertRow.case_id)
+        .where(t.AlertRow.id == alert_id)
+    )
+    row = s.scalars(q.where(visible_cases(p, write=write))).first()
+    if row is None and write and s.scalars(q.where(visible_cases(p))).first() is not None:
+        raise ReadOnly("alert", alert_id)
+    return row
+
+
+def latest_seq(s: Session) -> int:
+    """The newest timeline position."""
+    return int(s.scalar(select(func.coalesce(func.max(t.AlertChange.seq), 0))) or 0)
+
+
+def timeline(s: Session, alert_id: str) -> list[dict[str, Any]]:
+    """Every change of one alert, oldest first."""
+    return [
+        {"seq": c.seq, "at": iso(c.at), "action": c.action, "actor": c.actor, "detail": c.detail}
+        for c in s.scalars(
+            select(t.AlertChange)
+            .where(t.AlertChange.alert_id == alert_id)
+            .order_by(t.AlertChange.seq)
+        )
+    ]

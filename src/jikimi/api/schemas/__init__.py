@@ -1,1 +1,0 @@
-"""Request and response bodies (strict: unknown fields are rejected on writes)."""

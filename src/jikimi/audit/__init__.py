@@ -1,0 +1,1 @@
+"""The access trail (hash-chained) and the supervisors' review of flagged access."""

@@ -1,0 +1,136 @@
+"""The in-process worker: judges the inbox and runs the escalation timer."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from jikimi.core.bus import MessageBus
+from jikimi.messages import Command, EscalateDueAlerts, JudgeContacts
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WorkSeen:
+    """What one look at the database found waiting at the start of a pass."""
+
+    contacts: bool
+    escalations: bool
+    # Aligned with the worker's `inboxes`; None: not looked at, ask the inbox's own check.
+    inboxes: tuple[bool | None, ...] = ()
+
+
+class Worker:
+    """A thread that drains the durable inbox; woken at once by ingest, else it polls.
+
+    State lives in the database (pending events, next escalation times), so a crash
+    loses nothing: the next worker to start picks up where this one stopped.
+    """
+
+    def __init__(
+        self,
+        bus: MessageBus,
+        has_pending: Callable[[], bool],
+        poll_s: float,
+        batch: int,
+        inboxes: Sequence[tuple[Callable[[], bool], Callable[[], Command]]] = (),
+        timers: Sequence[tuple[float, Callable[[], Command]]] = (),
+        peek: Callable[[], WorkSeen] | None = None,
+    ) -> None:
+        self.bus, self.has_pending, self.poll_s, self.batch = bus, has_pending, poll_s, batch
+        # Other durable inboxes (device events, positions): (anything waiting?, command).
+        self.inboxes = list(inboxes)
+        # Other timers (device silence): (every so many seconds, command); durable because
+        # what they look at lives in the database.
+        self.timers = list(timers)
+        self._timer_last = [0.0] * len(self.timers)
+        # One look at every inbox and at due escalations in one query, so an idle pass
+        # costs one read instead of one per inbox and a write transaction.
+        self.peek = peek
+        self.max_batches = 50
+        self.escalate_every_s = 0.25
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def wake(self) -> None:
+        """New events are stored: judge them now."""
+        self._wake.set()
+
+    def run_once(self, *, escalate: bool = True) -> set[str]:
+        """Judge everything waiting and escalate what is due; return changed alert ids."""
+        changed: set[str] = set()
+        seen = self.peek() if self.peek is not None else None
+        # Look before taking the write lock: most polls find nothing. Stop after a bounded
+        # number of batches, so rows other workers hold (skipped, but still pending)
+        # cannot make this loop spin, and escalate between batches so a flood of events
+        # cannot hold escalation back.
+        for i in range(self.max_batches):
+            waiting = seen.contacts if seen is not None and i == 0 else self.has_pending()
+            if not waiting:
+                break
+            if escalate and i:
+                changed |= self.bus.handle(EscalateDueAlerts())
+            changed |= self.bus.handle(JudgeContacts(self.batch))
+        for j, (has_work, command) in enumerate(self.inboxes):
+            first = seen.inboxes[j] if seen is not None and j < len(seen.inboxes) else None
+            for k in range(self.max_batches):
+                if not (first if k == 0 and first is not None else has_work()):
+                    break
+                changed |= self.bus.handle(command())
+        if escalate:
+            if seen is None or seen.escalations:
+                changed |= self.bus.handle(EscalateDueAlerts())
+            now = time.monotonic()
+            for i, (every, command) in enumerate(self.timers):
+                if now - self._timer_last[i] >= every:
+                    changed |= self.bus.handle(command())
+                    self._timer_last[i] = now
+        return changed
+
+    def _loop(self) -> None:
+        last_escalation = 0.0
+        failing_since: float | None = None  # first failure of the current run of them
+        last_report = 0.0
+        while not self._stop.is_set():
+            self._wake.clear()
+            # Woken by ingest, judge at once; look for due escalations a few times a
+            # second, not on every event (each look is a write transaction).
+            due = time.monotonic() - last_escalation >= self.escalate_every_s
+            try:
+                self.run_once(escalate=due)
+                if due:
+                    last_escalation = time.monotonic()
+                if failing_since is not None:
+                    log.warning("worker passes succeed again")
+                    failing_since = None
+            except Exception:
+                # The database may be down; the events are safe in it. Try again shortly,
+                # but say so once with the cause and then every 30 s, not every pass.
+                now = time.monotonic()
+                if failing_since is None:
+                    failing_since = last_report = now
+                    log.exception("worker pass failed; retrying")
+                elif now - last_report >= 30:
+                    last_report = now
+                    log.error("worker passes failing for %.0f s; retrying", now - failing_since)
+                self._stop.wait(self.poll_s)
+            self._wake.wait(self.poll_s)
+
+    def start(self) -> None:
+        """Start the thread."""
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="jikimi-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop after the current pass."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None

@@ -1,0 +1,94 @@
+"""People."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BeforeValidator, Field, StrictFloat, StrictStr
+
+from jikimi.core.moments import EARLIEST_HISTORY
+from jikimi.http.schemas import HistoryMoment, Out, Strict
+
+
+def _iso_text(value: object) -> object:
+    # A date must arrive as "YYYY-MM-DD", not as a number pydantic would read as a timestamp.
+    if value is not None and not isinstance(value, str | date):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+def _plausible(value: date) -> date:
+    # "Today" as anywhere on Earth has it: born today in Seoul is not in the future.
+    today = (datetime.now(UTC) + timedelta(hours=14)).date()
+    if not EARLIEST_HISTORY.date() <= value <= today:
+        raise ValueError(f"a birth date lies between {EARLIEST_HISTORY:%Y-%m-%d} and today")
+    return value
+
+
+BirthDate = Annotated[
+    date,
+    BeforeValidator(_iso_text),
+    AfterValidator(_plausible),
+    Field(description="YYYY-MM-DD, from 1900-01-01 to today"),
+]
+
+
+class AddressCreate(Strict):
+    """An address of a person."""
+
+    label: Literal["home", "work", "school", "other"]
+    text: StrictStr = Field(min_length=1, max_length=500)
+    lat: StrictFloat | None = Field(None, ge=-90, le=90)
+    lon: StrictFloat | None = Field(None, ge=-180, le=180)
+
+
+class PersonCreate(Strict):
+    """A victim or perpetrator, as the officer records them."""
+
+    name: StrictStr = Field(min_length=1, max_length=200)
+    phones: list[StrictStr] = Field(default_factory=list, max_length=20)
+    birth_date: BirthDate | None = None
+    addresses: list[AddressCreate] = Field(default_factory=list, max_length=20)
+
+
+class PhoneAdd(Strict):
+    """A number the person now uses."""
+
+    number: StrictStr = Field(min_length=1, max_length=40)
+    valid_from: HistoryMoment | None = None
+
+
+class PhoneEnd(Strict):
+    """A number the person gave up, and when."""
+
+    number: StrictStr = Field(min_length=1, max_length=40)
+    valid_to: HistoryMoment
+
+
+class PhoneSpan(Out):
+    """One number in a person's history."""
+
+    number: str
+    valid_from: str | None
+    valid_to: str | None
+
+
+class AddressRead(Out):
+    """An address."""
+
+    label: str
+    text: str
+    lat: float | None
+    lon: float | None
+
+
+class PersonRead(Out):
+    """A person."""
+
+    id: str
+    name: str
+    birth_date: str | None
+    phones: list[str]
+    phone_history: list[PhoneSpan]
+    addresses: list[AddressRead] | None = None

@@ -1,0 +1,177 @@
+"""Cases, orders, devices."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, StrictStr, field_validator
+
+from jikimi.alerts.schemas import AlertRead
+from jikimi.cases.people_schemas import PersonRead
+from jikimi.core.access import break_glass_reason
+from jikimi.http.schemas import Moment, Out, Strict
+
+Relationship = Literal[
+    "dating", "former_partner", "spouse", "former_spouse", "family", "acquaintance", "stranger"
+]
+Offense = Literal["stalking", "dating_violence", "domestic_violence", "sexual_violence", "other"]
+
+
+class CaseCreate(Strict):
+    """A new case."""
+
+    victim_id: StrictStr = Field(max_length=64)
+    perpetrator_id: StrictStr = Field(max_length=64)
+    relationship: Relationship
+    offense: Offense
+    agency: StrictStr | None = Field(None, max_length=100)
+
+
+class OrderCreate(Strict):
+    """A protective order."""
+
+    kind: StrictStr = Field(max_length=60)
+    starts_at: Moment
+    ends_at: Moment
+    court_ref: StrictStr | None = Field(None, max_length=100)
+    warn_m: int | None = Field(
+        None,
+        ge=100,
+        le=20_000,
+        description="approach bans: warning radius in metres (default JIKIMI_WARN_RADIUS_M)",
+    )
+
+
+class OrderExtend(Strict):
+    """An extension to a new end."""
+
+    ends_at: Moment
+    court_ref: StrictStr | None = Field(None, max_length=100)
+
+
+class OrderRevoke(Strict):
+    """A revocation and why."""
+
+    reason: StrictStr = Field(min_length=1, max_length=1000)
+
+
+class ExtensionRead(Out):
+    """One extension."""
+
+    previous_ends_at: str
+    ends_at: str
+    court_ref: str | None
+    at: str
+
+
+class OrderRead(Out):
+    """An order."""
+
+    id: str
+    case_id: str
+    kind: str
+    starts_at: str
+    ends_at: str
+    status: Literal["scheduled", "active", "expired", "revoked", "unknown"]
+    no_contact: bool
+    distance_m: int | None
+    warn_m: int | None = None
+    court_ref: str | None
+    extensions: list[ExtensionRead]
+
+
+class DeviceCreate(Strict):
+    """A device to enrol (victim's phone) or bind (anklet)."""
+
+    kind: Literal["victim_phone", "anklet"]
+    serial: StrictStr | None = Field(None, min_length=1, max_length=100)
+
+
+class DeviceCreated(Out):
+    """The device; `token` and `signing_key` only for a victim's phone, shown once."""
+
+    id: str
+    kind: str
+    serial: str | None = None
+    token: str | None = None
+    signing_key: str | None = None
+
+
+class DeviceRead(Out):
+    """A device of a case."""
+
+    id: str
+    kind: str
+    serial: str | None
+    last_seen_at: str | None
+
+
+class CaseRead(Out):
+    """A case with what is needed to act on it."""
+
+    id: str
+    victim_id: str
+    perpetrator_id: str
+    relationship: str
+    offense: str
+    agency: str
+    victim: PersonRead
+    perpetrator: PersonRead
+    orders: list[OrderRead]
+    devices: list[DeviceRead]
+    open_alerts: list[AlertRead]
+    risk: dict[str, object] | None
+
+
+class BreakGlassCreate(Strict):
+    """Why this case must be read now, outside one's caseload: at least ten characters
+    once trimmed (runs of white space count as one)."""
+
+    reason: StrictStr = Field(min_length=10, max_length=1000)
+
+    @field_validator("reason")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        return break_glass_reason(value)
+
+
+class HomeAddress(Out):
+    """The victim's home, where a unit goes."""
+
+    text: str
+    lat: float | None
+    lon: float | None
+
+
+class OrderInForce(Out):
+    """An order protecting the victim now."""
+
+    kind: str
+    title: str
+    ends_at: str
+    no_contact: bool
+    distance_m: int | None
+
+
+class CallerCase(Out):
+    """A case found by the 112 look-up: what a dispatcher needs to send a unit."""
+
+    id: str
+    agency: str
+    offense: str
+    relationship: str
+    opened_at: str
+    victim_name: str
+    victim_phones: list[str]
+    perpetrator_name: str
+    home_address: HomeAddress | None
+    orders: list[OrderInForce]
+    risk_tier: Literal["low", "medium", "high", "very_high"] | None
+    open_alerts: int
+
+
+class CallerCasePage(Out):
+    """The cases whose victim holds the calling number (every one fits one page)."""
+
+    items: list[CallerCase]
+    next: str | None = None

@@ -1,0 +1,2 @@
+"""Calls and texts from the perpetrator: stored from phones and operators, judged
+against telecom bans."""

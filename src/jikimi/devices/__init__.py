@@ -1,0 +1,1 @@
+"""Victims' phones and anklets: enrolment, binding, device events and health, SOS."""

@@ -1,1 +1,0 @@
-"""Pure rules of protection: order kinds, phone matching, alerts. No framework, no I/O."""

@@ -1,0 +1,2 @@
+"""Anklet and phone positions against approach bans: the position log, the judge, the
+routes."""

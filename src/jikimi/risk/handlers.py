@@ -1,0 +1,44 @@
+"""Re-scoring: a case whose history changed is assessed again with its last answers."""
+
+from __future__ import annotations
+
+import logging
+
+from jikimi.alerts.rules import EscalationPolicy
+from jikimi.messages import RescoreCases
+from jikimi.ports import Clock, UnitOfWork
+from jikimi.risk.rules import may_override
+
+log = logging.getLogger(__name__)
+
+
+def rescore_cases(
+    cmd: RescoreCases, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+) -> set[str]:
+    """Write a `rescore` assessment for each case marked due, from its latest assessment's
+    answers and note and its history now.
+
+    The officer's override carries over while it is still at or above the new computed
+    tier (it still raises or confirms it); once the evidence alone reaches past it, the
+    override has done its work and the new assessment stands without it.
+    """
+    with uow:
+        now = clock.now()
+        for case_id in uow.risk.rescore_due(cmd.limit):
+            latest = uow.risk.latest(case_id)
+            if latest is not None:
+                history = uow.risk.history(case_id, now)
+                result = cmd.scorer.score(latest.answers, latest.note, history)
+                kept = latest.override
+                if kept is not None and not may_override(result.tier, kept.tier):
+                    kept = None
+                uow.risk.add(case_id, result, latest, now, kept)
+                log.info(
+                    "case re-scored", extra={"case_id": case_id}
+                )  # its tier stays in the database
+            uow.risk.clear_rescore_due(case_id)
+        uow.commit()
+    return set()  # no alert changed
+
+
+HANDLERS = {RescoreCases: rescore_cases}

@@ -1,1 +1,0 @@
-"""Storage: SQLAlchemy tables, unit of work, repositories, read queries, migrations."""
