@@ -1,26 +1,19 @@
-"""SQLAlchemy 2 tables, one module per subject; personal fields are `Sealed` (encrypted
-per field, see crypto).
+"""Every feature's tables in one namespace: importing this module registers them all on one
+metadata (`Base.metadata`, which Alembic compares with the migrations).
 
-Everything is re-exported here, so `from jikimi.store import tables as t` names any table,
-and importing this package registers every table on one metadata (`Base.metadata`, which
-Alembic compares with the migrations).
+Features import their own tables (and, where a query joins another feature's, that one's
+tables) directly; this registry is for Alembic, key rotation and the tests.
 """
 
 from __future__ import annotations
 
-from jikimi.accounts.tables import (
-    AccessFlag,
-    AccessRecord,
-    Account,
-    ApiToken,
-    BreakGlass,
-    CallerLookup,
-    SeenSignature,
-    StaffSession,
-)
-from jikimi.alerts.tables import AlertChange, AlertEvidence, AlertRow, ContactEvent
+from jikimi.accounts.tables import Account, ApiToken, SeenSignature, StaffSession
+from jikimi.alerts.tables import AlertChange, AlertEvidence, AlertRow
+from jikimi.audit.tables import AccessFlag, AccessRecord
 from jikimi.cases.tables import (
     Address,
+    BreakGlass,
+    CallerLookup,
     Case,
     CaseAssignment,
     Order,
@@ -28,14 +21,10 @@ from jikimi.cases.tables import (
     Person,
     PersonPhone,
 )
+from jikimi.contacts.tables import ContactEvent
 from jikimi.core.tables import NAMING, Base, UtcDateTime, new_id, table_of
-from jikimi.proximity.tables import (
-    Device,
-    DeviceEvent,
-    EngineCursor,
-    Position,
-    TrackStateRow,
-)
+from jikimi.devices.tables import Device, DeviceEvent
+from jikimi.proximity.tables import EngineCursor, Position, TrackStateRow
 from jikimi.risk.tables import RiskAssessmentRow
 
 __all__ = [

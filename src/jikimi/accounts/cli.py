@@ -12,7 +12,7 @@ import typer
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from jikimi import schema as t
+    from jikimi.accounts.tables import Account
 
 app = typer.Typer(help="Staff accounts for the console.", no_args_is_help=True)
 
@@ -36,7 +36,7 @@ def _second_factor(login: str, secret: str) -> None:
     typer.echo(f"  secret: {secret}")
 
 
-def _with_account(login: str, act: Callable[[Session, t.Account, datetime], str | None]) -> None:
+def _with_account(login: str, act: Callable[[Session, Account, datetime], str | None]) -> None:
     from jikimi.accounts import logins
     from jikimi.bootstrap import build
     from jikimi.core.tx import transaction
@@ -116,7 +116,7 @@ def unlock(login: Annotated[str, typer.Argument(help="the login name")]) -> None
     """Lift a lockout before it ends by itself."""
     from jikimi.accounts import logins
 
-    def act(_: Session, account: t.Account, __: datetime) -> None:
+    def act(_: Session, account: Account, __: datetime) -> None:
         logins.unlock(account)
 
     _with_account(login, act)

@@ -21,7 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
+from jikimi.accounts.tables import Account, StaffSession
 from jikimi.core.access import Principal, Role
 
 SESSION_PREFIX = "jks_"  # a public marker that lets scanners spot leaked sessions
@@ -53,7 +53,7 @@ class Outcome:
     """What a login attempt came to. `event` names it for the access trail."""
 
     token: str | None
-    account: t.Account | None
+    account: Account | None
     event: str  # login | login_failed | lockout | locked | suspended | unknown
 
 
@@ -85,9 +85,9 @@ def create_staff(
     if not LOGIN_RE.match(login):
         raise CredentialError("a login is 3-64 of a-z 0-9 . _ - starting with a letter or digit")
     check_password(login, password)
-    if s.scalars(select(t.Account.id).where(t.Account.login == login)).first():
+    if s.scalars(select(Account.id).where(Account.login == login)).first():
         raise CredentialError(f"the login {login!r} is taken")
-    account = t.Account(name=name, role=role.value, agency=agency, created_at=now, login=login)
+    account = Account(name=name, role=role.value, agency=agency, created_at=now, login=login)
     secret = pyotp.random_base32()
     account.password_hash = _hasher.hash(password)
     account.totp_secret = secret
@@ -97,12 +97,12 @@ def create_staff(
     return account.id, secret
 
 
-def find(s: Session, login: str) -> t.Account | None:
+def find(s: Session, login: str) -> Account | None:
     """The account with this login name."""
-    return s.scalars(select(t.Account).where(t.Account.login == login)).first()
+    return s.scalars(select(Account).where(Account.login == login)).first()
 
 
-def reset(s: Session, account: t.Account, password: str, now: datetime) -> str:
+def reset(s: Session, account: Account, password: str, now: datetime) -> str:
     """New password and second factor, unlocked; every session ends. Returns the secret."""
     check_password(account.login or "", password)
     secret = pyotp.random_base32()
@@ -114,7 +114,7 @@ def reset(s: Session, account: t.Account, password: str, now: datetime) -> str:
     return secret
 
 
-def unlock(account: t.Account) -> None:
+def unlock(account: Account) -> None:
     """Lift a lockout early (an administrator's decision)."""
     account.failed_logins, account.locked_until = 0, None
 
@@ -124,7 +124,7 @@ def provisioning_uri(login: str, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=login, issuer_name=ISSUER)
 
 
-def _code_step(account: t.Account, code: str, now: datetime) -> int | None:
+def _code_step(account: Account, code: str, now: datetime) -> int | None:
     """The time step the code belongs to (now ± 30 s), if valid and not used before."""
     secret = account.totp_secret
     if not secret or not code.isdigit() or len(code) != 6:
@@ -177,7 +177,7 @@ def login(
         account.password_hash = _hasher.hash(password)
     token = SESSION_PREFIX + secrets.token_urlsafe(32)
     s.add(
-        t.StaffSession(
+        StaffSession(
             token_hash=_hash(token), account_id=account.id, created_at=now, last_seen_at=now
         )
     )
@@ -186,12 +186,12 @@ def login(
 
 def principal(s: Session, token: str, now: datetime, policy: Policy) -> Principal | None:
     """The person behind a live session token, or None (ended, idle, too old, suspended)."""
-    row = s.scalars(select(t.StaffSession).where(t.StaffSession.token_hash == _hash(token))).first()
+    row = s.scalars(select(StaffSession).where(StaffSession.token_hash == _hash(token))).first()
     if row is None or row.ended_at is not None:
         return None
     if now - row.last_seen_at > policy.idle or now - row.created_at > policy.max_age:
         return None
-    account = s.get(t.Account, row.account_id)
+    account = s.get(Account, row.account_id)
     if account is None or account.suspended_at is not None:
         return None
     return Principal(
@@ -207,8 +207,8 @@ def principal(s: Session, token: str, now: datetime, policy: Policy) -> Principa
 def touch(s: Session, session_id: str, now: datetime) -> None:
     """A user action: the idle clock starts again."""
     s.execute(
-        update(t.StaffSession)
-        .where(t.StaffSession.id == session_id, t.StaffSession.ended_at.is_(None))
+        update(StaffSession)
+        .where(StaffSession.id == session_id, StaffSession.ended_at.is_(None))
         .values(last_seen_at=now)
     )
 
@@ -216,8 +216,8 @@ def touch(s: Session, session_id: str, now: datetime) -> None:
 def end(s: Session, session_id: str, now: datetime, reason: str) -> None:
     """End one session (logout)."""
     s.execute(
-        update(t.StaffSession)
-        .where(t.StaffSession.id == session_id, t.StaffSession.ended_at.is_(None))
+        update(StaffSession)
+        .where(StaffSession.id == session_id, StaffSession.ended_at.is_(None))
         .values(ended_at=now, ended_reason=reason)
     )
 
@@ -225,8 +225,8 @@ def end(s: Session, session_id: str, now: datetime, reason: str) -> None:
 def end_sessions(s: Session, account_id: str, now: datetime, reason: str) -> int:
     """End every session of an account (suspension, credential reset)."""
     result = s.execute(
-        update(t.StaffSession)
-        .where(t.StaffSession.account_id == account_id, t.StaffSession.ended_at.is_(None))
+        update(StaffSession)
+        .where(StaffSession.account_id == account_id, StaffSession.ended_at.is_(None))
         .values(ended_at=now, ended_reason=reason)
     )
     return int(getattr(result, "rowcount", 0) or 0)
@@ -234,7 +234,7 @@ def end_sessions(s: Session, account_id: str, now: datetime, reason: str) -> int
 
 def idle_deadline(s: Session, session_id: str, policy: Policy) -> datetime | None:
     """When the session ends if nothing happens (for the console's countdown)."""
-    row = s.get(t.StaffSession, session_id)
+    row = s.get(StaffSession, session_id)
     if row is None:
         return None
     return min(row.last_seen_at + policy.idle, row.created_at + policy.max_age)

@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
-from jikimi import schema as t
 from jikimi.accounts import logins
 from jikimi.accounts.schemas import LoginIn, LoginOut, SessionOut
+from jikimi.accounts.tables import Account
 from jikimi.audit import trail as audit
 from jikimi.core.access import Principal, Role
 from jikimi.core.ratelimit import retry_after
@@ -27,7 +27,7 @@ def _me(p: Principal) -> dict[str, Any]:
     return {"account_id": p.account_id, "name": p.name, "role": p.role.value, "agency": p.agency}
 
 
-def _who(account: t.Account | None, session_id: str | None) -> Principal | None:
+def _who(account: Account | None, session_id: str | None) -> Principal | None:
     if account is None:
         return None
     return Principal(

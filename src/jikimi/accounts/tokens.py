@@ -10,17 +10,19 @@ from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
 from jikimi.accounts import logins
 from jikimi.accounts.logins import SESSION_PREFIX, Policy
+from jikimi.accounts.tables import Account, ApiToken, SeenSignature
 from jikimi.contacts.ingest import touch_device
 from jikimi.core.access import Principal, Role
 from jikimi.core.signing import decode_key, encode_key
+from jikimi.core.tables import table_of
+from jikimi.devices.tables import Device
 
 TOKEN_PREFIX = "jk_"  # noqa: S105 - a public marker that lets scanners spot leaked tokens, not a secret
 
 
-_SEEN = t.table_of(t.SeenSignature)
+_SEEN = table_of(SeenSignature)
 _REMEMBER = {
     "postgresql": postgresql.insert(_SEEN)
     .on_conflict_do_nothing(index_elements=["signature"])
@@ -48,13 +50,13 @@ def create_token(
     now = datetime.now(UTC)
     account_id = None
     if role is not Role.DEVICE:
-        account = t.Account(name=name or role.value, role=role.value, agency=agency, created_at=now)
+        account = Account(name=name or role.value, role=role.value, agency=agency, created_at=now)
         session.add(account)
         session.flush()
         account_id = account.id
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(
-        t.ApiToken(
+        ApiToken(
             token_hash=hash_token(token),
             role=role.value,
             account_id=account_id,
@@ -72,16 +74,14 @@ def create_signed_token(
     token = create_token(session, role, name=name, device_id=device_id)
     key = encode_key(secrets.token_bytes(32))
     session.flush()
-    row = session.scalars(
-        select(t.ApiToken).where(t.ApiToken.token_hash == hash_token(token))
-    ).one()
+    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).one()
     row.signing_key = key
     return token, key
 
 
 def signing_key(session: Session, token_id: str) -> bytes | None:
     """The key a phone or feed signs its requests with."""
-    row = session.get(t.ApiToken, token_id)
+    row = session.get(ApiToken, token_id)
     key = row.signing_key if row is not None else None
     return decode_key(key) if key else None
 
@@ -89,8 +89,8 @@ def signing_key(session: Session, token_id: str) -> bytes | None:
 def _forget_now_and_then(session: Session, now: datetime, window_s: int) -> None:
     if secrets.randbelow(100) == 0:  # now and then, forget signatures past the window
         session.execute(
-            delete(t.SeenSignature).where(
-                t.SeenSignature.seen_at < now - timedelta(seconds=2 * window_s)
+            delete(SeenSignature).where(
+                SeenSignature.seen_at < now - timedelta(seconds=2 * window_s)
             )
         )
 
@@ -116,12 +116,10 @@ def authenticate(
         return logins.principal(session, token, now or datetime.now(UTC), policy or Policy())
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = session.scalars(
-        select(t.ApiToken).where(t.ApiToken.token_hash == hash_token(token))
-    ).first()
+    row = session.scalars(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).first()
     if row is None or row.revoked_at is not None:
         return None
-    account = session.get(t.Account, row.account_id) if row.account_id else None
+    account = session.get(Account, row.account_id) if row.account_id else None
     if account is not None and account.suspended_at is not None:
         return None
     return Principal(
@@ -137,9 +135,9 @@ def authenticate(
 def list_tokens(session: Session) -> list[dict[str, str | None]]:
     """Every token's metadata (never the secret)."""
     rows = session.execute(
-        select(t.ApiToken, t.Account)
-        .outerjoin(t.Account, t.Account.id == t.ApiToken.account_id)
-        .order_by(t.ApiToken.created_at)
+        select(ApiToken, Account)
+        .outerjoin(Account, Account.id == ApiToken.account_id)
+        .order_by(ApiToken.created_at)
     )
     return [
         {
@@ -159,7 +157,7 @@ def list_tokens(session: Session) -> list[dict[str, str | None]]:
 
 def revoke_token(session: Session, token_id: str) -> bool:
     """Revoke one token; False when there is no such token."""
-    row = session.get(t.ApiToken, token_id)
+    row = session.get(ApiToken, token_id)
     if row is None:
         return False
     row.revoked_at = row.revoked_at or datetime.now(UTC)
@@ -168,7 +166,7 @@ def revoke_token(session: Session, token_id: str) -> bool:
 
 def suspend_account(session: Session, account_id: str) -> bool:
     """Suspend an account: every token and console session of it stops working."""
-    account = session.get(t.Account, account_id)
+    account = session.get(Account, account_id)
     if account is None:
         account = logins.find(session, account_id)  # a login name works too
     if account is None:
@@ -197,7 +195,7 @@ SELECT EXISTS (SELECT FROM seen) AS new, (SELECT person_id FROM touched) AS pers
 ).bindparams(
     bindparam("signature", type_=_SEEN.c.signature.type),
     bindparam("now", type_=_SEEN.c.seen_at.type),
-    bindparam("device_id", type_=t.table_of(t.Device).c.id.type),
+    bindparam("device_id", type_=table_of(Device).c.id.type),
 )
 
 

@@ -26,9 +26,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from jikimi import schema as t
 from jikimi.alerts import timeline
+from jikimi.alerts.tables import AlertChange
 from jikimi.alerts.views import Memo, with_evidence
+from jikimi.cases.tables import Case
 from jikimi.cases.visibility import visible_cases
 from jikimi.core.access import Principal, sees_whole_agency
 
@@ -162,7 +163,7 @@ class LiveFeed:
 
 
 def _newest_seq(s: Session) -> int:
-    return int(s.scalar(select(func.coalesce(func.max(t.AlertChange.seq), 0))) or 0)
+    return int(s.scalar(select(func.coalesce(func.max(AlertChange.seq), 0))) or 0)
 
 
 def catch_up_from(
@@ -187,5 +188,5 @@ def visible_to(s: Session | None, p: Principal, changes: list[Change]) -> list[C
     if s is None:
         raise ValueError("an officer's stream needs a session to check assignments")
     ids = sorted({c.case_id for c in mine})
-    seen = set(s.scalars(select(t.Case.id).where(t.Case.id.in_(ids), visible_cases(p))))
+    seen = set(s.scalars(select(Case.id).where(Case.id.in_(ids), visible_cases(p))))
     return [c for c in mine if c.case_id in seen]

@@ -17,19 +17,20 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
 from jikimi.alerts.rules import Alert, AlertKind, AlertStatus, Evidence, Outcome, Severity
+from jikimi.alerts.tables import AlertChange, AlertEvidence, AlertRow
 from jikimi.core import sealing as crypto
+from jikimi.core.tables import new_id, table_of
 
-_A = t.table_of(t.AlertRow).c
-_SELECT = select(t.table_of(t.AlertRow))
+_A = table_of(AlertRow).c
+_SELECT = select(table_of(AlertRow))
 _BY_ID = _SELECT.where(_A.id == bindparam("alert_id"))
 _BY_OPEN_KEY = _SELECT.where(_A.open_key == bindparam("open_key"))
-_INSERT = insert(t.table_of(t.AlertRow))
-_INSERT_EVIDENCE = insert(t.table_of(t.AlertEvidence))
-_INSERT_CHANGE = insert(t.table_of(t.AlertChange))
+_INSERT = insert(table_of(AlertRow))
+_INSERT_EVIDENCE = insert(table_of(AlertEvidence))
+_INSERT_CHANGE = insert(table_of(AlertChange))
 # The columns set are those in the parameters (SQLAlchemy compiles one form per set).
-_UPDATE = update(t.table_of(t.AlertRow)).where(_A.id == bindparam("b_alert_id"))
+_UPDATE = update(table_of(AlertRow)).where(_A.id == bindparam("b_alert_id"))
 _FIELDS = [f.name for f in dataclasses.fields(Alert)]
 
 
@@ -127,7 +128,7 @@ class SqlAlerts:
 
     def add_evidence(self, alert_id: str, evidence: Evidence) -> None:
         """Attach an event."""
-        evidence_id = t.new_id()
+        evidence_id = new_id()
         self.s.execute(
             _INSERT_EVIDENCE,
             {
@@ -151,9 +152,7 @@ class SqlAlerts:
     def corroborate(self, event_id: str, source: str) -> list[str]:
         """Add a second source to the evidence of one event."""
         ids = []
-        for ev in self.s.scalars(
-            select(t.AlertEvidence).where(t.AlertEvidence.event_id == event_id)
-        ):
+        for ev in self.s.scalars(select(AlertEvidence).where(AlertEvidence.event_id == event_id)):
             if source not in ev.sources:
                 ev.sources = [*ev.sources, source]
                 ev.corroborated = True

@@ -25,14 +25,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from jikimi import schema as t
+from jikimi.alerts.tables import AlertChange, AlertRow
+from jikimi.cases.tables import Case
 from jikimi.core import sealing as crypto
+from jikimi.core.tables import table_of
 from jikimi.core.times import iso
 
 _CHANGES, _ALERTS, _CASES = (
-    t.table_of(t.AlertChange),
-    t.table_of(t.AlertRow),
-    t.table_of(t.Case),
+    table_of(AlertChange),
+    table_of(AlertRow),
+    table_of(Case),
 )
 _CH, _A, _C = _CHANGES.c, _ALERTS.c, _CASES.c
 ALERT_COLUMNS = [c for c in _ALERTS.c if c.key != "open_key"]

@@ -10,15 +10,17 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
+from jikimi.alerts.tables import AlertChange, AlertEvidence, AlertRow
+from jikimi.cases.tables import Case
 from jikimi.cases.visibility import visible_cases
 from jikimi.core import sealing as crypto
 from jikimi.core.access import Principal
 from jikimi.core.errors import Invalid, ReadOnly
 from jikimi.core.moments import within
+from jikimi.core.tables import table_of
 from jikimi.core.times import iso
 
-_EV = t.table_of(t.AlertEvidence).c
+_EV = table_of(AlertEvidence).c
 _EV_COLUMNS = (
     _EV.id,
     _EV.alert_id,
@@ -54,7 +56,7 @@ _LATEST_EVIDENCE = (
 
 
 def alerts_json(
-    s: Session, rows: list[t.AlertRow], latest: int | None = None
+    s: Session, rows: list[AlertRow], latest: int | None = None
 ) -> list[dict[str, Any]]:
     """Alerts with their evidence (all of it, or the `latest` pieces), as API.md shows them."""
     return with_evidence(
@@ -140,7 +142,7 @@ def with_evidence(
     return alerts
 
 
-def _cursor_encode(r: t.AlertRow) -> str:
+def _cursor_encode(r: AlertRow) -> str:
     raw = f"{r.opened_at.astimezone(UTC).isoformat()}|{r.id}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
@@ -171,21 +173,21 @@ def list_alerts(
 ) -> dict[str, Any]:
     """Alerts the caller may see, newest first, a page at a time (each with its `latest`
     pieces of evidence)."""
-    q = select(t.AlertRow).join(t.Case, t.Case.id == t.AlertRow.case_id).where(visible_cases(p))
+    q = select(AlertRow).join(Case, Case.id == AlertRow.case_id).where(visible_cases(p))
     if status:
-        q = q.where(t.AlertRow.status == status)
+        q = q.where(AlertRow.status == status)
     if case_id:
-        q = q.where(t.AlertRow.case_id == case_id)
+        q = q.where(AlertRow.case_id == case_id)
     if cursor:
         at, alert_id = _cursor_decode(cursor)
         q = q.where(
             or_(
-                t.AlertRow.opened_at < at,
-                and_(t.AlertRow.opened_at == at, t.AlertRow.id < alert_id),
+                AlertRow.opened_at < at,
+                and_(AlertRow.opened_at == at, AlertRow.id < alert_id),
             )
         )
     rows = list(
-        s.scalars(q.order_by(t.AlertRow.opened_at.desc(), t.AlertRow.id.desc()).limit(limit + 1))
+        s.scalars(q.order_by(AlertRow.opened_at.desc(), AlertRow.id.desc()).limit(limit + 1))
     )
     nxt = _cursor_encode(rows[limit - 1]) if len(rows) > limit else None
     return {"items": alerts_json(s, rows[:limit], latest), "next": nxt}
@@ -193,14 +195,10 @@ def list_alerts(
 
 def visible_alert(
     s: Session, p: Principal, alert_id: str, *, write: bool = False
-) -> t.AlertRow | None:
+) -> AlertRow | None:
     """The alert if the caller may see its case (with `write`: may act on it; `ReadOnly`
     when the case is open to the caller only through a break-glass)."""
-    q = (
-        select(t.AlertRow)
-        .join(t.Case, t.Case.id == t.AlertRow.case_id)
-        .where(t.AlertRow.id == alert_id)
-    )
+    q = select(AlertRow).join(Case, Case.id == AlertRow.case_id).where(AlertRow.id == alert_id)
     row = s.scalars(q.where(visible_cases(p, write=write))).first()
     if row is None and write and s.scalars(q.where(visible_cases(p))).first() is not None:
         raise ReadOnly("alert", alert_id)
@@ -209,7 +207,7 @@ def visible_alert(
 
 def latest_seq(s: Session) -> int:
     """The newest timeline position."""
-    return int(s.scalar(select(func.coalesce(func.max(t.AlertChange.seq), 0))) or 0)
+    return int(s.scalar(select(func.coalesce(func.max(AlertChange.seq), 0))) or 0)
 
 
 def timeline(s: Session, alert_id: str) -> list[dict[str, Any]]:
@@ -217,8 +215,6 @@ def timeline(s: Session, alert_id: str) -> list[dict[str, Any]]:
     return [
         {"seq": c.seq, "at": iso(c.at), "action": c.action, "actor": c.actor, "detail": c.detail}
         for c in s.scalars(
-            select(t.AlertChange)
-            .where(t.AlertChange.alert_id == alert_id)
-            .order_by(t.AlertChange.seq)
+            select(AlertChange).where(AlertChange.alert_id == alert_id).order_by(AlertChange.seq)
         )
     ]

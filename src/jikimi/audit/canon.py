@@ -8,7 +8,7 @@ import json
 from datetime import UTC
 from typing import Any
 
-from jikimi import schema as t
+from jikimi.audit.tables import AccessRecord
 
 FIELDS = (
     "n",
@@ -62,12 +62,12 @@ assert all(
 )
 
 
-def canonical(r: t.AccessRecord) -> bytes:
+def canonical(r: AccessRecord) -> bytes:
     """The bytes a stored record is hashed over."""
     return canonical_of({name: getattr(r, name) for name in (*FIELDS, "at")})
 
 
-def record_hash(r: t.AccessRecord) -> str:
+def record_hash(r: AccessRecord) -> str:
     """The hash a record must carry."""
     return hashlib.sha256(canonical(r)).hexdigest()
 

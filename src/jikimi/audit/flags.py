@@ -16,13 +16,14 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
 from jikimi.audit.canon import canonical
+from jikimi.audit.tables import AccessFlag, AccessRecord
 from jikimi.core.access import Principal
 from jikimi.core.errors import Conflict, Forbidden, Invalid, NotFound
+from jikimi.core.tables import table_of
 from jikimi.core.times import iso
 
-_FLAGS = t.table_of(t.AccessFlag)
+_FLAGS = table_of(AccessFlag)
 _MARK = insert(_FLAGS)
 _ID = re.compile(r"[0-9]{1,18}")  # a record number; longer would overflow a BIGINT
 
@@ -47,7 +48,7 @@ def _cursor_decode(cursor: str) -> int:
         raise Invalid("cursor is not one this server gave") from exc
 
 
-def flag_json(record: t.AccessRecord, flag: t.AccessFlag) -> dict[str, Any]:
+def flag_json(record: AccessRecord, flag: AccessFlag) -> dict[str, Any]:
     """A flagged record as the supervisors read it: the record as chained (with its
     hash), its flag's `id`, and the review (null until there is one)."""
     review = None
@@ -80,30 +81,30 @@ def page(
     if agency is None:
         return {"items": [], "next": None}
     q = (
-        select(t.AccessRecord, t.AccessFlag)
-        .join(t.AccessFlag, t.AccessFlag.n == t.AccessRecord.n)
-        .where(t.AccessFlag.agency == agency)
+        select(AccessRecord, AccessFlag)
+        .join(AccessFlag, AccessFlag.n == AccessRecord.n)
+        .where(AccessFlag.agency == agency)
     )
     if reviewed is not None:
-        q = q.where(t.AccessFlag.reviewed == reviewed)
+        q = q.where(AccessFlag.reviewed == reviewed)
     if cursor:
-        q = q.where(t.AccessFlag.n < _cursor_decode(cursor))
-    rows = s.execute(q.order_by(t.AccessFlag.n.desc()).limit(limit + 1)).all()
+        q = q.where(AccessFlag.n < _cursor_decode(cursor))
+    rows = s.execute(q.order_by(AccessFlag.n.desc()).limit(limit + 1)).all()
     nxt = _cursor_encode(rows[limit - 1][1].n) if len(rows) > limit else None
     return {"items": [flag_json(r, f) for r, f in rows[:limit]], "next": nxt}
 
 
 def review(
     s: Session, p: Principal, flag_id: str, note: str | None, now: datetime
-) -> tuple[t.AccessRecord, t.AccessFlag]:
+) -> tuple[AccessRecord, AccessFlag]:
     """Mark a flag of the supervisor's agency reviewed, once, by someone other than the
     one whose access it flags."""
     flag = None
     if _ID.fullmatch(flag_id) and p.agency is not None:
-        flag = s.get(t.AccessFlag, int(flag_id), with_for_update=True)
+        flag = s.get(AccessFlag, int(flag_id), with_for_update=True)
     if flag is None or flag.agency != p.agency:
         raise NotFound("flag")
-    record = s.get(t.AccessRecord, flag.n)
+    record = s.get(AccessRecord, flag.n)
     assert record is not None  # the flag's key refers to it
     if p.account_id is not None and record.account_id == p.account_id:
         raise Forbidden("a flag on one's own access is reviewed by another supervisor")

@@ -16,15 +16,16 @@ from typing import Any
 from sqlalchemy import LargeBinary, bindparam, exists, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
 from jikimi.audit import flags as audit_flags
 from jikimi.audit.canon import canonical, canonical_parts, link, record_hash
+from jikimi.audit.tables import AccessRecord
 from jikimi.core.access import Principal
+from jikimi.core.tables import table_of
 
 GENESIS = "0" * 64
 _PG_AUDIT_LOCK = 0x4A4B4155  # "JKAU"
 BULK_WINDOW = timedelta(minutes=10)
-_RECORDS = t.table_of(t.AccessRecord)
+_RECORDS = table_of(AccessRecord)
 _LAST = select(_RECORDS.c.n, _RECORDS.c.hash).order_by(_RECORDS.c.n.desc()).limit(1)
 _INSERT = insert(_RECORDS)
 _PREV = _RECORDS.alias("head")
@@ -102,10 +103,10 @@ def _bulk(s: Session, p: Principal | None, at: datetime, new: int, limit: int) -
     if p is None or p.account_id is None or new == 0:
         return False
     rows = s.scalars(
-        select(t.AccessRecord.subjects).where(
-            t.AccessRecord.account_id == p.account_id,
-            t.AccessRecord.at >= at - BULK_WINDOW,
-            t.AccessRecord.action == "read",
+        select(AccessRecord.subjects).where(
+            AccessRecord.account_id == p.account_id,
+            AccessRecord.at >= at - BULK_WINDOW,
+            AccessRecord.action == "read",
         )
     )
     seen = {x for subjects in rows for x in subjects}
@@ -206,9 +207,9 @@ def verify(s: Session, batch: int = 5000) -> Verdict:
     while True:
         rows = list(
             s.scalars(
-                select(t.AccessRecord)
-                .where(t.AccessRecord.n >= expected)
-                .order_by(t.AccessRecord.n)
+                select(AccessRecord)
+                .where(AccessRecord.n >= expected)
+                .order_by(AccessRecord.n)
                 .limit(batch)
             )
         )
@@ -226,9 +227,9 @@ def verify(s: Session, batch: int = 5000) -> Verdict:
 
 def export(s: Session, since: datetime | None = None) -> Iterator[dict[str, Any]]:
     """Records as JSON objects, oldest first."""
-    q = select(t.AccessRecord).order_by(t.AccessRecord.n)
+    q = select(AccessRecord).order_by(AccessRecord.n)
     if since is not None:
-        q = q.where(t.AccessRecord.at >= since)
+        q = q.where(AccessRecord.at >= since)
     for r in s.scalars(q.execution_options(yield_per=1000)):
         yield json.loads(canonical(r)) | {"hash": r.hash}
 
@@ -242,4 +243,4 @@ def flagged(s: Session, agency: str | None, limit: int = 200) -> list[dict[str, 
 
 def count(s: Session) -> int:
     """How many records the chain holds."""
-    return int(s.scalar(select(func.count()).select_from(t.AccessRecord)) or 0)
+    return int(s.scalar(select(func.count()).select_from(AccessRecord)) or 0)

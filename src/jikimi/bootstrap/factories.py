@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from jikimi import schema as t
 from jikimi.bootstrap import waiting
 from jikimi.bootstrap.worker import Worker, WorkSeen
+from jikimi.cases.tables import Case
+from jikimi.contacts.tables import ContactEvent
 from jikimi.core.bus import MessageBus
 from jikimi.core.db import is_sqlite
 from jikimi.core.doorbell import Doorbell
@@ -21,6 +22,7 @@ from jikimi.core.hub import AlertHub
 from jikimi.core.pg_listen import PgListener
 from jikimi.core.settings import Settings
 from jikimi.core.tx import peeking
+from jikimi.devices.tables import DeviceEvent
 from jikimi.messages import (
     CheckSilentDevices,
     JudgeDeviceEvents,
@@ -32,6 +34,7 @@ from jikimi.ports import Clock, RiskScorer
 from jikimi.proximity import positions
 from jikimi.proximity.memory import TrackMemory
 from jikimi.proximity.rules import Rules
+from jikimi.proximity.tables import Position
 from jikimi.risk.rules import ChecklistScorer
 
 # The bootstrap's one logger name, as before it became a package (operators filter on it).
@@ -97,17 +100,17 @@ def make_worker(
 
     def has_pending() -> bool:
         with peeking(read_sessions) as s:
-            q = select(t.ContactEvent.id).where(t.ContactEvent.processed_at.is_(None)).limit(1)
+            q = select(ContactEvent.id).where(ContactEvent.processed_at.is_(None)).limit(1)
             return s.scalars(q).first() is not None
 
     def has_device_events() -> bool:
         with peeking(read_sessions) as s:
-            q = select(t.DeviceEvent.id).where(t.DeviceEvent.processed_at.is_(None)).limit(1)
+            q = select(DeviceEvent.id).where(DeviceEvent.processed_at.is_(None)).limit(1)
             return s.scalars(q).first() is not None
 
     def has_rescores() -> bool:
         with peeking(read_sessions) as s:
-            q = select(t.Case.id).where(t.Case.risk_rescore_due_at.is_not(None)).limit(1)
+            q = select(Case.id).where(Case.risk_rescore_due_at.is_not(None)).limit(1)
             return s.scalars(q).first() is not None
 
     def peek() -> WorkSeen:
@@ -123,7 +126,7 @@ def make_worker(
 
     def has_positions() -> bool:
         with peeking(read_sessions) as s:
-            newest = s.scalar(select(func.max(t.Position.seq)))
+            newest = s.scalar(select(func.max(Position.seq)))
             return newest is not None and newest > positions.cursor(s)
 
     return Worker(

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, exists, func, select
 
-from jikimi import schema as t
 from jikimi.alerts.rules import AlertStatus
+from jikimi.alerts.tables import AlertRow
+from jikimi.cases.tables import Case
+from jikimi.contacts.tables import ContactEvent
+from jikimi.core.tables import table_of
+from jikimi.devices.tables import DeviceEvent
+from jikimi.proximity.tables import EngineCursor, Position
 
-_E, _D = t.table_of(t.ContactEvent).c, t.table_of(t.DeviceEvent).c
-_C, _A = t.table_of(t.Case).c, t.table_of(t.AlertRow).c
-_P, _K = t.table_of(t.Position).c, t.table_of(t.EngineCursor).c
+_E, _D = table_of(ContactEvent).c, table_of(DeviceEvent).c
+_C, _A = table_of(Case).c, table_of(AlertRow).c
+_P, _K = table_of(Position).c, table_of(EngineCursor).c
 _JUDGED = (
     select(func.coalesce(func.max(_K.position), 0))
     .where(_K.name == "positions")  # store.positions.CURSOR

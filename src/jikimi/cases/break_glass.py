@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
+from jikimi.cases.tables import BreakGlass, Case, Person
 from jikimi.cases.visibility import visible_cases
 from jikimi.core.access import Principal, Role
 from jikimi.core.errors import NotFound
@@ -16,15 +16,15 @@ from jikimi.core.errors import NotFound
 FLAG = "break_glass"
 
 
-def open_case(s: Session, p: Principal, case_id: str, reason: str, minutes: int) -> t.Case:
+def open_case(s: Session, p: Principal, case_id: str, reason: str, minutes: int) -> Case:
     """Grant the caller a read of a case of their own agency for `minutes`; `reason` is
     already checked (`domain.access.break_glass_reason`)."""
-    case = s.get(t.Case, case_id)
+    case = s.get(Case, case_id)
     if case is None or p.agency is None or case.agency != p.agency or p.account_id is None:
         raise NotFound("case")
     now = datetime.now(UTC)
     s.add(
-        t.BreakGlass(
+        BreakGlass(
             case_id=case.id,
             account_id=p.account_id,
             reason=reason,
@@ -41,16 +41,16 @@ def case_flags(s: Session, p: Principal, case_id: str) -> tuple[str, ...]:
     break-glass: every such read is flagged for the review."""
     if p.role is not Role.OFFICER:
         return ()
-    q = select(t.Case.id).where(t.Case.id == case_id, visible_cases(p, write=True))
+    q = select(Case.id).where(Case.id == case_id, visible_cases(p, write=True))
     return () if s.scalars(q).first() is not None else (FLAG,)
 
 
-def person_flags(s: Session, p: Principal, person: t.Person) -> tuple[str, ...]:
+def person_flags(s: Session, p: Principal, person: Person) -> tuple[str, ...]:
     """As `case_flags`, for a person the caller may read."""
     if p.role is not Role.OFFICER or person.created_by == p.account_id:
         return ()
-    q = select(t.Case.id).where(
-        or_(t.Case.victim_id == person.id, t.Case.perpetrator_id == person.id),
+    q = select(Case.id).where(
+        or_(Case.victim_id == person.id, Case.perpetrator_id == person.id),
         visible_cases(p, write=True),
     )
     return () if s.scalars(q.limit(1)).first() is not None else (FLAG,)

@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
+from jikimi.alerts.tables import AlertRow
 from jikimi.cases import records
 from jikimi.cases.orders import OrderWindow, StatutePack
+from jikimi.cases.tables import CallerLookup, Case, Order, Person, PersonPhone
 from jikimi.core import sealing as crypto
 from jikimi.core.access import CALLER_LOOKUP_OPENS_FOR, Principal
 from jikimi.core.times import iso
@@ -21,21 +22,21 @@ from jikimi.risk.repo import latest_row
 MAX_CASES = 50  # one number, one victim: a handful of cases at most
 
 
-def find(s: Session, p: Principal, e164: str, now: datetime) -> list[t.Case]:
+def find(s: Session, p: Principal, e164: str, now: datetime) -> list[Case]:
     """The cases of the caller's agency whose victim holds `e164` at `now`, newest first
     (a perpetrator's number finds nothing: the look-up is for protected victims)."""
     if p.agency is None:
         return []
-    P = t.PersonPhone
+    P = PersonPhone
     holders = select(P.person_id).where(
         P.e164_index == crypto.ring().index(e164),
         or_(P.valid_from.is_(None), P.valid_from <= now),
         or_(P.valid_to.is_(None), P.valid_to > now),
     )
     q = (
-        select(t.Case)
-        .where(t.Case.victim_id.in_(holders), t.Case.agency == p.agency)
-        .order_by(t.Case.created_at.desc(), t.Case.id)
+        select(Case)
+        .where(Case.victim_id.in_(holders), Case.agency == p.agency)
+        .order_by(Case.created_at.desc(), Case.id)
         .limit(MAX_CASES)
     )
     return list(s.scalars(q))
@@ -47,7 +48,7 @@ def held_by_another(s: Session, e164s: list[str], person_id: str, now: datetime)
     reach one's own case (flagged `shared_number`; it may also be her, recorded twice)."""
     if not e164s:
         return False
-    P = t.PersonPhone
+    P = PersonPhone
     ring = crypto.ring()
     q = select(P.id).where(
         P.e164_index.in_(sorted({ring.index(n) for n in e164s})),
@@ -58,14 +59,14 @@ def held_by_another(s: Session, e164s: list[str], person_id: str, now: datetime)
     return s.scalars(q.limit(1)).first() is not None
 
 
-def open_to(s: Session, p: Principal, cases: list[t.Case], now: datetime) -> None:
+def open_to(s: Session, p: Principal, cases: list[Case], now: datetime) -> None:
     """Open each case to this dispatcher for CALLER_LOOKUP_OPENS_FOR (the number itself
     is not kept)."""
     if p.account_id is None:
         return
     for case in cases:
         s.add(
-            t.CallerLookup(
+            CallerLookup(
                 account_id=p.account_id,
                 case_id=case.id,
                 looked_up_at=now,
@@ -75,16 +76,16 @@ def open_to(s: Session, p: Principal, cases: list[t.Case], now: datetime) -> Non
     s.flush()
 
 
-def summary_json(s: Session, pack: StatutePack, case: t.Case, now: datetime) -> dict[str, Any]:
+def summary_json(s: Session, pack: StatutePack, case: Case, now: datetime) -> dict[str, Any]:
     """What a dispatcher needs to send a unit: who she is, where she lives, which orders
     protect her now, how dangerous the case is (the tier, nothing of what drove it)."""
-    victim = s.get(t.Person, case.victim_id)
-    perpetrator = s.get(t.Person, case.perpetrator_id)
+    victim = s.get(Person, case.victim_id)
+    perpetrator = s.get(Person, case.perpetrator_id)
     if victim is None or perpetrator is None:
         raise LookupError("a case without its people")
     homes = [a for a in records.addresses_of(s, victim.id) if a.label == "home"]
     orders = []
-    for o in s.scalars(select(t.Order).where(t.Order.case_id == case.id).order_by(t.Order.ends_at)):
+    for o in s.scalars(select(Order).where(Order.case_id == case.id).order_by(Order.ends_at)):
         kind = pack.kinds.get(o.kind)
         if kind is None or not OrderWindow(kind, o.starts_at, o.ends_at, o.revoked_at).in_force_at(
             now
@@ -102,8 +103,8 @@ def summary_json(s: Session, pack: StatutePack, case: t.Case, now: datetime) -> 
     risk = latest_row(s, case.id)
     open_alerts = s.scalar(
         select(func.count())
-        .select_from(t.AlertRow)
-        .where(t.AlertRow.case_id == case.id, t.AlertRow.status != "resolved")
+        .select_from(AlertRow)
+        .where(AlertRow.case_id == case.id, AlertRow.status != "resolved")
     )
     return {
         "id": case.id,

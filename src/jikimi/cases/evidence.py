@@ -16,10 +16,12 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
 from jikimi.alerts import views as alert_views
+from jikimi.alerts.tables import AlertEvidence, AlertRow
 from jikimi.cases import views as queries
 from jikimi.cases.orders import StatutePack
+from jikimi.cases.tables import Case, Order, Person
+from jikimi.contacts.tables import ContactEvent
 from jikimi.core.times import iso
 
 FORMAT = "jikimi-evidence/1"
@@ -37,18 +39,18 @@ def link(prev: str, n: int, kind: str, data: dict[str, Any]) -> str:
     return hashlib.sha256(prev.encode() + b"\n" + body).hexdigest()
 
 
-def _events(s: Session, case: t.Case) -> list[dict[str, Any]]:
+def _events(s: Session, case: Case) -> list[dict[str, Any]]:
     # Only what this case's alerts hold (and the other source's report of the same call):
     # her calls from anyone else are none of the court's business.
     held = (
-        select(t.AlertEvidence.event_id)
-        .join(t.AlertRow, t.AlertRow.id == t.AlertEvidence.alert_id)
-        .where(t.AlertRow.case_id == case.id)
+        select(AlertEvidence.event_id)
+        .join(AlertRow, AlertRow.id == AlertEvidence.alert_id)
+        .where(AlertRow.case_id == case.id)
     )
     q = (
-        select(t.ContactEvent)
-        .where(or_(t.ContactEvent.id.in_(held), t.ContactEvent.corroborates.in_(held)))
-        .order_by(t.ContactEvent.occurred_at, t.ContactEvent.id)
+        select(ContactEvent)
+        .where(or_(ContactEvent.id.in_(held), ContactEvent.corroborates.in_(held)))
+        .order_by(ContactEvent.occurred_at, ContactEvent.id)
     )
     return [
         {
@@ -67,10 +69,10 @@ def _events(s: Session, case: t.Case) -> list[dict[str, Any]]:
 
 
 def bundle(
-    s: Session, pack: StatutePack, case: t.Case, exported_by: str, reason: str
+    s: Session, pack: StatutePack, case: Case, exported_by: str, reason: str
 ) -> dict[str, Any]:
     """The whole evidence of one case, chained."""
-    victim, perp = s.get(t.Person, case.victim_id), s.get(t.Person, case.perpetrator_id)
+    victim, perp = s.get(Person, case.victim_id), s.get(Person, case.perpetrator_id)
     now = datetime.now(UTC)
     items: list[tuple[str, dict[str, Any]]] = [
         (
@@ -86,15 +88,11 @@ def bundle(
             },
         ),
     ]
-    for o in s.scalars(
-        select(t.Order).where(t.Order.case_id == case.id).order_by(t.Order.starts_at)
-    ):
+    for o in s.scalars(select(Order).where(Order.case_id == case.id).order_by(Order.starts_at)):
         items.append(("order", queries.order_json(s, pack, o, now)))
     items += [("event", e) for e in _events(s, case)]
     alerts = list(
-        s.scalars(
-            select(t.AlertRow).where(t.AlertRow.case_id == case.id).order_by(t.AlertRow.opened_at)
-        )
+        s.scalars(select(AlertRow).where(AlertRow.case_id == case.id).order_by(AlertRow.opened_at))
     )
     for alert in alert_views.alerts_json(s, alerts):
         alert["timeline"] = alert_views.timeline(s, alert["id"])

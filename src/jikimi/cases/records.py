@@ -8,14 +8,24 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
 from jikimi.accounts import tokens as auth
+from jikimi.accounts.tables import ApiToken
 from jikimi.cases.orders import StatutePack, check_extension, check_window
+from jikimi.cases.tables import (
+    Address,
+    Case,
+    CaseAssignment,
+    Order,
+    OrderExtension,
+    Person,
+    PersonPhone,
+)
 from jikimi.cases.visibility import visible_cases
 from jikimi.core import sealing as crypto
 from jikimi.core.access import Principal, Role
 from jikimi.core.errors import Conflict, Forbidden, Invalid, NotFound, ReadOnly
 from jikimi.devices import bindings
+from jikimi.devices.tables import Device
 
 
 @dataclass(frozen=True)
@@ -39,35 +49,35 @@ def create_person(
     birth_date: date | None,
     phones: list[str],
     addresses: list[AddressIn],
-) -> t.Person:
+) -> Person:
     """A new person; `phones` are already E.164."""
-    person = t.Person(name=name, birth_date=birth_date, created_by=p.account_id, created_at=_now())
+    person = Person(name=name, birth_date=birth_date, created_by=p.account_id, created_at=_now())
     s.add(person)
     s.flush()
     for e164 in dict.fromkeys(phones):
-        s.add(t.PersonPhone(person_id=person.id, e164=e164))
+        s.add(PersonPhone(person_id=person.id, e164=e164))
     for a in addresses:
-        s.add(t.Address(person_id=person.id, label=a.label, text=a.text, lat=a.lat, lon=a.lon))
+        s.add(Address(person_id=person.id, label=a.label, text=a.text, lat=a.lat, lon=a.lon))
     s.flush()
     return person
 
 
 def _in_a_case(p: Principal, person_id: str, write: bool) -> Select[str]:
     return (
-        select(t.Case.id)
+        select(Case.id)
         .where(
-            or_(t.Case.victim_id == person_id, t.Case.perpetrator_id == person_id),
+            or_(Case.victim_id == person_id, Case.perpetrator_id == person_id),
             visible_cases(p, write=write),
         )
         .limit(1)
     )
 
 
-def get_person(s: Session, p: Principal, person_id: str, *, write: bool = False) -> t.Person:
+def get_person(s: Session, p: Principal, person_id: str, *, write: bool = False) -> Person:
     """A person the caller created or who is part of one of the caller's cases; with
     `write`, one the caller may change (`ReadOnly` for one seen only through a
     break-glass)."""
-    person = s.get(t.Person, person_id)
+    person = s.get(Person, person_id)
     if person is None:
         raise NotFound("person")
     if p.account_id is not None and person.created_by == p.account_id:
@@ -81,22 +91,22 @@ def get_person(s: Session, p: Principal, person_id: str, *, write: bool = False)
 
 def add_phone(
     s: Session, p: Principal, person_id: str, e164: str, valid_from: datetime | None
-) -> t.Person:
+) -> Person:
     """Record a number the person (now) uses."""
     person = get_person(s, p, person_id, write=True)
-    s.add(t.PersonPhone(person_id=person.id, e164=e164, valid_from=valid_from))
+    s.add(PersonPhone(person_id=person.id, e164=e164, valid_from=valid_from))
     s.flush()
     return person
 
 
-def end_phone(s: Session, p: Principal, person_id: str, e164: str, valid_to: datetime) -> t.Person:
+def end_phone(s: Session, p: Principal, person_id: str, e164: str, valid_to: datetime) -> Person:
     """Record that the person gave up a number at `valid_to`; earlier events still match."""
     person = get_person(s, p, person_id, write=True)
     rows = s.scalars(
-        select(t.PersonPhone).where(
-            t.PersonPhone.person_id == person.id,
-            t.PersonPhone.e164_index == crypto.ring().index(e164),
-            t.PersonPhone.valid_to.is_(None),
+        select(PersonPhone).where(
+            PersonPhone.person_id == person.id,
+            PersonPhone.e164_index == crypto.ring().index(e164),
+            PersonPhone.valid_to.is_(None),
         )
     ).all()
     if not rows:
@@ -109,20 +119,20 @@ def end_phone(s: Session, p: Principal, person_id: str, e164: str, valid_to: dat
     return person
 
 
-def phones_of(s: Session, person_id: str) -> list[t.PersonPhone]:
+def phones_of(s: Session, person_id: str) -> list[PersonPhone]:
     """Every number the person held, current first."""
     return list(
         s.scalars(
-            select(t.PersonPhone)
-            .where(t.PersonPhone.person_id == person_id)
-            .order_by(t.PersonPhone.valid_to.is_not(None), t.PersonPhone.valid_from)
+            select(PersonPhone)
+            .where(PersonPhone.person_id == person_id)
+            .order_by(PersonPhone.valid_to.is_not(None), PersonPhone.valid_from)
         )
     )
 
 
-def addresses_of(s: Session, person_id: str) -> list[t.Address]:
+def addresses_of(s: Session, person_id: str) -> list[Address]:
     """The person's addresses."""
-    return list(s.scalars(select(t.Address).where(t.Address.person_id == person_id)))
+    return list(s.scalars(select(Address).where(Address.person_id == person_id)))
 
 
 def create_case(
@@ -133,7 +143,7 @@ def create_case(
     relationship: str,
     offense: str,
     agency: str | None,
-) -> t.Case:
+) -> Case:
     """Open a case in the officer's agency and assign the officer to it."""
     agency = agency or p.agency
     if agency is None or agency != p.agency:
@@ -142,7 +152,7 @@ def create_case(
         raise Invalid("victim and perpetrator must be different people")
     for pid in (victim_id, perpetrator_id):
         get_person(s, p, pid, write=True)  # nobody seen only through a break-glass
-    case = t.Case(
+    case = Case(
         victim_id=victim_id,
         perpetrator_id=perpetrator_id,
         relationship=relationship,
@@ -154,15 +164,15 @@ def create_case(
     s.add(case)
     s.flush()
     if p.account_id is not None:
-        s.add(t.CaseAssignment(case_id=case.id, account_id=p.account_id, assigned_at=_now()))
+        s.add(CaseAssignment(case_id=case.id, account_id=p.account_id, assigned_at=_now()))
     s.flush()
     return case
 
 
-def get_case(s: Session, p: Principal, case_id: str, *, write: bool = False) -> t.Case:
+def get_case(s: Session, p: Principal, case_id: str, *, write: bool = False) -> Case:
     """A case the caller may read; with `write`, one it may change (`ReadOnly` for a case
     open to it only through a break-glass)."""
-    q = select(t.Case).where(t.Case.id == case_id)
+    q = select(Case).where(Case.id == case_id)
     case = s.scalars(q.where(visible_cases(p, write=write))).first()
     if case is not None:
         return case
@@ -180,11 +190,11 @@ def add_order(
     starts_at: datetime,
     ends_at: datetime,
     court_ref: str | None,
-) -> t.Order:
+) -> Order:
     """Record an order, refusing a window beyond its statute."""
     case = get_case(s, p, case_id, write=True)
     check_window(pack.get(kind), starts_at, ends_at, pack.tz)
-    order = t.Order(
+    order = Order(
         case_id=case.id,
         kind=kind,
         starts_at=starts_at,
@@ -197,9 +207,9 @@ def add_order(
     return order
 
 
-def get_order(s: Session, p: Principal, order_id: str, *, write: bool = False) -> t.Order:
+def get_order(s: Session, p: Principal, order_id: str, *, write: bool = False) -> Order:
     """An order of a case the caller may see (with `write`: may change)."""
-    order = s.get(t.Order, order_id)
+    order = s.get(Order, order_id)
     if order is None:
         raise NotFound("order")
     try:
@@ -209,13 +219,13 @@ def get_order(s: Session, p: Principal, order_id: str, *, write: bool = False) -
     return order
 
 
-def extensions_of(s: Session, order_id: str) -> list[t.OrderExtension]:
+def extensions_of(s: Session, order_id: str) -> list[OrderExtension]:
     """The order's extensions, oldest first."""
     return list(
         s.scalars(
-            select(t.OrderExtension)
-            .where(t.OrderExtension.order_id == order_id)
-            .order_by(t.OrderExtension.created_at)
+            select(OrderExtension)
+            .where(OrderExtension.order_id == order_id)
+            .order_by(OrderExtension.created_at)
         )
     )
 
@@ -227,7 +237,7 @@ def extend_order(
     order_id: str,
     ends_at: datetime,
     court_ref: str | None,
-) -> t.Order:
+) -> Order:
     """Extend an order within its statute."""
     order = get_order(s, p, order_id, write=True)
     if order.revoked_at is not None:
@@ -239,7 +249,7 @@ def extend_order(
         pack.get(order.kind), order.starts_at, order.ends_at, ends_at, len(previous), pack.tz
     )
     s.add(
-        t.OrderExtension(
+        OrderExtension(
             order_id=order.id,
             previous_ends_at=order.ends_at,
             ends_at=ends_at,
@@ -252,7 +262,7 @@ def extend_order(
     return order
 
 
-def revoke_order(s: Session, p: Principal, order_id: str, reason: str) -> t.Order:
+def revoke_order(s: Session, p: Principal, order_id: str, reason: str) -> Order:
     """Revoke from now on; events before now are still judged by the order."""
     order = get_order(s, p, order_id, write=True)
     if order.revoked_at is not None:
@@ -264,11 +274,11 @@ def revoke_order(s: Session, p: Principal, order_id: str, reason: str) -> t.Orde
 
 def add_device(
     s: Session, p: Principal, case_id: str, kind: str, serial: str | None
-) -> tuple[t.Device, tuple[str, str] | None]:
+) -> tuple[Device, tuple[str, str] | None]:
     """Enrol a victim's phone (returns its token and signing key) or bind an anklet."""
     case = get_case(s, p, case_id, write=True)
     if kind == "victim_phone":
-        device = t.Device(case_id=case.id, person_id=case.victim_id, kind=kind, created_at=_now())
+        device = Device(case_id=case.id, person_id=case.victim_id, kind=kind, created_at=_now())
         s.add(device)
         s.flush()
         return device, auth.create_signed_token(s, Role.DEVICE, device_id=device.id)
@@ -277,9 +287,9 @@ def add_device(
     return bindings.bind_anklet(s, case, serial), None
 
 
-def revoke_device(s: Session, p: Principal, device_id: str) -> t.Device:
+def revoke_device(s: Session, p: Principal, device_id: str) -> Device:
     """A lost or stolen phone: its tokens stop working (a new phone is enrolled anew)."""
-    device = s.get(t.Device, device_id)
+    device = s.get(Device, device_id)
     if device is None:
         raise NotFound("device")
     try:
@@ -288,7 +298,7 @@ def revoke_device(s: Session, p: Principal, device_id: str) -> t.Device:
         raise NotFound("device") from None
     now = _now()
     for token in s.scalars(
-        select(t.ApiToken).where(t.ApiToken.device_id == device.id, t.ApiToken.revoked_at.is_(None))
+        select(ApiToken).where(ApiToken.device_id == device.id, ApiToken.revoked_at.is_(None))
     ):
         token.revoked_at = now
     s.flush()

@@ -9,15 +9,18 @@ from typing import Any
 from sqlalchemy import String, Text, bindparam, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
+from jikimi.cases import tables as cases_tables
 from jikimi.cases.orders import OrderWindow, StatutePack
+from jikimi.cases.tables import Order, PersonPhone
 from jikimi.contacts.rules import CaseFacts, NumberSpan
 from jikimi.core import sealing as crypto
+from jikimi.core.tables import UtcDateTime, table_of
 from jikimi.risk.repo import effective_tier
 from jikimi.risk.rules import Tier
+from jikimi.risk.tables import RiskAssessmentRow
 
-_C, _O, _P = t.table_of(t.Case).c, t.table_of(t.Order).c, t.table_of(t.PersonPhone).c
-_R = t.table_of(t.RiskAssessmentRow).c
+_C, _O, _P = table_of(cases_tables.Case).c, table_of(Order).c, table_of(PersonPhone).c
+_R = table_of(RiskAssessmentRow).c
 # The case's effective risk tier (override applied), as `effective_tier` reads it.
 _TIER = (
     select(func.coalesce(_R.override_tier, _R.tier))
@@ -39,7 +42,7 @@ FACT_PARTS = (
         _O.revoked_at.label("t3"),
         _TIER.label("tier"),
     )
-    .select_from(t.table_of(t.Case).outerjoin(t.table_of(t.Order), _O.case_id == _C.id))
+    .select_from(table_of(cases_tables.Case).outerjoin(table_of(Order), _O.case_id == _C.id))
     .where(_C.victim_id == bindparam("victim_id")),
     select(
         literal("p"),
@@ -48,11 +51,11 @@ FACT_PARTS = (
         _P.e164,
         _P.valid_from,
         _P.valid_to,
-        cast(null(), t.UtcDateTime()),
+        cast(null(), UtcDateTime()),
         cast(null(), String()),
     )
     .select_from(
-        t.table_of(t.Case).join(t.table_of(t.PersonPhone), _P.person_id == _C.perpetrator_id)
+        table_of(cases_tables.Case).join(table_of(PersonPhone), _P.person_id == _C.perpetrator_id)
     )
     .where(_C.victim_id == bindparam("victim_id")),
 )

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
 from jikimi.cases import break_glass, caller_lookup, evidence, records
 from jikimi.cases import views as queries
 from jikimi.cases.schemas import (
@@ -24,6 +23,7 @@ from jikimi.cases.schemas import (
     OrderRead,
     OrderRevoke,
 )
+from jikimi.cases.tables import Case, Order
 from jikimi.core.errors import Invalid, ReadOnly
 from jikimi.core.phones import normalise
 from jikimi.core.times import iso
@@ -41,11 +41,11 @@ from jikimi.http.deps import (
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
 
-def _people(case: t.Case) -> list[str]:
+def _people(case: Case) -> list[str]:
     return [case.victim_id, case.perpetrator_id]
 
 
-def _order_people(s: Session, order: t.Order) -> list[str]:
+def _order_people(s: Session, order: Order) -> list[str]:
     return queries.case_subjects(s, [order.case_id])
 
 

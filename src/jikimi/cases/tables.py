@@ -1,5 +1,6 @@
 """People, their numbers and places, the cases that join a victim to a perpetrator, the
-officers assigned, and the protective orders with their extensions."""
+officers assigned, the protective orders with their extensions, and the reads of a case
+outside the caseload (break-glass grants and 112 look-ups)."""
 
 from __future__ import annotations
 
@@ -106,3 +107,30 @@ class OrderExtension(Base):
     ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
     court_ref: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class BreakGlass(Base):
+    """An emergency read of a case outside one's caseload, with the reason typed."""
+
+    __tablename__ = "break_glass"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    reason_sealed: Mapped[str] = mapped_column("reason", Text())
+    reason = SealedRequired("reason_sealed", str)
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class CallerLookup(Base):
+    """A dispatcher's 112 look-up by the calling number: the case it found is open to that
+    dispatcher until `expires_at` (the number itself is not kept)."""
+
+    __tablename__ = "caller_lookups"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    looked_up_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -8,16 +8,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
+from jikimi.alerts.tables import AlertRow
 from jikimi.alerts.views import alerts_json
 from jikimi.cases import records
 from jikimi.cases.orders import OrderWindow, StatutePack
+from jikimi.cases.tables import Case, Order, Person
 from jikimi.core.access import Principal
 from jikimi.core.times import iso
+from jikimi.devices.tables import Device
 from jikimi.risk import records as risk_records
 
 
-def order_json(s: Session, pack: StatutePack, o: t.Order, now: datetime) -> dict[str, Any]:
+def order_json(s: Session, pack: StatutePack, o: Order, now: datetime) -> dict[str, Any]:
     """An order with its conditions, status and extensions."""
     kind = pack.kinds.get(o.kind)
     status = (
@@ -51,7 +53,7 @@ def order_json(s: Session, pack: StatutePack, o: t.Order, now: datetime) -> dict
     }
 
 
-def person_json(s: Session, person: t.Person, *, full: bool = True) -> dict[str, Any]:
+def person_json(s: Session, person: Person, *, full: bool = True) -> dict[str, Any]:
     """A person with phones (E.164, with their history) and addresses.
 
     Not `full` (the dispatcher's view): what is needed to act now — name, current numbers,
@@ -78,23 +80,21 @@ def person_json(s: Session, person: t.Person, *, full: bool = True) -> dict[str,
     return out
 
 
-def case_json(s: Session, p: Principal, pack: StatutePack, case: t.Case) -> dict[str, Any]:
+def case_json(s: Session, p: Principal, pack: StatutePack, case: Case) -> dict[str, Any]:
     """A case with its people, orders, devices and open alerts."""
     now = datetime.now(UTC)
     full = p.role.value == "officer" or p.role.value == "supervisor"
-    orders = s.scalars(
-        select(t.Order).where(t.Order.case_id == case.id).order_by(t.Order.starts_at)
-    )
-    devices = s.scalars(select(t.Device).where(t.Device.case_id == case.id))
+    orders = s.scalars(select(Order).where(Order.case_id == case.id).order_by(Order.starts_at))
+    devices = s.scalars(select(Device).where(Device.case_id == case.id))
     open_alerts = list(
         s.scalars(
-            select(t.AlertRow)
-            .where(t.AlertRow.case_id == case.id, t.AlertRow.status != "resolved")
-            .order_by(t.AlertRow.opened_at.desc())
+            select(AlertRow)
+            .where(AlertRow.case_id == case.id, AlertRow.status != "resolved")
+            .order_by(AlertRow.opened_at.desc())
         )
     )
-    victim = s.get(t.Person, case.victim_id)
-    perp = s.get(t.Person, case.perpetrator_id)
+    victim = s.get(Person, case.victim_id)
+    perp = s.get(Person, case.perpetrator_id)
     if victim is None or perp is None:
         raise LookupError("a case without its people")
     return {
@@ -123,5 +123,5 @@ def case_subjects(s: Session, case_ids: list[str]) -> list[str]:
     """The people (victims and perpetrators) of these cases."""
     if not case_ids:
         return []
-    rows = s.execute(select(t.Case.victim_id, t.Case.perpetrator_id).where(t.Case.id.in_(case_ids)))
+    rows = s.execute(select(Case.victim_id, Case.perpetrator_id).where(Case.id.in_(case_ids)))
     return sorted({pid for row in rows for pid in row})

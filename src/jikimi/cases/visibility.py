@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 from sqlalchemy.orm import aliased
 
-from jikimi import schema as t
+from jikimi.alerts.tables import AlertRow
+from jikimi.cases.tables import BreakGlass, CallerLookup, Case, CaseAssignment
 from jikimi.core.access import DISPATCH_AFTER_RESOLVED, Principal, Role
 
 # The alert that gives a dispatcher a reason is any alert of the case, not the row a query
 # over alerts is looking at: an alias keeps the subquery from correlating to that row.
-_REASON = aliased(t.AlertRow, name="reason_alert")
+_REASON = aliased(AlertRow, name="reason_alert")
 
 
 def _now() -> datetime:
@@ -22,19 +23,19 @@ def _now() -> datetime:
 
 def _assigned(p: Principal) -> ColumnElement[bool]:
     return exists(
-        select(t.CaseAssignment.case_id).where(
-            t.CaseAssignment.case_id == t.Case.id,
-            t.CaseAssignment.account_id == p.account_id,
+        select(CaseAssignment.case_id).where(
+            CaseAssignment.case_id == Case.id,
+            CaseAssignment.account_id == p.account_id,
         )
     )
 
 
 def _broke_glass(p: Principal, now: datetime) -> ColumnElement[bool]:
     return exists(
-        select(t.BreakGlass.id).where(
-            t.BreakGlass.case_id == t.Case.id,
-            t.BreakGlass.account_id == p.account_id,
-            t.BreakGlass.expires_at > now,
+        select(BreakGlass.id).where(
+            BreakGlass.case_id == Case.id,
+            BreakGlass.account_id == p.account_id,
+            BreakGlass.expires_at > now,
         )
     )
 
@@ -44,7 +45,7 @@ def _dispatch_reason(p: Principal, now: datetime) -> ColumnElement[bool]:
     look-up of it still in force."""
     alert = exists(
         select(_REASON.id).where(
-            _REASON.case_id == t.Case.id,
+            _REASON.case_id == Case.id,
             or_(
                 _REASON.status != "resolved",
                 _REASON.resolved_at > now - DISPATCH_AFTER_RESOLVED,
@@ -54,10 +55,10 @@ def _dispatch_reason(p: Principal, now: datetime) -> ColumnElement[bool]:
     if p.account_id is None:
         return alert
     looked_up = exists(
-        select(t.CallerLookup.id).where(
-            t.CallerLookup.case_id == t.Case.id,
-            t.CallerLookup.account_id == p.account_id,
-            t.CallerLookup.expires_at > now,
+        select(CallerLookup.id).where(
+            CallerLookup.case_id == Case.id,
+            CallerLookup.account_id == p.account_id,
+            CallerLookup.expires_at > now,
         )
     )
     return or_(alert, looked_up)
@@ -68,7 +69,7 @@ def visible_cases(p: Principal, *, write: bool = False) -> ColumnElement[bool]:
     may change (a break-glass opens a case to read only)."""
     if p.agency is None:
         return false()
-    agency = t.Case.agency == p.agency
+    agency = Case.agency == p.agency
     if p.role is Role.SUPERVISOR:
         return agency
     if p.role is Role.DISPATCHER:

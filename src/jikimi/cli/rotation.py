@@ -13,14 +13,14 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from jikimi import schema as t
 from jikimi.core import sealing as crypto
 from jikimi.core.sealed import sealed_attributes
+from jikimi.schema import Base  # every feature's tables, registered
 
 
 def _sealed_models() -> tuple[type[Any], ...]:
     """Every table with a sealed column (found, so a new one cannot be forgotten)."""
-    models = [m.class_ for m in t.Base.registry.mappers if sealed_attributes(m.class_)]
+    models = [m.class_ for m in Base.registry.mappers if sealed_attributes(m.class_)]
     return tuple(sorted(models, key=lambda m: str(m.__tablename__)))
 
 

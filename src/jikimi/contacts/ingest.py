@@ -10,9 +10,11 @@ from sqlalchemy import bindparam, null, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
+from jikimi.contacts.tables import ContactEvent
 from jikimi.core import sealing as crypto
 from jikimi.core.phones import normalise_reported
+from jikimi.core.tables import new_id, table_of
+from jikimi.devices.tables import Device
 from jikimi.ports import PendingContact
 
 # Reported numbers repeat (her contacts, his numbers): parsing one costs more than the
@@ -55,7 +57,7 @@ class ContactIn:
         )
 
 
-_EVENTS = t.table_of(t.ContactEvent)
+_EVENTS = table_of(ContactEvent)
 # Built once per dialect: SQLAlchemy reuses the compiled form. RETURNING tells whether the
 # row was new on both backends (rowcount does not).
 _INSERT = {
@@ -67,10 +69,10 @@ _INSERT = {
     .returning(_EVENTS.c.id),
 }
 _TOUCH = (
-    update(t.table_of(t.Device))
-    .where(t.table_of(t.Device).c.id == bindparam("device_id"))
+    update(table_of(Device))
+    .where(table_of(Device).c.id == bindparam("device_id"))
     .values(last_seen_at=bindparam("now"))
-    .returning(t.table_of(t.Device).c.person_id)
+    .returning(table_of(Device).c.person_id)
 )
 
 
@@ -114,7 +116,7 @@ def store_contacts(
         if ev.ext_id in seen:
             continue
         seen.add(ev.ext_id)
-        event_id = t.new_id()
+        event_id = new_id()
 
         def seal(column: str, value: str | None, event_id: str = event_id) -> str | None:
             return ring.seal(value, f"contact_events.{column}:{event_id}")

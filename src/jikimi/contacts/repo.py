@@ -23,15 +23,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
 from jikimi.cases.repo import FACT_PARTS, SqlCases
+from jikimi.cases.tables import Case, PersonPhone
+from jikimi.contacts.tables import ContactEvent
 from jikimi.core import sealing as crypto
+from jikimi.core.tables import UtcDateTime, table_of
 from jikimi.ports import PendingContact
 
 SAME_CONTACT_WINDOW = timedelta(seconds=60)
-_E = t.table_of(t.ContactEvent).c
+_E = table_of(ContactEvent).c
 _MARK_PROCESSED = (
-    update(t.table_of(t.ContactEvent))
+    update(table_of(ContactEvent))
     .where(_E.id == bindparam("event_id"))
     .values(
         processed_at=bindparam("at"),
@@ -77,9 +79,9 @@ def _facts_and_same(same: Select[str]) -> Any:
         same.scalar_subquery(),
         cast(null(), String()),
         cast(null(), Text()),
-        cast(null(), t.UtcDateTime()),
-        cast(null(), t.UtcDateTime()),
-        cast(null(), t.UtcDateTime()),
+        cast(null(), UtcDateTime()),
+        cast(null(), UtcDateTime()),
+        cast(null(), UtcDateTime()),
         cast(null(), String()),
     )
     return union_all(*FACT_PARTS, found)
@@ -108,7 +110,7 @@ class SqlContacts:
         self.s = session
         # The unit of work's case facts, read along with the first same-contact lookup.
         self._cases = cases
-        self._held: dict[str, t.ContactEvent] = {}
+        self._held: dict[str, ContactEvent] = {}
         # Events stored already marked judged in this transaction, with the victim stored.
         self._marked = marked or {}
 
@@ -125,9 +127,9 @@ class SqlContacts:
         Whole rows are loaded and held, so `get_pending` then needs no query.
         """
         q = (
-            select(t.ContactEvent)
-            .where(t.ContactEvent.processed_at.is_(None))
-            .order_by(t.ContactEvent.received_at)
+            select(ContactEvent)
+            .where(ContactEvent.processed_at.is_(None))
+            .order_by(ContactEvent.received_at)
             .limit(limit)
         )
         if self.s.get_bind().dialect.name == "postgresql":
@@ -139,7 +141,7 @@ class SqlContacts:
 
     def get_pending(self, event_id: str) -> PendingContact | None:
         """The event, if it still waits."""
-        row = self._held.pop(event_id, None) or self.s.get(t.ContactEvent, event_id)
+        row = self._held.pop(event_id, None) or self.s.get(ContactEvent, event_id)
         if row is None or row.processed_at is not None:
             return None
         return PendingContact(
@@ -156,12 +158,12 @@ class SqlContacts:
     def victims_by_number(self, e164: str, at: datetime) -> list[str]:
         """Victims of some case who held `e164` at `at`."""
         q = (
-            select(t.PersonPhone.person_id)
-            .join(t.Case, t.Case.victim_id == t.PersonPhone.person_id)
+            select(PersonPhone.person_id)
+            .join(Case, Case.victim_id == PersonPhone.person_id)
             .where(
-                t.PersonPhone.e164_index == crypto.ring().index(e164),
-                or_(t.PersonPhone.valid_from.is_(None), t.PersonPhone.valid_from <= at),
-                or_(t.PersonPhone.valid_to.is_(None), t.PersonPhone.valid_to > at),
+                PersonPhone.e164_index == crypto.ring().index(e164),
+                or_(PersonPhone.valid_from.is_(None), PersonPhone.valid_from <= at),
+                or_(PersonPhone.valid_to.is_(None), PersonPhone.valid_to > at),
             )
             .distinct()
         )
@@ -204,7 +206,7 @@ class SqlContacts:
     def mark_failed(self, event_id: str, at: datetime, error: str) -> None:
         """Set aside an event that cannot be judged."""
         self.s.execute(
-            update(t.ContactEvent)
-            .where(t.ContactEvent.id == event_id)
+            update(ContactEvent)
+            .where(ContactEvent.id == event_id)
             .values(processed_at=at, error=error[:200])
         )

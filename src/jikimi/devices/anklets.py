@@ -24,9 +24,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
+from jikimi.devices.tables import Device
 
-_STAMP = select(func.count(), func.max(t.Device.created_at)).where(t.Device.kind == "anklet")
+_STAMP = select(func.count(), func.max(Device.created_at)).where(Device.kind == "anklet")
 _CHUNK = 500
 
 
@@ -43,8 +43,8 @@ def find(s: Session, serials: Iterable[str]) -> dict[str, Anklet]:
     wanted = sorted(set(serials))
     out: dict[str, Anklet] = {}
     for i in range(0, len(wanted), _CHUNK):
-        q = select(t.Device.serial, t.Device.id, t.Device.person_id).where(
-            t.Device.kind == "anklet", t.Device.serial.in_(wanted[i : i + _CHUNK])
+        q = select(Device.serial, Device.id, Device.person_id).where(
+            Device.kind == "anklet", Device.serial.in_(wanted[i : i + _CHUNK])
         )
         out.update({serial: Anklet(d, p) for serial, d, p in s.execute(q) if serial})
     return out

@@ -15,16 +15,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
+from jikimi.cases.tables import Case
 from jikimi.core.errors import Conflict, FlaggedConflict
+from jikimi.devices.tables import Device
 
 UNAVAILABLE = "this anklet cannot be bound: it is not available"
 HELD_ELSEWHERE = "anklet_held_elsewhere"
 
 
-def bind_anklet(s: Session, case: t.Case, serial: str) -> t.Device:
+def bind_anklet(s: Session, case: Case, serial: str) -> Device:
     """Bind `serial` to the case's perpetrator, or refuse (409) when a case holds it."""
-    device = t.Device(
+    device = Device(
         case_id=case.id,
         person_id=case.perpetrator_id,
         kind="anklet",
@@ -38,9 +39,9 @@ def bind_anklet(s: Session, case: t.Case, serial: str) -> t.Device:
             s.add(device)
     except IntegrityError:
         holder = s.execute(
-            select(t.Device.id, t.Case.agency)
-            .join(t.Case, t.Case.id == t.Device.case_id)
-            .where(t.Device.serial == serial)
+            select(Device.id, Case.agency)
+            .join(Case, Case.id == Device.case_id)
+            .where(Device.serial == serial)
         ).first()
         if holder is None:
             raise

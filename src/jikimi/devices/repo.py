@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
 from jikimi.cases.orders import OrderWindow, StatutePack
+from jikimi.cases.tables import Order
+from jikimi.devices import tables as devices_tables
+from jikimi.devices.tables import DeviceEvent
 from jikimi.ports import PendingDeviceEvent, SilentDevice
 from jikimi.proximity.positions import decode_fix
 
@@ -22,14 +24,14 @@ class SqlDevices:
     def pending_events(self, limit: int) -> list[PendingDeviceEvent]:
         """Oldest first; on PostgreSQL claimed with SKIP LOCKED so workers share them."""
         q = (
-            select(t.DeviceEvent, t.Device.case_id)
-            .join(t.Device, t.Device.id == t.DeviceEvent.device_id)
-            .where(t.DeviceEvent.processed_at.is_(None))
-            .order_by(t.DeviceEvent.received_at, t.DeviceEvent.id)
+            select(DeviceEvent, devices_tables.Device.case_id)
+            .join(devices_tables.Device, devices_tables.Device.id == DeviceEvent.device_id)
+            .where(DeviceEvent.processed_at.is_(None))
+            .order_by(DeviceEvent.received_at, DeviceEvent.id)
             .limit(limit)
         )
         if self.s.get_bind().dialect.name == "postgresql":
-            q = q.with_for_update(of=t.DeviceEvent, skip_locked=True)
+            q = q.with_for_update(of=DeviceEvent, skip_locked=True)
         out = []
         for ev, case_id in self.s.execute(q):
             fix = ev.fix
@@ -48,17 +50,21 @@ class SqlDevices:
     def mark_event_processed(self, event_id: str, at: datetime) -> None:
         """Judged."""
         self.s.execute(
-            update(t.DeviceEvent).where(t.DeviceEvent.id == event_id).values(processed_at=at)
+            update(DeviceEvent).where(DeviceEvent.id == event_id).values(processed_at=at)
         )
 
     def set_battery_low(self, device_id: str, at: datetime | None) -> None:
         """Low battery noted (or cleared when it charges)."""
-        self.s.execute(update(t.Device).where(t.Device.id == device_id).values(battery_low_at=at))
+        self.s.execute(
+            update(devices_tables.Device)
+            .where(devices_tables.Device.id == device_id)
+            .values(battery_low_at=at)
+        )
 
     def _monitored(self, case_ids: list[str], now: datetime) -> set[str]:
         """Cases with an electronic-monitoring order in force now."""
         out = set()
-        for o in self.s.scalars(select(t.Order).where(t.Order.case_id.in_(case_ids))):
+        for o in self.s.scalars(select(Order).where(Order.case_id.in_(case_ids))):
             if o.kind not in self.pack.kinds:
                 continue
             kind = self.pack.get(o.kind)
@@ -72,12 +78,15 @@ class SqlDevices:
         """Anklets unheard for `silence_s` (since their last fix, or since they were bound
         when they never reported), under monitoring, not yet alerted for this silence."""
         cutoff = now - timedelta(seconds=silence_s)
-        q = select(t.Device).where(
-            t.Device.kind == "anklet",
-            ((t.Device.last_fix_at.is_(None)) & (t.Device.created_at < cutoff))
-            | (t.Device.last_fix_at < cutoff),
-            (t.Device.offline_alerted_for.is_(None))
-            | (t.Device.offline_alerted_for < t.Device.last_fix_at),
+        q = select(devices_tables.Device).where(
+            devices_tables.Device.kind == "anklet",
+            (
+                (devices_tables.Device.last_fix_at.is_(None))
+                & (devices_tables.Device.created_at < cutoff)
+            )
+            | (devices_tables.Device.last_fix_at < cutoff),
+            (devices_tables.Device.offline_alerted_for.is_(None))
+            | (devices_tables.Device.offline_alerted_for < devices_tables.Device.last_fix_at),
         )
         devices = list(self.s.scalars(q))
         if not devices:
@@ -89,11 +98,13 @@ class SqlDevices:
 
     def mark_offline_alerted(self, device_id: str, at: datetime) -> None:
         """Alerted for this silence: a later fix is needed before the next one counts."""
-        device = self.s.get(t.Device, device_id)
+        device = self.s.get(devices_tables.Device, device_id)
         if device is not None:
             device.offline_alerted_for = device.last_fix_at or device.created_at
 
     def any_anklet_heard_since(self, at: datetime) -> bool:
         """Any anklet with a fix recorded after `at`."""
-        q = select(t.Device.id).where(t.Device.kind == "anklet", t.Device.last_fix_at > at)
+        q = select(devices_tables.Device.id).where(
+            devices_tables.Device.kind == "anklet", devices_tables.Device.last_fix_at > at
+        )
         return self.s.scalars(q.limit(1)).first() is not None

@@ -8,12 +8,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from jikimi import schema as t
 from jikimi.bootstrap import Container
 from jikimi.contacts.ingest import ContactIn, store_contacts
 from jikimi.contacts.schemas import Accepted, ContactBatch, DeviceStatus
 from jikimi.core.access import Principal
 from jikimi.core.tx import transaction
+from jikimi.devices import tables as devices_tables
 from jikimi.devices import views as device_views
 from jikimi.http.audit import Audit, Auditor
 from jikimi.http.deps import ContainerDep, Device, ReadDb
@@ -63,6 +63,6 @@ def status(p: Device, _: Signed, s: ReadDb, c: ContainerDep, a: Audit) -> dict[s
     assert p.device_id is not None
     stale = timedelta(seconds=c.settings.device_stale_s)
     out = device_views.device_status(s, c.pack, p.device_id, stale, device_views.backlog_age(s))
-    device = s.get(t.Device, p.device_id)
+    device = s.get(devices_tables.Device, p.device_id)
     a.read("device_status", p.device_id, [device.person_id] if device else [])
     return out

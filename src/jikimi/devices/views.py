@@ -8,9 +8,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
+from jikimi.alerts.tables import AlertRow
 from jikimi.cases.orders import OrderWindow, StatutePack
+from jikimi.cases.tables import Case, Order
+from jikimi.contacts.tables import ContactEvent
 from jikimi.core.times import iso
+from jikimi.devices.tables import Device
 
 
 def device_status(
@@ -18,11 +21,11 @@ def device_status(
 ) -> dict[str, Any]:
     """What protects the phone's owner now, in plain words."""
     now = datetime.now(UTC)
-    device = s.get(t.Device, device_id)
+    device = s.get(Device, device_id)
     assert device is not None
-    case_ids = list(s.scalars(select(t.Case.id).where(t.Case.victim_id == device.person_id)))
+    case_ids = list(s.scalars(select(Case.id).where(Case.victim_id == device.person_id)))
     orders = []
-    for o in s.scalars(select(t.Order).where(t.Order.case_id.in_(case_ids))):
+    for o in s.scalars(select(Order).where(Order.case_id.in_(case_ids))):
         kind = pack.kinds.get(o.kind)
         if kind and OrderWindow(kind, o.starts_at, o.ends_at, o.revoked_at).in_force_at(now):
             orders.append(
@@ -35,16 +38,16 @@ def device_status(
                 }
             )
     last = s.scalar(
-        select(func.max(t.ContactEvent.received_at)).where(
-            t.ContactEvent.source_key == f"phone:{device_id}"
+        select(func.max(ContactEvent.received_at)).where(
+            ContactEvent.source_key == f"phone:{device_id}"
         )
     )
     last = max([d for d in (last, device.last_seen_at) if d is not None], default=None)
     open_alerts = (
         s.scalar(
             select(func.count())
-            .select_from(t.AlertRow)
-            .where(t.AlertRow.case_id.in_(case_ids), t.AlertRow.status != "resolved")
+            .select_from(AlertRow)
+            .where(AlertRow.case_id.in_(case_ids), AlertRow.status != "resolved")
         )
         or 0
     )
@@ -78,6 +81,6 @@ def device_status(
 def backlog_age(s: Session) -> timedelta | None:
     """How long the oldest unjudged event has waited, or None when none waits."""
     oldest = s.scalar(
-        select(func.min(t.ContactEvent.received_at)).where(t.ContactEvent.processed_at.is_(None))
+        select(func.min(ContactEvent.received_at)).where(ContactEvent.processed_at.is_(None))
     )
     return None if oldest is None else datetime.now(UTC) - oldest

@@ -19,10 +19,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
-from jikimi import schema as t
 from jikimi.core import sealing as crypto
 from jikimi.core.db import SQLITE_JSON
+from jikimi.core.tables import new_id, table_of
+from jikimi.devices.tables import DeviceEvent
 from jikimi.ports import LoggedFix as StoredFix
+from jikimi.proximity.tables import EngineCursor, Position
 from jikimi.proximity.writer import Fixes, stamp, write_fixes
 from jikimi.proximity.writer import encode_fix as encode_fix  # where it always was
 
@@ -81,7 +83,7 @@ def store_device_events(
     inbox; a repeat of (device, kind, occurred_at) is a duplicate."""
     if not events:
         return 0, 0
-    ids = [t.new_id() for _ in events]
+    ids = [new_id() for _ in events]
     ring = crypto.ring()
     params = [
         {
@@ -94,16 +96,14 @@ def store_device_events(
         }
         for i, (d, k, at, fix) in zip(ids, events, strict=True)
     ]
-    stmt = _upsert(s, t.DeviceEvent, ["device_id", "kind", "occurred_at"]).returning(
-        t.DeviceEvent.id
-    )
+    stmt = _upsert(s, DeviceEvent, ["device_id", "kind", "occurred_at"]).returning(DeviceEvent.id)
     accepted = len(s.execute(stmt, params).all())
     return accepted, len(events) - accepted
 
 
 def cursor(s: Session) -> int:
     """Where the engine stands in the log."""
-    return int(s.scalar(select(t.EngineCursor.position).where(t.EngineCursor.name == CURSOR)) or 0)
+    return int(s.scalar(select(EngineCursor.position).where(EngineCursor.name == CURSOR)) or 0)
 
 
 def advance_cursor(s: Session, old: int, new: int, name: str = CURSOR) -> bool:
@@ -111,8 +111,8 @@ def advance_cursor(s: Session, old: int, new: int, name: str = CURSOR) -> bool:
     first, on SQLite taking the write lock); False when it no longer stands at `old`
     (another judge moved it: the caller writes nothing)."""
     moved = s.execute(
-        update(t.EngineCursor)
-        .where(t.EngineCursor.name == name, t.EngineCursor.position == old)
+        update(EngineCursor)
+        .where(EngineCursor.name == name, EngineCursor.position == old)
         .values(position=new)
         .execution_options(synchronize_session=False)
     )
@@ -121,17 +121,17 @@ def advance_cursor(s: Session, old: int, new: int, name: str = CURSOR) -> bool:
     if old:
         return False
     # The first batch ever judged: the row is written now (unless another judge has).
-    if s.get(t.EngineCursor, name) is not None:
+    if s.get(EngineCursor, name) is not None:
         return False
-    s.add(t.EngineCursor(name=name, position=new))
+    s.add(EngineCursor(name=name, position=new))
     return True
 
 
 def move_cursor(s: Session, position: int, name: str = CURSOR) -> None:
     """Record that the log up to `position` is judged (in the judging transaction)."""
-    row = s.get(t.EngineCursor, name)
+    row = s.get(EngineCursor, name)
     if row is None:
-        s.add(t.EngineCursor(name=name, position=position))
+        s.add(EngineCursor(name=name, position=position))
     else:
         row.position = max(row.position, position)
 
@@ -162,7 +162,7 @@ def _aware(raw: datetime | str) -> datetime:
     return raw.replace(tzinfo=UTC) if raw.tzinfo is None else raw.astimezone(UTC)
 
 
-_P = t.table_of(t.Position)
+_P = table_of(Position)
 # The time as the driver gives it: the UTC type's per-row conversion is done in _utc.
 _COLS = (_P.c.seq, _P.c.device_id, type_coerce(_P.c.recorded_at, NullType()), _P.c.fix)
 
@@ -209,11 +209,11 @@ def between(
         select(*_COLS)
         .where(
             _PHONE if phones else _ANKLET,
-            t.Position.device_id.in_(list(device_ids)),
-            t.Position.recorded_at >= start,
-            t.Position.recorded_at <= end,
+            Position.device_id.in_(list(device_ids)),
+            Position.recorded_at >= start,
+            Position.recorded_at <= end,
         )
-        .order_by(t.Position.recorded_at)
+        .order_by(Position.recorded_at)
         .limit(limit)
     )
     return _read(s.execute(q))
@@ -221,5 +221,5 @@ def between(
 
 def newest_recorded(s: Session) -> datetime | None:
     """The newest `recorded_at` in the log (read off the end of its time key)."""
-    newest: datetime | None = s.scalar(select(func.max(t.Position.recorded_at)))
+    newest: datetime | None = s.scalar(select(func.max(Position.recorded_at)))
     return newest

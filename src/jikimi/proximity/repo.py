@@ -12,13 +12,13 @@ from sqlalchemy import select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
 from jikimi.cases.orders import StatutePack
 from jikimi.core import sealing as crypto
 from jikimi.core.db import SQLITE_JSON
 from jikimi.ports import LoggedFix
 from jikimi.proximity import positions, zones
 from jikimi.proximity.rules.watch import CaseGeo
+from jikimi.proximity.tables import EngineCursor, TrackStateRow
 from jikimi.proximity.writer import sqlite_time, stamp
 
 T = TypeVar("T")
@@ -80,7 +80,7 @@ class SqlPositions:
 
     def cursor(self) -> int:
         """Where judging stands; on PostgreSQL the row is locked, so one worker judges."""
-        q = select(t.EngineCursor.position).where(t.EngineCursor.name == positions.CURSOR)
+        q = select(EngineCursor.position).where(EngineCursor.name == positions.CURSOR)
         if self.s.get_bind().dialect.name == "postgresql":
             q = q.with_for_update()
         return int(self.r.scalar(q) or 0)
@@ -118,7 +118,7 @@ class SqlPositions:
         if self.cache is None:
             return load(keys)
         if not self._synced:  # once per unit of work, before the first read of the cache
-            q = select(t.EngineCursor.position).where(t.EngineCursor.name == positions.WATCH)
+            q = select(EngineCursor.position).where(EngineCursor.name == positions.WATCH)
             self.cache.sync(int(self.r.scalar(q) or 0))
             self._synced = True
         prefix = f"{kind}:"
@@ -143,9 +143,9 @@ class SqlPositions:
         With no place recorded: a database written before snapshots had their own place
         saved its states with every batch (the cursor's place); one with no state saved
         yet has judged nothing, or crashed before its first snapshot (the log's start)."""
-        q = select(t.EngineCursor.position).where(t.EngineCursor.name == positions.STATES)
+        q = select(EngineCursor.position).where(EngineCursor.name == positions.STATES)
         at = self.r.scalar(q)
-        out = {row.id: row.state for row in self.r.scalars(select(t.TrackStateRow)) if row.state}
+        out = {row.id: row.state for row in self.r.scalars(select(TrackStateRow)) if row.state}
         if at is None:
             return (self.cursor() if out else 0), out
         return int(at), out
@@ -162,7 +162,7 @@ class SqlPositions:
             [states[k] for k in keys], [f"track_states.state:{k}" for k in keys]
         )
         pg = self.s.get_bind().dialect.name == "postgresql"
-        q = select(t.EngineCursor.position).where(t.EngineCursor.name == positions.CURSOR)
+        q = select(EngineCursor.position).where(EngineCursor.name == positions.CURSOR)
         if int(self.s.scalar(q.with_for_update() if pg else q) or 0) != position:
             return False
         positions.move_cursor(self.s, complete, positions.STATES)
@@ -177,7 +177,7 @@ class SqlPositions:
             {"id": k, "state_sealed": v, "updated_at": at}
             for k, v in zip(keys, sealed, strict=True)
         ]
-        stmt = (postgresql if pg else sqlite).insert(t.TrackStateRow)
+        stmt = (postgresql if pg else sqlite).insert(TrackStateRow)
         stmt = stmt.on_conflict_do_update(
             index_elements=["id"],
             set_={"state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at},

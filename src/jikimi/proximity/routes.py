@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from jikimi import schema as t
 from jikimi.bootstrap import Container
 from jikimi.cases import break_glass, records
 from jikimi.contacts.ingest import touch_device
@@ -19,6 +18,7 @@ from jikimi.contacts.schemas import Accepted
 from jikimi.core.access import DISPATCH_TRACK, Principal, Role
 from jikimi.core.errors import Invalid
 from jikimi.core.tx import transaction
+from jikimi.devices import tables as devices_tables
 from jikimi.http.audit import Audit, Auditor
 from jikimi.http.deps import CaseStaff, ContainerDep, Device, Feed, ReadDb, WriteDb
 from jikimi.http.signing import Signed, remember, remember_touching
@@ -49,7 +49,9 @@ def _not_future(c: ContainerDep, times: list[Any]) -> None:
 def _owners(s: Session, device_ids: list[str]) -> list[str]:
     if not device_ids:
         return []
-    q = select(t.Device.person_id).where(t.Device.id.in_(sorted(set(device_ids))))
+    q = select(devices_tables.Device.person_id).where(
+        devices_tables.Device.id.in_(sorted(set(device_ids)))
+    )
     return sorted(set(s.scalars(q)))
 
 

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
 from jikimi.cases.orders import OrderWindow, StatutePack
+from jikimi.cases.tables import Address, Case, Order
+from jikimi.devices import tables as devices_tables
 from jikimi.proximity.rules.watch import Ban, CaseGeo, Place
 
 
@@ -20,18 +21,20 @@ def cases_geo(
     ids = sorted(set(case_ids))
     if not ids:
         return {}
-    cases = list(s.scalars(select(t.Case).where(t.Case.id.in_(ids))))
-    orders: dict[str, list[t.Order]] = {c.id: [] for c in cases}
-    for o in s.scalars(select(t.Order).where(t.Order.case_id.in_(ids))):
+    cases = list(s.scalars(select(Case).where(Case.id.in_(ids))))
+    orders: dict[str, list[Order]] = {c.id: [] for c in cases}
+    for o in s.scalars(select(Order).where(Order.case_id.in_(ids))):
         orders[o.case_id].append(o)
     people = {c.victim_id for c in cases} | {c.perpetrator_id for c in cases}
     places: dict[str, list[Place]] = {}
-    for a in s.scalars(select(t.Address).where(t.Address.person_id.in_(sorted(people)))):
+    for a in s.scalars(select(Address).where(Address.person_id.in_(sorted(people)))):
         lat, lon = a.lat, a.lon
         if lat is not None and lon is not None:
             places.setdefault(a.person_id, []).append(Place(a.id, a.label or "place", lat, lon))
-    devices: dict[str, list[t.Device]] = {}
-    for d in s.scalars(select(t.Device).where(t.Device.person_id.in_(sorted(people)))):
+    devices: dict[str, list[devices_tables.Device]] = {}
+    for d in s.scalars(
+        select(devices_tables.Device).where(devices_tables.Device.person_id.in_(sorted(people)))
+    ):
         devices.setdefault(d.person_id, []).append(d)
     out = {}
     for c in cases:
@@ -65,12 +68,14 @@ def cases_of_devices(s: Session, device_ids: Iterable[str]) -> dict[str, tuple[s
     ids = sorted(set(device_ids))
     if not ids:
         return {}
-    devices = list(s.scalars(select(t.Device).where(t.Device.id.in_(ids))))
+    devices = list(
+        s.scalars(select(devices_tables.Device).where(devices_tables.Device.id.in_(ids)))
+    )
     owners = sorted({d.person_id for d in devices})
     by_victim: dict[str, list[str]] = {}
     by_perpetrator: dict[str, list[str]] = {}
-    q = select(t.Case.id, t.Case.victim_id, t.Case.perpetrator_id).where(
-        or_(t.Case.victim_id.in_(owners), t.Case.perpetrator_id.in_(owners))
+    q = select(Case.id, Case.victim_id, Case.perpetrator_id).where(
+        or_(Case.victim_id.in_(owners), Case.perpetrator_id.in_(owners))
     )
     for case_id, victim_id, perpetrator_id in s.execute(q):
         by_victim.setdefault(victim_id, []).append(case_id)

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
 from jikimi.cases import records
 from jikimi.core.access import Principal, Role
 from jikimi.core.errors import Conflict, Invalid, NotFound
@@ -18,8 +17,9 @@ from jikimi.ports import RiskScorer
 from jikimi.risk.dispatch import coarse_factors
 from jikimi.risk.repo import case_history, latest_row, new_row
 from jikimi.risk.rules import Answers, Tier, may_override
+from jikimi.risk.tables import RiskAssessmentRow
 
-R = t.RiskAssessmentRow
+R = RiskAssessmentRow
 
 
 def sees_answers(p: Principal) -> bool:
@@ -36,7 +36,7 @@ def assess(
     answers: Answers,
     note: str | None,
     now: datetime,
-) -> t.RiskAssessmentRow:
+) -> RiskAssessmentRow:
     """Score the officer's questionnaire and note with the case's history, and keep it."""
     case = records.get_case(s, p, case_id, write=True)
     plain: dict[str, bool | int | None] = {k: v for k, v in answers.items() if v is not None}
@@ -49,7 +49,7 @@ def assess(
 
 def get_assessment(
     s: Session, p: Principal, assessment_id: str, *, write: bool = False
-) -> t.RiskAssessmentRow:
+) -> RiskAssessmentRow:
     """An assessment of a case the caller may see (with `write`: may change)."""
     row = s.get(R, assessment_id)
     if row is None:
@@ -63,7 +63,7 @@ def get_assessment(
 
 def override(
     s: Session, p: Principal, assessment_id: str, tier: Tier, reason: str, now: datetime
-) -> t.RiskAssessmentRow:
+) -> RiskAssessmentRow:
     """Raise (or confirm) the latest assessment's tier, with the reason."""
     row = get_assessment(s, p, assessment_id, write=True)
     computed = Tier(row.tier)
@@ -81,7 +81,7 @@ def override(
     return row
 
 
-def history(s: Session, p: Principal, case_id: str) -> list[t.RiskAssessmentRow]:
+def history(s: Session, p: Principal, case_id: str) -> list[RiskAssessmentRow]:
     """Every assessment of the case, newest first."""
     case = records.get_case(s, p, case_id)
     q = select(R).where(R.case_id == case.id).order_by(R.assessed_at.desc(), R.id.desc())
@@ -94,7 +94,7 @@ def latest_json(s: Session, p: Principal, case_id: str) -> dict[str, Any] | None
     return None if row is None else risk_json(row, full=sees_answers(p))
 
 
-def risk_json(row: t.RiskAssessmentRow, *, full: bool) -> dict[str, Any]:
+def risk_json(row: RiskAssessmentRow, *, full: bool) -> dict[str, Any]:
     """An assessment as API.md shows it; `full` adds the answers, the note and the
     override's reason. Without it (a dispatcher) the factors are coarse groups that name
     neither an answer nor a cue of the note (`risk/dispatch.py`)."""

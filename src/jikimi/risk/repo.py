@@ -8,12 +8,15 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from jikimi import schema as t
+from jikimi.alerts.tables import AlertEvidence, AlertRow
+from jikimi.cases.tables import Case, Order, OrderExtension
+from jikimi.core.tables import table_of
 from jikimi.ports import Override, StoredAssessment
 from jikimi.risk.rules import Assessment, History, Tier
+from jikimi.risk.tables import RiskAssessmentRow
 
-R = t.RiskAssessmentRow
-_C = t.table_of(t.Case).c
+R = RiskAssessmentRow
+_C = table_of(Case).c
 _LATEST_TIER = (
     select(func.coalesce(R.override_tier, R.tier))
     .where(R.case_id == bindparam("case_id"))
@@ -21,7 +24,7 @@ _LATEST_TIER = (
     .limit(1)
 )
 _MARK = (
-    update(t.table_of(t.Case))
+    update(table_of(Case))
     .where(_C.id == bindparam("case_id"))
     .values(risk_rescore_due_at=bindparam("at"))
 )
@@ -36,13 +39,13 @@ def effective_tier(s: Session, case_id: str) -> Tier | None:
     return Tier(value) if value else None
 
 
-def latest_row(s: Session, case_id: str) -> t.RiskAssessmentRow | None:
+def latest_row(s: Session, case_id: str) -> RiskAssessmentRow | None:
     """The case's latest assessment."""
     q = select(R).where(R.case_id == case_id).order_by(R.assessed_at.desc(), R.id.desc())
     return s.scalars(q.limit(1)).first()
 
 
-def override_of(row: t.RiskAssessmentRow) -> Override | None:
+def override_of(row: RiskAssessmentRow) -> Override | None:
     """The row's override, if any."""
     if row.override_tier is None or row.override_at is None:
         return None
@@ -53,26 +56,26 @@ def override_of(row: t.RiskAssessmentRow) -> Override | None:
 
 def case_history(s: Session, case_id: str, now: datetime) -> History:
     """Counts from the case's alerts and their evidence, and its orders' extensions."""
-    reports = s.scalar(select(func.count(t.AlertRow.id)).where(t.AlertRow.case_id == case_id))
+    reports = s.scalar(select(func.count(AlertRow.id)).where(AlertRow.case_id == case_id))
     per_kind = dict(
         s.execute(
-            select(t.AlertRow.kind, func.count(t.AlertEvidence.id))
-            .join(t.AlertEvidence, t.AlertEvidence.alert_id == t.AlertRow.id)
-            .where(t.AlertRow.case_id == case_id)
-            .group_by(t.AlertRow.kind)
+            select(AlertRow.kind, func.count(AlertEvidence.id))
+            .join(AlertEvidence, AlertEvidence.alert_id == AlertRow.id)
+            .where(AlertRow.case_id == case_id)
+            .group_by(AlertRow.kind)
         ).all()
     )
     last = s.scalar(
-        select(func.max(t.AlertEvidence.occurred_at))
-        .join(t.AlertRow, t.AlertEvidence.alert_id == t.AlertRow.id)
-        .where(t.AlertRow.case_id == case_id, t.AlertRow.kind.in_(VIOLATION_KINDS))
+        select(func.max(AlertEvidence.occurred_at))
+        .join(AlertRow, AlertEvidence.alert_id == AlertRow.id)
+        .where(AlertRow.case_id == case_id, AlertRow.kind.in_(VIOLATION_KINDS))
     )
     if last is not None and last.tzinfo is None:  # SQLite's max() bypasses the column type
         last = datetime.fromisoformat(str(last)).replace(tzinfo=now.tzinfo)
     extensions = s.scalar(
-        select(func.count(t.OrderExtension.id))
-        .join(t.Order, t.Order.id == t.OrderExtension.order_id)
-        .where(t.Order.case_id == case_id)
+        select(func.count(OrderExtension.id))
+        .join(Order, Order.id == OrderExtension.order_id)
+        .where(Order.case_id == case_id)
     )
     return History(
         reports=int(reports or 0),
@@ -94,7 +97,7 @@ def new_row(
     at: datetime,
     by: str | None,
     trigger: str,
-) -> t.RiskAssessmentRow:
+) -> RiskAssessmentRow:
     """An assessment row from a scorer's result."""
     return R(
         case_id=case_id,
@@ -126,9 +129,9 @@ class SqlRisk:
     def rescore_due(self, limit: int) -> list[str]:
         """Marked cases, oldest mark first; other workers skip the ones we hold."""
         q = (
-            select(t.Case.id)
-            .where(t.Case.risk_rescore_due_at.is_not(None))
-            .order_by(t.Case.risk_rescore_due_at)
+            select(Case.id)
+            .where(Case.risk_rescore_due_at.is_not(None))
+            .order_by(Case.risk_rescore_due_at)
             .limit(limit)
         )
         if self._pg:
