@@ -38,9 +38,9 @@ from jikimi.bootstrap.uow import SqlUnitOfWork
 from jikimi.core.settings import Settings
 from jikimi.core.tx import transaction
 from jikimi.devices.anklets import find
-from jikimi.messages import JudgePositions, SaveTrackStates
 from jikimi.proximity import handlers as proximity_handlers
 from jikimi.proximity.memory import TrackMemory
+from jikimi.proximity.messages import JudgePositions, SaveTrackStates
 from jikimi.proximity.positions import FixIn, store_fixes
 from jikimi.proximity.repo import SqlPositions
 from jikimi.proximity.writer import Fixes, stamp, write_fixes

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from jikimi import schema as t
 from jikimi.bootstrap import Container
 from jikimi.core.tx import reading
-from jikimi.messages import CheckSilentDevices
+from jikimi.devices.messages import CheckSilentDevices
 from tests.factories import Factory, GeoWorld, auth, geo_world, ping
 from tests.factories import geo_alerts as alerts
 

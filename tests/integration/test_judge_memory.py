@@ -13,9 +13,9 @@ from jikimi import schema as t
 from jikimi.bootstrap import Container, build
 from jikimi.core.settings import Settings
 from jikimi.core.tx import transaction
-from jikimi.messages import SaveTrackStates
 from jikimi.ports import LoggedFix
 from jikimi.proximity import positions
+from jikimi.proximity.messages import SaveTrackStates
 from jikimi.proximity.repo import SqlPositions
 from tests.factories import Factory, GeoWorld, geo_world
 from tests.factories import geo_alerts as alerts

@@ -15,10 +15,10 @@ from jikimi.alerts.rules import EscalationPolicy
 from jikimi.app import create_app
 from jikimi.bootstrap import Container, build
 from jikimi.contacts import handlers
+from jikimi.contacts.messages import JudgeStoredContacts
 from jikimi.core.access import Role
 from jikimi.core.settings import Settings
 from jikimi.core.tx import reading
-from jikimi.messages import JudgeStoredContacts
 from jikimi.ports import Clock, UnitOfWork
 from tests.factories import Factory, auth
 

@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 
 from jikimi import schema as t
 from jikimi.bootstrap import Container
-from jikimi.messages import JudgePositions, SaveTrackStates
 from jikimi.proximity import positions
 from jikimi.proximity.memory import TrackMemory
+from jikimi.proximity.messages import JudgePositions, SaveTrackStates
 from jikimi.proximity.repo import SqlPositions
 from jikimi.proximity.rules import Key, TrackState
 from tests.factories import Factory, GeoWorld, geo_world, ping

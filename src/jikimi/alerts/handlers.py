@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import uuid
 
+from jikimi.alerts.messages import AcknowledgeAlert, EscalateDueAlerts, ResolveAlert
 from jikimi.alerts.rules import (
     VIOLATION_KINDS,
     Alert,
@@ -15,7 +16,6 @@ from jikimi.alerts.rules import (
     EscalationPolicy,
     Evidence,
 )
-from jikimi.messages import AcknowledgeAlert, EscalateDueAlerts, ResolveAlert
 from jikimi.ports import Clock, UnitOfWork
 
 log = logging.getLogger(__name__)

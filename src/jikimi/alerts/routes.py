@@ -18,6 +18,7 @@ from jikimi.alerts import timeline
 from jikimi.alerts import views as alert_views
 from jikimi.alerts.handlers import AlertNotFound
 from jikimi.alerts.live import Mark, catch_up_from, visible_to
+from jikimi.alerts.messages import AcknowledgeAlert, ResolveAlert
 from jikimi.alerts.rules import Outcome
 from jikimi.alerts.schemas import AlertPage, AlertRead, AlertResolve, TimelineEntry
 from jikimi.cases import views as queries
@@ -33,7 +34,6 @@ from jikimi.http.deps import (
     ReadDb,
     current_principal,
 )
-from jikimi.messages import AcknowledgeAlert, ResolveAlert
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])

@@ -30,6 +30,7 @@ from jikimi.bootstrap.worker import Worker
 from jikimi.cases.orders import StatutePack, load_pack
 from jikimi.contacts import ingest
 from jikimi.contacts.handlers import judge_stored_contacts
+from jikimi.contacts.messages import JudgeStoredContacts
 from jikimi.core import sealing as crypto
 from jikimi.core.access import Principal
 from jikimi.core.bus import MessageBus
@@ -53,7 +54,6 @@ from jikimi.core.ttlcache import TtlCache, VersionedCache
 from jikimi.core.tx import peeking
 from jikimi.core.watcher import TimelineWatcher
 from jikimi.devices.anklets import AnkletDirectory
-from jikimi.messages import JudgeStoredContacts
 from jikimi.ports import Clock, PendingContact, RiskScorer
 from jikimi.proximity.memory import TrackMemory
 from jikimi.risk.rules import ChecklistScorer

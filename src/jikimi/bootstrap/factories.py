@@ -22,19 +22,15 @@ from jikimi.core.hub import AlertHub
 from jikimi.core.pg_listen import PgListener
 from jikimi.core.settings import Settings
 from jikimi.core.tx import peeking
+from jikimi.devices.messages import CheckSilentDevices, JudgeDeviceEvents
 from jikimi.devices.tables import DeviceEvent
-from jikimi.messages import (
-    CheckSilentDevices,
-    JudgeDeviceEvents,
-    JudgePositions,
-    RescoreCases,
-    SaveTrackStates,
-)
 from jikimi.ports import Clock, RiskScorer
 from jikimi.proximity import positions
 from jikimi.proximity.memory import TrackMemory
+from jikimi.proximity.messages import JudgePositions, SaveTrackStates
 from jikimi.proximity.rules import Rules
 from jikimi.proximity.tables import Position
+from jikimi.risk.messages import RescoreCases
 from jikimi.risk.rules import ChecklistScorer
 
 # The bootstrap's one logger name, as before it became a package (operators filter on it).

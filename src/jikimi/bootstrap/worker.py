@@ -8,8 +8,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from jikimi.alerts.messages import EscalateDueAlerts
+from jikimi.bootstrap.commands import Command
+from jikimi.contacts.messages import JudgeContacts
 from jikimi.core.bus import MessageBus
-from jikimi.messages import Command, EscalateDueAlerts, JudgeContacts
 
 log = logging.getLogger(__name__)
 

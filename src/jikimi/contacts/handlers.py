@@ -7,8 +7,8 @@ import logging
 
 from jikimi.alerts.handlers import open_or_grow
 from jikimi.alerts.rules import AlertKind, EscalationPolicy, Evidence
+from jikimi.contacts.messages import JudgeContacts, JudgeStoredContacts
 from jikimi.contacts.rules import Contact, judge_contact
-from jikimi.messages import JudgeContacts, JudgeStoredContacts
 from jikimi.ports import Clock, PendingContact, UnitOfWork
 
 log = logging.getLogger(__name__)

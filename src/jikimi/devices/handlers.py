@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from jikimi.alerts.handlers import open_or_grow
 from jikimi.alerts.rules import AlertKind, EscalationPolicy, Evidence
-from jikimi.messages import CheckSilentDevices, JudgeDeviceEvents
+from jikimi.devices.messages import CheckSilentDevices, JudgeDeviceEvents
 from jikimi.ports import Clock, PendingDeviceEvent, UnitOfWork
 
 log = logging.getLogger(__name__)

@@ -17,9 +17,9 @@ from datetime import UTC, datetime, timedelta
 
 from jikimi.alerts.handlers import open_or_grow
 from jikimi.alerts.rules import AlertKind, EscalationPolicy, Evidence
-from jikimi.messages import JudgePositions, SaveTrackStates
 from jikimi.ports import Clock, LoggedFix, UnitOfWork
 from jikimi.proximity.memory import TrackMemory
+from jikimi.proximity.messages import JudgePositions, SaveTrackStates
 from jikimi.proximity.moving import Moving
 from jikimi.proximity.pairs import ANKLET, Laid, lay_out
 from jikimi.proximity.recent import RecentFixes

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from jikimi.alerts.rules import EscalationPolicy
-from jikimi.messages import RescoreCases
 from jikimi.ports import Clock, UnitOfWork
+from jikimi.risk.messages import RescoreCases
 from jikimi.risk.rules import may_override
 
 log = logging.getLogger(__name__)

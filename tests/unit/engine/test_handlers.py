@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from jikimi.alerts.handlers import AlertNotFound
+from jikimi.alerts.messages import AcknowledgeAlert, EscalateDueAlerts, ResolveAlert
 from jikimi.alerts.rules import (
     Alert,
     AlertKind,
@@ -18,9 +19,9 @@ from jikimi.alerts.rules import (
 )
 from jikimi.bootstrap.features import message_bus
 from jikimi.cases.orders import OrderWindow, load_pack
+from jikimi.contacts.messages import JudgeContacts
 from jikimi.contacts.rules import NumberSpan
 from jikimi.core.bus import MessageBus
-from jikimi.messages import AcknowledgeAlert, EscalateDueAlerts, JudgeContacts, ResolveAlert
 from tests.unit.engine.fakes import T0, FakeClock, FakeNotifier, FakeStore
 
 PACK = load_pack("kr")

@@ -11,9 +11,10 @@ from typing import Any
 from jikimi.alerts.handlers import open_or_grow
 from jikimi.alerts.rules import AlertKind, EscalationPolicy, Evidence, Severity
 from jikimi.bootstrap.features import message_bus
+from jikimi.contacts.messages import JudgeContacts
 from jikimi.contacts.rules import NumberSpan
 from jikimi.core.bus import MessageBus
-from jikimi.messages import JudgeContacts, RescoreCases
+from jikimi.risk.messages import RescoreCases
 from jikimi.risk.rules import Assessment, Factor, History, Tier
 from tests.unit.engine.fakes import T0, FakeClock, FakeNotifier, FakeStore
 from tests.unit.engine.test_handlers import CASE, HIS, POLICY, VICTIM, ban

@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 
 from jikimi.alerts.rules import EscalationPolicy
+from jikimi.bootstrap.commands import Command
 from jikimi.bootstrap.features import message_bus
 from jikimi.bootstrap.worker import Worker, WorkSeen
 from jikimi.cases.orders import OrderWindow, load_pack
 from jikimi.contacts.rules import NumberSpan
 from jikimi.core.bus import MessageBus
-from jikimi.messages import Command
 from tests.unit.engine.fakes import T0, FakeClock, FakeNotifier, FakeStore
 
 BAN = load_pack("kr").get("stalking.provisional.3")
