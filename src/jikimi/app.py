@@ -37,6 +37,7 @@ WEB = Path(__file__).resolve().parent / "web"
 # The routers the phones and the feed call, many times a second, come first: a request is
 # matched against each route in turn (py-spy: 5 % of a phone's request was the matching).
 ROUTERS = (
+    feed.phone_router,
     device.router,
     feed.router,
     locations.router,
