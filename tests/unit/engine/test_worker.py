@@ -130,8 +130,8 @@ def test_a_pass_sets_a_poison_event_aside_and_ends() -> None:
 
 
 def test_a_pass_acts_on_one_look_and_skips_what_it_found_idle() -> None:
-    """With a peek, a pass asks each inbox's own check only after a batch, and looks for
-    due escalations with the peek instead of a write transaction."""
+    """With a look for work, a pass asks each inbox's own check only after a batch, and
+    looks for due escalations with that look instead of a write transaction."""
     store, clock, _, bus = world()
     receive_calls(store, 3)
     looks: list[str] = []
@@ -157,14 +157,14 @@ def test_a_pass_acts_on_one_look_and_skips_what_it_found_idle() -> None:
         poll_s=60,
         batch=10,
         inboxes=[(idle_inbox, command)],
-        peek=lambda: WorkSeen(store.has_pending(), due[0], (False,)),
+        look_for_work=lambda: WorkSeen(store.has_pending(), due[0], (False,)),
     )
     worker.run_once()
     [alert] = store.alerts_of(CASE)
     assert alert.count == 3
     assert looks == ["contacts"]  # after the batch; the idle inbox was not asked
     clock.advance(minutes=2)
-    assert worker.run_once() == set()  # the peek saw nothing due: no escalation
+    assert worker.run_once() == set()  # the look saw nothing due: no escalation
     due[0] = True
     assert worker.run_once() == {alert.id}
     assert store.alerts_of(CASE)[0].escalation_level == 2
