@@ -44,7 +44,7 @@ def find(s: Session, p: Principal, e164: str, now: datetime) -> list[t.Case]:
 def held_by_another(s: Session, e164s: list[str], person_id: str, now: datetime) -> bool:
     """Whether another person holds one of these numbers at `now`: operators' reports are
     filed by the number, so a copy of a victim's number on a person of one's own would
-    reach one's own case (flagged `shared_number`; it may also be her, recorded twice)."""
+    reach one's own case (flagged `shared_number`; it may also be the victim, recorded twice)."""
     if not e164s:
         return False
     P = t.PersonPhone
@@ -76,8 +76,9 @@ def open_to(s: Session, p: Principal, cases: list[t.Case], now: datetime) -> Non
 
 
 def summary_json(s: Session, pack: StatutePack, case: t.Case, now: datetime) -> dict[str, Any]:
-    """What a dispatcher needs to send a unit: who she is, where she lives, which orders
-    protect her now, how dangerous the case is (the tier, nothing of what drove it)."""
+    """What a dispatcher needs to send a unit: who the victim is, where the victim lives,
+    which orders protect the victim now, how dangerous the case is (the tier, nothing of
+    what drove it)."""
     victim = s.get(t.Person, case.victim_id)
     perpetrator = s.get(t.Person, case.perpetrator_id)
     if victim is None or perpetrator is None:

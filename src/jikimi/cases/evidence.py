@@ -39,7 +39,7 @@ def link(prev: str, n: int, kind: str, data: dict[str, Any]) -> str:
 
 def _events(s: Session, case: t.Case) -> list[dict[str, Any]]:
     # Only what this case's alerts hold (and the other source's report of the same call):
-    # her calls from anyone else are none of the court's business.
+    # the victim's calls from anyone else are none of the court's business.
     held = (
         select(t.AlertEvidence.event_id)
         .join(t.AlertRow, t.AlertRow.id == t.AlertEvidence.alert_id)

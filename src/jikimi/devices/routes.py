@@ -1,4 +1,4 @@
-"""The victim's phone: contact reports and what protects her now."""
+"""The victim's phone: contact reports and what protects the victim now."""
 
 from __future__ import annotations
 
@@ -59,7 +59,8 @@ def _ingest(
 
 @router.get("/status", response_model=DeviceStatus)
 def status(p: Device, _: Signed, s: ReadDb, c: ContainerDep, a: Audit) -> dict[str, Any]:
-    """What protects her now, whether her reports reach the police, open alerts."""
+    """What protects the victim now, whether the phone's reports reach the police, open
+    alerts."""
     assert p.device_id is not None
     stale = timedelta(seconds=c.settings.device_stale_s)
     out = device_views.device_status(s, c.pack, p.device_id, stale, device_views.backlog_age(s))

@@ -55,8 +55,8 @@ class Position(Base):
     __tablename__ = "positions"
     # The repeat check, time first: a feed request's keys land together at the index's
     # end, where device first changed a page per anklet in every commit (migration 0007).
-    # It is also how an anklet's track is read. Her phone's fixes, read by device for each
-    # batch of his, have an index of their own.
+    # It is also how an anklet's track is read. The victim's phone's fixes, read by device
+    # for each batch of anklet pings, have an index of their own.
     __table_args__ = (
         UniqueConstraint("recorded_at", "device_id", name="uq_positions_time_device"),
         Index(
@@ -118,6 +118,6 @@ class DeviceEvent(Base):
     kind: Mapped[str] = mapped_column(String(20))
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    fix_sealed: Mapped[str | None] = mapped_column("fix", Text())  # SOS: where she was
+    fix_sealed: Mapped[str | None] = mapped_column("fix", Text())  # SOS: where the victim was
     fix = Sealed("fix_sealed", str)
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -45,8 +45,8 @@ def evaluate(
     from warning to violation) with one event, and ends with one `ended` event after
     rules.clear_fixes clearly-outside fixes in a row. A warning also starts when the
     track is on course to reach the radius within rules.eta_warn_s (address zones only:
-    a moving victim is no fixed target), and holds while he keeps closing in fast enough
-    to reach it within twice that time, whatever his heading's side error. Late pings (t
+    a moving victim is no fixed target), and holds while the track keeps closing in fast
+    enough to reach it within twice that time, whatever its heading's side error. Late pings (t
     not after the track's newest fix) are judged alone: inside or warning gives an event
     marked late, at most one per track, zone and kind in a batch, and they change no state.
 
@@ -230,7 +230,7 @@ class _Machine:
                     self._emit(j, target)
                     eps[zone[j]] = Episode(target, 0, target is EpisodeLevel.WARNING)
                 continue
-            # An unknown or negative accuracy can never prove him gone.
+            # An unknown or negative accuracy can never prove the track gone.
             reach = d - acc if acc >= 0.0 else -math.inf
             self._step(j, eps, zone[j], ep, target, reach, radius, warn, hold)
 
