@@ -18,7 +18,7 @@ from jikimi.messages import Command
 from tests.unit.engine.fakes import T0, FakeClock, FakeNotifier, FakeStore
 
 BAN = load_pack("kr").get("stalking.provisional.3")
-VICTIM, CASE, HIS = "victim-1", "case-1", "+821023456789"
+VICTIM, CASE, PERPETRATOR_NUMBER = "victim-1", "case-1", "+821023456789"
 POLICY = EscalationPolicy(period=timedelta(minutes=1), max_level=3)
 WAIT_S = 10  # an upper bound for a thread to answer, never a measured time
 
@@ -71,7 +71,7 @@ def world() -> tuple[FakeStore, FakeClock, FakeNotifier, ObservedBus]:
     """One case with a ban in force, and a bus over it."""
     store, clock, notifier = FakeStore(), FakeClock(T0), FakeNotifier()
     order = OrderWindow(BAN, T0 - timedelta(days=1), T0 + timedelta(days=60))
-    store.add_case(CASE, VICTIM, (order,), (NumberSpan(HIS),))
+    store.add_case(CASE, VICTIM, (order,), (NumberSpan(PERPETRATOR_NUMBER),))
     wired = message_bus(store.uow, clock, notifier, POLICY)
     bus = ObservedBus(store.uow, clock, notifier, POLICY, wired.handlers, wired.one_by_one)
     bus.passes = Passes()
@@ -79,9 +79,11 @@ def world() -> tuple[FakeStore, FakeClock, FakeNotifier, ObservedBus]:
 
 
 def receive_calls(store: FakeStore, n: int) -> list[str]:
-    """`n` calls from him, a second apart, before T0."""
+    """`n` calls from the perpetrator, a second apart, before T0."""
     return [
-        store.receive(occurred_at=T0 - timedelta(seconds=n - i), number=HIS, victim_id=VICTIM)
+        store.receive(
+            occurred_at=T0 - timedelta(seconds=n - i), number=PERPETRATOR_NUMBER, victim_id=VICTIM
+        )
         for i in range(n)
     ]
 
