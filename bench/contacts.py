@@ -429,7 +429,7 @@ def post(
 def ingest_sequential(url: str, cases: list[Case], n: int) -> dict[str, Any]:
     """One client, one event per POST, each sent when the last was answered.
 
-    The calls come from a number in no case (most calls a victim gets are not from him),
+    The calls come from a number in no case (most calls a victim gets are not from the perpetrator),
     so they are judged but raise no alert.
     """
     at = datetime.now(UTC) - timedelta(minutes=7)
@@ -712,7 +712,7 @@ def chart(path: Path, results: dict[str, Any]) -> bool:
     ax.axhline(99, color="#c0392b", linewidth=1)
     ax.annotate("target: p99 < 50 ms", (TARGET_P99_MS * 1.1, 92), color="#c0392b")
     ax.set_xscale("log")
-    ax.set_xlabel("POST of a call from him → SSE message to the dispatcher (ms, log)")
+    ax.set_xlabel("POST of a call from the perpetrator → SSE message to the dispatcher (ms, log)")
     ax.set_ylabel("percentile")
     ax.set_title("Contact event latency (bench/contacts.py)")
     ax.grid(True, which="both", alpha=0.3)
@@ -818,8 +818,10 @@ def main() -> None:
             "consoles": args.consoles,
             "seed_s": round(seed_s, 1),
             "order": "stalking.provisional.3 in force; one enrolled phone per case",
-            "latency_events": "one call from him per POST, cases in turn",
-            "throughput_events": f"calls from him, {args.batch} per POST, the other cases",
+            "latency_events": "one call from the perpetrator per POST, cases in turn",
+            "throughput_events": (
+                f"calls from the perpetrator, {args.batch} per POST, the other cases"
+            ),
         },
         "target": {
             "post_to_sse_p99_ms": TARGET_P99_MS,

@@ -63,7 +63,7 @@ class Workload:
         self.zone_radius = rng.choice([50.0, 100.0, 200.0], z, p=[0.2, 0.6, 0.2])
         self.zone_warn = rng.choice([500.0, 1000.0], z, p=[0.3, 0.7])
         first = np.concatenate([[0], np.cumsum(nz)[:-1]])
-        # Pings: 70 % anywhere in the city, 20 % within 2 km of one of his zones, 10 %
+        # Pings: 70 % anywhere in the city, 20 % within 2 km of one of the anklet's zones, 10 %
         # within 1.5 radii of one (so decisions near the line are tested too).
         n = anklets * pings_each
         self.track = np.repeat(np.arange(anklets), pings_each)
@@ -82,7 +82,7 @@ class Workload:
         self.lat = np.where(kind == 0, rng.uniform(37.43, 37.70, n), lat_n)
         self.lon = np.where(kind == 0, rng.uniform(126.80, 127.18, n), lon_n)
         self.acc = np.clip(rng.lognormal(math.log(12), 0.6, n), 3, 300)
-        # The victim's fresh position per ping: within 3 km of her first address.
+        # The victim's fresh position per ping: within 3 km of the victim's first address.
         vb = rng.uniform(0, 2 * np.pi, n)
         vr = 3000 * np.sqrt(rng.uniform(0, 1, n))
         self.victim_lat, self.victim_lon = shift(
@@ -91,13 +91,13 @@ class Workload:
             vr * np.sin(vb),
             vr * np.cos(vb),
         )
-        # Pairs: each ping with each of his static zones, then with her.
+        # Pairs: each ping with each of the anklet's static zones, then with the victim.
         per_ping = nz[self.track]
         p_static = np.repeat(np.arange(n), per_ping)
         offs = np.arange(len(p_static)) - np.repeat(np.cumsum(per_ping) - per_ping, per_ping)
         z_static = first[self.track][p_static] + offs
         self.ping = np.concatenate([p_static, np.arange(n)])
-        self.zone = np.concatenate([z_static, np.full(n, -1)])  # -1: her live position
+        self.zone = np.concatenate([z_static, np.full(n, -1)])  # -1: the victim's live position
         vic = self.zone < 0
         self.z_lat = np.where(vic, self.victim_lat[self.ping], self.zone_lat[self.zone])
         self.z_lon = np.where(vic, self.victim_lon[self.ping], self.zone_lon[self.zone])
@@ -245,7 +245,7 @@ def pure_python(w: Workload, limit: int) -> tuple[list[float], list[int]]:
 
 def shapely_strtree(w: Workload) -> tuple[Arr, Arr]:
     """A planar GIS approach: one local projection for the city, an STRtree of the zones
-    (her live positions of this batch included, so it is rebuilt per batch), a dwithin
+    (the victims' live positions of this batch included, so it is rebuilt per batch), a dwithin
     query at the largest warning radius, own zones kept, then distances and levels."""
     import shapely
 
@@ -262,7 +262,7 @@ def shapely_strtree(w: Workload) -> tuple[Arr, Arr]:
     tree = shapely.STRtree(zone_pts)
     search = float(max(w.warn.max(), (w.radius + w.p_acc).max()))
     hit_ping, hit_geom = tree.query(ping_pts, predicate="dwithin", distance=search)
-    # The pair's zone as a geometry index: static zone id, or len(zones) + ping for hers.
+    # The pair's zone as a geometry index: static zone id, or len(zones) + ping for the victim's.
     want = np.where(w.zone >= 0, w.zone, len(w.zone_lat) + w.ping)
     key_hits = hit_ping.astype(np.int64) * len(zone_pts) + hit_geom
     key_want = w.ping.astype(np.int64) * len(zone_pts) + want
@@ -273,7 +273,7 @@ def shapely_strtree(w: Workload) -> tuple[Arr, Arr]:
 
 
 def redis_geosearch(w: Workload, limit_pings: int, url: str) -> dict[str, Any]:
-    """GEOSEARCH per ping in a geo set per anklet (her position GEOADDed first), pipelined;
+    """GEOSEARCH per ping in a geo set per anklet (the victim's position GEOADDed first), pipelined;
     client classifies what comes back. CPU of client and server (INFO) both count."""
     import redis
 

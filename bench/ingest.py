@@ -12,9 +12,9 @@ perpetrator) straight into the database, then, as the monitoring centre's feed w
 - latency: a steady 10,000 pings/s (10 requests of 1,000 a second, open loop), each request
   carrying one "probe" ping of a different case inside its victim's zone; from just before
   the POST to the first SSE message whose alert holds that probe as evidence. Meanwhile
-  the victims' phones report, each one fix of her every 30 s (`--phones`, default every
-  victim of the city: 67 signed requests a second), so the engine also judges her fixes
-  against his fresh position.
+  the victims' phones report, each one fix of its victim every 30 s (`--phones`, default
+  every victim of the city: 67 signed requests a second), so the engine also judges the
+  victims' fixes against the perpetrators' fresh positions.
 
     .venv/bin/python bench/ingest.py
     .venv/bin/python bench/ingest.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -73,7 +73,7 @@ def seed(db_url: str, workdir: Path, n: int, rng: random.Random, phones: int = 0
     c = build(Settings(database_url=db_url, worker=False))
     now = datetime.now(UTC)
     homes: list[tuple[str, tuple[float, float]]] = []
-    carried: list[tuple[str, str, tuple[float, float]]] = []  # token, key, her home
+    carried: list[tuple[str, str, tuple[float, float]]] = []  # token, key, the victim's home
     try:
         with transaction(c.sessions) as s:
             for i in range(n):
@@ -310,7 +310,7 @@ def stages(db_url: str, samples: list[tuple[str, str, float, float, float]]) -> 
 
 class Phones(threading.Thread):
     """Victims' phones reporting during the latency phase, as the app does: each phone one
-    fix of her at home (GPS noise of about 10 m, taken up to 2 s before it is sent) every
+    fix of the victim at home (GPS noise of about 10 m, taken up to 2 s before it is sent) every
     `every_s`, the phones' requests spread evenly over that time; signed when sent."""
 
     def __init__(
@@ -534,7 +534,9 @@ def main() -> None:
         default=2000,
         help="victims (of the first cases) whose phone reports in the latency phase",
     )
-    ap.add_argument("--phone-every", type=float, default=30.0, help="seconds between her fixes")
+    ap.add_argument(
+        "--phone-every", type=float, default=30.0, help="seconds between a victim's fixes"
+    )
     ap.add_argument("--split", action="store_true", help="API and `jikimi worker` as two processes")
     ap.add_argument(
         "--throughput-only",

@@ -68,7 +68,8 @@ def timed(owner: Any, name: str, label: str) -> None:
 
 def run(db_url: str, workdir: Path, batch: int, total: int, phones: int) -> dict[str, Any]:
     """Seed, store, judge; CPU per ping overall and by step. `phones`: victims whose
-    phone has a fresh fix (at home) before the pings, so his pings meet her moving zone."""
+    phone has a fresh fix (at home) before the pings, so the anklets' pings meet the victim's
+    moving zone."""
     rng = random.Random(20261122)
     seeded = ingest.seed(db_url, workdir, 2000, rng, phones)
     c = build(Settings(database_url=db_url, worker=False))
@@ -121,8 +122,8 @@ def run(db_url: str, workdir: Path, batch: int, total: int, phones: int) -> dict
                     ],
                     datetime.now(UTC),
                 )
-            # Her fixes judged before the clock starts (their devices and cases read into
-            # the judge's cache), as a judge that has been running has.
+            # The victims' fixes judged before the clock starts (their devices and cases read
+            # into the judge's cache), as a judge that has been running has.
             judge_all()
         pings = ingest.far_pings(seeded["homes"], total, start, rng)
         for i in range(0, total, 10_000):
@@ -144,7 +145,7 @@ def run(db_url: str, workdir: Path, batch: int, total: int, phones: int) -> dict
             judged += batch
         cpu = time.process_time() - t0
         per = {k: round(1e6 * v / judged, 1) for k, v in sorted(STEPS.items(), key=lambda x: -x[1])}
-        alone = her_fix_alone(c, cmd, carried, seeded["homes"], start) if carried else None
+        alone = victim_fix_alone(c, cmd, carried, seeded["homes"], start) if carried else None
     finally:
         c.close()
     return {
@@ -156,14 +157,14 @@ def run(db_url: str, workdir: Path, batch: int, total: int, phones: int) -> dict
         # tenants' bursts land on a few batches.
         "us_per_ping_median_batch": round(1e6 * statistics.median(each) / batch, 1),
         "steps_us_per_ping": per,
-        "her_fix_alone": alone,
+        "victim_fix_alone": alone,
     }
 
 
-def her_fix_alone(
+def victim_fix_alone(
     c: Any, cmd: JudgePositions, phones: list[str], homes: list[Any], start: datetime, n: int = 300
 ) -> dict[str, Any]:
-    """A batch of one fix of her phone, as the worker judges each phone's request when
+    """A batch of one fix of a victim's phone, as the worker judges each phone's request when
     nothing else is waiting: CPU per batch (µs), overall and by step."""
     STEPS.clear()
     cpu = 0.0
@@ -192,7 +193,7 @@ def main() -> None:
     )
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "judge_cost.json")
     args = ap.parse_args()
-    timed(proximity_handlers, "lay_out", "lay out rows and pairs")
+    timed(proximity_handlers, "make_pairs", "make rows and pairs")
     timed(proximity_handlers, "evaluate", "rules (evaluate)")
     timed(SqlPositions, "after", "read the log (decrypt)")
     timed(SqlPositions, "cases", "cases (cached)")

@@ -97,7 +97,7 @@ def main() -> None:
                 body = json.dumps({"pings": [ping]}).encode()
                 return post(http, cases[i % 20], body, "/api/v1/device/locations")
 
-            figures["POST /device/locations, her fix"] = per_request(pid, n, fix)
+            figures["POST /device/locations, a victim's fix"] = per_request(pid, n, fix)
             figures["POST, a call that raises nothing"] = per_request(
                 pid, n, contact(lambda i: "010-9999-0000", at)
             )

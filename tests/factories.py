@@ -158,7 +158,8 @@ HOME = (37.5563, 126.9236)  # the victim's home in the geo world (마포구)
 
 @dataclass
 class GeoWorld:
-    """A case with an approach ban, electronic monitoring, her home, his anklet, her phone."""
+    """A case with an approach ban, electronic monitoring, the victim's home and phone, the
+    perpetrator's anklet."""
 
     world: World
     serial: str

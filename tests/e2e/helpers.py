@@ -163,8 +163,8 @@ def post_feed_locations(
 
 
 def seed_geo_case(url: str, officer: str, serial: str) -> tuple[float, float]:
-    """A victim with a home, a 100 m approach ban in force and his anklet bound by
-    `serial`; returns the home's (lat, lon)."""
+    """A victim with a home, a 100 m approach ban in force and the perpetrator's anklet
+    bound by `serial`; returns the home's (lat, lon)."""
     home = (37.5563, 126.9236)
     now = datetime.now(UTC)
     with httpx.Client(base_url=url, headers=h(officer), timeout=10) as c:

@@ -44,7 +44,8 @@ def iso(t: datetime) -> str:
 def fixtures() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """One proximity_violation alert, its case and the case's last hour of positions."""
     now = datetime.now(UTC)
-    # He walks in from 1.5 km north-east of her home; the last fix is 82 m from it.
+    # The perpetrator walks in from 1.5 km north-east of the victim's home; the last fix is
+    # 82 m from it.
     track = []
     for i, dist in enumerate([1500, 1200, 950, 700, 480, 300, 140, 82]):
         fix = offset(HOME, dist * 0.7071, dist * 0.7071)
@@ -143,8 +144,9 @@ def test_a_proximity_alert_shows_zones_track_and_distance_offline(
     page: Page,  # noqa: F811  (the fixture imported above)
     live_server: LiveServer,
 ) -> None:
-    """Zones as circles, his track, her position, the evidence's distance; the base map
-    comes from the server itself and no request leaves it; the source is credited."""
+    """Zones as circles, the perpetrator's track, the victim's position, the evidence's
+    distance; the base map comes from the server itself and no request leaves it; the source
+    is credited."""
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     csp: list[str] = []

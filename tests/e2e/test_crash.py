@@ -85,7 +85,7 @@ def test_repeated_kill9_under_load_loses_no_acknowledged_event_and_duplicates_no
                         for i, (case, at) in enumerate(batch):
                             ev = {"id": str(uuid.uuid4()), "kind": "sms", "occurred_at": at}
                             try:
-                                if i % 2:  # from the phone: his number
+                                if i % 2:  # from the phone: the perpetrator's number
                                     r = post_signed(c, case, {**ev, "number": case["perp"]})
                                 else:  # from the operator: a hidden caller
                                     feed_ev = {

@@ -99,8 +99,8 @@ class Answer:
 
 
 class Load:
-    """Phones (his number) and the operator feed (hidden callers), one event per request,
-    paced, in two threads until stopped; every answer is kept."""
+    """Phones (the perpetrator's number) and the operator feed (hidden callers), one event
+    per request, paced, in two threads until stopped; every answer is kept."""
 
     def __init__(self, url: str, cases: list[dict[str, str]], feed: tuple[str, str]) -> None:
         self.url, self.cases, self.feed = url, cases, feed
@@ -151,7 +151,7 @@ class Load:
 
 
 def event(case: dict[str, str], source: str) -> dict[str, Any]:
-    """From the phone: a text from his number. From the operator: a hidden caller."""
+    """From the phone: a text from the perpetrator's number. From the operator: a hidden caller."""
     ev = {"id": str(uuid.uuid4()), "kind": "sms", "occurred_at": datetime.now(UTC).isoformat()}
     if source == "phone":
         return {**ev, "number": case["perp"]}

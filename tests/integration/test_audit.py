@@ -83,7 +83,8 @@ def test_tampered_and_missing_records_are_found(
 def test_look_up_outside_ones_cases_is_flagged_to_the_supervisor(
     client: TestClient, factory: Factory
 ) -> None:
-    """The 2022 case: an insider looks up someone outside his cases. 404, and flagged."""
+    """The 2022 case: an insider looks up someone outside the insider's own cases. 404, and
+    flagged."""
     w = factory.world()
     snoop = factory.token(Role.OFFICER, name="snoop")
     assert client.get(f"/api/v1/people/{w.victim_id}", headers=auth(snoop)).status_code == 404

@@ -119,7 +119,9 @@ def test_break_glass_is_read_only(
     assert [a["status"] for a in after["open_alerts"]] == ["open"]
     history = client.get(f"/api/v1/cases/{w.case_id}/risk-assessments", headers=auth(w.officer))
     assert [(a["id"], a["override"]) for a in history.json()["items"]] == [(assessment["id"], None)]
-    factory.contact(w.device_token, "010-4444-1212")  # her phone still reports: not revoked
+    factory.contact(
+        w.device_token, "010-4444-1212"
+    )  # the victim's phone still reports: not revoked
     refused = [f for f in flags(container) if "break_glass_write" in f[2]]
     assert len(refused) == len(writes)
     assert all(action == "denied" for action, _, _ in refused)
@@ -128,10 +130,11 @@ def test_break_glass_is_read_only(
 def test_what_break_glass_showed_ends_with_it_and_begets_nothing(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
-    """Finding 7: during a one-minute break-glass the colleague opened a case of his own on
-    the victim with a placeholder perpetrator, and kept her record, her track and her
-    texts after it ended. He can open no case, add no number and make no order on a
-    person seen only through break-glass, and when it ends every path is a 404 again."""
+    """Finding 7: during a one-minute break-glass the colleague opened a case of the
+    colleague's own on the victim with a placeholder perpetrator, and kept the victim's
+    record, track and texts after it ended. The colleague can open no case, add no number
+    and make no order on a person seen only through break-glass, and when it ends every
+    path is a 404 again."""
     container.settings.break_glass_minutes = 1
     g = geo_world(factory)
     w = g.world
@@ -188,8 +191,9 @@ def test_what_break_glass_showed_ends_with_it_and_begets_nothing(
     assert export.status_code == 404
     assert client.post("/api/v1/cases", json=own_case, headers=auth(colleague)).status_code == 404
 
-    # The number he would have given the placeholder: her next text from it reaches no
-    # case of his (there is none), and her own case's officer still sees her case.
+    # The number the colleague would have given the placeholder: the victim's next text
+    # from it reaches no case of the colleague's (there is none), and the officer of the
+    # victim's own case still sees that case.
     number = new_mobile()
     factory.post(f"/api/v1/people/{placeholder['id']}/phones", colleague, {"number": number}, 200)
     text = {
@@ -226,7 +230,7 @@ def test_reads_under_break_glass_are_flagged_and_a_supervisor_may_break_it_too(
     reads = [f for f in flags(container) if f[0] == "read"]
     assert reads == [("read", "case", ["break_glass"]), ("read", "person", ["break_glass"])]
     client.get(f"/api/v1/cases/{w.case_id}", headers=auth(w.officer))
-    assert [f for f in flags(container) if f[0] == "read"] == reads  # her officer: no flag
+    assert [f for f in flags(container) if f[0] == "read"] == reads  # the victim's officer: no flag
     supervisor = factory.token(Role.SUPERVISOR)
     assert break_glass(client, w.case_id, supervisor).status_code == 201
     for role in (Role.OFFICER, Role.SUPERVISOR):
@@ -237,10 +241,10 @@ def test_reads_under_break_glass_are_flagged_and_a_supervisor_may_break_it_too(
 def test_a_number_another_person_holds_is_recorded_but_flagged(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
-    """The same path without a break-glass: an officer records a person of his own with
-    the victim's number (operators' reports are filed by the number). It may be the same
-    woman recorded twice, so it is not refused, but it is flagged `shared_number` for the
-    review, when the person is recorded and when a number is added."""
+    """The same path without a break-glass: an officer records a person of the officer's own
+    with the victim's number (operators' reports are filed by the number). It may be the
+    same victim recorded twice, so it is not refused, but it is flagged `shared_number` for
+    the review, when the person is recorded and when a number is added."""
     w = factory.world()
     stranger = factory.token(Role.OFFICER, name="타 부서 경사")
     factory.person(stranger, "김지은", phones=[w.victim_number])

@@ -1,5 +1,5 @@
 """The 112 look-up: a call comes in from a registered victim's number, and the dispatcher
-finds her case, recorded on the access trail, open to that dispatcher for an hour."""
+finds the victim's case, recorded on the access trail, open to that dispatcher for an hour."""
 
 from __future__ import annotations
 

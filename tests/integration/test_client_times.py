@@ -67,7 +67,7 @@ def routes(client: TestClient, factory: Factory, world: World) -> dict[str, Send
             feed,
             {"events": [{**event(at), "victim_number": w.victim_number}]},
         ),
-        "her locations": lambda at: signed(
+        "victim locations": lambda at: signed(
             "/api/v1/device/locations", w.device_token, {"pings": [{**here, "recorded_at": at}]}
         ),
         "SOS": lambda at: signed("/api/v1/device/sos", w.device_token, {**here, "occurred_at": at}),

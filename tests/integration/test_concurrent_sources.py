@@ -1,6 +1,6 @@
-"""The same call reported by her phone and by the operator, judged at the same instant by
-two requests on PostgreSQL: still one piece of evidence with two sources. (On SQLite the
-two cannot overlap: it has one writer at a time.)"""
+"""The same call reported by the victim's phone and by the operator, judged at the same
+instant by two requests on PostgreSQL: still one piece of evidence with two sources. (On
+SQLite the two cannot overlap: it has one writer at a time.)"""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ def alerts(client: TestClient, token: str, **params: Any) -> list[dict[str, Any]
 def test_call_from_perpetrator_under_ban_raises_contact_violation(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
-    """The headline: his call, while the ban holds, is an alert with the evidence."""
+    """The headline: the perpetrator's call, while the ban holds, is an alert with the evidence."""
     w = factory.world()
     dispatcher = factory.token(Role.DISPATCHER)
     at = datetime.now(UTC) - timedelta(minutes=1)
@@ -104,7 +104,7 @@ def test_repeats_grow_one_alert_until_resolved_then_a_new_one_opens(
 def test_hidden_number_under_ban_is_lower_severity(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
-    """A hidden caller may or may not be him."""
+    """A hidden caller may or may not be the perpetrator."""
     w = factory.world()
     factory.contact(w.device_token, None)
     container.worker.run_once()
@@ -134,10 +134,10 @@ def test_judged_by_orders_in_force_at_the_event_time(
     assert alert["evidence"][0]["occurred_at"].startswith(before.strftime("%Y-%m-%dT%H:%M:%S"))
 
 
-def test_number_history_judges_by_when_he_held_the_number(
+def test_number_history_judges_by_when_the_perpetrator_held_the_number(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
-    """A number he gave up matches only events from when he held it."""
+    """A number the perpetrator gave up matches only events from when it was held."""
     w = factory.world()
     gave_up = datetime.now(UTC) - timedelta(hours=1)
     r = client.post(
@@ -257,7 +257,7 @@ def test_carrier_feed_alone_protects_an_iphone_user(
     assert alert["evidence"][0]["sources"] == ["carrier"]
 
 
-def test_device_status_tells_her_what_protects_her(
+def test_device_status_tells_the_victim_what_protects_the_victim(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
     """Orders in force, last report received, open alerts, live or degraded."""
@@ -354,7 +354,7 @@ def test_a_flooding_token_gets_429_with_retry_after(
 def test_a_reported_caller_that_is_no_number_is_no_match_not_hidden(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
-    """ "KT알림" or "Unknown" as the caller is neither him nor a hidden number."""
+    """ "KT알림" or "Unknown" as the caller is neither the perpetrator nor a hidden number."""
     w = factory.world()
     for raw in ("KT알림", "Unknown", "-2", "#CMB"):
         factory.contact(w.device_token, raw)

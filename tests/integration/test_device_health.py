@@ -71,7 +71,7 @@ def test_battery_is_remembered_without_an_alert(
     assert alerts(client, factory, g) == []
 
 
-def test_sos_is_a_critical_alert_with_her_position(
+def test_sos_is_a_critical_alert_with_the_victims_position(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
     g = geo_world(factory)
@@ -105,7 +105,7 @@ def test_a_silent_anklet_under_monitoring_raises_device_offline_once_per_silence
     assert (alert["kind"], alert["count"]) == ("device_offline", 1)
     container.bus.handle(check)  # the same silence: nothing new
     assert alerts(client, factory, g)[0]["count"] == 1
-    # He is heard again, then silent again: the unresolved alert grows.
+    # The anklet is heard again, then silent again: the unresolved alert grows.
     factory.post_signed(
         "/api/v1/feed/locations",
         g.feed,

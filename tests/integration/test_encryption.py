@@ -136,7 +136,8 @@ def _dump(container: Container, database_url: str) -> str:
 def test_ciphertext_swapped_between_two_people_is_detected(
     factory: Factory, container: Container
 ) -> None:
-    """Copying her name's ciphertext onto his record does not make it his name."""
+    """Copying the victim's sealed name onto the perpetrator's record does not make it the
+    perpetrator's name."""
     officer = factory.token(Role.OFFICER)
     a, b = factory.person(officer, "김지은"), factory.person(officer, "박가해")
     with transaction(container.sessions) as s:
@@ -167,7 +168,8 @@ def test_altered_ciphertext_is_detected(factory: Factory, container: Container) 
 def test_rotation_reencrypts_and_matching_still_works(
     client: TestClient, factory: Factory, container: Container, tmp_path: Path
 ) -> None:
-    """After rotating, no value is left under the old key, and his calls still match."""
+    """After rotating, no value is left under the old key, and the perpetrator's calls still
+    match."""
     ring = crypto.ring()
     saved = (dict(ring.keys), ring.active, ring.path)
     ring.path = tmp_path / "keys.json"

@@ -39,7 +39,7 @@ def test_export_verifies_standalone_and_holds_only_the_cases_evidence(
 ) -> None:
     w = factory.world()
     factory.contact(w.device_token, w.perpetrator_number)
-    factory.contact(w.device_token, "010-4444-1212")  # her friend: not evidence
+    factory.contact(w.device_token, "010-4444-1212")  # the victim's friend: not evidence
     container.worker.run_once()
     r = client.get(f"/api/v1/cases/{w.case_id}/evidence", params=REASON, headers=auth(w.officer))
     assert r.status_code == 200, r.text

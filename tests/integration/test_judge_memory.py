@@ -97,8 +97,8 @@ def test_a_new_ban_alerts_at_once_though_the_judge_knew_the_case_without_it(
     assert [a["kind"] for a in alerts(client, factory, g)].count("proximity_violation") == 1
 
 
-def _her_fix(factory: Factory, g: GeoWorld, at: datetime, where: tuple[float, float]) -> None:
-    """Her phone reports one fix."""
+def _victim_fix(factory: Factory, g: GeoWorld, at: datetime, where: tuple[float, float]) -> None:
+    """The victim's phone reports one fix."""
     fix = {"lat": where[0], "lon": where[1], "accuracy_m": 8, "recorded_at": at.isoformat()}
     factory.post_signed("/api/v1/device/locations", g.world.device_token, {"pings": [fix]})
 
@@ -109,16 +109,17 @@ def test_each_side_meets_the_others_fresh_position_from_the_judges_memory(
     container: Container,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Once the judge has seen the fixes go by, her fix is judged against his fresh
-    position, and his against hers, from its memory: neither the anklets' pings (all of
-    them, keyed by time) nor the victims' phones' fixes are read from the log for it."""
+    """Once the judge has seen the fixes go by, the victim's fix is judged against the
+    perpetrator's fresh position, and the perpetrator's against the victim's, from its
+    memory: neither the anklets' pings (all of them, keyed by time) nor the victims' phones'
+    fixes are read from the log for it."""
     g = geo_world(factory)
     now = datetime.now(UTC)
     send(factory, g, [near_home(-9000, 5000)], now - timedelta(minutes=4))
     container.worker.run_once()  # the judge's memory is loaded with this batch
     market = near_home(-6000, 2000)
     send(factory, g, [market], now - timedelta(minutes=3))
-    container.worker.run_once()  # his fix at the market, held in the memory
+    container.worker.run_once()  # the anklet's fix at the market, held in the memory
 
     reads: list[bool] = []
     between = SqlPositions.between
@@ -129,10 +130,10 @@ def test_each_side_meets_the_others_fresh_position_from_the_judges_memory(
 
     monkeypatch.setattr(SqlPositions, "between", counted)
     beside = (market[0], market[1] + 40 / 88_000)
-    _her_fix(factory, g, now - timedelta(minutes=2), beside)
+    _victim_fix(factory, g, now - timedelta(minutes=2), beside)
     container.worker.run_once()
     assert kinds(client, factory, g)["encounter"]["severity"] == "critical"
-    # He moves off, then comes within 50 m of where she is (her fix 60 s before).
+    # The anklet moves off, then comes within 50 m of the victim (whose fix is 60 s older).
     send(factory, g, [near_home(-9000, 5000)], now - timedelta(seconds=90))
     container.worker.run_once()
     send(factory, g, [(beside[0] + 50 / 111_320, beside[1])], now - timedelta(minutes=1))
@@ -142,11 +143,11 @@ def test_each_side_meets_the_others_fresh_position_from_the_judges_memory(
     assert reads == []  # none of it read from the log
 
 
-def test_her_fix_right_after_a_restart_still_meets_his_fresh_position(
+def test_a_victim_fix_right_after_a_restart_still_meets_the_perpetrators_fresh_position(
     client: TestClient, factory: Factory, container: Container, settings: Settings
 ) -> None:
-    """A judge that has just started holds none of his fixes logged before it: it reads
-    them from the log, and the encounter is raised all the same."""
+    """A judge that has just started holds none of the anklet's fixes logged before it: it
+    reads them from the log, and the encounter is raised all the same."""
     g = geo_world(factory)
     now = datetime.now(UTC)
     send(factory, g, [near_home(-9000, 5000)], now - timedelta(minutes=4))
@@ -158,7 +159,7 @@ def test_her_fix_right_after_a_restart_still_meets_his_fresh_position(
     again = build(settings)
     try:
         beside = (market[0], market[1] + 40 / 88_000)
-        _her_fix(factory, g, now - timedelta(minutes=1), beside)
+        _victim_fix(factory, g, now - timedelta(minutes=1), beside)
         again.worker.run_once()
     finally:
         again.close()

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from jikimi.alerts.live import LiveFeed, catch_up_from, visible_to
 from jikimi.bootstrap import Container
 from jikimi.core.access import Principal, Role
-from jikimi.core.tx import peeking
+from jikimi.core.tx import reading_without_transaction
 from jikimi.http.deps import principal_of
 from tests.factories import Factory, World, auth
 
@@ -68,7 +68,7 @@ def test_one_reading_serves_every_stream_and_each_sees_only_its_own(
     assert visible_to(None, mapo, changes) == changes
     assert visible_to(None, busan, changes) == []
     stranger = factory.token(Role.OFFICER)  # same agency, not assigned to the case
-    with peeking(container.read_sessions) as s:
+    with reading_without_transaction(container.read_sessions) as s:
         assigned = visible_to(s, _officer(container, w.officer), changes)
         unassigned = visible_to(s, _officer(container, stranger), changes)
     assert (assigned, unassigned) == (changes, [])

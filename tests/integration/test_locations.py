@@ -113,7 +113,7 @@ def test_victim_fixes_sos_and_device_events_are_stored(
     out = factory.post_signed("/api/v1/feed/device-events", g.feed, events)
     assert out["accepted"] == 1
     assert count(container, t.DeviceEvent) == 2
-    assert count(container, t.Position) == 2  # her fix and where she pressed SOS
+    assert count(container, t.Position) == 2  # the victim's fix and where SOS was pressed
 
 
 def test_positions_reach_the_case_staff_and_no_one_else(

@@ -1,6 +1,7 @@
 """Positions' keys (migration 0007): a repeat is found by a key ordered time first, so a
-feed request's keys land together; her phone's fixes keep an index by device, which the
-judge reads for every batch of his pings; a database from before gets the marks right."""
+feed request's keys land together; the victim's phone's fixes keep an index by device, which
+the judge reads for every batch of anklet pings; a database from before gets the marks
+right."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ FEED = "/api/v1/feed/locations"
 
 
 def _fixes(factory: Factory, g: GeoWorld, at: datetime) -> None:
-    """One fix of her phone and one ping of his anklet."""
+    """One fix of the victim's phone and one ping of the perpetrator's anklet."""
     fix = {"lat": 37.55, "lon": 126.92, "accuracy_m": 8, "recorded_at": at.isoformat()}
     factory.post_signed("/api/v1/device/locations", g.world.device_token, {"pings": [fix]})
     out = factory.post_signed(FEED, g.feed, {"pings": [ping(g.serial, 37.5, 126.9, at)]})
@@ -71,7 +72,7 @@ def _phone(container: Container, g: GeoWorld) -> str:
     return phone
 
 
-def test_her_fixes_are_read_by_device_and_his_by_time(
+def test_phone_fixes_are_read_by_device_and_anklet_fixes_by_time(
     factory: Factory, container: Container
 ) -> None:
     g = geo_world(factory)
@@ -80,19 +81,20 @@ def test_her_fixes_are_read_by_device_and_his_by_time(
     phone = _phone(container, g)
     start = at - timedelta(minutes=5)
     with reading(container.read_sessions) as s, explained(container.read_engine) as plans:
-        hers = positions.between(s, [phone], start, at, phones=True)
-        his = positions.between(s, [g.anklet_id], start, at, phones=False)
-    assert [(f.lat, f.recorded_at) for f in hers] == [(37.55, at)]
-    assert [(f.lat, f.recorded_at) for f in his] == [(37.5, at)]
+        phone_fixes = positions.between(s, [phone], start, at, phones=True)
+        anklet_fixes = positions.between(s, [g.anklet_id], start, at, phones=False)
+    assert [(f.lat, f.recorded_at) for f in phone_fixes] == [(37.55, at)]
+    assert [(f.lat, f.recorded_at) for f in anklet_fixes] == [(37.5, at)]
     assert "ix_positions_phone_time" in plans[0], plans[0]
     assert "ix_positions_phone_time" not in plans[1], plans[1]
 
 
-def test_a_database_from_before_marks_her_fixes_and_still_refuses_repeats(
+def test_a_database_from_before_marks_phone_fixes_and_still_refuses_repeats(
     factory: Factory, container: Container
 ) -> None:
-    """Back to the schema before 0007 and up again: her fix is marked as her phone's from
-    its device, his is not, and his ping sent again is still a repeat."""
+    """Back to the schema before 0007 and up again: the victim's fix is marked as a phone's
+    from its device, the anklet's is not, and the anklet's ping sent again is still a
+    repeat."""
     g = geo_world(factory)
     at = datetime.now(UTC) - timedelta(minutes=2)
     _fixes(factory, g, at)

@@ -33,7 +33,7 @@ def send(
     step_s: float = 15,
     accuracy_m: float = 5,
 ) -> None:
-    """His pings, `step_s` apart, from `start`."""
+    """The anklet's pings, `step_s` apart, from `start`."""
     pings = [
         ping(g.serial, lat, lon, start + timedelta(seconds=i * step_s), accuracy_m)
         for i, (lat, lon) in enumerate(points)
@@ -51,7 +51,7 @@ def actions(client: TestClient, g: GeoWorld, alert_id: str) -> list[str]:
     return [e["action"] for e in r.json()]
 
 
-def test_his_ping_inside_the_ban_is_a_critical_violation_with_its_evidence(
+def test_an_anklet_ping_inside_the_ban_is_a_critical_violation_with_its_evidence(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
     g = geo_world(factory)
@@ -129,7 +129,7 @@ def test_a_late_ping_inside_still_alerts(
     assert ev["late"] is True
 
 
-def test_her_own_fresh_position_is_a_zone_that_moves_with_her(
+def test_the_victims_own_fresh_position_is_a_zone_that_moves_with_the_victim(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
     g = geo_world(factory)
@@ -151,7 +151,7 @@ def test_her_own_fresh_position_is_a_zone_that_moves_with_her(
     assert abs(ev["distance_m"] - 50) < 2
 
 
-def test_her_stale_position_is_no_zone(
+def test_the_victims_stale_position_is_no_zone(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
     g = geo_world(factory)
@@ -169,7 +169,7 @@ def test_her_stale_position_is_no_zone(
     assert alerts(client, factory, g) == []
 
 
-def test_her_fix_near_his_fresh_position_is_an_encounter(
+def test_a_victim_fix_near_the_perpetrators_fresh_position_is_an_encounter(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
     g = geo_world(factory)
@@ -190,11 +190,12 @@ def test_her_fix_near_his_fresh_position_is_an_encounter(
     assert got["encounter"]["evidence"][0]["kind"] == "victim_fix"
 
 
-def test_her_fix_judged_with_a_late_ping_of_his_still_meets_his_fresh_position(
+def test_a_victim_fix_judged_with_a_late_anklet_ping_still_meets_the_fresh_position(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
-    """The judge reads his fixes over her fixes' times only: an hours-old ping of his
-    in the same batch neither hides his fresh position from her fix nor widens the read."""
+    """The judge reads the anklet's fixes over the victim's fixes' times only: an hours-old
+    anklet ping in the same batch neither hides the anklet's fresh position from the
+    victim's fix nor widens the read."""
     g = geo_world(factory)
     now = datetime.now(UTC)
     market = near_home(-6000, 2000)
@@ -208,15 +209,15 @@ def test_her_fix_judged_with_a_late_ping_of_his_still_meets_his_fresh_position(
         "recorded_at": (now - timedelta(minutes=1)).isoformat(),
     }
     factory.post_signed("/api/v1/device/locations", g.world.device_token, {"pings": [fix]})
-    container.worker.run_once()  # one batch: his late ping and her fix
+    container.worker.run_once()  # one batch: the late anklet ping and the victim's fix
     assert kinds(client, factory, g)["encounter"]["severity"] == "critical"
 
 
-def test_driving_straight_at_her_home_is_warned_before_the_warning_radius(
+def test_driving_straight_at_the_victims_home_is_warned_before_the_warning_radius(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
-    """At 12 m/s from 3 km out he is 4 minutes away: an early warning with its ETA, while
-    he is still beyond the 1 km warning ring."""
+    """At 12 m/s from 3 km out the anklet is 4 minutes away: an early warning with its ETA,
+    while still beyond the 1 km warning ring."""
     g = geo_world(factory)
     start = datetime.now(UTC) - timedelta(minutes=5)
     track = [near_home(0, 3000 - 12 * 10 * i) for i in range(6)]  # 10 s apart
@@ -249,7 +250,7 @@ def test_the_episode_survives_a_restart(
 def test_a_batch_across_the_start_of_a_ban_judges_each_fix_by_its_own_time(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
-    """One request, two fixes at her door: before the ban began and after. Only the
+    """One request, two fixes at the victim's door: before the ban began and after. Only the
     second is a violation."""
     g = geo_world(factory)  # the ban started a day ago
     now = datetime.now(UTC)

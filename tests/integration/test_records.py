@@ -223,7 +223,7 @@ def test_dispatcher_sees_what_is_needed_to_act_and_no_history(
     assert as_officer["victim"]["birth_date"] == "1994-05-02"
     assert len(as_officer["victim"]["phone_history"]) == 1
     dispatcher = factory.token(Role.DISPATCHER)
-    # Her call to 112 from her registered number is the dispatcher's reason to read.
+    # The victim's call to 112 from a registered number is the dispatcher's reason to read.
     client.get("/api/v1/cases", params={"caller": "010-2222-3333"}, headers=auth(dispatcher))
     as_dispatcher = client.get(f"/api/v1/cases/{case['id']}", headers=auth(dispatcher)).json()
     victim = as_dispatcher["victim"]

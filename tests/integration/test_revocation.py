@@ -27,7 +27,7 @@ def test_officer_revokes_a_stolen_phone(
     device_id = case["devices"][0]["id"]
     stranger = factory.token(Role.OFFICER)
     r = client.post(f"/api/v1/devices/{device_id}/revoke", headers=auth(stranger))
-    assert r.status_code == 404  # not his case
+    assert r.status_code == 404  # not the stranger's case
     r = client.post(f"/api/v1/devices/{device_id}/revoke", headers=auth(w.officer))
     assert r.status_code == 200, r.text
     refused = client.get(STATUS, headers=factory.signed(w.device_token, "GET", STATUS))

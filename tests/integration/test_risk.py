@@ -26,7 +26,7 @@ TWO = {
     "weapon_threat": True,
     "gun_access": False,
 }
-# Twelve items (five answers, six stalking behaviours, her fear at 4): high.
+# Twelve items (five answers, six stalking behaviours, the victim's fear at 4): high.
 SIX = {**TWO, "stalking_behaviours": 6, "victim_fear": 4}
 
 
@@ -167,7 +167,9 @@ def test_history_is_newest_first_and_the_dispatcher_sees_no_answers_or_note(
     lookup = client.get(
         "/api/v1/cases", params={"caller": w.victim_number}, headers=auth(dispatcher)
     )
-    assert [c["id"] for c in lookup.json()["items"]] == [w.case_id]  # her 112 call: a reason
+    assert [c["id"] for c in lookup.json()["items"]] == [
+        w.case_id
+    ]  # the victim's 112 call: a reason
     seen = history(client, w, dispatcher)
     assert [a["id"] for a in seen] == [second["id"], first["id"]]
     assert seen[0]["effective_tier"] == "very_high"
@@ -225,8 +227,9 @@ def test_the_model_card_is_for_analysts_and_staff(client: TestClient, factory: F
 def test_a_new_violation_rescores_the_case_with_its_last_answers(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
-    """Low with two "yes"; his call under the ban is a violated order (one "yes" more):
-    the worker writes a `rescore` assessment, medium, with the same answers and note."""
+    """Low with two "yes"; the perpetrator's call under the ban is a violated order (one
+    "yes" more): the worker writes a `rescore` assessment, medium, with the same answers and
+    note."""
     w = factory.world()
     first = assess(factory, w, TWO, "첫 상담")
     factory.contact(w.device_token, w.perpetrator_number)

@@ -123,10 +123,10 @@ def test_a_signature_is_remembered_with_the_phone_s_last_seen_time(
         s.rollback()
 
 
-def test_her_fixes_replayed_are_refused_and_recorded_once(
+def test_victim_fixes_replayed_are_refused_and_recorded_once(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
-    """Her fixes are stored before the replay check (the position log's lock first, as
+    """The victim's fixes are stored before the replay check (the position log's lock first, as
     every writer takes it); a replay still answers 401 and leaves no fix and no audit
     record behind."""
     w = factory.world()

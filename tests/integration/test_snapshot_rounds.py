@@ -71,8 +71,8 @@ def _check(
 def _pings(
     rng: random.Random, g: GeoWorld, clock: list[datetime], start: datetime
 ) -> list[dict[str, object]]:
-    """A few of his pings: mostly onward in time, some late; near and across the lines.
-    A late one is older than any fix his track holds: whether a ping older than the
+    """A few of the anklet's pings: mostly onward in time, some late; near and across the lines.
+    A late one is older than any fix its track holds: whether a ping older than the
     newest but newer than others counts as late depends on which fixes share its batch,
     and a replay reads the log in batches of its own (docs/proximity.md)."""
     out = []

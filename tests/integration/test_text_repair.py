@@ -1,6 +1,6 @@
 """Text that no database can hold — a lone surrogate (a JSON "\\ud800" escape), a NUL — is
 kept with U+FFFD in its place, never refused: a phone sets a refused event aside for good
-(docs/device-protocol.md §5), and that event may be his threat."""
+(docs/device-protocol.md §5), and that event may be the perpetrator's threat."""
 
 from __future__ import annotations
 

@@ -136,10 +136,10 @@ def test_on_sqlite_the_doorbell_beside_the_database_listens(tmp_path: Path) -> N
         memory.close()
 
 
-def test_her_fixes_wait_for_the_workers_next_look_his_pings_wake_it(
+def test_phone_fixes_wait_for_the_workers_next_look_anklet_pings_wake_it(
     factory: Factory, container: Container, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Her phone's fixes wake nobody: they are judged at the worker's next look
+    """The victim's phone's fixes wake nobody: they are judged at the worker's next look
     (JIKIMI_WORKER_POLL_S), sharing its pass with whatever else is waiting; an anklet's
     pings wake this process's worker (and ring the others) at once."""
     g = geo_world(factory)
@@ -155,11 +155,11 @@ def test_her_fixes_wait_for_the_workers_next_look_his_pings_wake_it(
     assert woken == ["woken"]
 
 
-def test_her_fix_beside_him_is_an_encounter_at_the_running_workers_next_look(
+def test_a_victim_fix_beside_the_anklet_is_an_encounter_at_the_running_workers_next_look(
     client: TestClient, factory: Factory, container: Container
 ) -> None:
-    """Nothing wakes the worker for her fix, yet its own poll judges it: beside his fresh
-    position, the encounter is raised without anyone calling the worker."""
+    """Nothing wakes the worker for the victim's fix, yet its own poll judges it: beside the
+    anklet's fresh position, the encounter is raised without anyone calling the worker."""
     g = geo_world(factory)
     container.worker.start()  # polls every JIKIMI_WORKER_POLL_S, as in `jikimi serve`
     now = datetime.now(UTC)
@@ -167,7 +167,9 @@ def test_her_fix_beside_him_is_an_encounter_at_the_running_workers_next_look(
         "/api/v1/feed/locations", g.feed, {"pings": [ping(g.serial, 37.6, 127.0, now)]}
     )
     mem = container.track_memory
-    assert _until(lambda: mem.position is not None and mem.position >= 1)  # his ping judged
+    assert _until(
+        lambda: mem.position is not None and mem.position >= 1
+    )  # the anklet's ping judged
     beside = {"lat": 37.6, "lon": 127.0 + 40 / 88_000, "accuracy_m": 8}
     fix = beside | {"recorded_at": (now + timedelta(seconds=5)).isoformat()}
     factory.post_signed("/api/v1/device/locations", g.world.device_token, {"pings": [fix]})
@@ -175,11 +177,11 @@ def test_her_fix_beside_him_is_an_encounter_at_the_running_workers_next_look(
 
 
 @ON_POSTGRESQL
-def test_on_postgresql_a_statement_of_her_fixes_alone_notifies_nobody(
+def test_on_postgresql_a_statement_of_phone_fixes_alone_notifies_nobody(
     factory: Factory, container: Container, settings: Settings
 ) -> None:
-    """The positions trigger (migration 0008) notifies the worker's channel for his pings
-    and not for hers. Notifications arrive in commit order, so a marker sent last shows
+    """The positions trigger (migration 0008) notifies the worker's channel for anklet pings
+    and not for phone fixes. Notifications arrive in commit order, so a marker sent last shows
     everything before it has arrived."""
     import psycopg
 

@@ -81,7 +81,7 @@ class LiveFeed:
         self._lock = threading.Lock()
         self._position: timeline.Position | None = None
         self._readings: deque[_Reading] = deque()
-        self._held = 0  # changes in `_readings`
+        self._kept_changes = 0  # changes in `_readings`
         self._number = 0  # the newest reading's number (readings that found changes)
         self._dropped = 0  # readings up to this number are no longer held
         self._head = -1
@@ -124,10 +124,10 @@ class LiveFeed:
                 self._head = max(self._head, max(c.seq for c in changes))
                 self._number += 1
                 self._readings.append(_Reading(self._number, self._position, changes))
-                self._held += len(changes)
-                while self._held > self.keep and len(self._readings) > 1:
+                self._kept_changes += len(changes)
+                while self._kept_changes > self.keep and len(self._readings) > 1:
                     old = self._readings.popleft()
-                    self._held -= len(old.changes)
+                    self._kept_changes -= len(old.changes)
                     self._dropped = old.number
 
     def _render(self, s: Session, rows: list[Any]) -> list[Change]:

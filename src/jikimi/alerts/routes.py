@@ -25,7 +25,7 @@ from jikimi.cases import views as queries
 from jikimi.core.access import Principal, sees_whole_agency
 from jikimi.core.db import unavailable
 from jikimi.core.errors import NotFound
-from jikimi.core.tx import peeking, reading
+from jikimi.core.tx import reading, reading_without_transaction
 from jikimi.http.audit import Audit, Auditor
 from jikimi.http.deps import (
     CaseStaff,
@@ -91,7 +91,7 @@ async def stream(
         """Record what is about to be sent, with whose data it is, before it leaves."""
         missing = sorted({i for i in case_ids if i not in subjects_of})
         if missing:
-            with peeking(c.read_sessions) as s:
+            with reading_without_transaction(c.read_sessions) as s:
                 for case_id in missing:
                     subjects_of[case_id] = queries.case_subjects(s, [case_id])
         people = sorted({x for i in case_ids for x in subjects_of[i]})
@@ -126,7 +126,7 @@ async def stream(
         if sees_whole_agency(p):
             mine = visible_to(None, p, changes)
         else:
-            with peeking(c.read_sessions) as s:
+            with reading_without_transaction(c.read_sessions) as s:
                 mine = visible_to(s, p, changes)
         if not mine:
             return mark, []

@@ -53,7 +53,7 @@ SEVERITY_RANK = {Severity.LOW: 0, Severity.MEDIUM: 1, Severity.HIGH: 2, Severity
 
 DEFAULT_SEVERITY: dict[AlertKind, Severity] = {
     AlertKind.CONTACT_VIOLATION: Severity.HIGH,
-    # It may or may not be him: lower than a known number.
+    # It may or may not be the perpetrator: lower than a known number.
     AlertKind.HIDDEN_NUMBER_CONTACT: Severity.MEDIUM,
     AlertKind.PROXIMITY_WARNING: Severity.MEDIUM,
     AlertKind.PROXIMITY_VIOLATION: Severity.CRITICAL,
@@ -64,7 +64,7 @@ DEFAULT_SEVERITY: dict[AlertKind, Severity] = {
 }
 
 
-# Alerts that speak of his behaviour: a new one re-assesses the case's risk. (A silent
+# Alerts that speak of the perpetrator's behaviour: a new one re-assesses the case's risk. (A silent
 # anklet may be a flat battery.)
 VIOLATION_KINDS = frozenset(
     {

@@ -100,7 +100,7 @@ def with_evidence(
     """The alerts (API.md's fields but `evidence`) with their evidence added, in one query:
     all of it, or only the `latest` pieces; `evidence_total` says how many there are.
 
-    A proximity alert grows by a fix every few seconds while he stays inside, so the queue
+    A proximity alert grows by a fix every few seconds while the anklet stays inside, so the queue
     and the live stream (which re-send an alert on every change) carry only the latest
     pieces; `GET /alerts/{id}` carries all. A reader that renders the same alerts again
     and again (the live feed) passes a `memo` and opens each piece once.

@@ -51,7 +51,7 @@ from jikimi.core.pg_listen import PgListener
 from jikimi.core.ratelimit import RateLimiter
 from jikimi.core.settings import Settings
 from jikimi.core.ttlcache import TtlCache, VersionedCache
-from jikimi.core.tx import peeking
+from jikimi.core.tx import reading_without_transaction
 from jikimi.core.watcher import TimelineWatcher
 from jikimi.devices.anklets import AnkletDirectory
 from jikimi.ports import Clock, PendingContact, RiskScorer
@@ -225,7 +225,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     )
 
     def latest_seq() -> int:
-        with peeking(read_sessions) as s:
+        with reading_without_transaction(read_sessions) as s:
             return alert_views.latest_seq(s)
 
     scorer = load_scorer(settings.risk_scorer)

@@ -21,7 +21,7 @@ from jikimi.core.doorbell import Doorbell
 from jikimi.core.hub import AlertHub
 from jikimi.core.pg_listen import PgListener
 from jikimi.core.settings import Settings
-from jikimi.core.tx import peeking
+from jikimi.core.tx import reading_without_transaction
 from jikimi.devices.messages import CheckSilentDevices, JudgeDeviceEvents
 from jikimi.devices.tables import DeviceEvent
 from jikimi.ports import Clock, RiskScorer
@@ -95,22 +95,22 @@ def make_worker(
     """The worker: the contact inbox, the other inboxes it looks into, its timers."""
 
     def has_pending() -> bool:
-        with peeking(read_sessions) as s:
+        with reading_without_transaction(read_sessions) as s:
             q = select(ContactEvent.id).where(ContactEvent.processed_at.is_(None)).limit(1)
             return s.scalars(q).first() is not None
 
     def has_device_events() -> bool:
-        with peeking(read_sessions) as s:
+        with reading_without_transaction(read_sessions) as s:
             q = select(DeviceEvent.id).where(DeviceEvent.processed_at.is_(None)).limit(1)
             return s.scalars(q).first() is not None
 
     def has_rescores() -> bool:
-        with peeking(read_sessions) as s:
+        with reading_without_transaction(read_sessions) as s:
             q = select(Case.id).where(Case.risk_rescore_due_at.is_not(None)).limit(1)
             return s.scalars(q).first() is not None
 
-    def peek() -> WorkSeen:
-        with peeking(read_sessions) as s:
+    def look_for_work() -> WorkSeen:
+        with reading_without_transaction(read_sessions) as s:
             row = s.execute(waiting.LOOK, {"now": clock.now()}).one()
         contacts, devices, rescores, fixes, due = row
         # Aligned with the inboxes below.
@@ -121,7 +121,7 @@ def make_worker(
     )
 
     def has_positions() -> bool:
-        with peeking(read_sessions) as s:
+        with reading_without_transaction(read_sessions) as s:
             newest = s.scalar(select(func.max(Position.seq)))
             return newest is not None and newest > positions.cursor(s)
 
@@ -138,7 +138,7 @@ def make_worker(
             (track_memory.checkpoint_due, lambda: SaveTrackStates(track_memory)),
         ],
         timers=[(5.0, lambda: CheckSilentDevices(settings.device_silence_s))],
-        peek=peek,
+        look_for_work=look_for_work,
     )
 
 

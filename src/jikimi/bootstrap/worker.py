@@ -41,7 +41,7 @@ class Worker:
         batch: int,
         inboxes: Sequence[tuple[Callable[[], bool], Callable[[], Command]]] = (),
         timers: Sequence[tuple[float, Callable[[], Command]]] = (),
-        peek: Callable[[], WorkSeen] | None = None,
+        look_for_work: Callable[[], WorkSeen] | None = None,
     ) -> None:
         self.bus, self.has_pending, self.poll_s, self.batch = bus, has_pending, poll_s, batch
         # Other durable inboxes (device events, positions): (anything waiting?, command).
@@ -52,7 +52,7 @@ class Worker:
         self._timer_last = [0.0] * len(self.timers)
         # One look at every inbox and at due escalations in one query, so an idle pass
         # costs one read instead of one per inbox and a write transaction.
-        self.peek = peek
+        self.look_for_work = look_for_work
         self.max_batches = 50
         self.escalate_every_s = 0.25
         self._wake = threading.Event()
@@ -66,7 +66,7 @@ class Worker:
     def run_once(self, *, escalate: bool = True) -> set[str]:
         """Judge everything waiting and escalate what is due; return changed alert ids."""
         changed: set[str] = set()
-        seen = self.peek() if self.peek is not None else None
+        seen = self.look_for_work() if self.look_for_work is not None else None
         # Look before taking the write lock: most polls find nothing. Stop after a bounded
         # number of batches, so rows other workers hold (skipped, but still pending)
         # cannot make this loop spin, and escalate between batches so a flood of events

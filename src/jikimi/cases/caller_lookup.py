@@ -77,8 +77,9 @@ def open_to(s: Session, p: Principal, cases: list[Case], now: datetime) -> None:
 
 
 def summary_json(s: Session, pack: StatutePack, case: Case, now: datetime) -> dict[str, Any]:
-    """What a dispatcher needs to send a unit: who she is, where she lives, which orders
-    protect her now, how dangerous the case is (the tier, nothing of what drove it)."""
+    """What a dispatcher needs to send a unit: who the victim is, where the victim lives,
+    which orders protect the victim now, how dangerous the case is (the tier, nothing of
+    what drove it)."""
     victim = s.get(Person, case.victim_id)
     perpetrator = s.get(Person, case.perpetrator_id)
     if victim is None or perpetrator is None:

@@ -41,7 +41,7 @@ def link(prev: str, n: int, kind: str, data: dict[str, Any]) -> str:
 
 def _events(s: Session, case: Case) -> list[dict[str, Any]]:
     # Only what this case's alerts hold (and the other source's report of the same call):
-    # her calls from anyone else are none of the court's business.
+    # the victim's calls from anyone else are none of the court's business.
     held = (
         select(AlertEvidence.event_id)
         .join(AlertRow, AlertRow.id == AlertEvidence.alert_id)

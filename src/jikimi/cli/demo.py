@@ -37,7 +37,7 @@ def simulate(
     stop: threading.Event,
     rng: random.Random,
 ) -> None:
-    """Send contact events until stopped: most innocent, some from him, some hidden."""
+    """Send contact events until stopped: most innocent, some from the perpetrator, some hidden."""
     while not stop.wait(rng.expovariate(rate)):
         case = rng.choice(cases)
         roll = rng.random()
@@ -57,7 +57,7 @@ def simulate(
         }
         try:
             if case.iphone:
-                # An iPhone cannot see calls: the operator reports them for her.
+                # An iPhone cannot see calls: the operator reports them for the victim.
                 path = "/api/v1/feed/contacts"
                 payload = {"events": [{**event, "victim_number": case.victim_number}]}
                 body, headers = signed_json(*feed, path, payload)

@@ -23,7 +23,7 @@ PING_EVERY_S = 10.0  # each anklet reports this often
 
 @dataclass
 class Walker:
-    """One perpetrator with an anklet, and where he is heading."""
+    """One perpetrator with an anklet, and where the anklet is heading."""
 
     serial: str
     home: tuple[float, float]  # the victim's home (the zone)
@@ -38,7 +38,7 @@ class Walker:
 
 @dataclass
 class Victim:
-    """A victim's phone that shares her position."""
+    """A victim's phone that shares the victim's position."""
 
     token: str
     key: str
@@ -99,7 +99,7 @@ def _step(w: Walker, dt: float, rng: random.Random, approaching: set[str]) -> No
         w.lat, w.lon = _offset(w.lat, w.lon, east / dist * move, north / dist * move)
         return
     w.lat, w.lon = w.target
-    if w.serial in approaching:  # arrived near her home: stay a while, then leave
+    if w.serial in approaching:  # arrived near the victim's home: stay a while, then leave
         approaching.discard(w.serial)
         w.linger, w.speed = rng.uniform(30, 90), 1.4
         w.target = _away(w.home, rng, 1500, 3500)
@@ -117,7 +117,7 @@ def simulate_movement(
     rng: random.Random,
 ) -> None:
     """Until stopped: every 2 s, move everyone and send the pings that are due; every
-    ~90 s one perpetrator sets off toward his victim's home, on foot or by car."""
+    ~90 s one perpetrator sets off toward the victim's home, on foot or by car."""
     approaching: set[str] = set()
     clock, next_approach, next_victims = 0.0, 20.0, 0.0
     for i, w in enumerate(walkers):

@@ -77,5 +77,5 @@ def flush(directory: DirOpt = DEFAULT_DIR) -> None:
 
 @app.command()
 def status(directory: DirOpt = DEFAULT_DIR) -> None:
-    """Show what protects her now."""
+    """Show what protects the victim now."""
     typer.echo(json.dumps(_client(directory).status(), ensure_ascii=False, indent=2))

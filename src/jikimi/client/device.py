@@ -215,7 +215,7 @@ class DeviceClient:
         return self._post([]) == 202
 
     def status(self) -> dict[str, Any]:
-        """What protects her now, as the server sees it."""
+        """What protects the victim now, as the server sees it."""
         path = "/api/v1/device/status"
         response = self._http.get(path, headers=self._signed("GET", path, b""))
         response.raise_for_status()

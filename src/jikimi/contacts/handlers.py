@@ -40,7 +40,7 @@ def judge_one(
     """Judge one contact against each of its victim's cases on its own."""
     changed: set[str] = set()
     if event.number is None and not event.hidden:
-        # Something was reported as the caller but it is no phone number: not him, and
+        # Something was reported as the caller but it is no phone number: not the perpetrator, and
         # not a hidden caller either (API.md: "no match").
         uow.contacts.mark_processed(event.id, clock.now(), None, event.victim_id)
         return changed

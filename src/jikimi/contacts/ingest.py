@@ -17,8 +17,9 @@ from jikimi.core.tables import new_id, table_of
 from jikimi.devices.tables import Device
 from jikimi.ports import PendingContact
 
-# Reported numbers repeat (her contacts, his numbers): parsing one costs more than the
-# rest of storing its event. A pure function of its arguments, so a bounded memo is safe.
+# Reported numbers repeat (the victim's contacts, the perpetrator's numbers): parsing one
+# costs more than the rest of storing its event. A pure function of its arguments, so a
+# bounded memo is safe.
 _normalise = lru_cache(maxsize=4096)(normalise_reported)
 
 

@@ -41,7 +41,7 @@ class ContactRepository(Protocol):
 
     def lock_victim(self, victim_id: str) -> None:
         """Judge one victim's events one transaction at a time (until this one ends), so a
-        call reported by her phone and by the operator at the same instant is still found
+        call reported by the victim's phone and by the operator at the same instant is still found
         to be one contact."""
         ...
 

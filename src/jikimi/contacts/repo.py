@@ -110,7 +110,7 @@ class SqlContacts:
         self.s = session
         # The unit of work's case facts, read along with the first same-contact lookup.
         self._cases = cases
-        self._held: dict[str, ContactEvent] = {}
+        self._loaded: dict[str, ContactEvent] = {}
         # Events stored already marked judged in this transaction, with the victim stored.
         self._marked = marked or {}
 
@@ -136,12 +136,12 @@ class SqlContacts:
             q = q.with_for_update(skip_locked=True)
         rows = list(self.s.scalars(q))
         # The session's identity map holds rows weakly: keep them for `get_pending`.
-        self._held = {row.id: row for row in rows}
-        return list(self._held)
+        self._loaded = {row.id: row for row in rows}
+        return list(self._loaded)
 
     def get_pending(self, event_id: str) -> PendingContact | None:
         """The event, if it still waits."""
-        row = self._held.pop(event_id, None) or self.s.get(ContactEvent, event_id)
+        row = self._loaded.pop(event_id, None) or self.s.get(ContactEvent, event_id)
         if row is None or row.processed_at is not None:
             return None
         return PendingContact(

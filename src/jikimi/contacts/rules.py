@@ -1,4 +1,5 @@
-"""Telecom-ban matching: is this call or text from him, while a no-contact order holds?"""
+"""Telecom-ban matching: is this call or text from the perpetrator, while a no-contact order
+holds?"""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ class NumberSpan:
 
 @dataclass(frozen=True)
 class CaseFacts:
-    """What one case contributes to judging a contact: its orders and his numbers."""
+    """What one case contributes to judging a contact: its orders and the perpetrator's numbers."""
 
     case_id: str
     orders: tuple[OrderWindow, ...]

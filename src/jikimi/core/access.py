@@ -47,7 +47,7 @@ class Principal:
 # need the address), or a 112 look-up by the calling number within CALLER_LOOKUP_OPENS_FOR.
 DISPATCH_AFTER_RESOLVED = timedelta(hours=24)
 CALLER_LOOKUP_OPENS_FOR = timedelta(hours=1)
-# The positions a dispatcher sees: where people are now, not where she went all day.
+# The positions a dispatcher sees: where people are now, not where they went all day.
 DISPATCH_TRACK = timedelta(hours=1)
 BREAK_GLASS_REASON_MIN = 10
 

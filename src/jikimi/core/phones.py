@@ -36,7 +36,7 @@ def _candidates(raw: str, region: str) -> list[phonenumbers.PhoneNumber]:
 
 def _korean_mobile(number: phonenumbers.PhoneNumber) -> bool:
     # Every 010-XXXX-XXXX is a mobile number in Korea's numbering plan, but the metadata
-    # lags behind new blocks (e.g. 010-59xx); a victim must be able to enrol hers.
+    # lags behind new blocks (e.g. 010-59xx); a victim must be able to enrol such a number.
     return (
         number.country_code == 82
         and len(str(number.national_number)) == 10

@@ -74,7 +74,9 @@ class Settings(BaseSettings):
         300, gt=0, description="the victim's own fix is a moving zone for this long"
     )
     eta_warn_s: float = Field(
-        300, gt=0, description="warn when he is on course to reach a zone within this time"
+        300,
+        gt=0,
+        description="warn when the perpetrator is on course to reach a zone within this time",
     )
     warn_radius_m: int = Field(
         1000, gt=0, description="warning radius of an approach ban that names none"

@@ -32,7 +32,7 @@ def reading(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @contextmanager
-def peeking(factory: sessionmaker[Session]) -> Iterator[Session]:
+def reading_without_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A read-only session for looks that need no snapshot across statements (polls, the
     live stream, token checks). On PostgreSQL its statements run without a transaction
     block, which saves the BEGIN and ROLLBACK round trips; each statement of a

@@ -1,5 +1,5 @@
-"""The victim's phone: what protects her now (her contact reports are the contacts
-feature's)."""
+"""The victim's phone: what protects the victim now (the phone's contact reports are
+the contacts feature's)."""
 
 from __future__ import annotations
 

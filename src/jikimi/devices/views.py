@@ -1,4 +1,5 @@
-"""What the victim's phone is told: the orders protecting her and whether reports flow."""
+"""What the victim's phone is told: the orders protecting the victim and whether reports
+flow."""
 
 from __future__ import annotations
 
@@ -67,7 +68,9 @@ def device_status(
         message_en = "No report from this phone has reached the police lately. Open the app."
     else:
         message = "보호 중입니다. 가해자의 연락은 자동으로 경찰에 신고됩니다."
-        message_en = "Monitoring is live. Contact from him is reported to the police at once."
+        message_en = (
+            "Monitoring is live. Contact from the perpetrator is reported to the police at once."
+        )
     return {
         "orders": orders,
         "last_received_at": iso(last),

@@ -16,7 +16,7 @@ from jikimi.accounts import tokens as auth
 from jikimi.bootstrap import Container
 from jikimi.core.access import Principal, Role
 from jikimi.core.ratelimit import retry_after
-from jikimi.core.tx import peeking, reading, transaction
+from jikimi.core.tx import reading, reading_without_transaction, transaction
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -66,7 +66,7 @@ def principal_of(c: Container, credential: str) -> Principal | None:
     """Who a token or session belongs to now (checked at most every JIKIMI_AUTH_CACHE_S)."""
     principal = c.principals.get(credential)
     if principal is None:
-        with peeking(c.read_sessions) as s:
+        with reading_without_transaction(c.read_sessions) as s:
             principal = auth.authenticate(s, credential, c.clock.now(), login_policy(c))
         if principal is not None:
             c.principals.put(credential, principal)

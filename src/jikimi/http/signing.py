@@ -22,7 +22,7 @@ from jikimi.core.signing import (
     signature,
     valid_nonce,
 )
-from jikimi.core.tx import peeking
+from jikimi.core.tx import reading_without_transaction
 
 SIGNING_HEADERS = ("x-jikimi-timestamp", "x-jikimi-nonce", "x-jikimi-signature")
 
@@ -56,7 +56,7 @@ async def verify_signature(request: Request) -> None:
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
     def key() -> bytes | None:
-        with peeking(c.read_sessions) as s:
+        with reading_without_transaction(c.read_sessions) as s:
             return auth.signing_key(s, principal.token_id)
 
     secret = c.signing_keys.get(principal.token_id)

@@ -1,14 +1,14 @@
 """Judging the position log against approach bans: one micro-batch, one transaction.
 
-Each (case, device) is a track. His fixes are judged against the victim's places and her
-own fresh position for every approach ban in force at the fix's time; her fixes against
-his fresh position (an encounter). The pure rules (domain.proximity) decide; this turns
-their events into alerts, committed with the log position, so a crash repeats a batch
-rather than losing or doubling it. Each track's state stays in memory between batches and
-is written behind by `save_track_states` (engine.proximity_memory); a judge that lost it
-rebuilds it from the snapshot and the log. Each device's newest fixes stay in memory too,
-so the other side's fresh position is found without reading the log
-(engine.proximity_recent).
+Each (case, device) is a track. The perpetrator's fixes are judged against the victim's
+places and the victim's own fresh position for every approach ban in force at the fix's
+time; the victim's fixes against the perpetrator's fresh position (an encounter). The pure
+rules (proximity.rules) decide; this turns their events into alerts, committed with the
+log position, so a crash repeats a batch rather than losing or doubling it. Each track's
+state stays in memory between batches and is written behind by `save_track_states`
+(proximity.memory); a judge that lost it rebuilds it from the snapshot and the log. Each
+device's newest fixes stay in memory too, so the other side's fresh position is found
+without reading the log (proximity.recent).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 from jikimi.alerts.handlers import open_or_grow
 from jikimi.alerts.rules import AlertKind, EscalationPolicy, Evidence
 from jikimi.ports import Clock, LoggedFix, UnitOfWork
+from jikimi.proximity.counterparts import Counterparts
 from jikimi.proximity.memory import TrackMemory
 from jikimi.proximity.messages import JudgePositions, SaveTrackStates
-from jikimi.proximity.moving import Moving
-from jikimi.proximity.pairs import ANKLET, Laid, lay_out
+from jikimi.proximity.pairs import ANKLET, Pairs, make_pairs
 from jikimi.proximity.recent import RecentFixes
 from jikimi.proximity.rules import Key, Rules, TrackState, ZoneEvent, evaluate
 
@@ -30,28 +30,30 @@ def judge_positions(
     cmd: JudgePositions, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
 ) -> set[str]:
     """One micro-batch of the log: pairs built, rules applied, alerts raised; the tracks'
-    states kept in memory (engine.proximity_memory), written by `save_track_states`."""
+    states kept in memory (proximity.memory), written by `save_track_states`."""
     mem = cmd.memory
     changed: set[str] = set()
     with uow:
         position = uow.positions.cursor()
         if not mem.valid_at(position):
-            _recall(uow, mem, position, cmd)
+            _rebuild_memory(uow, mem, position, cmd)
         fixes = uow.positions.after(position, cmd.limit)
         if not fixes:
             return changed
-        laid, t = _lay_out(uow, fixes, cmd.rules, mem.recent)
+        pairs, t = _pairs_of(uow, fixes, cmd.rules, mem.recent)
         new_states: dict[Key, TrackState] = {}
         new_position = fixes[-1].seq
         events: list[ZoneEvent] = []
-        if laid.track:
-            events, new_states = evaluate(laid.batch(fixes, t), mem.states, cmd.rules)
+        if pairs.track:
+            events, new_states = evaluate(pairs.batch(fixes, t), mem.states, cmd.rules)
         if not uow.positions.advance(position, new_position):
             return changed  # another judge took this batch: nothing written here
         for ev in events:
             row = ev.ping
-            fix = fixes[laid.fix[row]]
-            changed |= _apply(uow, laid.case[row], laid.his[row], fix, ev, laid, clock, policy)
+            fix = fixes[pairs.fix[row]]
+            changed |= _apply(
+                uow, pairs.case[row], pairs.from_anklet[row], fix, ev, pairs, clock, policy
+            )
         uow.commit()
     mem.advance(new_position, new_states, fixes)
     return changed
@@ -60,9 +62,9 @@ def judge_positions(
 def save_track_states(
     cmd: SaveTrackStates, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
 ) -> set[str]:
-    """Write a part of the tracks' snapshot (engine.proximity_memory), as of the memory's
-    position, in a transaction of its own: after the batches' alerts are committed and
-    told, not before, and a few hundred states at a time, so the judge waits little."""
+    """Write a part of the tracks' snapshot (proximity.memory), as of the memory's position,
+    in a transaction of its own: after the batches' alerts are committed and told, not
+    before, and a few hundred states at a time, so the judge waits little."""
     mem = cmd.memory
     at = mem.position
     if at is None:
@@ -78,16 +80,16 @@ def save_track_states(
     return set()
 
 
-def _lay_out(
+def _pairs_of(
     uow: UnitOfWork, fixes: list[LoggedFix], rules: Rules, recent: RecentFixes | None
-) -> tuple[Laid, list[float]]:
+) -> tuple[Pairs, list[float]]:
     """The batch's rows and pairs, with what they need read (cached) from the cases.
     `recent`: the devices' newest fixes the judge holds (None: read the log)."""
     devices = uow.positions.devices(sorted({f.device_id for f in fixes}))
     cases = uow.positions.cases(sorted({c for _, cs in devices.values() for c in cs}))
     t = [f.recorded_at.timestamp() for f in fixes]
-    # The other side's fixes, only where this batch needs them: her phone's for cases
-    # with his fixes in it, his anklet's for cases with hers.
+    # The other side's fixes, only where this batch needs them: the victim's phone's for
+    # cases with anklet fixes in it, the perpetrator's anklet's for cases with phone fixes.
     phones: set[str] = set()
     anklets: set[str] = set()
     for kind, case_ids in devices.values():
@@ -99,10 +101,10 @@ def _lay_out(
                 else:
                     anklets.update(g.anklets)
     # Each side's fixes come from the judge's memory where it can answer for certain
-    # (engine.proximity_recent), else from the log, read only over the times of the other
-    # side's fixes in this batch (a fix counts up to its freshness limit after it): an
-    # anklet's fixes are read by time, walking every anklet's in the window
-    # (docs/proximity.md), so one late anklet ping must not widen the read for her fixes.
+    # (proximity.recent), else from the log, read only over the times of the other side's
+    # fixes in this batch (a fix counts up to its freshness limit after it): an anklet's
+    # fixes are read by time, walking every anklet's in the window (docs/proximity.md), so
+    # one late anklet ping must not widen the read for the victim's fixes.
     found: list[LoggedFix] = []
     is_anklet = {d: kind == ANKLET for d, (kind, _) in devices.items()}
     own: dict[str, list[LoggedFix]] = {}  # the batch's own fixes, by device
@@ -111,21 +113,20 @@ def _lay_out(
     for ids, are_phones in ((phones, True), (anklets, False)):
         if not ids:
             continue
-        # Her fixes are wanted at the times of his (anklet) fixes, and his at hers.
+        # Phone fixes are wanted at the times of anklet fixes, and anklet fixes at theirs.
         times = [f.recorded_at for f in fixes if is_anklet.get(f.device_id) is are_phones]
         if not times:
             continue
         wanted = sorted(ids)
         if recent is not None:
-            wanted = _held(recent, wanted, min(times), own, rules, found)
+            wanted = _from_memory(recent, wanted, min(times), own, rules, found)
         if wanted:
             start = min(times) - timedelta(seconds=rules.victim_fix_max_age_s)
             found += uow.positions.between(wanted, start, max(times), phones=are_phones)
-    moving = Moving(found)
-    return lay_out(fixes, t, devices, cases, moving, rules), t
+    return make_pairs(fixes, t, devices, cases, Counterparts(found), rules), t
 
 
-def _held(
+def _from_memory(
     recent: RecentFixes,
     devices: list[str],
     first: datetime,
@@ -147,7 +148,7 @@ def _held(
     return unknown
 
 
-def _recall(uow: UnitOfWork, mem: TrackMemory, position: int, cmd: JudgePositions) -> None:
+def _rebuild_memory(uow: UnitOfWork, mem: TrackMemory, position: int, cmd: JudgePositions) -> None:
     """Make the memory the log's at `position`: the snapshot, then the fixes logged after
     it up to `position` judged again quietly (their alerts are committed already)."""
     complete, saved = uow.positions.snapshot()
@@ -157,9 +158,9 @@ def _recall(uow: UnitOfWork, mem: TrackMemory, position: int, cmd: JudgePosition
         fixes = [f for f in uow.positions.after(at, cmd.limit) if f.seq <= position]
         if not fixes:
             break
-        laid, t = _lay_out(uow, fixes, cmd.rules, None)
-        if laid.track:
-            _, new = evaluate(laid.batch(fixes, t), states, cmd.rules, quiet=True)
+        pairs, t = _pairs_of(uow, fixes, cmd.rules, None)
+        if pairs.track:
+            _, new = evaluate(pairs.batch(fixes, t), states, cmd.rules, quiet=True)
             states.update(new)
         at = fixes[-1].seq
     mem.load(position, states, uow.positions.newest_recorded(), complete)
@@ -168,10 +169,10 @@ def _recall(uow: UnitOfWork, mem: TrackMemory, position: int, cmd: JudgePosition
 def _apply(
     uow: UnitOfWork,
     case_id: str,
-    his: bool,
+    from_anklet: bool,
     fix: LoggedFix,
     ev: ZoneEvent,
-    pairs: Laid,
+    pairs: Pairs,
     clock: Clock,
     policy: EscalationPolicy,
 ) -> set[str]:
@@ -186,10 +187,10 @@ def _apply(
         return {alert.id}
     evidence = Evidence(
         f"p{fix.seq}",
-        "ping" if his else "victim_fix",
+        "ping" if from_anklet else "victim_fix",
         None,
         fix.recorded_at.astimezone(UTC),
-        ["feed" if his else "phone"],
+        ["feed" if from_anklet else "phone"],
         {
             "lat": ev.lat,
             "lon": ev.lon,

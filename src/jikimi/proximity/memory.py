@@ -4,14 +4,15 @@ Reading, decrypting, re-sealing and writing every track's state in every batch c
 than judging it. So the judge keeps the states here, valid at one position of the log,
 and the database keeps a snapshot, written by its own command (`SaveTrackStates`) after
 the batches' alerts are committed and told. Beside the states it keeps each device's
-newest fixes (engine.proximity_recent): his fresh position for her fixes, hers for his.
+newest fixes (proximity.recent): the perpetrator's fresh position for the victim's fixes,
+and the victim's for the perpetrator's.
 
 The snapshot is written in rounds, a few hundred states between two batches, so writing
 thousands never holds the judge up for long. A round begins at most every
 `checkpoint_s` seconds (or when many tracks changed) at the memory's position R, with the
 tracks changed since they were last written; each part writes some of them as they are
 then (at R or later); the last part records that the snapshot is complete as of R. That
-is sound because a late fix changes no state (domain.proximity): a state written after
+is sound because a late fix changes no state (proximity.rules): a state written after
 R, replayed from R, skips the fixes it already holds as late, and judges the rest. The
 first round after the memory is loaded is written whole, in one part: judges that take
 turns on the log (several workers on PostgreSQL) each reload before their batch and
@@ -55,8 +56,8 @@ class TrackMemory:
     round_at: int | None = None  # the log position the round under way began at
     round_left: set[Key] = field(default_factory=set)  # its tracks not yet written
     part_at: float = -math.inf  # monotonic time of the last part written
-    moved: bool = False  # judged a batch since the last part
-    whole: bool = False  # the next round in one part (the first after a load)
+    judged_since_part: bool = False  # judged a batch since the last part
+    next_round_whole: bool = False  # the next round in one part (the first after a load)
     recent: RecentFixes = field(default_factory=RecentFixes)
 
     def valid_at(self, position: int) -> bool:
@@ -76,7 +77,7 @@ class TrackMemory:
         and a database whose snapshot has no place of its own yet gets one)."""
         self.position, self.states, self.dirty = position, states, set(states)
         self.round_began, self.round_began_at, self.complete = -math.inf, None, complete
-        self.round_at, self.round_left, self.whole = None, set(), True
+        self.round_at, self.round_left, self.next_round_whole = None, set(), True
         self.recent.reset(newest)
 
     def forget(self) -> None:
@@ -93,7 +94,7 @@ class TrackMemory:
         if self.position is None:
             return False
         if self.round_at is not None:
-            return self.moved or time.monotonic() - self.part_at >= self.part_gap_s
+            return self.judged_since_part or time.monotonic() - self.part_at >= self.part_gap_s
         if self.position == self.round_began_at:
             return False
         late = time.monotonic() - self.round_began >= self.checkpoint_s
@@ -106,7 +107,7 @@ class TrackMemory:
         if self.round_at is None:
             self.round_at, self.round_left = self.position, set(self.dirty)
             self.round_began, self.round_began_at = time.monotonic(), self.position
-        size = len(self.round_left) if self.whole else max(1, self.part)
+        size = len(self.round_left) if self.next_round_whole else max(1, self.part)
         keys = list(itertools.islice(self.round_left, size))
         last = len(keys) == len(self.round_left)
         return {k: self.states[k] for k in keys}, (self.round_at if last else self.complete)
@@ -119,7 +120,7 @@ class TrackMemory:
         self.states.update(new)
         self.dirty.update(new)
         self.position = position
-        self.moved = True
+        self.judged_since_part = True
         self.recent.add(fixes)
 
     def saved(self, position: int, written: set[Key], complete: int) -> None:
@@ -130,6 +131,6 @@ class TrackMemory:
         self.dirty -= written
         self.round_left -= written
         self.complete = max(self.complete, complete)
-        self.moved, self.part_at = False, time.monotonic()
+        self.judged_since_part, self.part_at = False, time.monotonic()
         if not self.round_left:
-            self.round_at, self.whole = None, False
+            self.round_at, self.next_round_whole = None, False

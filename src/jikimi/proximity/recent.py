@@ -1,10 +1,11 @@
 """Each device's newest fixes, as the judge has seen them go by in the log.
 
-Her phone's fix is judged against his fresh position at her fix's time (his newest fix at
-or before it, at most `victim_fix_max_age_s`, 300 s, old), and his against hers. From the
-log that is a read for every batch: his through the time key (docs/proximity.md), which
-walks every anklet's pings of five minutes, 3 million keys at 10,000 pings/s; hers through
-her index, but for every victim with a phone at once (37 ms for 2,000 phones on SQLite).
+A fix of the victim's phone is judged against the perpetrator's fresh position at the
+fix's time (the anklet's newest fix at or before it, at most `victim_fix_max_age_s`, 300 s,
+old), and an anklet's fix against the victim's. From the log that is a read for every
+batch: anklet fixes through the time key (docs/proximity.md), which walks every anklet's
+pings of five minutes, 3 million keys at 10,000 pings/s; phone fixes through their own
+index, but for every victim with a phone at once (37 ms for 2,000 phones on SQLite).
 The judge sees every fix go by anyway, so it keeps each device's newest few here and reads
 the log only when these cannot answer for certain.
 
@@ -26,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 
 from jikimi.ports import LoggedFix
 
-_DAWN = datetime(1, 1, 1, tzinfo=UTC)  # the floor of an empty log: nothing before it
+_EARLIEST = datetime(1, 1, 1, tzinfo=UTC)  # the floor of an empty log: nothing before it
 
 
 class RecentFixes:
@@ -35,19 +36,19 @@ class RecentFixes:
     def __init__(self, per_device: int = 32) -> None:
         self.per_device = per_device
         self.floor: datetime | None = None  # None: not loaded, nothing can be answered
-        self._held: dict[str, list[LoggedFix]] = {}
+        self._fixes: dict[str, list[LoggedFix]] = {}
         self._floors: dict[str, datetime] = {}  # raised by dropped fixes
 
     def reset(self, newest: datetime | None) -> None:
         """Start afresh: no fix in the log so far was recorded after `newest` (None: the
         log is empty). Every fix judged from here on is to be added."""
-        self.floor = _DAWN if newest is None else newest
-        self._held, self._floors = {}, {}
+        self.floor = _EARLIEST if newest is None else newest
+        self._fixes, self._floors = {}, {}
 
     def forget(self) -> None:
         """Hold nothing and answer nothing until the next `reset`."""
         self.floor = None
-        self._held, self._floors = {}, {}
+        self._fixes, self._floors = {}, {}
 
     def add(self, fixes: Iterable[LoggedFix]) -> None:
         """The fixes of a batch judged and committed."""
@@ -55,9 +56,9 @@ class RecentFixes:
             return
         limit = self.per_device
         for f in fixes:
-            held = self._held.get(f.device_id)
+            held = self._fixes.get(f.device_id)
             if held is None:
-                self._held[f.device_id] = [f]
+                self._fixes[f.device_id] = [f]
                 continue
             if f.recorded_at >= held[-1].recorded_at:
                 held.append(f)  # the usual order
@@ -84,7 +85,7 @@ class RecentFixes:
         if self.floor is None:
             return None
         floor = self._floors.get(device, self.floor)
-        held = self._held.get(device, [])
+        held = self._fixes.get(device, [])
         if held and not batch and held[-1].recorded_at <= first:
             # The usual question: nothing of it in the batch, nothing held after `first`;
             # the general answer below, without its lists.

@@ -1,5 +1,5 @@
-"""Positions and device health: the anklet feed, the victim's own fixes, her SOS, and the
-positions a case's staff may see."""
+"""Positions and device health: the anklet feed, the victim's own fixes and SOS, and
+the positions a case's staff may see."""
 
 from __future__ import annotations
 
@@ -124,14 +124,14 @@ def feed_device_events(
 async def device_locations(
     body: FixBatch, p: Device, _: Signed, request: Request
 ) -> dict[str, Any]:
-    """The victim's own fixes: the newest fresh one is a zone that moves with her."""
+    """The victim's own fixes: the newest fresh one is a zone that moves with the victim."""
     # All of the request's database work in one hop to the thread pool, as a phone's
     # contact report does (devices/routes.py): every phone of every victim sends these.
     c: Container = request.app.state.container
-    return await run_in_threadpool(_store_her_fixes, body, p, c, Auditor(c, request), request)
+    return await run_in_threadpool(_store_victim_fixes, body, p, c, Auditor(c, request), request)
 
 
-def _store_her_fixes(
+def _store_victim_fixes(
     body: FixBatch, p: Principal, c: Container, a: Auditor, request: Request
 ) -> dict[str, Any]:
     assert p.device_id is not None
@@ -146,8 +146,8 @@ def _store_her_fixes(
         person_id = remember_touching(request, s, p.device_id)
         a.change(s, "submit", "positions", p.device_id, [person_id] if person_id else [])
         s.commit()  # durable before we answer
-    # The worker is not woken: her fixes are judged at its next look (every
-    # JIKIMI_WORKER_POLL_S), with his pings and the other phones' fixes waiting by then,
+    # The worker is not woken: the fixes are judged at its next look (every
+    # JIKIMI_WORKER_POLL_S), with the anklets' pings and the other phones' fixes waiting by then,
     # rather than each phone's request costing a judge pass of its own (docs/proximity.md).
     return {"accepted": accepted, "duplicates": dups}
 
@@ -162,7 +162,7 @@ def device_sos(
     a: Audit,
     request: Request,
 ) -> dict[str, Any]:
-    """The panic button: a critical `sos` alert with where she is, raised by the engine
+    """The panic button: a critical `sos` alert with where the victim is, raised by the engine
     from its durable inbox the moment the 202 is sent."""
     assert p.device_id is not None
     _not_future(c, [body.occurred_at])
@@ -171,7 +171,7 @@ def device_sos(
     accepted, dups = positions.store_device_events(
         s, [(p.device_id, "sos", body.occurred_at, fix)], c.clock.now()
     )
-    # Her position at that moment is also a fix: the moving zone follows it.
+    # The victim's position at that moment is also a fix: the moving zone follows it.
     positions.store_fixes(
         s,
         [positions.FixIn(p.device_id, body.occurred_at, body.lat, body.lon, body.accuracy_m)],
@@ -202,8 +202,8 @@ def case_positions(
     geo = zones.cases_geo(s, c.pack, [case.id], c.settings.warn_radius_m)[case.id]
     bans = geo.bans_at(now)
     start = now - timedelta(minutes=minutes)
-    his = positions.between(s, geo.anklets, start, now, phones=False)
-    hers = positions.between(s, geo.victim_devices, start, now, phones=True)
+    perpetrator_fixes = positions.between(s, geo.anklets, start, now, phones=False)
+    victim_fixes = positions.between(s, geo.victim_devices, start, now, phones=True)
     out_zones: list[dict[str, Any]] = []
     if bans:
         radius = max(b.radius_m for b in bans)
@@ -215,7 +215,7 @@ def case_positions(
         ]
         fresh = [
             f
-            for f in hers
+            for f in victim_fixes
             if now - f.recorded_at <= timedelta(seconds=c.settings.victim_fix_max_age_s)
         ]
         if fresh:
@@ -244,4 +244,8 @@ def case_positions(
             ]
         }
 
-    return {"zones": out_zones, "perpetrator": track(his), "victim": track(hers)}
+    return {
+        "zones": out_zones,
+        "perpetrator": track(perpetrator_fixes),
+        "victim": track(victim_fixes),
+    }

@@ -134,8 +134,8 @@ def checklist_count(answers: Answers, history: ChecklistHistory | None = None) -
     """The number of checklist items answered 'yes' (unknown counts as no, as on the form).
 
     Our questionnaire mapped onto the 18 common and 10 offence-specific items as well as
-    it goes (docs/risk.md, "The police checklist"): one item per danger question, victim
-    fear counts when she rates it 4 or 5, every distinct stalking behaviour is one of the
+    it goes (docs/risk.md, "The police checklist"): one item per danger question, the victim's
+    fear counts when rated 4 or 5, every distinct stalking behaviour is one of the
     offence-specific items, and the case's history answers the items on earlier reports,
     breaches of orders and evading supervision.
     """

@@ -22,7 +22,7 @@ report item effects of about that size:
   3(4):300-316: stalking preceded most femicides; we give each behaviour OR 1.15.
 - Heckert D.A. & Gondolf E.W. (2004) Battered women's perceptions of risk versus risk
   factors and instruments in predicting repeat reassault. J Interpers Violence 19(7):
-  778-800: her own fear predicts; OR 1.25 per point of 0-5.
+  778-800: the victim's own fear predicts; OR 1.25 per point of 0-5.
 - Klein A.R. & Tobin T. (2008) A longitudinal study of arrested batterers, 1995-2005.
   Violence Against Women 14(2):136-157: prior violence and record predict re-abuse (OR 2).
 - Logan T.K. & Walker R. (2009) Civil protective order outcomes: violations and

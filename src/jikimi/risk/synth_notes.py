@@ -1,7 +1,7 @@
 """Korean consultation notes for the synthetic population (offline only).
 
 A note is a few sentences an officer would write after talking with the victim: the
-relationship, some of the danger signs she mentions (each true one with a probability,
+relationship, some of the danger signs the victim mentions (each true one with a probability,
 some absent ones as explicit denials), facts the questionnaire does not ask (suicide
 threats, pregnancy, sexual violence) and routine remarks. Phrasings vary so that the
 cues must be found by morphemes, not by fixed strings.

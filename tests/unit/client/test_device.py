@@ -26,7 +26,7 @@ from tests.factories import Factory, auth
 KST = timezone(timedelta(hours=9))
 SERVER = "http://jikimi.test"
 TOKEN = "device-token-for-tests"
-HIM = "010-2222-3333"
+PERPETRATOR_NUMBER = "010-2222-3333"
 
 # A reply in a FakeServer script: a status code, a transport error to raise before the
 # server sees anything, or DROPPED (the server stores the batch, the answer never arrives).
@@ -124,9 +124,11 @@ def phone(spool: Path) -> Iterator[Callable[[FakeServer], Phone]]:
 
 
 def record_calls(p: Phone, n: int) -> list[str]:
-    """Spool `n` calls from him, a second apart; return their ids in order."""
+    """Spool `n` calls from the perpetrator, a second apart; return their ids in order."""
     start = datetime(2026, 3, 1, 21, 0, tzinfo=KST)
-    return [p.client.record("call", HIM, start + timedelta(seconds=i)) for i in range(n)]
+    return [
+        p.client.record("call", PERPETRATOR_NUMBER, start + timedelta(seconds=i)) for i in range(n)
+    ]
 
 
 # --- the spool ----------------------------------------------------------------------------
@@ -139,7 +141,7 @@ def test_record_puts_the_event_on_disk_before_any_send(
     p = phone(server)
     at = datetime(2026, 3, 1, 21, 4, 5, tzinfo=KST)
 
-    event_id = p.client.record("sms", HIM, at, "나와")
+    event_id = p.client.record("sms", PERPETRATOR_NUMBER, at, "나와")
 
     assert server.batches == []
     [spooled] = p.files("pending")
@@ -147,7 +149,7 @@ def test_record_puts_the_event_on_disk_before_any_send(
     assert json.loads(spooled.read_text("utf-8")) == {
         "id": event_id,
         "kind": "sms",
-        "number": HIM,
+        "number": PERPETRATOR_NUMBER,
         "occurred_at": "2026-03-01T21:04:05+09:00",
         "text": "나와",
     }
@@ -298,7 +300,7 @@ def test_a_422_moves_the_batch_to_rejected_and_does_not_block_later_events(
 ) -> None:
     server = FakeServer(judge=lambda evs: 422 if any(e["kind"] == "fax" for e in evs) else 202)
     p = phone(server)
-    bad = p.client.record("fax", HIM)
+    bad = p.client.record("fax", PERPETRATOR_NUMBER)
 
     first = p.client.flush()
 
@@ -307,7 +309,7 @@ def test_a_422_moves_the_batch_to_rejected_and_does_not_block_later_events(
     assert json.loads(kept.read_text("utf-8"))["id"] == bad  # kept for inspection
     assert p.sleeps == []  # a refusal is not retried
 
-    good = p.client.record("call", HIM)
+    good = p.client.record("call", PERPETRATOR_NUMBER)
     second = p.client.flush()
 
     assert (second.sent, second.rejected, second.pending) == (1, 0, 0)
@@ -402,9 +404,9 @@ def test_one_invalid_event_does_not_take_its_batch_neighbours_with_it(
 ) -> None:
     server = FakeServer(judge=lambda evs: 422 if any(e["kind"] == "fax" for e in evs) else 202)
     p = phone(server)
-    good = p.client.record("call", HIM)
-    p.client.record("fax", HIM)
-    also_good = p.client.record("sms", HIM)
+    good = p.client.record("call", PERPETRATOR_NUMBER)
+    p.client.record("fax", PERPETRATOR_NUMBER)
+    also_good = p.client.record("sms", PERPETRATOR_NUMBER)
 
     result = p.client.flush()
 
@@ -424,7 +426,9 @@ def test_a_batch_over_the_body_limit_is_split_not_rejected(
     server = FakeServer(judge=judge)
     p = phone(server)
     for _ in range(100):
-        p.client.record("mms", HIM, text="가" * 5000)  # long but valid (≤ 5000 characters)
+        p.client.record(
+            "mms", PERPETRATOR_NUMBER, text="가" * 5000
+        )  # long but valid (≤ 5000 characters)
 
     result = p.client.flush()
 
@@ -448,7 +452,7 @@ def test_record_refuses_a_time_without_offset(phone: Callable[[FakeServer], Phon
     p = phone(FakeServer())
 
     with pytest.raises(ValueError, match="offset"):
-        p.client.record("call", HIM, datetime(2026, 3, 1, 21, 0))  # naive on purpose
+        p.client.record("call", PERPETRATOR_NUMBER, datetime(2026, 3, 1, 21, 0))  # naive on purpose
 
 
 def test_two_flushes_at_once_do_not_crash(spool: Path) -> None:
@@ -579,7 +583,7 @@ class AppWithLostAnswer(httpx.BaseTransport):
         return httpx.Response(r.status_code, headers=r.headers.multi_items(), content=r.content)
 
 
-def test_a_call_from_him_becomes_one_alert_on_the_real_app(
+def test_a_call_from_the_perpetrator_becomes_one_alert_on_the_real_app(
     client: TestClient, container: Container, factory: Factory, tmp_path: Path
 ) -> None:
     world = factory.world()

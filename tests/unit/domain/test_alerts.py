@@ -43,7 +43,7 @@ def test_every_kind_has_a_default_severity() -> None:
     assert set(SEVERITY_RANK) == set(Severity)
 
 
-def test_a_hidden_number_ranks_below_his_known_number() -> None:
+def test_a_hidden_number_ranks_below_the_perpetrators_known_number() -> None:
     hidden = SEVERITY_RANK[DEFAULT_SEVERITY[AlertKind.HIDDEN_NUMBER_CONTACT]]
     known = SEVERITY_RANK[DEFAULT_SEVERITY[AlertKind.CONTACT_VIOLATION]]
     assert hidden < known

@@ -118,7 +118,8 @@ def test_hidden_or_unreadable_reported_numbers_are_none(raw: str | None) -> None
 def test_mobile_blocks_newer_than_the_metadata_are_still_enrolled(
     middle: int, last: int, rendering: str
 ) -> None:
-    # libphonenumber does not know every 010 block yet; a victim must be able to enrol hers.
+    # libphonenumber does not know every 010 block yet; a victim must be able to enrol such
+    # a number.
     a, b = f"{middle:04d}", f"{last:04d}"
     raw = rendering.format(a=a, b=b)
     assert normalise(raw) == f"+8210{a}{b}"

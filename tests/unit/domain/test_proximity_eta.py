@@ -41,11 +41,11 @@ def approach(
     for i in range(n):
         east = offset_m + math.sin(b) * speed * dt * i + rng.normal(0, sigma) * (sigma > 0)
         north = start_m + math.cos(b) * speed * dt * i + rng.normal(0, sigma) * (sigma > 0)
-        out.append(("him", i * dt, east, north, acc))
+        out.append(("anklet", i * dt, east, north, acc))
     return out
 
 
-def test_a_car_heading_for_her_home_is_warned_about_before_the_ring() -> None:
+def test_a_car_heading_for_the_victims_home_is_warned_about_before_the_ring() -> None:
     path = approach(6000, 12.0, 10.0, 51)
     events, _ = run(path, zones=RING)
     assert kinds(events) == [W, "proximity_violation"]
@@ -66,7 +66,7 @@ def test_a_noisy_car_is_warned_about_once() -> None:
         assert events[0].distance_m > 1500
 
 
-def test_a_walker_heading_for_her_home_is_warned_about_within_reach() -> None:
+def test_a_walker_heading_for_the_victims_home_is_warned_about_within_reach() -> None:
     events, _ = run(approach(1500, 1.4, 10.0, 100), zones=BARE)
     assert kinds(events)[0] == W
     warning = events[0]
@@ -102,12 +102,14 @@ def test_no_speed_from_two_fixes() -> None:
     assert events == []
 
 
-def test_the_warning_episode_holds_while_he_stays_on_course_and_ends_when_he_turns() -> None:
+def test_the_warning_episode_holds_while_on_course_and_ends_on_turning_away() -> None:
     coming = approach(4000, 12.0, 10.0, 12)
     events, states = run(coming, zones=BARE)
     assert kinds(events) == [W]
     last_north = coming[-1][3]
-    leaving = [("him", 120.0 + 10 * i, 0.0, last_north + 12.0 * 10 * i, 10.0) for i in range(1, 12)]
+    leaving = [
+        ("anklet", 120.0 + 10 * i, 0.0, last_north + 12.0 * 10 * i, 10.0) for i in range(1, 12)
+    ]
     events, _ = run(leaving, zones=BARE, states=states)
     assert kinds(events) == [f"{W} ended"]
 
@@ -163,7 +165,7 @@ def test_a_still_device_wandering_within_half_its_accuracy_never_warns(
     wander: list[tuple[float, float]], acc: float, dt: float
 ) -> None:
     pings = [
-        ("him", i * dt, math.cos(a) * f * acc / 2, 300.0 + math.sin(a) * f * acc / 2, acc)
+        ("anklet", i * dt, math.cos(a) * f * acc / 2, 300.0 + math.sin(a) * f * acc / 2, acc)
         for i, (a, f) in enumerate(wander)
     ]
     events, _ = run(pings, zones=BARE)

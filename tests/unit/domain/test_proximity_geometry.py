@@ -209,13 +209,20 @@ def test_levels_of_no_pairs_and_of_no_near_pairs() -> None:
     assert levels([33.0], [127.0], [38.0], [127.0], [10.0], [100.0], [1_000.0]).tolist() == [0]
 
 
-def test_nearest_fresh_fix_picks_her_closest_fix_in_time() -> None:
-    her = np.array([0.0, 100.0, 400.0, 1000.0])
-    his = np.array([-10.0, 90.0, 260.0, 690.0, 1400.0, 1300.0])
-    assert nearest_fresh_fix(her, his, 300.0).tolist() == [0, 1, 2, 2, -1, 3]
-    assert nearest_fresh_fix(her, his, 300.0, after_ok=False).tolist() == [-1, 0, 1, 2, -1, 3]
-    assert nearest_fresh_fix(np.array([]), his, 300.0).tolist() == [-1] * 6
+def test_nearest_fresh_fix_picks_the_victims_closest_fix_in_time() -> None:
+    victim_t = np.array([0.0, 100.0, 400.0, 1000.0])
+    ping_t = np.array([-10.0, 90.0, 260.0, 690.0, 1400.0, 1300.0])
+    assert nearest_fresh_fix(victim_t, ping_t, 300.0).tolist() == [0, 1, 2, 2, -1, 3]
+    assert nearest_fresh_fix(victim_t, ping_t, 300.0, after_ok=False).tolist() == [
+        -1,
+        0,
+        1,
+        2,
+        -1,
+        3,
+    ]
+    assert nearest_fresh_fix(np.array([]), ping_t, 300.0).tolist() == [-1] * 6
 
 
-def test_a_stale_fix_of_hers_is_no_position() -> None:
+def test_a_stale_victim_fix_is_no_position() -> None:
     assert nearest_fresh_fix(np.array([0.0]), np.array([300.0, 300.5]), 300.0).tolist() == [0, -1]

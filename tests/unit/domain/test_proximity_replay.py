@@ -23,7 +23,7 @@ def test_a_quiet_replay_ends_an_episode_that_is_over() -> None:
     assert after["a"].episodes == {}
 
 
-def test_a_quiet_replay_keeps_an_open_episode_while_he_stays_near() -> None:
+def test_a_quiet_replay_keeps_an_open_episode_while_the_track_stays_near() -> None:
     _, states = run([("a", 0, 40, 0, 5)])
     _, after = evaluate(batch([("a", 10, 120, 0, 5), ("a", 20, 30, 0, 5)]), states, quiet=True)
     assert after["a"].episodes["home"].level is EpisodeLevel.VIOLATION

@@ -1,4 +1,4 @@
-"""Episodes: one event when he comes in, one when he is clearly gone; late pings; state."""
+"""Episodes: one event when a track comes in, one when it is clearly gone; late pings; state."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ STILL = Rules(eta_warn_s=0.0)  # these tests are about rings, not courses
 
 
 def line(
-    *norths: float, acc: float = 10.0, dt: float = 30.0, key: str = "him", t0: float = 0.0
+    *norths: float, acc: float = 10.0, dt: float = 30.0, key: str = "anklet", t0: float = 0.0
 ) -> list[tuple[str, float, float, float, float]]:
     """Fixes due north of home at these distances, dt apart from t0."""
     return [(key, t0 + i * dt, 0.0, n, acc) for i, n in enumerate(norths)]
@@ -40,14 +40,14 @@ def test_walking_in_and_out_is_one_warning_and_one_violation_with_their_ends() -
     assert kinds(events) == [W, V, f"{V} ended", f"{W} ended"]
     assert [e.ping for e in events] == [0, 0, 0, 0]  # each batch has one ping
     assert [e.t for e in events] == [30.0, 90.0, 210.0, 270.0]
-    assert states["him"].episodes == {}
+    assert states["anklet"].episodes == {}
 
 
 def test_the_violation_event_carries_distance_accuracy_and_position() -> None:
     (warning, violation), _ = run(line(500, 60), rules=STILL)
     assert violation.kind is AlertKind.PROXIMITY_VIOLATION
     assert violation.zone == "home"
-    assert violation.track == "him"
+    assert violation.track == "anklet"
     assert violation.distance_m == pytest.approx(60.0, abs=0.01)
     assert violation.accuracy_m == 10.0
     assert not violation.possibly_inside
@@ -67,7 +67,7 @@ def test_jitter_across_the_line_is_one_event() -> None:
     jitter = [90, 115, 95, 130, 80, 120, 105, 99, 125, 90]
     events, states = run(line(*jitter), rules=STILL)
     assert kinds(events) == [V]
-    assert states["him"].episodes["home"].level is EpisodeLevel.VIOLATION
+    assert states["anklet"].episodes["home"].level is EpisodeLevel.VIOLATION
 
 
 def test_an_episode_ends_only_after_two_clearly_outside_fixes_in_a_row() -> None:
@@ -84,7 +84,7 @@ def test_a_fix_blurred_across_the_margin_does_not_count_as_gone() -> None:
 
 
 @pytest.mark.parametrize("bad", [math.nan, -5.0])
-def test_an_unknown_accuracy_never_proves_him_gone(bad: float) -> None:
+def test_an_unknown_accuracy_never_proves_the_track_gone(bad: float) -> None:
     events, _ = run(line(50, 400, 400, 400, acc=bad), rules=STILL)
     assert kinds(events) == [V]
 
@@ -92,7 +92,7 @@ def test_an_unknown_accuracy_never_proves_him_gone(bad: float) -> None:
 def test_leaving_the_zone_but_staying_near_ends_the_violation_not_the_warning() -> None:
     events, states = run(line(500, 50, 300, 300, 300), rules=STILL)
     assert kinds(events) == [W, V, f"{V} ended"]
-    assert states["him"].episodes["home"] == Episode(EpisodeLevel.WARNING, 0, True)
+    assert states["anklet"].episodes["home"] == Episode(EpisodeLevel.WARNING, 0, True)
     again, _ = run(line(50, t0=1000.0), states=states, rules=STILL)
     assert kinds(again) == [V]  # a second entry is a new violation
 
@@ -118,15 +118,15 @@ def test_pings_out_of_order_within_a_batch_are_taken_in_time_order() -> None:
     shuffled = [path[2], path[0], path[1]]
     events, states = run(shuffled, per_batch=3, rules=STILL)
     assert kinds(events) == [W, V]
-    assert states["him"].latest is not None
-    assert states["him"].latest[0] == 60.0
+    assert states["anklet"].latest is not None
+    assert states["anklet"].latest[0] == 60.0
 
 
 def test_far_away_pings_change_only_the_fixes() -> None:
     events, states = run(line(20_000, 19_000), rules=STILL)
     assert events == []
-    assert len(states["him"].fixes) == 2
-    assert states["him"].episodes == {}
+    assert len(states["anklet"].fixes) == 2
+    assert states["anklet"].episodes == {}
 
 
 def test_tracks_are_judged_each_on_their_own() -> None:
@@ -145,14 +145,14 @@ def test_each_zone_has_its_own_episode() -> None:
     assert sorted((e.zone, e.kind.value) for e in events) == [("home", V), ("work", W)]
 
 
-def test_her_position_near_his_is_an_encounter() -> None:
+def test_the_victims_position_near_the_perpetrators_is_an_encounter() -> None:
     zones = [("perpetrator", *HOME, 100.0, 0.0, ZoneRole.PERPETRATOR)]
-    events, _ = run(line(2000, 500, 80, 90, key="her"), zones=zones, rules=STILL)
+    events, _ = run(line(2000, 500, 80, 90, key="phone"), zones=zones, rules=STILL)
     assert kinds(events) == ["encounter"]  # no warning ring for encounters
     assert events[0].role is ZoneRole.PERPETRATOR
 
 
-def test_his_position_near_hers_is_a_violation() -> None:
+def test_the_perpetrators_position_near_the_victims_is_a_violation() -> None:
     zones = [("victim", *HOME, 100.0, 1000.0, ZoneRole.VICTIM)]
     events, _ = run(line(500, 80), zones=zones, rules=STILL)
     assert kinds(events) == [W, V]
@@ -163,33 +163,33 @@ def test_his_position_near_hers_is_a_violation() -> None:
 
 def test_a_late_ping_inside_still_alerts_but_moves_nothing() -> None:
     _, states = run(line(2000, 2500), rules=STILL)  # newest fix at t = 30
-    before = states["him"]
-    events, new = evaluate(batch([("him", 10.0, 0.0, 40.0, 10.0)]), states, STILL)
+    before = states["anklet"]
+    events, new = evaluate(batch([("anklet", 10.0, 0.0, 40.0, 10.0)]), states, STILL)
     assert kinds(events) == [f"{V} late"]
     assert new == {}  # nothing to persist: position and episodes as they were
-    assert states["him"] is before
+    assert states["anklet"] is before
 
 
 def test_a_duplicate_of_the_newest_fix_is_late() -> None:
     _, states = run(line(2000, 50), rules=STILL)
-    events, new = evaluate(batch([("him", 30.0, 0.0, 50.0, 10.0)]), states, STILL)
+    events, new = evaluate(batch([("anklet", 30.0, 0.0, 50.0, 10.0)]), states, STILL)
     assert kinds(events) == [f"{V} late"]
     assert new == {}
 
 
 def test_a_late_ping_does_not_end_an_open_episode() -> None:
     _, states = run(line(50), rules=STILL)
-    late = [("him", -100.0, 0.0, 5000.0, 5.0), ("him", -90.0, 0.0, 5000.0, 5.0)]
+    late = [("anklet", -100.0, 0.0, 5000.0, 5.0), ("anklet", -90.0, 0.0, 5000.0, 5.0)]
     events, new = evaluate(batch(late), states, STILL)
     assert events == []
     assert new == {}
-    assert states["him"].episodes["home"].level is EpisodeLevel.VIOLATION
+    assert states["anklet"].episodes["home"].level is EpisodeLevel.VIOLATION
 
 
 def test_a_backlog_of_late_pings_inside_gives_one_event_per_kind() -> None:
-    _, states = run([("him", 10_000.0, 0.0, 5000.0, 5.0)], rules=STILL)
-    backlog = [("him", float(t), 0.0, 50.0, 5.0) for t in range(0, 600, 10)]
-    backlog += [("him", 700.0, 0.0, 500.0, 5.0)]
+    _, states = run([("anklet", 10_000.0, 0.0, 5000.0, 5.0)], rules=STILL)
+    backlog = [("anklet", float(t), 0.0, 50.0, 5.0) for t in range(0, 600, 10)]
+    backlog += [("anklet", 700.0, 0.0, 500.0, 5.0)]
     events, new = evaluate(batch(backlog), states, STILL)
     assert kinds(events) == [f"{V} late", f"{W} late"]
     assert events[0].t == 0.0
@@ -199,9 +199,9 @@ def test_a_backlog_of_late_pings_inside_gives_one_event_per_kind() -> None:
 def test_a_late_ping_never_moves_the_latest_position_backwards() -> None:
     path = line(3000, 2500, 2000)
     _, states = run([path[2], path[0], path[1]])
-    assert states["him"].latest is not None
-    assert states["him"].latest[0] == 60.0
-    assert len(states["him"].fixes) == 1
+    assert states["anklet"].latest is not None
+    assert states["anklet"].latest[0] == 60.0
+    assert len(states["anklet"].fixes) == 1
 
 
 # State
@@ -268,7 +268,7 @@ def test_a_state_of_an_unknown_version_or_broken_is_refused(text: str) -> None:
 def test_hysteresis_survives_a_restart() -> None:
     _, states = run(line(50, 170), rules=STILL)  # one clearly-outside fix so far
     restored = {k: TrackState.loads(s.dumps()) for k, s in states.items()}
-    events, _ = run([("him", 60.0, 0.0, 170.0, 10.0)], states=restored, rules=STILL)
+    events, _ = run([("anklet", 60.0, 0.0, 170.0, 10.0)], states=restored, rules=STILL)
     assert kinds(events) == [f"{V} ended"]
 
 
@@ -323,7 +323,7 @@ def test_no_event_storm_for_any_jitter_around_the_line(
 ) -> None:
     events, _ = run(line(*(100.0 + n for n in noise), acc=acc), per_batch=per_batch)
     starts = [e for e in events if not e.ended and e.kind is AlertKind.PROXIMITY_VIOLATION]
-    # Within +-60 m of a 100 m line he is never clearly out (160 - 5 > 125 could be, once
+    # Within +-60 m of a 100 m line the track is never clearly out (160 - 5 > 125 could be, once
     # in a while): at most one start per pair of clearly-outside fixes that ended one.
     ends = [e for e in events if e.ended and e.kind is AlertKind.PROXIMITY_VIOLATION]
     assert len(starts) <= 1 + len(ends)

@@ -29,8 +29,8 @@ BAN = PACK.get("stalking.provisional.3")
 APPROACH_BAN = PACK.get("stalking.provisional.2")
 VICTIM = "victim-1"
 VICTIM_PHONE = "+821011112222"
-HIS = "+821023456789"
-HIS_OLD = "+821098765432"
+PERPETRATOR_NUMBER = "+821023456789"
+FORMER_NUMBER = "+821098765432"
 STRANGER = "+821055554444"
 CASE = "case-1"
 MINUTE = timedelta(minutes=1)
@@ -74,14 +74,14 @@ class Env:
 def env() -> Env:
     """One victim, one case with a telecom ban in force around T0."""
     store, clock, notifier = FakeStore(), FakeClock(T0), FakeNotifier()
-    store.add_case(CASE, VICTIM, (ban(),), (NumberSpan(HIS),))
+    store.add_case(CASE, VICTIM, (ban(),), (NumberSpan(PERPETRATOR_NUMBER),))
     store.add_victim_phone(VICTIM, NumberSpan(VICTIM_PHONE))
     return Env(store, clock, notifier, message_bus(store.uow, clock, notifier, POLICY))
 
 
 def call(
     env: Env,
-    number: str | None = HIS,
+    number: str | None = PERPETRATOR_NUMBER,
     ago: timedelta = timedelta(seconds=5),
     kind: str = "call",
 ) -> str:
@@ -94,7 +94,7 @@ def call(
 # --- contacts become alerts ----------------------------------------------------------
 
 
-def test_a_call_from_his_number_during_a_ban_opens_an_alert(env: Env) -> None:
+def test_a_call_from_the_perpetrators_number_during_a_ban_opens_an_alert(env: Env) -> None:
     event = call(env)
     changed = env.judge()
     alert = env.only_alert()
@@ -106,7 +106,11 @@ def test_a_call_from_his_number_during_a_ban_opens_an_alert(env: Env) -> None:
     assert alert.first_at == alert.last_at == T0 - timedelta(seconds=5)
     assert alert.next_escalation_at == T0 + MINUTE
     [evidence] = env.store.evidence_of(alert.id)
-    assert (evidence.event_id, evidence.number, evidence.sources) == (event, HIS, ["phone"])
+    assert (evidence.event_id, evidence.number, evidence.sources) == (
+        event,
+        PERPETRATOR_NUMBER,
+        ["phone"],
+    )
     assert env.store.actions_of(alert.id) == ["opened"]
     assert not env.store.has_pending()
     assert env.notifier.calls == 1
@@ -147,7 +151,7 @@ def test_after_resolution_a_new_alert_opens(env: Env) -> None:
 
 def test_a_hidden_number_opens_a_hidden_number_contact(env: Env) -> None:
     call(env, number=None)
-    call(env, number=HIS)
+    call(env, number=PERPETRATOR_NUMBER)
     env.judge()
     by_kind = {a.kind: a for a in env.store.alerts_of(CASE)}
     assert set(by_kind) == {AlertKind.HIDDEN_NUMBER_CONTACT, AlertKind.CONTACT_VIOLATION}
@@ -169,10 +173,10 @@ def test_two_cases_of_one_victim_are_judged_each_on_its_own(env: Env) -> None:
         "case-approach",
         VICTIM,
         (OrderWindow(APPROACH_BAN, T0 - timedelta(days=1), T0 + timedelta(days=60)),),
-        (NumberSpan(HIS),),
+        (NumberSpan(PERPETRATOR_NUMBER),),
     )
     env.store.add_case("case-other-man", VICTIM, (ban(),), (NumberSpan(STRANGER),))
-    call(env, number=HIS)
+    call(env, number=PERPETRATOR_NUMBER)
     call(env, number=None)
     env.judge()
     assert {a.kind for a in env.store.alerts_of(CASE)} == {
@@ -180,15 +184,15 @@ def test_two_cases_of_one_victim_are_judged_each_on_its_own(env: Env) -> None:
         AlertKind.HIDDEN_NUMBER_CONTACT,
     }
     assert env.store.alerts_of("case-approach") == []
-    # It may be either man hiding his number: both cases with a ban hear of it.
+    # It may be either perpetrator hiding the number: both cases with a ban hear of it.
     assert [a.kind for a in env.store.alerts_of("case-other-man")] == [
         AlertKind.HIDDEN_NUMBER_CONTACT
     ]
 
 
 def test_another_victims_ban_does_not_cover_this_victim(env: Env) -> None:
-    env.store.add_case("case-2", "victim-2", (), (NumberSpan(HIS),))
-    env.store.receive(occurred_at=T0, number=HIS, victim_id="victim-2")
+    env.store.add_case("case-2", "victim-2", (), (NumberSpan(PERPETRATOR_NUMBER),))
+    env.store.receive(occurred_at=T0, number=PERPETRATOR_NUMBER, victim_id="victim-2")
     assert env.judge() == set()
     assert env.store.alerts_of("case-2") == []
 
@@ -205,8 +209,8 @@ def test_another_victims_ban_does_not_cover_this_victim(env: Env) -> None:
 def test_an_order_not_in_force_at_the_events_time_does_not_match(
     env: Env, order: OrderWindow
 ) -> None:
-    env.store.add_case(CASE, VICTIM, (order,), (NumberSpan(HIS),))
-    call(env, number=HIS)
+    env.store.add_case(CASE, VICTIM, (order,), (NumberSpan(PERPETRATOR_NUMBER),))
+    call(env, number=PERPETRATOR_NUMBER)
     call(env, number=None)
     assert env.judge() == set()
     assert env.store.alerts_of(CASE) == []
@@ -216,7 +220,9 @@ def test_an_order_not_in_force_at_the_events_time_does_not_match(
 
 def test_a_late_event_is_judged_by_the_order_in_force_when_it_happened(env: Env) -> None:
     # Revoked an hour ago; the phone was offline and reports a call from two hours ago.
-    env.store.add_case(CASE, VICTIM, (ban(revoked=T0 - timedelta(hours=1)),), (NumberSpan(HIS),))
+    env.store.add_case(
+        CASE, VICTIM, (ban(revoked=T0 - timedelta(hours=1)),), (NumberSpan(PERPETRATOR_NUMBER),)
+    )
     call(env, ago=timedelta(hours=2))
     env.judge()
     alert = env.only_alert()
@@ -225,33 +231,39 @@ def test_a_late_event_is_judged_by_the_order_in_force_when_it_happened(env: Env)
     assert alert.opened_at == T0
 
 
-def test_his_numbers_are_judged_at_the_events_time(env: Env) -> None:
+def test_the_perpetrators_numbers_are_judged_at_the_events_time(env: Env) -> None:
     numbers = (
-        NumberSpan(HIS_OLD, valid_to=T0 - timedelta(days=10)),  # given up before the call
+        NumberSpan(FORMER_NUMBER, valid_to=T0 - timedelta(days=10)),  # given up before the call
         NumberSpan(STRANGER, valid_from=T0 - timedelta(days=20), valid_to=T0 + timedelta(days=1)),
     )
     env.store.add_case(CASE, VICTIM, (ban(),), numbers)
-    call(env, number=HIS_OLD)
+    call(env, number=FORMER_NUMBER)
     env.judge()
     assert env.store.alerts_of(CASE) == []
-    call(env, number=STRANGER)  # he held it at the call's time
+    call(env, number=STRANGER)  # the perpetrator held it at the call's time
     env.judge()
     assert env.only_alert().kind is AlertKind.CONTACT_VIOLATION
 
 
-def test_an_operator_report_finds_the_victim_by_the_number_she_held(env: Env) -> None:
-    env.store.receive(occurred_at=T0, number=HIS, source="operator", victim_number=VICTIM_PHONE)
-    env.store.receive(occurred_at=T0, number=HIS, source="operator", victim_number=STRANGER)
+def test_an_operator_report_finds_the_victim_by_a_number_held_at_the_time(env: Env) -> None:
+    env.store.receive(
+        occurred_at=T0, number=PERPETRATOR_NUMBER, source="operator", victim_number=VICTIM_PHONE
+    )
+    env.store.receive(
+        occurred_at=T0, number=PERPETRATOR_NUMBER, source="operator", victim_number=STRANGER
+    )
     env.judge()
     assert env.only_alert().kind is AlertKind.CONTACT_VIOLATION
     assert not env.store.has_pending()
 
 
-def test_an_operator_report_for_a_number_she_gave_up_is_no_one(env: Env) -> None:
+def test_an_operator_report_for_a_number_the_victim_gave_up_is_no_one(env: Env) -> None:
     env.store.state.victim_phones[VICTIM] = [
         NumberSpan(VICTIM_PHONE, valid_to=T0 - timedelta(days=1))
     ]
-    env.store.receive(occurred_at=T0, number=HIS, source="operator", victim_number=VICTIM_PHONE)
+    env.store.receive(
+        occurred_at=T0, number=PERPETRATOR_NUMBER, source="operator", victim_number=VICTIM_PHONE
+    )
     assert env.judge() == set()
     assert env.store.alerts_of(CASE) == []
 
@@ -261,7 +273,11 @@ def test_an_operator_report_for_a_number_she_gave_up_is_no_one(env: Env) -> None
 
 def _operator(env: Env, at: datetime, kind: str = "missed_call") -> str:
     return env.store.receive(
-        occurred_at=at, number=HIS, kind=kind, source="operator", victim_number=VICTIM_PHONE
+        occurred_at=at,
+        number=PERPETRATOR_NUMBER,
+        kind=kind,
+        source="operator",
+        victim_number=VICTIM_PHONE,
     )
 
 

@@ -1,6 +1,7 @@
-"""The judge's memory of his newest fixes answers her phone's question (his newest fix at
-most 300 s old at or before her fix's time) exactly as the whole log would, or declines
-and lets the log answer: never a wrong answer, whatever order the pings came in."""
+"""The judge's memory of an anklet's newest fixes answers the victim's phone's question (the
+anklet's newest fix at most 300 s old at or before the phone fix's time) exactly as the
+whole log would, or declines and lets the log answer: never a wrong answer, whatever order
+the pings came in."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def fix(seq: int, at_s: float, device: str = "em1") -> LoggedFix:
 
 
 def newest_fresh(fixes: list[LoggedFix], device: str, at: datetime) -> LoggedFix | None:
-    """The answer straight from the log: his newest fix at or before `at`, fresh."""
+    """The answer straight from the log: the device's newest fix at or before `at`, fresh."""
     fresh = [
         f
         for f in fixes
@@ -30,13 +31,14 @@ def newest_fresh(fixes: list[LoggedFix], device: str, at: datetime) -> LoggedFix
     return max(fresh, key=lambda f: f.recorded_at, default=None)
 
 
-def test_his_fixes_in_order_answer_her_fresh_fix_from_memory() -> None:
+def test_anklet_fixes_in_order_answer_a_victim_fix_from_memory() -> None:
     recent = RecentFixes(per_device=4)
     recent.reset(T0)  # the log held fixes up to T0 when the memory was loaded
     recent.add([fix(i, 10 + i) for i in range(10)])
     known = recent.answers("em1", T0 + timedelta(seconds=19.5), MAX_AGE, [fix(11, 20)])
     assert known is not None
-    # His newest at her fix's time, and the batch's later one; nothing older is needed.
+    # The anklet's newest at the victim fix's time, and the batch's later one; nothing older
+    # is needed.
     assert sorted(f.seq for f in known) == [9, 11]
 
 
@@ -45,9 +47,10 @@ def test_memory_declines_what_it_dropped_or_never_saw() -> None:
     assert recent.answers("em1", T0, MAX_AGE, []) is None  # not loaded
     recent.reset(T0)
     recent.add([fix(i, 10 + i) for i in range(10)])
-    # Her fix at 14 s: his newest then (14 s) was dropped to keep four (16-19 s held).
+    # A victim fix at 14 s: the anklet's newest then (14 s) was dropped to keep four
+    # (16-19 s held).
     assert recent.answers("em1", T0 + timedelta(seconds=14), MAX_AGE, []) is None
-    # Her fix just after the load: a fix of his before the load may be the newest.
+    # A victim fix just after the load: an anklet fix before the load may be the newest.
     assert recent.answers("em1", T0 + timedelta(seconds=5), MAX_AGE, []) is None
     # Long after everything held went stale, the memory knows there is none fresh.
     later = T0 + timedelta(seconds=19 + MAX_AGE + 1)

@@ -17,7 +17,7 @@ from jikimi.core.bus import MessageBus
 from jikimi.risk.messages import RescoreCases
 from jikimi.risk.rules import Assessment, Factor, History, Tier
 from tests.unit.engine.fakes import T0, FakeClock, FakeNotifier, FakeStore
-from tests.unit.engine.test_handlers import CASE, HIS, POLICY, VICTIM, ban
+from tests.unit.engine.test_handlers import CASE, PERPETRATOR_NUMBER, POLICY, VICTIM, ban
 
 HISTORY = History(contact_violations=4)
 
@@ -52,18 +52,20 @@ def bus(store: FakeStore) -> MessageBus:
 
 def world(store: FakeStore) -> None:
     """A case under a telecom ban."""
-    store.add_case(CASE, VICTIM, (ban(),), (NumberSpan(HIS),))
+    store.add_case(CASE, VICTIM, (ban(),), (NumberSpan(PERPETRATOR_NUMBER),))
 
 
 def test_a_violation_in_an_assessed_case_marks_it_for_a_rescore() -> None:
     """The mark commits with the alert; an unassessed case gets none."""
     store = FakeStore()
     world(store)
-    store.receive(occurred_at=T0, number=HIS, victim_id=VICTIM)
+    store.receive(occurred_at=T0, number=PERPETRATOR_NUMBER, victim_id=VICTIM)
     bus(store).handle(JudgeContacts())
     assert store.state.rescore_due == {}
     store.assess(CASE, Tier.MEDIUM, answers={"threat_to_kill": True})
-    store.receive(occurred_at=T0 + timedelta(minutes=1), number=HIS, victim_id=VICTIM)
+    store.receive(
+        occurred_at=T0 + timedelta(minutes=1), number=PERPETRATOR_NUMBER, victim_id=VICTIM
+    )
     bus(store).handle(JudgeContacts())
     assert list(store.state.rescore_due) == [CASE]
 
@@ -124,7 +126,7 @@ def _raise(store: FakeStore, kind: AlertKind, minute: int = 0) -> Severity:
     uow = store.uow()
     with uow:
         at = T0 + timedelta(minutes=minute)
-        evidence = Evidence(f"e{minute}", "call", HIS, at, ["phone"])
+        evidence = Evidence(f"e{minute}", "call", PERPETRATOR_NUMBER, at, ["phone"])
         alert_id = open_or_grow(uow, CASE, kind, evidence, FakeClock(at), EscalationPolicy())
         uow.commit()
     return store.state.alerts[alert_id].severity
@@ -155,7 +157,7 @@ def test_an_open_alert_rises_when_the_tier_rose_since_it_opened_and_never_falls(
 
 
 def test_a_silent_anklet_does_not_trigger_a_rescore() -> None:
-    """device_offline may be a flat battery: not his behaviour."""
+    """device_offline may be a flat battery: not the perpetrator's behaviour."""
     store = FakeStore()
     store.assess(CASE, Tier.MEDIUM)
     _raise(store, AlertKind.DEVICE_OFFLINE)

@@ -18,7 +18,7 @@ from jikimi.core.bus import MessageBus
 from tests.unit.engine.fakes import T0, FakeClock, FakeNotifier, FakeStore
 
 BAN = load_pack("kr").get("stalking.provisional.3")
-VICTIM, CASE, HIS = "victim-1", "case-1", "+821023456789"
+VICTIM, CASE, PERPETRATOR_NUMBER = "victim-1", "case-1", "+821023456789"
 POLICY = EscalationPolicy(period=timedelta(minutes=1), max_level=3)
 WAIT_S = 10  # an upper bound for a thread to answer, never a measured time
 
@@ -71,7 +71,7 @@ def world() -> tuple[FakeStore, FakeClock, FakeNotifier, ObservedBus]:
     """One case with a ban in force, and a bus over it."""
     store, clock, notifier = FakeStore(), FakeClock(T0), FakeNotifier()
     order = OrderWindow(BAN, T0 - timedelta(days=1), T0 + timedelta(days=60))
-    store.add_case(CASE, VICTIM, (order,), (NumberSpan(HIS),))
+    store.add_case(CASE, VICTIM, (order,), (NumberSpan(PERPETRATOR_NUMBER),))
     wired = message_bus(store.uow, clock, notifier, POLICY)
     bus = ObservedBus(store.uow, clock, notifier, POLICY, wired.handlers, wired.one_by_one)
     bus.passes = Passes()
@@ -79,9 +79,11 @@ def world() -> tuple[FakeStore, FakeClock, FakeNotifier, ObservedBus]:
 
 
 def receive_calls(store: FakeStore, n: int) -> list[str]:
-    """`n` calls from him, a second apart, before T0."""
+    """`n` calls from the perpetrator, a second apart, before T0."""
     return [
-        store.receive(occurred_at=T0 - timedelta(seconds=n - i), number=HIS, victim_id=VICTIM)
+        store.receive(
+            occurred_at=T0 - timedelta(seconds=n - i), number=PERPETRATOR_NUMBER, victim_id=VICTIM
+        )
         for i in range(n)
     ]
 
@@ -130,8 +132,8 @@ def test_a_pass_sets_a_poison_event_aside_and_ends() -> None:
 
 
 def test_a_pass_acts_on_one_look_and_skips_what_it_found_idle() -> None:
-    """With a peek, a pass asks each inbox's own check only after a batch, and looks for
-    due escalations with the peek instead of a write transaction."""
+    """With a look for work, a pass asks each inbox's own check only after a batch, and
+    looks for due escalations with that look instead of a write transaction."""
     store, clock, _, bus = world()
     receive_calls(store, 3)
     looks: list[str] = []
@@ -157,14 +159,14 @@ def test_a_pass_acts_on_one_look_and_skips_what_it_found_idle() -> None:
         poll_s=60,
         batch=10,
         inboxes=[(idle_inbox, command)],
-        peek=lambda: WorkSeen(store.has_pending(), due[0], (False,)),
+        look_for_work=lambda: WorkSeen(store.has_pending(), due[0], (False,)),
     )
     worker.run_once()
     [alert] = store.alerts_of(CASE)
     assert alert.count == 3
     assert looks == ["contacts"]  # after the batch; the idle inbox was not asked
     clock.advance(minutes=2)
-    assert worker.run_once() == set()  # the peek saw nothing due: no escalation
+    assert worker.run_once() == set()  # the look saw nothing due: no escalation
     due[0] = True
     assert worker.run_once() == {alert.id}
     assert store.alerts_of(CASE)[0].escalation_level == 2

@@ -8,8 +8,8 @@ the rows themselves are 2 MB). Ordered time first, new keys land together at the
 end (about 770 pages a request in all). The check is the same: a unique key is a set of
 columns, whatever their order.
 
-The victim's phone's fixes are still read by device and time (the judge reads hers for
-every batch of his pings), so they keep a partial index of their own, marked by the new
+The victim's phone's fixes are still read by device and time (the judge reads them for
+every batch of anklet pings), so they keep a partial index of their own, marked by the new
 `phone` column; an anklet's track is read through the time key (docs/proximity.md).
 
 Revision ID: 0007

@@ -2,10 +2,10 @@
 
 Every victim's phone reports its fix every half minute or so (2,000 phones: 67 requests a
 second), and each request's commit woke the worker for a judge pass of its own, a few
-milliseconds of fixed cost for one fix. Her fixes now wait for the worker's next look
-(`JIKIMI_WORKER_POLL_S`, 50 ms by default), where they share a pass with his pings and
+milliseconds of fixed cost for one fix. Phone fixes now wait for the worker's next look
+(`JIKIMI_WORKER_POLL_S`, 50 ms by default), where they share a pass with anklet pings and
 the other phones' fixes; an anklet's pings still wake it at once. SQLite's API process
-simply does not ring its doorbell for her fixes; on PostgreSQL the positions trigger
+simply does not ring its doorbell for phone fixes; on PostgreSQL the positions trigger
 notifies only when the statement stored a fix that is not a phone's.
 
 Revision ID: 0008

@@ -65,7 +65,7 @@ def distance_m(
 def sanitise_accuracy(accuracy_m: npt.ArrayLike) -> FloatArray:
     """Accuracy to judge entry by: negative or unknown (NaN) counts as an exact fix.
 
-    A negative radius would need him further inside before he counts as possibly inside,
+    A negative radius would need the fix further inside before it counts as possibly inside,
     and NaN compares false everywhere: both would make a fix look safer than an exact one.
     """
     acc = np.asarray(accuracy_m, dtype=np.float64)
@@ -142,9 +142,10 @@ def nearest_fresh_fix(
 ) -> npt.NDArray[np.intp]:
     """Index into sorted fix times of the fix nearest each time t within max_age_s, else -1.
 
-    This picks the victim's position for each of his pings: her fix is fresh when it is
-    at most max_age_s from his ping. With after_ok=False only fixes at or before t count
-    (her "last" fix as of the ping); by default a fix shortly after is as good a witness.
+    This picks the victim's position for each anklet ping: the victim's fix is fresh when
+    it is at most max_age_s from the ping. With after_ok=False only fixes at or before t
+    count (the victim's "last" fix as of the ping); by default a fix shortly after is as
+    good a witness.
     """
     ft = np.asarray(fix_t, dtype=np.float64)
     tt = np.asarray(t, dtype=np.float64)

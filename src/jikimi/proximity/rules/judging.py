@@ -22,7 +22,7 @@ from jikimi.proximity.rules.model import (
     ZoneRole,
 )
 from jikimi.proximity.rules.motion import closing_s, eta_s, fit_velocity
-from jikimi.proximity.rules.walk import Walk, flat_fixes
+from jikimi.proximity.rules.time_order import TimeOrdered, flat_fixes
 
 
 def _kind(role: int, level: EpisodeLevel) -> AlertKind:
@@ -45,8 +45,8 @@ def evaluate(
     from warning to violation) with one event, and ends with one `ended` event after
     rules.clear_fixes clearly-outside fixes in a row. A warning also starts when the
     track is on course to reach the radius within rules.eta_warn_s (address zones only:
-    a moving victim is no fixed target), and holds while he keeps closing in fast enough
-    to reach it within twice that time, whatever his heading's side error. Late pings (t
+    a moving victim is no fixed target), and holds while the track keeps closing in fast
+    enough to reach it within twice that time, whatever its heading's side error. Late pings (t
     not after the track's newest fix) are judged alone: inside or warning gives an event
     marked late, at most one per track, zone and kind in a batch, and they change no state.
 
@@ -60,14 +60,14 @@ def evaluate(
     lat, lon, acc = batch.lat[pi], batch.lon[pi], batch.accuracy_m[pi]
     level = levels(lat, lon, batch.zone_lat, batch.zone_lon, acc, batch.radius_m, batch.warn_m)
 
-    walk = Walk(batch, states, rules.history_fixes)
+    ordered = TimeOrdered(batch, states, rules.history_fixes)
     n = len(batch.track)
     ve = np.zeros(n)
     vn = np.zeros(n)
     moving = np.zeros(n, dtype=np.bool_)
-    if walk.rows.size:
-        h = walk.hist
-        r = walk.rows
+    if ordered.rows.size:
+        h = ordered.hist
+        r = ordered.rows
         ve[r], vn[r], moving[r] = fit_velocity(
             h[:, :, 0], h[:, :, 1], h[:, :, 2], h[:, :, 3], rules
         )
@@ -76,7 +76,7 @@ def evaluate(
     # open); every other pair is OUTSIDE and goes no further.
     near = moving.copy()
     near[pi[level > Level.OUTSIDE]] = True
-    measured_tracks = {batch.track[i] for i in np.flatnonzero(near).tolist()} | walk.open
+    measured_tracks = {batch.track[i] for i in np.flatnonzero(near).tolist()} | ordered.open
     east, north, dist = (np.full(len(pi), np.inf) for _ in range(3))
     if measured_tracks:
         mask = np.fromiter((k in measured_tracks for k in batch.track), np.bool_, n)
@@ -99,23 +99,23 @@ def evaluate(
     # Only tracks near a zone, on course to one, or with an episode open go to Python.
     hot = np.zeros(n, dtype=np.bool_)
     hot[pi[(level > Level.OUTSIDE) | np.isfinite(raise_eta)]] = True
-    hot_tracks = {batch.track[i] for i in np.flatnonzero(hot).tolist()} | walk.open
-    machine = _Machine(batch, states, rules, dist, acc, level, raise_eta, hold, walk.late, quiet)
+    hot_tracks = {batch.track[i] for i in np.flatnonzero(hot).tolist()} | ordered.open
+    machine = _Machine(batch, states, rules, dist, acc, level, raise_eta, hold, ordered.late, quiet)
     if hot_tracks:
         track_hot = np.fromiter((k in hot_tracks for k in batch.track), np.bool_, n)
         pairs = np.flatnonzero(track_hot[pi])
         rank = np.empty(n, dtype=np.intp)
-        rank[walk.order] = np.arange(n)
+        rank[ordered.order] = np.arange(n)
         pairs = pairs[np.argsort(rank[pi[pairs]], kind="stable")]
         machine.run(pairs)
     # Episodes change only by in-order pings, so the tracks that moved are all that changed.
     out: dict[Key, TrackState] = {}
-    for key in walk.moved:
+    for key in ordered.extended:
         # Unchanged episodes are shared with the old state: nothing mutates them.
         episodes: Mapping[Key, Episode] | None = machine.episodes.get(key)
         if episodes is None:
             episodes = _old_episodes(key, states)
-        out[key] = TrackState(flat_fixes(walk.running[key]), episodes)
+        out[key] = TrackState(flat_fixes(ordered.running[key]), episodes)
     return machine.events, out
 
 
@@ -230,7 +230,7 @@ class _Machine:
                     self._emit(j, target)
                     eps[zone[j]] = Episode(target, 0, target is EpisodeLevel.WARNING)
                 continue
-            # An unknown or negative accuracy can never prove him gone.
+            # An unknown or negative accuracy can never prove the track gone.
             reach = d - acc if acc >= 0.0 else -math.inf
             self._step(j, eps, zone[j], ep, target, reach, radius, warn, hold)
 

@@ -30,8 +30,8 @@ class ZoneRole(IntEnum):
     """What a zone is, which decides the event's kind."""
 
     ADDRESS = 0  # one of the victim's addresses: proximity_*
-    VICTIM = 1  # the victim's own fresh position, for his pings: proximity_*
-    PERPETRATOR = 2  # his fresh position, for her pings: encounter
+    VICTIM = 1  # the victim's own fresh position, for anklet pings: proximity_*
+    PERPETRATOR = 2  # the perpetrator's fresh position, for phone fixes: encounter
 
 
 class EpisodeLevel(IntEnum):

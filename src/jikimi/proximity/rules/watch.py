@@ -84,7 +84,7 @@ class CaseGeo:
         self,
     ) -> tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...], dict[str, str]]:
         """The places as columns (keys, latitudes, longitudes) and labels by key, for
-        laying out a batch's pairs without a loop over the places."""
+        making a batch's pairs without a loop over the places."""
         return (
             tuple(p.key for p in self.places),
             tuple(p.lat for p in self.places),

@@ -1,5 +1,6 @@
-// One alert's situation on a Leaflet map: the protected zones as true-metre circles, his
-// recent track, her latest position, and the alert's own evidence with its distance.
+// One alert's situation on a Leaflet map: the protected zones as true-metre circles, the
+// perpetrator's recent track, the victim's latest position, and the alert's own evidence
+// with its distance.
 // Every label is a DOM element built by el(): Leaflet never receives an HTML string.
 
 import { addBasemap } from "./basemap.js";

@@ -157,7 +157,7 @@ function positionRow(f, zones) {
   );
 }
 
-/** The case panel's block: the zones, and how far he was from each at his last fix. */
+/** The case panel's block: the zones, and the perpetrator's distance from each at the last fix. */
 export function zonesSection(caseId) {
   const d = cache.get(caseId)?.data;
   if (!d) return null;
@@ -182,7 +182,7 @@ export function zonesSection(caseId) {
               last
                 ? el("span", {
                     class: distanceM(last, z) <= z.radius_m ? "hit-ban" : "dim",
-                    text: t("map.he_is", { d: formatDistance(distanceM(last, z)) }),
+                    text: t("map.perpetrator_was", { d: formatDistance(distanceM(last, z)) }),
                   })
                 : null,
             ),

@@ -1,5 +1,5 @@
-"""A micro-batch's pings walked in time order: late ones marked, each track's recent fixes
-extended, laid out as rows for the vectorised speed fit."""
+"""A micro-batch's pings taken in time order: late ones marked, each track's recent fixes
+extended, and each in-order ping's recent fixes as a row for the vectorised speed fit."""
 
 from __future__ import annotations
 
@@ -34,15 +34,15 @@ def flat_fixes(row: list[float]) -> tuple[float, ...]:
     return tuple(row[pad:])
 
 
-class Walk:
+class TimeOrdered:
     """The pings in time order: late ones marked, each track's fixes extended, and every
-    in-order ping's recent fixes laid out as a row for the vectorised speed fit."""
+    in-order ping's recent fixes as a row for the vectorised speed fit."""
 
     def __init__(self, batch: PairBatch, states: Mapping[Key, TrackState], k: int) -> None:
         self.order = np.argsort(batch.t, kind="stable")
         self.late = np.zeros(len(batch.track), dtype=np.bool_)
         self.running: dict[Key, list[float]] = {}
-        self.moved: set[Key] = set()
+        self.extended: set[Key] = set()  # tracks with an in-order ping
         self.open: set[Key] = set()  # tracks that came in with an episode open
         rows: list[int] = []
         flat: list[float] = []
@@ -65,7 +65,7 @@ class Walk:
             row = row[4:]
             row += (ti, lat[i], lon[i], acc[i])
             running[key] = row
-            self.moved.add(key)
+            self.extended.add(key)
             rows.append(i)
             flat.extend(row)
         self.rows = np.asarray(rows, dtype=np.intp)

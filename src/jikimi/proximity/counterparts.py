@@ -1,6 +1,6 @@
 """The other side's fixes in a batch, per device, to find each fix's fresh counterpart:
-her newest fix at or before the time of his (the victim as a moving zone), his at or
-before hers (an encounter)."""
+the victim's newest fix at or before the time of the perpetrator's (the victim as a
+moving zone), and the perpetrator's at or before the victim's (an encounter)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def _recorded(f: LoggedFix) -> datetime:
     return f.recorded_at
 
 
-class Moving:
+class Counterparts:
     """One side's fixes per device, to find the other's fresh position at given times."""
 
     def __init__(self, fixes: list[LoggedFix]) -> None:
@@ -68,7 +68,7 @@ class Moving:
             newest = fixes[-1]
             at = newest.recorded_at.timestamp()
             if at <= first:
-                # The usual case: her newest fix (or his) came before all these times, so
+                # The usual case: the device's newest fix came before all these times, so
                 # it is the newest at or before each; fresh where young enough.
                 found: list[LoggedFix | None] = [newest if x - at <= max_age_s else None for x in t]
             else:

@@ -1,6 +1,6 @@
-"""A batch laid out for the rules: a device with one fix in the batch takes a short path
-(most devices, most batches). It must give the very rows and pairs, in the same order, as
-the general path, whatever the bans, places, devices and the other side's fixes."""
+"""A batch's rows and pairs for the rules: a device with one fix in the batch takes a short
+path (most devices, most batches). It must give the very rows and pairs, in the same order,
+as the general path, whatever the bans, places, devices and the other side's fixes."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from jikimi.cases.orders import OrderWindow, load_pack
 from jikimi.ports import LoggedFix
-from jikimi.proximity.moving import Moving
-from jikimi.proximity.pairs import ANKLET, lay_out
+from jikimi.proximity.counterparts import Counterparts
+from jikimi.proximity.pairs import ANKLET, make_pairs
 from jikimi.proximity.rules import Rules
 from jikimi.proximity.rules.watch import Ban, CaseGeo, Place
 
@@ -98,7 +98,7 @@ def fixes(devices: tuple[str, ...], max_size: int) -> st.SearchStrategy[list[Log
     batch=fixes(ANKLETS + PHONES + ("unknown",), 12),
     other=fixes(ANKLETS + PHONES, 12),
 )
-def test_a_device_s_only_fix_is_laid_out_as_the_general_path_lays_it(
+def test_a_device_s_only_fix_gives_the_pairs_the_general_path_gives(
     geo: dict[str, CaseGeo],
     links: dict[str, list[str]],
     batch: list[LoggedFix],
@@ -111,30 +111,44 @@ def test_a_device_s_only_fix_is_laid_out_as_the_general_path_lays_it(
     ]
     t = [f.recorded_at.timestamp() for f in batch]
     rules = Rules()
-    fast = lay_out(batch, t, devices, geo, Moving(other + batch), rules)
-    general = lay_out(batch, t, devices, geo, Moving(other + batch), rules, one_fix_path=False)
+    fast = make_pairs(batch, t, devices, geo, Counterparts(other + batch), rules)
+    general = make_pairs(
+        batch, t, devices, geo, Counterparts(other + batch), rules, one_fix_path=False
+    )
     assert asdict(fast) == asdict(general)
 
 
-def test_her_fresh_fix_before_his_only_fix_is_the_victim_zone_and_a_stale_one_is_not() -> None:
-    """The short path on its own: one anklet fix, her phone's fixes 100 s and 400 s
-    before it: the 100 s one is her moving zone; 300 s is the limit, and counts."""
+def test_an_anklet_s_only_fix_meets_a_fresh_victim_fix_and_not_a_stale_one() -> None:
+    """The short path on its own: one anklet fix, the victim's phone's fixes 100 s and
+    400 s before it: the 100 s one is the victim's moving zone; 300 s is the limit, and
+    counts."""
     home = Place("home", "home", 37.5, 127.0)
     ban = Ban(OrderWindow(KIND, at(-3600), at(3600)), 100.0, 1000.0)
     g = CaseGeo("c0", "a", "v", "p", (ban,), (), (home,), ("ph0",), ("em0",))
-    his = [LoggedFix(9, "em0", at(0), 37.51, 127.0, 10.0)]
-    hers = [
+    anklet_fixes = [LoggedFix(9, "em0", at(0), 37.51, 127.0, 10.0)]
+    phone_fixes = [
         LoggedFix(1, "ph0", at(-400), 37.52, 127.0, 10.0),
         LoggedFix(2, "ph0", at(-100), 37.53, 127.0, 10.0),
     ]
     devices = {"em0": (ANKLET, ["c0"])}
-    laid = lay_out(his, [at(0).timestamp()], devices, {"c0": g}, Moving(hers), Rules())
-    assert laid.track == ["c0:em0"]
-    assert laid.zone == ["home", "victim"]
-    assert laid.zone_lat == [37.5, 37.53]
-    assert laid.label == {"home": "home"}
-    stale = lay_out(his, [at(0).timestamp()], devices, {"c0": g}, Moving(hers[:1]), Rules())
+    pairs = make_pairs(
+        anklet_fixes, [at(0).timestamp()], devices, {"c0": g}, Counterparts(phone_fixes), Rules()
+    )
+    assert pairs.track == ["c0:em0"]
+    assert pairs.zone == ["home", "victim"]
+    assert pairs.zone_lat == [37.5, 37.53]
+    assert pairs.label == {"home": "home"}
+    stale = make_pairs(
+        anklet_fixes,
+        [at(0).timestamp()],
+        devices,
+        {"c0": g},
+        Counterparts(phone_fixes[:1]),
+        Rules(),
+    )
     assert stale.zone == ["home"]
     limit = [LoggedFix(3, "ph0", at(-300), 37.54, 127.0, 10.0)]
-    edge = lay_out(his, [at(0).timestamp()], devices, {"c0": g}, Moving(limit), Rules())
+    edge = make_pairs(
+        anklet_fixes, [at(0).timestamp()], devices, {"c0": g}, Counterparts(limit), Rules()
+    )
     assert edge.zone_lat == [37.5, 37.54]
