@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from jikimi.bootstrap import Container
 from jikimi.domain.proximity import Key, TrackState
-from jikimi.engine.messages import JudgePositions, SaveTrackStates
+from jikimi.engine.messages import Claims, JudgePositions, SaveTrackStates
 from jikimi.engine.proximity_memory import TrackMemory
 from jikimi.store import positions
 from jikimi.store import tables as t
@@ -97,7 +97,7 @@ def test_a_judge_starting_over_at_any_moment_rebuilds_the_running_judges_tracks(
     start = datetime.now(UTC) - timedelta(hours=1)
     clocks = {g.serial: [start] for g in worlds}
     memory = TrackMemory(part=part)
-    cmd = dataclasses.replace(container.worker.inboxes[1][1](), memory=memory)  # its rules
+    cmd = dataclasses.replace(container.worker.inboxes[1][1](Claims()), memory=memory)  # its rules
     assert isinstance(cmd, JudgePositions)
     for g in worlds:  # every track's first fix, judged and saved
         factory.post_signed(FEED, g.feed, {"pings": [ping(g.serial, *near_home(3000), start)]})
@@ -137,7 +137,7 @@ def test_judges_taking_turns_still_move_the_snapshots_place(
     (and every reload replaying a longer stretch of the log)."""
     worlds = [geo_world(factory) for _ in range(3)]
     start = datetime.now(UTC) - timedelta(hours=1)
-    template = container.worker.inboxes[1][1]()
+    template = container.worker.inboxes[1][1](Claims())
     assert isinstance(template, JudgePositions)
     judges = [dataclasses.replace(template, memory=TrackMemory(part=1)) for _ in range(2)]
     for step in range(6):

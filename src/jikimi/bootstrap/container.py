@@ -35,7 +35,7 @@ from jikimi.domain.alerts import EscalationPolicy
 from jikimi.domain.orders import StatutePack, load_pack
 from jikimi.domain.risk import ChecklistScorer
 from jikimi.engine.bus import MessageBus
-from jikimi.engine.handlers import judge_stored_contacts
+from jikimi.engine.handlers import VictimsBusy, judge_stored_contacts
 from jikimi.engine.messages import JudgeStoredContacts
 from jikimi.engine.ports import Clock, PendingContact, RiskScorer
 from jikimi.engine.proximity_memory import TrackMemory
@@ -131,6 +131,10 @@ class Container:
                 self.clock,
                 self.bus.policy,
             )
+        except VictimsBusy:
+            # Another transaction judges this victim now (or stalled while it did): the
+            # 202 does not wait for it; the worker judges these once it is done.
+            log.info("contacts left to the worker: their victim is being judged elsewhere")
         except (PendingRollbackError, DBAPIError) as exc:
             if isinstance(exc, PendingRollbackError) or unavailable(exc):
                 raise  # the database went away: the request answers 503, not 202

@@ -10,11 +10,29 @@ from jikimi.engine.ports import PendingContact, RiskScorer
 from jikimi.engine.proximity_memory import TrackMemory
 
 
+@dataclass(eq=False)
+class Claims:
+    """What a worker's batches of one inbox took over one pass. `passed_over`: rows left
+    in the inbox because another transaction holds their victim (a judge elsewhere, or
+    one that stalled); the pass claims past them, so the other victims' work is not held
+    up, and they wait for the next pass. `claimed`: how much the last batch took (none:
+    what is left is another worker's or passed over, so the pass moves on)."""
+
+    passed_over: set[str] = field(default_factory=set)
+    claimed: int = 0
+
+    def begin_pass(self) -> None:
+        """A new pass tries everything again."""
+        self.passed_over.clear()
+        self.claimed = 0
+
+
 @dataclass(frozen=True)
 class JudgeContacts:
     """Judge up to `limit` stored contact events that wait in the inbox."""
 
     limit: int = 200
+    claims: Claims = field(default_factory=Claims)
 
 
 @dataclass(frozen=True)
@@ -54,6 +72,7 @@ class JudgeDeviceEvents:
     """Turn waiting device-health events and SOS presses into alerts."""
 
     limit: int = 200
+    claims: Claims = field(default_factory=Claims)
 
 
 @dataclass(frozen=True)
@@ -73,6 +92,7 @@ class JudgePositions:
     limit: int = 5000
     rules: Rules = field(default_factory=Rules)
     memory: TrackMemory = field(default_factory=TrackMemory)
+    claims: Claims = field(default_factory=Claims)
 
 
 @dataclass(frozen=True)
@@ -81,6 +101,7 @@ class SaveTrackStates:
     database lacks, as of the memory's log position."""
 
     memory: TrackMemory = field(default_factory=TrackMemory)
+    claims: Claims = field(default_factory=Claims)
 
 
 @dataclass(frozen=True)
@@ -89,7 +110,11 @@ class RescoreCases:
 
     scorer: RiskScorer
     limit: int = 50
+    claims: Claims = field(default_factory=Claims)
 
+
+# What a worker's inboxes run, batch after batch: each says what it claimed.
+InboxCommand = JudgeContacts | JudgeDeviceEvents | JudgePositions | SaveTrackStates | RescoreCases
 
 Command = (
     JudgeContacts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -19,25 +20,30 @@ class SqlDevices:
     def __init__(self, session: Session, pack: StatutePack) -> None:
         self.s, self.pack = session, pack
 
-    def pending_events(self, limit: int) -> list[PendingDeviceEvent]:
-        """Oldest first; on PostgreSQL claimed with SKIP LOCKED so workers share them."""
+    def pending_events(self, limit: int, skip: Collection[str] = ()) -> list[PendingDeviceEvent]:
+        """Oldest first but `skip`; on PostgreSQL claimed with SKIP LOCKED so workers
+        share them (only the events' rows: the device and case rows are read, not locked)."""
         q = (
-            select(t.DeviceEvent, t.Device.case_id)
+            select(t.DeviceEvent, t.Device.case_id, t.Case.victim_id)
             .join(t.Device, t.Device.id == t.DeviceEvent.device_id)
+            .join(t.Case, t.Case.id == t.Device.case_id)
             .where(t.DeviceEvent.processed_at.is_(None))
             .order_by(t.DeviceEvent.received_at, t.DeviceEvent.id)
             .limit(limit)
         )
+        if skip:
+            q = q.where(t.DeviceEvent.id.not_in(list(skip)))
         if self.s.get_bind().dialect.name == "postgresql":
             q = q.with_for_update(of=t.DeviceEvent, skip_locked=True)
         out = []
-        for ev, case_id in self.s.execute(q):
+        for ev, case_id, victim_id in self.s.execute(q):
             fix = ev.fix
             out.append(
                 PendingDeviceEvent(
                     ev.id,
                     ev.device_id,
                     case_id,
+                    victim_id,
                     ev.kind,
                     ev.occurred_at,
                     decode_fix(fix) if fix else None,

@@ -16,12 +16,14 @@ from jikimi.engine.ports import (
     DeviceRepository,
     PositionRepository,
     RiskRepository,
+    VictimLocks,
 )
 from jikimi.store.alert_repo import SqlAlerts
 from jikimi.store.case_repo import SqlCases
 from jikimi.store.contact_repo import SqlContacts
 from jikimi.store.db import unavailable
 from jikimi.store.device_repo import SqlDevices
+from jikimi.store.locks import SqlVictimLocks
 from jikimi.store.positions_repo import Memo, SqlPositions
 from jikimi.store.risk_repo import SqlRisk
 
@@ -35,6 +37,7 @@ class _Repositories:
     devices: DeviceRepository
     positions: PositionRepository
     risk: RiskRepository
+    locks: VictimLocks
     _pack: StatutePack
     _warn_m: float
     _geo_cache: Memo | None = None
@@ -47,6 +50,7 @@ class _Repositories:
         self.devices = SqlDevices(session, self._pack)
         self.positions = SqlPositions(session, self._pack, self._warn_m, self._geo_cache, reader)
         self.risk = SqlRisk(session)
+        self.locks = SqlVictimLocks(session)
 
     def unavailable(self, exc: BaseException) -> bool:
         """The database was away or dropped the connection (see `db.unavailable`)."""

@@ -12,7 +12,7 @@ from jikimi.domain.alerts import EscalationPolicy
 from jikimi.domain.contacts import NumberSpan
 from jikimi.domain.orders import OrderWindow, load_pack
 from jikimi.engine.bus import MessageBus
-from jikimi.engine.messages import Command
+from jikimi.engine.messages import Claims, Command, InboxCommand
 from jikimi.engine.worker import Worker, WorkSeen
 from tests.unit.engine.fakes import T0, FakeClock, FakeNotifier, FakeStore
 
@@ -127,6 +127,37 @@ def test_a_pass_sets_a_poison_event_aside_and_ends() -> None:
     assert not store.has_pending()
 
 
+def test_a_pass_judges_past_a_victim_another_transaction_holds_and_then_ends() -> None:
+    """Her events (more than a batch) wait ahead of another victim's: the pass passes
+    them over, judges the other victim's, and ends instead of claiming hers again; the
+    next pass judges hers once her victim is free. Each batch asks for its victims'
+    locks at once, in one order."""
+    store, _, _, bus = world()
+    other_case, other_victim = "case-0", "victim-0"
+    order = OrderWindow(BAN, T0 - timedelta(days=1), T0 + timedelta(days=60))
+    store.add_case(other_case, other_victim, (order,), (NumberSpan(HIS),))
+    receive_calls(store, 3)
+    store.receive(occurred_at=T0, number=HIS, victim_id=other_victim)
+    store.receive(occurred_at=T0, number=HIS, victim_id=VICTIM)
+    store.held_elsewhere.add(VICTIM)
+    handled: list[Command] = []
+    handle = bus.handle
+    bus.handle = lambda cmd: handled.append(cmd) or handle(cmd)  # type: ignore[method-assign]
+    worker = Worker(bus, store.has_pending, poll_s=60, batch=2)
+
+    worker.run_once(escalate=False)
+    assert [a.count for a in store.alerts_of(other_case)] == [1]
+    assert store.alerts_of(CASE) == []
+    # Batches of two: hers, hers and the other's, hers, then nothing left to claim.
+    assert len(handled) == 4
+    assert store.lock_calls == [[VICTIM], [other_victim, VICTIM], [VICTIM], []]
+
+    store.held_elsewhere.clear()
+    worker.run_once(escalate=False)
+    assert [a.count for a in store.alerts_of(CASE)] == [4]
+    assert not store.has_pending()
+
+
 def test_a_pass_acts_on_one_look_and_skips_what_it_found_idle() -> None:
     """With a peek, a pass asks each inbox's own check only after a batch, and looks for
     due escalations with the peek instead of a write transaction."""
@@ -144,7 +175,7 @@ def test_a_pass_acts_on_one_look_and_skips_what_it_found_idle() -> None:
 
     handled: list[str] = []
 
-    def command() -> Command:
+    def command(_: Claims) -> InboxCommand:
         handled.append("inbox")
         raise AssertionError("an idle inbox is not judged")
 

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from jikimi.engine.ports.alerts import AlertRepository, Notifier
 from jikimi.engine.ports.clock import Clock
-from jikimi.engine.ports.contacts import CaseRepository, ContactRepository, PendingContact
+from jikimi.engine.ports.contacts import (
+    CaseRepository,
+    ContactRepository,
+    PendingContact,
+    VictimLocks,
+)
 from jikimi.engine.ports.devices import (
     DeviceRepository,
     LoggedFix,
@@ -37,4 +42,5 @@ __all__ = [
     "SilentDevice",
     "StoredAssessment",
     "UnitOfWork",
+    "VictimLocks",
 ]

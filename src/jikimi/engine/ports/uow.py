@@ -6,7 +6,7 @@ from types import TracebackType
 from typing import Protocol
 
 from jikimi.engine.ports.alerts import AlertRepository
-from jikimi.engine.ports.contacts import CaseRepository, ContactRepository
+from jikimi.engine.ports.contacts import CaseRepository, ContactRepository, VictimLocks
 from jikimi.engine.ports.devices import DeviceRepository, PositionRepository
 from jikimi.engine.ports.risk import RiskRepository
 
@@ -20,6 +20,7 @@ class UnitOfWork(Protocol):
     devices: DeviceRepository
     positions: PositionRepository
     risk: RiskRepository
+    locks: VictimLocks
 
     def __enter__(self) -> UnitOfWork: ...
 
