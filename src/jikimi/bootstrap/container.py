@@ -20,6 +20,7 @@ from jikimi.adapters.pg_listen import PgListener
 from jikimi.adapters.ratelimit import RateLimiter
 from jikimi.adapters.ttlcache import TtlCache, VersionedCache
 from jikimi.adapters.watcher import TimelineWatcher
+from jikimi.bootstrap import warmup
 from jikimi.bootstrap.factories import (
     INBOX,
     Notifier,
@@ -97,6 +98,17 @@ class Container:
     notifier: Notifier | None = None
     # SQLite: the WAL copied into the database on a thread, not in a request's commit.
     checkpointer: Periodic | None = None
+    # What is slow the first time, done before the process says it is ready (/readyz).
+    readiness: warmup.Readiness = field(default_factory=warmup.Readiness)
+
+    def warm_up_steps(self) -> list[warmup.Step]:
+        """The warm-up, in order: the longest first (the risk model's analyser)."""
+        return [
+            (warmup.RISK_MODEL, lambda: warmup.risk_model(self.scorer)),
+            ("database", lambda: warmup.pools(self.engine, self.read_engine)),
+            ("key ring and numbers", lambda: warmup.keys_and_numbers(self.settings.default_region)),
+            ("live feed", self.live.catch_up),
+        ]
 
     @property
     def judges_on_ingest(self) -> bool:
