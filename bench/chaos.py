@@ -241,6 +241,24 @@ def alerts_duplicated(db_url: str) -> int:
         engine.dispose()
 
 
+def deadlocks(db_url: str) -> int:
+    """PostgreSQL's count of deadlocks in this database so far (every schema in it)."""
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            q = text("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+            return int(conn.scalar(q) or 0)
+    finally:
+        engine.dispose()
+
+
+def pass_failures(cluster: Cluster) -> int:
+    """The workers' logged failed passes (each first failure of a run of them)."""
+    return sum(
+        w.log_path.read_text(errors="replace").count("worker pass failed") for w in cluster.worker
+    )
+
+
 def restart_api(cluster: Cluster, token: str) -> dict[str, Any]:
     """kill -9 the first API process and start it again: when it answered /healthz, when
     /readyz said 200, its warm-up, and its first ordinary request."""
@@ -405,6 +423,7 @@ def main() -> None:
             for console in consoles:
                 if not console.connected.wait(10):
                     raise RuntimeError(f"a console did not connect: {console.error!r}")
+            deadlocks_before = deadlocks(db_url)
             phones = Phones(urls, cases, args.rate)
             phones.start()
             marks: list[tuple[float, str]] = []
@@ -450,13 +469,18 @@ def main() -> None:
                 },
                 "phases": figures(phones, consoles, db_url),
                 "alerts_duplicated": alerts_duplicated(db_url),
+                # Database-wide (stats are flushed within a second or so): on a shared
+                # server other schemas' deadlocks count too.
+                "deadlocks": deadlocks(db_url) - deadlocks_before,
+                "worker_pass_failures": pass_failures(cluster),
                 "restarts": restarts,
                 "console_reconnects": sum(c.reconnects for c in consoles),
             }
             args.out.mkdir(parents=True, exist_ok=True)
             (args.out / "chaos.json").write_text(json.dumps(run, indent=2) + "\n")
             chart(args.out / "chaos.png", phones, consoles, marks)
-            print(json.dumps({k: run[k] for k in ("phases", "alerts_duplicated", "restarts")}))
+            shown = ("phases", "alerts_duplicated", "deadlocks", "worker_pass_failures", "restarts")
+            print(json.dumps({k: run[k] for k in shown}))
         finally:
             for console in consoles:
                 console.stop.set()
