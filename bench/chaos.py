@@ -12,11 +12,12 @@ process killed (-9) and restarted; PostgreSQL restarted (`pg_ctlcluster`, as roo
 
 Per phase (an event belongs to the phase it was first sent in): events acknowledged (202),
 stored, lost (a 202 not in the database), duplicated (stored or judged twice), not shown
-on some console by the end; POST-to-stream p50/p99 (from the send of the POST that got
-its 202 to the console's first message carrying it, every console) and the largest lag
-(from the 202 to the console). Alerts duplicated: more than one unresolved alert of a
-case and kind. Restart timings: the worker's, the API process's (to /healthz, to
-/readyz 200, its warm-up steps, its first request), PostgreSQL's.
+on some console by the end; stored-to-judged (the server's own stamps); POST-to-stream
+p50/p99 (from the send of the POST that got its 202 to the console's first message
+carrying it, every console) and the largest lag (from the 202 to the console). Alerts
+duplicated: more than one unresolved alert of a case and kind. Deadlocks and the workers'
+failed passes. Restart timings: the worker's, the API process's (to /healthz, to /readyz
+200, its warm-up steps, its first request), PostgreSQL's.
 
     .venv/bin/python bench/chaos.py [--pg-cluster main] [--phase-s 20] [--rate 20]
 
@@ -209,19 +210,28 @@ class Phones:
                 self._send(ev, 0, give_up)
 
 
-def stored(db_url: str, ext_ids: list[str]) -> tuple[dict[str, list[str]], Counter[str]]:
-    """From the database: each ext id's stored rows, and evidence rows per stored event."""
+def stored(
+    db_url: str, ext_ids: list[str]
+) -> tuple[dict[str, list[str]], Counter[str], dict[str, float]]:
+    """From the database: each ext id's stored rows, evidence rows per stored event, and
+    each event's wait from stored to judged (the server's own stamps, in seconds)."""
     engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
             rows: dict[str, list[str]] = {}
-            q = select(t.ContactEvent.ext_id, t.ContactEvent.id).where(
-                t.ContactEvent.source == "phone"
-            )
-            for ext_id, row_id in conn.execute(q):
+            waits: dict[str, float] = {}
+            q = select(
+                t.ContactEvent.ext_id,
+                t.ContactEvent.id,
+                t.ContactEvent.received_at,
+                t.ContactEvent.processed_at,
+            ).where(t.ContactEvent.source == "phone")
+            for ext_id, row_id, received, processed in conn.execute(q):
                 rows.setdefault(ext_id, []).append(row_id)
+                if processed is not None:
+                    waits[ext_id] = (processed - received).total_seconds()
             evidence = Counter(conn.scalars(select(t.AlertEvidence.event_id)))
-        return {e: rows.get(e, []) for e in ext_ids}, evidence
+        return {e: rows.get(e, []) for e in ext_ids}, evidence, waits
     finally:
         engine.dispose()
 
@@ -325,7 +335,7 @@ def restart_database(version: str, cluster: str) -> dict[str, Any]:
 
 def figures(phones: Phones, consoles: list[Console], db_url: str) -> dict[str, Any]:
     """Per phase: acknowledged, stored, lost, duplicated, not shown, POST-to-stream."""
-    rows, evidence = stored(db_url, [e.ext_id for e in phones.events])
+    rows, evidence, waits = stored(db_url, [e.ext_id for e in phones.events])
     out: dict[str, Any] = {}
     for phase in PHASES:
         events = [e for e in phones.events if e.phase == phase]
@@ -354,6 +364,7 @@ def figures(phones: Phones, consoles: list[Console], db_url: str) -> dict[str, A
             + sum(1 for e in events for r in rows[e.ext_id] if evidence[r] > 1),
             "not_judged": sum(1 for e in acked for r in rows[e.ext_id] if evidence[r] == 0),
             "not_shown": not_shown,
+            "stored_to_judged_ms": summary([waits[e.ext_id] for e in acked if e.ext_id in waits]),
             "post_to_stream_ms": summary(latency),
             "max_stream_lag_ms": round(max(lag) * 1000, 1) if lag else None,
         }
