@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-fast lint format fuzz bench bench-geofence bench-risk basemap leaflet lock clean
+.PHONY: help install demo serve test test-fast lint format fuzz bench bench-chaos bench-geofence bench-risk basemap leaflet lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' \
@@ -49,6 +49,9 @@ bench: install ## contacts, ingest and GPS-noise benchmarks; results land in ben
 	$(BIN)/python bench/contacts.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/noise.py
+
+bench-chaos: install ## 2 API + 2 worker processes on PostgreSQL through kill -9s and a database restart (root)
+	$(BIN)/python bench/chaos.py $(CHAOS_ARGS)
 
 bench-geofence: install ## geofence kernel vs Python, shapely, Redis, PostGIS (needs both running)
 	$(BIN)/python bench/geofence.py

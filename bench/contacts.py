@@ -78,7 +78,7 @@ def database(url: str | None, workdir: Path) -> Iterator[tuple[str, str]]:
         yield f"sqlite:///{workdir}/bench.db", "sqlite"
         return
     schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url)
+    admin = create_engine(url, pool_pre_ping=True)  # bench/chaos.py restarts the database
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in url else "?"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -57,13 +56,16 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        warm = getattr(container.scorer, "warm", None)
-        if callable(warm):  # the risk model's Korean analyser, loaded before it is needed
-            threading.Thread(target=warm, name="jikimi-warm", daemon=True).start()
-        container.start_threads(worker=start_worker)
+        # The streams' watcher and the listener at once; the worker once warm (a pass
+        # must not stall, holding its locks, while the risk model's analyser loads).
+        container.start_threads(worker=False)
+        container.readiness.start(
+            container.warm_up_steps(), then=container.worker.start if start_worker else None
+        )
         try:
             yield
         finally:
+            container.readiness.stop()
             container.stop_threads()
 
     app = FastAPI(

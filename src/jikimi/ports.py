@@ -8,7 +8,12 @@ and positions; risk; the unit of work), all re-exported here: import them from
 from __future__ import annotations
 
 from jikimi.alerts.ports import AlertRepository, Notifier
-from jikimi.contacts.ports import CaseRepository, ContactRepository, PendingContact
+from jikimi.contacts.ports import (
+    CaseRepository,
+    ContactRepository,
+    PendingContact,
+    VictimLocks,
+)
 from jikimi.core.clock_port import Clock
 from jikimi.devices.ports import (
     DeviceRepository,
@@ -37,4 +42,5 @@ __all__ = [
     "SilentDevice",
     "StoredAssessment",
     "UnitOfWork",
+    "VictimLocks",
 ]

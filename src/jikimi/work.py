@@ -6,7 +6,7 @@ from types import TracebackType
 from typing import Protocol
 
 from jikimi.alerts.ports import AlertRepository
-from jikimi.contacts.ports import CaseRepository, ContactRepository
+from jikimi.contacts.ports import CaseRepository, ContactRepository, VictimLocks
 from jikimi.devices.ports import DeviceRepository, PositionRepository
 from jikimi.risk.ports import RiskRepository
 
@@ -20,6 +20,7 @@ class UnitOfWork(Protocol):
     devices: DeviceRepository
     positions: PositionRepository
     risk: RiskRepository
+    locks: VictimLocks
 
     def __enter__(self) -> UnitOfWork: ...
 

@@ -42,17 +42,25 @@ class LiveServer:
         self.proc: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
-    def start(self, **env: str) -> None:
-        """Start and wait until /readyz answers (bounded: 30 s)."""
+    def spawn(self, **env: str) -> None:
+        """Start the process and return at once (it is not ready yet)."""
         self._log = open(self.workdir / f"server-{time.time_ns()}.log", "wb")  # noqa: SIM115
-        log = self._log
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "jikimi", "serve", "--port", str(self.port)],
             env={**self.env, **env},
-            stdout=log,
+            stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
+
+    def start(self, **env: str) -> None:
+        """Start and wait until /readyz answers (bounded: 60 s)."""
+        self.spawn(**env)
+        self.wait_ready()
+
+    def wait_ready(self) -> None:
+        """Wait until /readyz answers 200 (bounded: 60 s; the warm-up takes seconds)."""
+        assert self.proc is not None
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited with {self.proc.returncode}")
@@ -62,7 +70,7 @@ class LiveServer:
             except httpx.TransportError:
                 pass
             time.sleep(0.05)
-        raise RuntimeError("server did not become ready in 30 s")
+        raise RuntimeError("server did not become ready in 60 s")
 
     def log_text(self) -> str:
         """What the server processes started so far have printed."""

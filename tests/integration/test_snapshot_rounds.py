@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from jikimi import schema as t
 from jikimi.bootstrap import Container
+from jikimi.core.claims import Claims
 from jikimi.proximity import positions
 from jikimi.proximity.memory import TrackMemory
 from jikimi.proximity.messages import JudgePositions, SaveTrackStates
@@ -71,8 +72,8 @@ def _check(
 def _pings(
     rng: random.Random, g: GeoWorld, clock: list[datetime], start: datetime
 ) -> list[dict[str, object]]:
-    """A few of the anklet's pings: mostly onward in time, some late; near and across the lines.
-    A late one is older than any fix its track holds: whether a ping older than the
+    """A few of his pings: mostly onward in time, some late; near and across the lines.
+    A late one is older than any fix his track holds: whether a ping older than the
     newest but newer than others counts as late depends on which fixes share its batch,
     and a replay reads the log in batches of its own (docs/proximity.md)."""
     out = []
@@ -97,7 +98,7 @@ def test_a_judge_starting_over_at_any_moment_rebuilds_the_running_judges_tracks(
     start = datetime.now(UTC) - timedelta(hours=1)
     clocks = {g.serial: [start] for g in worlds}
     memory = TrackMemory(part=part)
-    cmd = dataclasses.replace(container.worker.inboxes[1][1](), memory=memory)  # its rules
+    cmd = dataclasses.replace(container.worker.inboxes[1][1](Claims()), memory=memory)  # its rules
     assert isinstance(cmd, JudgePositions)
     for g in worlds:  # every track's first fix, judged and saved
         factory.post_signed(FEED, g.feed, {"pings": [ping(g.serial, *near_home(3000), start)]})
@@ -137,7 +138,7 @@ def test_judges_taking_turns_still_move_the_snapshots_place(
     (and every reload replaying a longer stretch of the log)."""
     worlds = [geo_world(factory) for _ in range(3)]
     start = datetime.now(UTC) - timedelta(hours=1)
-    template = container.worker.inboxes[1][1]()
+    template = container.worker.inboxes[1][1](Claims())
     assert isinstance(template, JudgePositions)
     judges = [dataclasses.replace(template, memory=TrackMemory(part=1)) for _ in range(2)]
     for step in range(6):

@@ -8,6 +8,9 @@ from jikimi.devices.messages import CheckSilentDevices, JudgeDeviceEvents
 from jikimi.proximity.messages import JudgePositions, SaveTrackStates
 from jikimi.risk.messages import RescoreCases
 
+# What a worker's inboxes run, batch after batch: each says what it claimed.
+InboxCommand = JudgeContacts | JudgeDeviceEvents | JudgePositions | SaveTrackStates | RescoreCases
+
 Command = (
     JudgeContacts
     | JudgeStoredContacts

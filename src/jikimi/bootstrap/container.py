@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from jikimi.alerts import views as alert_views
 from jikimi.alerts.live import LiveFeed
 from jikimi.alerts.rules import EscalationPolicy
+from jikimi.bootstrap import warmup
 from jikimi.bootstrap.factories import (
     INBOX,
     Notifier,
@@ -29,7 +30,7 @@ from jikimi.bootstrap.uow import JoinedUnitOfWork, SqlUnitOfWork
 from jikimi.bootstrap.worker import Worker
 from jikimi.cases.orders import StatutePack, load_pack
 from jikimi.contacts import ingest
-from jikimi.contacts.handlers import judge_stored_contacts
+from jikimi.contacts.handlers import VictimsBusy, judge_stored_contacts
 from jikimi.contacts.messages import JudgeStoredContacts
 from jikimi.core import sealing as crypto
 from jikimi.core.access import Principal
@@ -100,6 +101,17 @@ class Container:
     notifier: Notifier | None = None
     # SQLite: the WAL copied into the database on a thread, not in a request's commit.
     checkpointer: Periodic | None = None
+    # What is slow the first time, done before the process says it is ready (/readyz).
+    readiness: warmup.Readiness = field(default_factory=warmup.Readiness)
+
+    def warm_up_steps(self) -> list[warmup.Step]:
+        """The warm-up, in order: the longest first (the risk model's analyser)."""
+        return [
+            (warmup.RISK_MODEL, lambda: warmup.risk_model(self.scorer)),
+            ("database", lambda: warmup.pools(self.engine, self.read_engine)),
+            ("key ring and numbers", lambda: warmup.keys_and_numbers(self.settings.default_region)),
+            ("live feed", self.live.catch_up),
+        ]
 
     @property
     def judges_on_ingest(self) -> bool:
@@ -134,6 +146,10 @@ class Container:
                 self.clock,
                 self.bus.policy,
             )
+        except VictimsBusy:
+            # Another transaction judges this victim now (or stalled while it did): the
+            # 202 does not wait for it; the worker judges these once it is done.
+            log.info("contacts left to the worker: their victim is being judged elsewhere")
         except (PendingRollbackError, DBAPIError) as exc:
             if isinstance(exc, PendingRollbackError) or unavailable(exc):
                 raise  # the database went away: the request answers 503, not 202

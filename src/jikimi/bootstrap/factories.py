@@ -131,11 +131,14 @@ def make_worker(
         settings.worker_poll_s,
         settings.worker_batch,
         inboxes=[
-            (has_device_events, JudgeDeviceEvents),
-            (has_positions, lambda: JudgePositions(rules=rules, memory=track_memory)),
-            (has_rescores, lambda: RescoreCases(scorer)),
+            (has_device_events, lambda claims: JudgeDeviceEvents(claims=claims)),
+            (
+                has_positions,
+                lambda claims: JudgePositions(rules=rules, memory=track_memory, claims=claims),
+            ),
+            (has_rescores, lambda claims: RescoreCases(scorer, claims=claims)),
             # After the batches' alerts are told: a part of the tracks' snapshot.
-            (track_memory.checkpoint_due, lambda: SaveTrackStates(track_memory)),
+            (track_memory.checkpoint_due, lambda claims: SaveTrackStates(track_memory, claims)),
         ],
         timers=[(5.0, lambda: CheckSilentDevices(settings.device_silence_s))],
         look_for_work=look_for_work,

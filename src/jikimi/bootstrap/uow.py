@@ -13,6 +13,7 @@ from jikimi.cases.orders import StatutePack
 from jikimi.cases.repo import SqlCases
 from jikimi.contacts.repo import SqlContacts
 from jikimi.core.db import unavailable
+from jikimi.core.locks import SqlVictimLocks
 from jikimi.devices.repo import SqlDevices
 from jikimi.ports import (
     AlertRepository,
@@ -21,6 +22,7 @@ from jikimi.ports import (
     DeviceRepository,
     PositionRepository,
     RiskRepository,
+    VictimLocks,
 )
 from jikimi.proximity.repo import Memo, SqlPositions
 from jikimi.risk.repo import SqlRisk
@@ -35,6 +37,7 @@ class _Repositories:
     devices: DeviceRepository
     positions: PositionRepository
     risk: RiskRepository
+    locks: VictimLocks
     _pack: StatutePack
     _warn_m: float
     _geo_cache: Memo | None = None
@@ -47,6 +50,7 @@ class _Repositories:
         self.devices = SqlDevices(session, self._pack)
         self.positions = SqlPositions(session, self._pack, self._warn_m, self._geo_cache, reader)
         self.risk = SqlRisk(session)
+        self.locks = SqlVictimLocks(session)
 
     def unavailable(self, exc: BaseException) -> bool:
         """The database was away or dropped the connection (see `db.unavailable`)."""

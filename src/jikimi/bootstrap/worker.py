@@ -9,9 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from jikimi.alerts.messages import EscalateDueAlerts
-from jikimi.bootstrap.commands import Command
+from jikimi.bootstrap.commands import Command, InboxCommand
 from jikimi.contacts.messages import JudgeContacts
 from jikimi.core.bus import MessageBus
+from jikimi.core.claims import Claims
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +40,16 @@ class Worker:
         has_pending: Callable[[], bool],
         poll_s: float,
         batch: int,
-        inboxes: Sequence[tuple[Callable[[], bool], Callable[[], Command]]] = (),
+        inboxes: Sequence[tuple[Callable[[], bool], Callable[[Claims], InboxCommand]]] = (),
         timers: Sequence[tuple[float, Callable[[], Command]]] = (),
         look_for_work: Callable[[], WorkSeen] | None = None,
     ) -> None:
         self.bus, self.has_pending, self.poll_s, self.batch = bus, has_pending, poll_s, batch
-        # Other durable inboxes (device events, positions): (anything waiting?, command).
+        # Other durable inboxes (device events, positions): (anything waiting?, command
+        # for a batch, given what this pass's batches of it claimed).
         self.inboxes = list(inboxes)
+        self._contact_claims = Claims()
+        self._claims = [Claims() for _ in self.inboxes]
         # Other timers (device silence): (every so many seconds, command); durable because
         # what they look at lives in the database.
         self.timers = list(timers)
@@ -67,23 +71,31 @@ class Worker:
         """Judge everything waiting and escalate what is due; return changed alert ids."""
         changed: set[str] = set()
         seen = self.look_for_work() if self.look_for_work is not None else None
-        # Look before taking the write lock: most polls find nothing. Stop after a bounded
-        # number of batches, so rows other workers hold (skipped, but still pending)
-        # cannot make this loop spin, and escalate between batches so a flood of events
-        # cannot hold escalation back.
+        # Look before taking the write lock: most polls find nothing. Stop when a batch
+        # claims nothing (what still waits is held by other workers, or passed over:
+        # `Claims`) and after a bounded number of batches, and escalate between batches
+        # so a flood of events cannot hold escalation back.
+        claims = self._contact_claims
+        claims.begin_pass()
         for i in range(self.max_batches):
             waiting = seen.contacts if seen is not None and i == 0 else self.has_pending()
             if not waiting:
                 break
             if escalate and i:
                 changed |= self.bus.handle(EscalateDueAlerts())
-            changed |= self.bus.handle(JudgeContacts(self.batch))
-        for j, (has_work, command) in enumerate(self.inboxes):
+            changed |= self.bus.handle(JudgeContacts(self.batch, claims))
+            if not claims.claimed:
+                break
+        for j, (has_work, batch) in enumerate(self.inboxes):
             first = seen.inboxes[j] if seen is not None and j < len(seen.inboxes) else None
+            claims = self._claims[j]
+            claims.begin_pass()
             for k in range(self.max_batches):
                 if not (first if k == 0 and first is not None else has_work()):
                     break
-                changed |= self.bus.handle(command())
+                changed |= self.bus.handle(batch(claims))
+                if not claims.claimed:
+                    break
         if escalate:
             if seen is None or seen.escalations:
                 changed |= self.bus.handle(EscalateDueAlerts())

@@ -3,7 +3,7 @@ perpetrator's numbers and each case's risk tier. It never commits."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import String, Text, bindparam, cast, func, literal, null, select, union_all
@@ -106,6 +106,13 @@ class SqlCases:
             for case_id, windows in sorted(orders.items())
         ]
         self._facts[victim_id] = facts
+
+    def victims_of(self, case_ids: Collection[str]) -> dict[str, str]:
+        """Case id → its victim's id."""
+        if not case_ids:
+            return {}
+        q = select(_C.id, _C.victim_id).where(_C.id.in_(sorted(case_ids)))
+        return {case_id: victim_id for case_id, victim_id in self.s.execute(q)}
 
     def risk_tier(self, case_id: str) -> Tier | None:
         """The latest assessment's effective tier (override applied), or None; read with

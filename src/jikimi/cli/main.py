@@ -39,9 +39,13 @@ def serve(
 
     from jikimi.app import create_app
     from jikimi.bootstrap import build
+    from jikimi.bootstrap.warmup import RISK_MODEL
     from jikimi.cli.serving import long_running, uvicorn_options
 
     container = build()
+    # The risk model's analyser loads holding the interpreter's lock for seconds: before
+    # the port opens, so no request waits for it (the rest warms up behind /readyz).
+    container.readiness.do([s for s in container.warm_up_steps() if s[0] == RISK_MODEL])
     server_app = create_app(container)
     long_running()
     uvicorn.run(server_app, host=host, port=port, **uvicorn_options(container.settings))
@@ -60,6 +64,9 @@ def worker() -> None:
     long_running()
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    # Warm before judging: a pass must not stall, holding its victims' locks, while the
+    # risk model's analyser loads (seconds, holding the interpreter's lock).
+    container.readiness.run(container.warm_up_steps())
     # No live streams here; on PostgreSQL the listener wakes it at once for what API
     # processes store.
     container.start_threads(worker=True, watcher=False)

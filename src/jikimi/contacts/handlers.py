@@ -14,6 +14,11 @@ from jikimi.ports import Clock, PendingContact, UnitOfWork
 log = logging.getLogger(__name__)
 
 
+class VictimsBusy(RuntimeError):
+    """Another transaction holds the lock of a victim these events are of: judging them
+    here would wait for it. They stay in the inbox, for the worker."""
+
+
 def _victims_of(event: PendingContact, uow: UnitOfWork) -> list[str]:
     if event.victim_id is not None:
         return [event.victim_id]
@@ -34,21 +39,29 @@ def _raise_alert(
     return open_or_grow(uow, case_id, kind, evidence, clock, policy)
 
 
+def _victims_by_event(events: list[PendingContact], uow: UnitOfWork) -> dict[str, list[str]]:
+    """Each event's victims (none for a caller that is no phone number: not judged)."""
+    return {e.id: [] if e.number is None and not e.hidden else _victims_of(e, uow) for e in events}
+
+
 def judge_one(
-    event: PendingContact, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+    event: PendingContact,
+    victims: list[str],
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: EscalationPolicy,
 ) -> set[str]:
-    """Judge one contact against each of its victim's cases on its own."""
+    """Judge one contact against each of its victims' cases on its own; the caller holds
+    those victims' locks (`uow.locks`)."""
     changed: set[str] = set()
     if event.number is None and not event.hidden:
         # Something was reported as the caller but it is no phone number: not the perpetrator, and
         # not a hidden caller either (API.md: "no match").
         uow.contacts.mark_processed(event.id, clock.now(), None, event.victim_id)
         return changed
-    victims = _victims_of(event, uow)
     contact = Contact(event.kind, event.number, event.occurred_at)
     same_as: str | None = None
     for victim_id in victims:
-        uow.contacts.lock_victim(victim_id)
         same_as = uow.contacts.find_same_contact(event, victim_id)
         if same_as is not None:
             # Phone and operator reported one call: one piece of evidence, two sources.
@@ -75,13 +88,23 @@ def judge_one(
 def judge_contacts(
     cmd: JudgeContacts, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
 ) -> set[str]:
-    """Judge a batch of waiting events in one transaction."""
+    """Judge a batch of waiting events in one transaction: claim them, take their
+    victims' locks (all at once, in one order), judge the events of the victims held, and
+    pass over the others (another transaction holds them: it may have stalled, and only
+    its own victims wait for it)."""
     changed: set[str] = set()
+    claims = cmd.claims
     with uow:
-        for event_id in uow.contacts.pending_ids(cmd.limit):
-            event = uow.contacts.get_pending(event_id)
-            if event is not None:
-                changed |= judge_one(event, uow, clock, policy)
+        ids = uow.contacts.pending_ids(cmd.limit, claims.passed_over)
+        claims.claimed = len(ids)
+        events = [e for e in map(uow.contacts.get_pending, ids) if e is not None]
+        victims = _victims_by_event(events, uow)
+        held = uow.locks.take(v for vs in victims.values() for v in vs)
+        for event in events:
+            if held.issuperset(victims[event.id]):
+                changed |= judge_one(event, victims[event.id], uow, clock, policy)
+            else:
+                claims.passed_over.add(event.id)
         uow.commit()
     return changed
 
@@ -96,8 +119,13 @@ def judge_stored_contacts(
     """
     changed: set[str] = set()
     with uow:
-        for event in cmd.events:
-            changed |= judge_one(event, uow, clock, policy)
+        events = list(cmd.events)
+        victims = _victims_by_event(events, uow)
+        wanted = {v for vs in victims.values() for v in vs}
+        if not uow.locks.take(wanted) >= wanted:
+            raise VictimsBusy()  # a 202 does not wait for another judge (or a stalled one)
+        for event in events:
+            changed |= judge_one(event, victims[event.id], uow, clock, policy)
         uow.commit()
     return changed
 
@@ -107,14 +135,20 @@ def judge_contacts_one_by_one(
 ) -> set[str]:
     """After a failed batch: judge each event alone and set aside the one that fails."""
     changed: set[str] = set()
+    claims = cmd.claims
     with uow:
-        ids = uow.contacts.pending_ids(cmd.limit)
+        ids = uow.contacts.pending_ids(cmd.limit, claims.passed_over)
+    claims.claimed = len(ids)
     for event_id in ids:
         try:
             with uow:
                 event = uow.contacts.get_pending(event_id)
                 if event is not None:
-                    changed |= judge_one(event, uow, clock, policy)
+                    victims = _victims_by_event([event], uow)[event_id]
+                    if uow.locks.take(victims) >= set(victims):
+                        changed |= judge_one(event, victims, uow, clock, policy)
+                    else:
+                        claims.passed_over.add(event_id)
                 uow.commit()
         except Exception as exc:
             if uow.unavailable(exc):

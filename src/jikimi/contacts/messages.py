@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from jikimi.contacts.ports import PendingContact
+from jikimi.core.claims import Claims
 
 
 @dataclass(frozen=True)
@@ -12,6 +13,7 @@ class JudgeContacts:
     """Judge up to `limit` stored contact events that wait in the inbox."""
 
     limit: int = 200
+    claims: Claims = field(default_factory=Claims)
 
 
 @dataclass(frozen=True)

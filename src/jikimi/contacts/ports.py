@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -27,8 +28,9 @@ class PendingContact:
 class ContactRepository(Protocol):
     """The contact inbox."""
 
-    def pending_ids(self, limit: int) -> list[str]:
-        """Ids of events not yet judged, oldest first, claimed for this transaction."""
+    def pending_ids(self, limit: int, skip: Collection[str] = ()) -> list[str]:
+        """Ids of events not yet judged, oldest first, claimed for this transaction;
+        none of `skip` (events this pass has passed over already)."""
         ...
 
     def get_pending(self, event_id: str) -> PendingContact | None:
@@ -37,12 +39,6 @@ class ContactRepository(Protocol):
 
     def victims_by_number(self, e164: str, at: datetime) -> list[str]:
         """People who are a case's victim and held this number at `at`."""
-        ...
-
-    def lock_victim(self, victim_id: str) -> None:
-        """Judge one victim's events one transaction at a time (until this one ends), so a
-        call reported by the victim's phone and by the operator at the same instant is still found
-        to be one contact."""
         ...
 
     def find_same_contact(self, event: PendingContact, victim_id: str) -> str | None:
@@ -67,7 +63,23 @@ class CaseRepository(Protocol):
         """Every case in which this person is the victim."""
         ...
 
+    def victims_of(self, case_ids: Collection[str]) -> dict[str, str]:
+        """Case id → its victim's id."""
+        ...
+
     def risk_tier(self, case_id: str) -> Tier | None:
         """The effective tier (override applied) of the case's latest risk assessment;
         None when the case was never assessed."""
+        ...
+
+
+class VictimLocks(Protocol):
+    """The victims' locks: a pass that writes a victim's alerts or case rows holds her lock
+    until its transaction ends, so a call reported by her phone and by the operator at
+    the same instant is still found to be one contact, and two passes never write one
+    case's alerts at once. Taken all at once, in one order, before those rows."""
+
+    def take(self, victim_ids: Iterable[str], *, wait: bool = False) -> set[str]:
+        """Lock these victims; return those now held. Without `wait` a victim another
+        transaction holds is left out at once (the caller passes over her work)."""
         ...

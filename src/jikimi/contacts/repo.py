@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,7 +17,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    text,
     union_all,
     update,
 )
@@ -95,9 +94,6 @@ _FACTS_SAME_NUMBER, _FACTS_SAME_HIDDEN = (
 _ALIKE = {"call": "missed_call", "missed_call": "call", "sms": "mms", "mms": "sms"}
 
 
-_LOCK_VICTIM = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
-
-
 class SqlContacts:
     """The contact inbox in the `contact_events` table."""
 
@@ -114,15 +110,9 @@ class SqlContacts:
         # Events stored already marked judged in this transaction, with the victim stored.
         self._marked = marked or {}
 
-    def lock_victim(self, victim_id: str) -> None:
-        """On PostgreSQL a transaction-scoped advisory lock per victim (SQLite has one
-        writer at a time already). A deadlock between two batches is detected by the
-        database; the loser's events stay pending for the worker."""
-        if self.s.get_bind().dialect.name == "postgresql":
-            self.s.execute(_LOCK_VICTIM, {"key": f"jikimi:victim:{victim_id}"})
-
-    def pending_ids(self, limit: int) -> list[str]:
-        """Oldest waiting events; on PostgreSQL other workers skip the ones we hold.
+    def pending_ids(self, limit: int, skip: Collection[str] = ()) -> list[str]:
+        """Oldest waiting events but `skip`; on PostgreSQL other workers skip the ones we
+        hold.
 
         Whole rows are loaded and held, so `get_pending` then needs no query.
         """
@@ -132,6 +122,8 @@ class SqlContacts:
             .order_by(ContactEvent.received_at)
             .limit(limit)
         )
+        if skip:
+            q = q.where(ContactEvent.id.not_in(list(skip)))
         if self.s.get_bind().dialect.name == "postgresql":
             q = q.with_for_update(skip_locked=True)
         rows = list(self.s.scalars(q))

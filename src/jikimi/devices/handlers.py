@@ -34,11 +34,19 @@ def judge_device_events(
 ) -> set[str]:
     """Tamper → device_tamper; signal lost → device_offline; SOS → sos (all with their
     evidence); battery and charging are remembered on the device; a restored signal is
-    noted on the open device_offline alert."""
+    noted on the open device_offline alert. An event of a victim another transaction holds
+    is passed over (`Claims`), as contacts are."""
     changed: set[str] = set()
+    claims = cmd.claims
     with uow:
         now = clock.now()
-        for ev in uow.devices.pending_events(cmd.limit):
+        events = uow.devices.pending_events(cmd.limit, claims.passed_over)
+        claims.claimed = len(events)
+        held = uow.locks.take(ev.victim_id for ev in events)
+        for ev in events:
+            if ev.victim_id not in held:
+                claims.passed_over.add(ev.id)
+                continue
             kind = RAISES.get(ev.kind)
             if kind is not None:
                 changed.add(open_or_grow(uow, ev.case_id, kind, _evidence(ev), clock, policy))
@@ -63,7 +71,8 @@ def check_silent_devices(
     """An anklet silent longer than allowed while its monitoring order is in force raises
     device_offline once per silence. When many fall silent at once and no anklet at all
     was heard, the feed itself is down: that is logged for operators instead of opening
-    an alert per wearer (a storm no dispatcher could use)."""
+    an alert per wearer (a storm no dispatcher could use). An anklet whose victim another
+    transaction holds waits for the next look (it is not marked alerted)."""
     changed: set[str] = set()
     with uow:
         now = clock.now()
@@ -76,7 +85,11 @@ def check_silent_devices(
         ):
             log.error("location feed silent: %d monitored anklets unheard", len(silent))
             return changed
+        victims = uow.cases.victims_of({d.case_id for d in silent})
+        held = uow.locks.take(victims.values())
         for d in silent:
+            if victims.get(d.case_id) not in held:
+                continue
             since = d.last_fix_at.isoformat() if d.last_fix_at else None
             evidence = Evidence(
                 uuid.uuid4().hex,

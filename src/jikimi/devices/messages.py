@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from jikimi.core.claims import Claims
 
 
 @dataclass(frozen=True)
@@ -10,6 +12,7 @@ class JudgeDeviceEvents:
     """Turn waiting device-health events and SOS presses into alerts."""
 
     limit: int = 200
+    claims: Claims = field(default_factory=Claims)
 
 
 @dataclass(frozen=True)

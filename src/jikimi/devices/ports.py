@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple, Protocol
@@ -16,6 +17,7 @@ class PendingDeviceEvent:
     id: str
     device_id: str
     case_id: str
+    victim_id: str  # the case's victim, whose lock judging it takes
     kind: str  # strap_tamper | battery_low | charging | signal_lost | signal_restored | sos
     occurred_at: datetime
     fix: tuple[float, float, float] | None  # SOS: lat, lon, accuracy_m
@@ -33,8 +35,9 @@ class SilentDevice:
 class DeviceRepository(Protocol):
     """Device events and device health."""
 
-    def pending_events(self, limit: int) -> list[PendingDeviceEvent]:
-        """Events not yet judged, oldest first, claimed for this transaction."""
+    def pending_events(self, limit: int, skip: Collection[str] = ()) -> list[PendingDeviceEvent]:
+        """Events not yet judged, oldest first, claimed for this transaction; none of
+        `skip` (events this pass has passed over already)."""
         ...
 
     def mark_event_processed(self, event_id: str, at: datetime) -> None:
@@ -73,8 +76,9 @@ class LoggedFix(NamedTuple):
 class PositionRepository(Protocol):
     """The position log, the cases it speaks for, and the tracks' saved state."""
 
-    def cursor(self) -> int:
-        """Where judging stands in the log."""
+    def cursor(self) -> int | None:
+        """Where judging stands in the log, claimed for this transaction (one judge at a
+        time); None when another judge holds it now (this pass leaves the log to it)."""
         ...
 
     def advance(self, old: int, new: int) -> bool:
@@ -109,10 +113,11 @@ class PositionRepository(Protocol):
 
     def save_states(
         self, states: dict[str, str], at: datetime, position: int, complete: int
-    ) -> bool:
+    ) -> bool | None:
         """Save track states (their text, by track key) as of log `position`, and record
         that the snapshot is complete as of `complete` (≤ `position`; never moved back),
-        unless judging has moved past `position` (False: nothing saved)."""
+        unless judging has moved past `position` (False: nothing saved) or another judge
+        holds the log now (None: nothing saved, try again later)."""
         ...
 
     def newest_recorded(self) -> datetime | None:

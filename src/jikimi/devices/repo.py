@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from jikimi.cases.orders import OrderWindow, StatutePack
-from jikimi.cases.tables import Order
+from jikimi.cases.tables import Case, Order
 from jikimi.devices import tables as devices_tables
 from jikimi.devices.tables import DeviceEvent
 from jikimi.ports import PendingDeviceEvent, SilentDevice
@@ -21,25 +22,30 @@ class SqlDevices:
     def __init__(self, session: Session, pack: StatutePack) -> None:
         self.s, self.pack = session, pack
 
-    def pending_events(self, limit: int) -> list[PendingDeviceEvent]:
-        """Oldest first; on PostgreSQL claimed with SKIP LOCKED so workers share them."""
+    def pending_events(self, limit: int, skip: Collection[str] = ()) -> list[PendingDeviceEvent]:
+        """Oldest first but `skip`; on PostgreSQL claimed with SKIP LOCKED so workers
+        share them (only the events' rows: the device and case rows are read, not locked)."""
         q = (
-            select(DeviceEvent, devices_tables.Device.case_id)
+            select(DeviceEvent, devices_tables.Device.case_id, Case.victim_id)
             .join(devices_tables.Device, devices_tables.Device.id == DeviceEvent.device_id)
+            .join(Case, Case.id == devices_tables.Device.case_id)
             .where(DeviceEvent.processed_at.is_(None))
             .order_by(DeviceEvent.received_at, DeviceEvent.id)
             .limit(limit)
         )
+        if skip:
+            q = q.where(DeviceEvent.id.not_in(list(skip)))
         if self.s.get_bind().dialect.name == "postgresql":
             q = q.with_for_update(of=DeviceEvent, skip_locked=True)
         out = []
-        for ev, case_id in self.s.execute(q):
+        for ev, case_id, victim_id in self.s.execute(q):
             fix = ev.fix
             out.append(
                 PendingDeviceEvent(
                     ev.id,
                     ev.device_id,
                     case_id,
+                    victim_id,
                     ev.kind,
                     ev.occurred_at,
                     decode_fix(fix) if fix else None,

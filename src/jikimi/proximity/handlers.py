@@ -33,11 +33,15 @@ def judge_positions(
     states kept in memory (proximity.memory), written by `save_track_states`."""
     mem = cmd.memory
     changed: set[str] = set()
+    cmd.claims.claimed = 0
     with uow:
         position = uow.positions.cursor()
+        if position is None:
+            return changed  # another judge holds the log: it judges, this pass moves on
         if not mem.valid_at(position):
             _rebuild_memory(uow, mem, position, cmd)
         fixes = uow.positions.after(position, cmd.limit)
+        cmd.claims.claimed = len(fixes)
         if not fixes:
             return changed
         pairs, t = _pairs_of(uow, fixes, cmd.rules, mem.recent)
@@ -48,6 +52,13 @@ def judge_positions(
             events, new_states = evaluate(pairs.batch(fixes, t), mem.states, cmd.rules)
         if not uow.positions.advance(position, new_position):
             return changed  # another judge took this batch: nothing written here
+        # The victims' locks of the cases this batch writes, before their rows, in the
+        # one order. Waited for: the log is judged in order, so a victim another pass
+        # holds (a stalled one too) holds up the log, never a deadlock (docs/architecture).
+        hit = sorted({pairs.case[ev.ping] for ev in events})
+        if hit:
+            geo = uow.positions.cases(hit)
+            uow.locks.take((geo[c].victim_id for c in hit if c in geo), wait=True)
         for ev in events:
             row = ev.ping
             fix = fixes[pairs.fix[row]]
@@ -71,11 +82,16 @@ def save_track_states(
         return set()
     part, complete = mem.next_part()
     states = {str(k): s.dumps() for k, s in part.items()}
+    cmd.claims.claimed = 0
     with uow:
-        if not uow.positions.save_states(states, clock.now(), at, complete):
+        saved = uow.positions.save_states(states, clock.now(), at, complete)
+        if saved is None:
+            return set()  # another judge holds the log now: a later pass writes the part
+        if not saved:
             mem.forget()  # another judge moved on: this memory is not the log's now
             return set()
         uow.commit()
+    cmd.claims.claimed = 1
     mem.saved(at, set(part), complete)
     return set()
 

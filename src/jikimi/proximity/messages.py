@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from jikimi.core.claims import Claims
 from jikimi.proximity.memory import TrackMemory
 from jikimi.proximity.rules import Rules
 
@@ -17,6 +18,7 @@ class JudgePositions:
     limit: int = 5000
     rules: Rules = field(default_factory=Rules)
     memory: TrackMemory = field(default_factory=TrackMemory)
+    claims: Claims = field(default_factory=Claims)
 
 
 @dataclass(frozen=True)
@@ -25,3 +27,4 @@ class SaveTrackStates:
     database lacks, as of the memory's log position."""
 
     memory: TrackMemory = field(default_factory=TrackMemory)
+    claims: Claims = field(default_factory=Claims)

@@ -78,12 +78,21 @@ class SqlPositions:
         self.cache = cache
         self._synced = False
 
-    def cursor(self) -> int:
-        """Where judging stands; on PostgreSQL the row is locked, so one worker judges."""
+    def cursor(self) -> int | None:
+        """Where judging stands. On PostgreSQL the row is claimed (SKIP LOCKED), so one
+        worker judges at a time and the others pass the log by instead of waiting: None
+        while another holds it."""
+        return self._claim(self.r)
+
+    def _claim(self, s: Session) -> int | None:
         q = select(EngineCursor.position).where(EngineCursor.name == positions.CURSOR)
-        if self.s.get_bind().dialect.name == "postgresql":
-            q = q.with_for_update()
-        return int(self.r.scalar(q) or 0)
+        if self.s.get_bind().dialect.name != "postgresql":
+            return int(s.scalar(q) or 0)
+        claimed = s.execute(q.with_for_update(skip_locked=True)).first()
+        if claimed is not None:
+            return int(claimed[0])
+        # No row to claim: nothing judged yet (0), or another judge holds it (None).
+        return None if s.scalar(q) is not None else 0
 
     def advance(self, old: int, new: int) -> bool:
         """In the write transaction: judged up to `new`, unless another judge moved the
@@ -147,23 +156,26 @@ class SqlPositions:
         at = self.r.scalar(q)
         out = {row.id: row.state for row in self.r.scalars(select(TrackStateRow)) if row.state}
         if at is None:
-            return (self.cursor() if out else 0), out
+            return ((self.cursor() or 0) if out else 0), out
         return int(at), out
 
     def save_states(
         self, states: dict[str, str], at: datetime, position: int, complete: int
-    ) -> bool:
+    ) -> bool | None:
         """Insert or replace states, sealed as the model's attribute would be, in one
         statement, and move the snapshot's place up to `complete`; unless the cursor is
-        no longer at `position` (False: nothing written). Sealed before the first
-        statement, which on SQLite takes the write lock."""
+        no longer at `position` (False: nothing written) or another judge holds it now
+        (None: nothing written). Sealed before the first statement, which on SQLite takes
+        the write lock."""
         keys = sorted(states)
         sealed = crypto.ring().seal_many(
             [states[k] for k in keys], [f"track_states.state:{k}" for k in keys]
         )
         pg = self.s.get_bind().dialect.name == "postgresql"
-        q = select(EngineCursor.position).where(EngineCursor.name == positions.CURSOR)
-        if int(self.s.scalar(q.with_for_update() if pg else q) or 0) != position:
+        judged = self._claim(self.s)
+        if judged is None:
+            return None
+        if judged != position:
             return False
         positions.move_cursor(self.s, complete, positions.STATES)
         if not states:

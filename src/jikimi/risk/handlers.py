@@ -22,9 +22,17 @@ def rescore_cases(
     tier (it still raises or confirms it); once the evidence alone reaches past it, the
     override has done its work and the new assessment stands without it.
     """
+    claims = cmd.claims
     with uow:
         now = clock.now()
-        for case_id in uow.risk.rescore_due(cmd.limit):
+        due = uow.risk.rescore_due(cmd.limit, claims.passed_over)
+        claims.claimed = len(due)
+        # The victims' locks first, as every pass that writes a case takes them; then the
+        # marked rows of the cases held (a case whose victim is busy waits for a later pass).
+        victims = uow.cases.victims_of(due)
+        held = uow.locks.take(victims.values())
+        claims.passed_over.update(c for c in due if victims.get(c) not in held)
+        for case_id in uow.risk.claim_rescores([c for c in due if victims.get(c) in held]):
             latest = uow.risk.latest(case_id)
             if latest is not None:
                 history = uow.risk.history(case_id, now)

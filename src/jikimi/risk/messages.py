@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from jikimi.core.claims import Claims
 from jikimi.risk.ports import RiskScorer
 
 
@@ -13,3 +14,4 @@ class RescoreCases:
 
     scorer: RiskScorer
     limit: int = 50
+    claims: Claims = field(default_factory=Claims)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -53,8 +54,13 @@ class RiskRepository(Protocol):
         """The case's history changed: re-score it (commits with the alert)."""
         ...
 
-    def rescore_due(self, limit: int) -> list[str]:
-        """Cases waiting for a re-score, claimed for this transaction."""
+    def rescore_due(self, limit: int, skip: Collection[str] = ()) -> list[str]:
+        """Cases waiting for a re-score, oldest mark first (not claimed); none of `skip`."""
+        ...
+
+    def claim_rescores(self, case_ids: Collection[str]) -> list[str]:
+        """Of these cases, those still waiting for a re-score (another worker may have
+        done it meanwhile), claimed for this transaction, in the order given."""
         ...
 
     def clear_rescore_due(self, case_id: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select, update
@@ -126,17 +127,30 @@ class SqlRisk:
         """Mark the case (commits with the alert that changed its history)."""
         self.s.execute(_MARK, {"case_id": case_id, "at": at})
 
-    def rescore_due(self, limit: int) -> list[str]:
-        """Marked cases, oldest mark first; other workers skip the ones we hold."""
+    def rescore_due(self, limit: int, skip: Collection[str] = ()) -> list[str]:
+        """Marked cases but `skip`, oldest mark first (read, not claimed)."""
         q = (
             select(Case.id)
             .where(Case.risk_rescore_due_at.is_not(None))
             .order_by(Case.risk_rescore_due_at)
             .limit(limit)
         )
-        if self._pg:
-            q = q.with_for_update(skip_locked=True)
+        if skip:
+            q = q.where(Case.id.not_in(list(skip)))
         return list(self.s.scalars(q))
+
+    def claim_rescores(self, case_ids: Collection[str]) -> list[str]:
+        """Those of these cases still marked, in the order given; on PostgreSQL their rows
+        are locked (FOR NO KEY UPDATE: rows that refer to the case are still written)."""
+        if not case_ids:
+            return []
+        q = select(Case.id).where(
+            Case.id.in_(list(case_ids)), Case.risk_rescore_due_at.is_not(None)
+        )
+        if self._pg:
+            q = q.with_for_update(key_share=True, skip_locked=True)
+        marked = set(self.s.scalars(q))
+        return [c for c in case_ids if c in marked]
 
     def clear_rescore_due(self, case_id: str) -> None:
         """Done (a violation committed meanwhile waited for our lock and marks it again)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -96,11 +97,14 @@ class FakeContacts:
 
     def __init__(self, state: State, poison: set[str], cut_off: set[str]) -> None:
         self.state, self.poison, self.cut_off = state, poison, cut_off
-        self.locked: list[str] = []
 
-    def pending_ids(self, limit: int) -> list[str]:
-        """Unjudged events, oldest arrival first."""
-        ids = [i for i, row in self.state.contacts.items() if row.processed_at is None]
+    def pending_ids(self, limit: int, skip: Collection[str] = ()) -> list[str]:
+        """Unjudged events but `skip`, oldest arrival first."""
+        ids = [
+            i
+            for i, row in self.state.contacts.items()
+            if row.processed_at is None and i not in skip
+        ]
         return ids[:limit]
 
     def get_pending(self, event_id: str) -> PendingContact | None:
@@ -123,10 +127,6 @@ class FakeContacts:
             for person, spans in self.state.victim_phones.items()
             if person in victims and any(s.e164 == e164 and s.valid_at(at) for s in spans)
         )
-
-    def lock_victim(self, victim_id: str) -> None:
-        """One thread: nothing to wait for; remembered so tests can see the order."""
-        self.locked.append(victim_id)
 
     def find_same_contact(self, event: PendingContact, victim_id: str) -> str | None:
         """A judged, uncorroborated event of the other source reporting the same contact."""
@@ -168,6 +168,10 @@ class FakeCases:
         """Every case of this victim."""
         return [facts for victim, facts in self.state.cases.values() if victim == victim_id]
 
+    def victims_of(self, case_ids: Collection[str]) -> dict[str, str]:
+        """Case id → its victim."""
+        return {c: self.state.cases[c][0] for c in case_ids if c in self.state.cases}
+
     def risk_tier(self, case_id: str) -> Tier | None:
         """The latest assessment's effective tier."""
         done = self.state.assessments.get(case_id)
@@ -187,9 +191,14 @@ class FakeRisk:
         """Mark the case."""
         self.state.rescore_due[case_id] = at
 
-    def rescore_due(self, limit: int) -> list[str]:
-        """Marked cases, oldest mark first."""
-        return sorted(self.state.rescore_due, key=self.state.rescore_due.__getitem__)[:limit]
+    def rescore_due(self, limit: int, skip: Collection[str] = ()) -> list[str]:
+        """Marked cases but `skip`, oldest mark first."""
+        due = [c for c in self.state.rescore_due if c not in skip]
+        return sorted(due, key=self.state.rescore_due.__getitem__)[:limit]
+
+    def claim_rescores(self, case_ids: Collection[str]) -> list[str]:
+        """Those still marked."""
+        return [c for c in case_ids if c in self.state.rescore_due]
 
     def clear_rescore_due(self, case_id: str) -> None:
         """Unmark."""
@@ -301,6 +310,20 @@ class FakeAlerts:
         return [replace(a) for a in due[:limit]]
 
 
+class FakeLocks:
+    """Victims' locks: one thread, so only the victims the test says another transaction
+    holds (`FakeStore.held_elsewhere`) are refused."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    def take(self, victim_ids: Iterable[str], *, wait: bool = False) -> set[str]:
+        """The victims asked for but those held elsewhere; each call is remembered."""
+        ids = sorted(set(victim_ids))
+        self.store.lock_calls.append(ids)
+        return set(ids) - self.store.held_elsewhere
+
+
 class FakeUnitOfWork:
     """One transaction over a FakeStore: a private copy, published only on commit."""
 
@@ -308,6 +331,7 @@ class FakeUnitOfWork:
     cases: FakeCases
     alerts: FakeAlerts
     risk: FakeRisk
+    locks: FakeLocks
 
     def __init__(self, store: FakeStore) -> None:
         self.store = store
@@ -321,6 +345,7 @@ class FakeUnitOfWork:
         self.cases = FakeCases(self._working)
         self.alerts = FakeAlerts(self._working)
         self.risk = FakeRisk(self._working)
+        self.locks = FakeLocks(self.store)
         return self
 
     def __exit__(
@@ -359,6 +384,8 @@ class FakeStore:
         self.cut_off: set[str] = set()  # the connection drops while judging these, once
         self.down = False
         self.commits = 0
+        self.held_elsewhere: set[str] = set()  # victims another transaction holds
+        self.lock_calls: list[list[str]] = []  # each `take`, the victims in its order
 
     def uow(self) -> FakeUnitOfWork:
         """A fresh unit of work (what the bus's factory returns)."""

@@ -73,6 +73,7 @@ def test_a_violation_in_an_assessed_case_marks_it_for_a_rescore() -> None:
 def test_the_rescore_uses_the_last_answers_and_note_and_the_history_now() -> None:
     """A new assessment with trigger rescore; the mark is gone."""
     store = FakeStore()
+    world(store)
     store.assess(CASE, Tier.LOW, answers={"threat_to_kill": True})
     store.state.histories[CASE] = History(contact_violations=1)
     store.state.rescore_due[CASE] = T0
@@ -91,6 +92,7 @@ def test_the_rescore_uses_the_last_answers_and_note_and_the_history_now() -> Non
 def test_an_override_still_at_or_above_the_new_tier_is_kept() -> None:
     """Very high by the officer; the model now says high: still very high."""
     store = FakeStore()
+    world(store)
     store.assess(CASE, Tier.LOW, override=Tier.VERY_HIGH)
     store.state.histories[CASE] = History(contact_violations=1)
     store.state.rescore_due[CASE] = T0
@@ -106,6 +108,7 @@ def test_an_override_still_at_or_above_the_new_tier_is_kept() -> None:
 def test_an_override_below_the_new_tier_is_dropped() -> None:
     """Raised to high by the officer; the evidence alone now says very high."""
     store = FakeStore()
+    world(store)
     store.assess(CASE, Tier.LOW, override=Tier.HIGH)
     store.state.histories[CASE] = HISTORY
     store.state.rescore_due[CASE] = T0
@@ -117,6 +120,7 @@ def test_an_override_below_the_new_tier_is_dropped() -> None:
 def test_a_mark_without_an_assessment_is_cleared() -> None:
     """Nothing to re-score from: nothing written, no mark left to spin on."""
     store = FakeStore()
+    world(store)
     store.state.rescore_due[CASE] = T0
     bus(store).handle(RescoreCases(StepScorer()))
     assert (store.state.rescore_due, store.state.assessments) == ({}, {})
@@ -138,9 +142,11 @@ def test_the_effective_tier_sets_the_severity_of_new_alerts() -> None:
     store = FakeStore()
     assert _raise(store, AlertKind.HIDDEN_NUMBER_CONTACT) is Severity.MEDIUM
     store = FakeStore()
+    world(store)
     store.assess(CASE, Tier.HIGH)
     assert _raise(store, AlertKind.HIDDEN_NUMBER_CONTACT) is Severity.HIGH
     store = FakeStore()
+    world(store)
     store.assess(CASE, Tier.MEDIUM, override=Tier.VERY_HIGH)
     assert _raise(store, AlertKind.HIDDEN_NUMBER_CONTACT) is Severity.CRITICAL
 
@@ -159,6 +165,7 @@ def test_an_open_alert_rises_when_the_tier_rose_since_it_opened_and_never_falls(
 def test_a_silent_anklet_does_not_trigger_a_rescore() -> None:
     """device_offline may be a flat battery: not the perpetrator's behaviour."""
     store = FakeStore()
+    world(store)
     store.assess(CASE, Tier.MEDIUM)
     _raise(store, AlertKind.DEVICE_OFFLINE)
     assert store.state.rescore_due == {}

@@ -9,12 +9,13 @@ from datetime import timedelta
 import pytest
 
 from jikimi.alerts.rules import EscalationPolicy
-from jikimi.bootstrap.commands import Command
+from jikimi.bootstrap.commands import Command, InboxCommand
 from jikimi.bootstrap.features import message_bus
 from jikimi.bootstrap.worker import Worker, WorkSeen
 from jikimi.cases.orders import OrderWindow, load_pack
 from jikimi.contacts.rules import NumberSpan
 from jikimi.core.bus import MessageBus
+from jikimi.core.claims import Claims
 from tests.unit.engine.fakes import T0, FakeClock, FakeNotifier, FakeStore
 
 BAN = load_pack("kr").get("stalking.provisional.3")
@@ -79,7 +80,7 @@ def world() -> tuple[FakeStore, FakeClock, FakeNotifier, ObservedBus]:
 
 
 def receive_calls(store: FakeStore, n: int) -> list[str]:
-    """`n` calls from the perpetrator, a second apart, before T0."""
+    """`n` calls from him, a second apart, before T0."""
     return [
         store.receive(
             occurred_at=T0 - timedelta(seconds=n - i), number=PERPETRATOR_NUMBER, victim_id=VICTIM
@@ -131,9 +132,40 @@ def test_a_pass_sets_a_poison_event_aside_and_ends() -> None:
     assert not store.has_pending()
 
 
+def test_a_pass_judges_past_a_victim_another_transaction_holds_and_then_ends() -> None:
+    """Her events (more than a batch) wait ahead of another victim's: the pass passes
+    them over, judges the other victim's, and ends instead of claiming hers again; the
+    next pass judges hers once her victim is free. Each batch asks for its victims'
+    locks at once, in one order."""
+    store, _, _, bus = world()
+    other_case, other_victim = "case-0", "victim-0"
+    order = OrderWindow(BAN, T0 - timedelta(days=1), T0 + timedelta(days=60))
+    store.add_case(other_case, other_victim, (order,), (NumberSpan(PERPETRATOR_NUMBER),))
+    receive_calls(store, 3)
+    store.receive(occurred_at=T0, number=PERPETRATOR_NUMBER, victim_id=other_victim)
+    store.receive(occurred_at=T0, number=PERPETRATOR_NUMBER, victim_id=VICTIM)
+    store.held_elsewhere.add(VICTIM)
+    handled: list[Command] = []
+    handle = bus.handle
+    bus.handle = lambda cmd: handled.append(cmd) or handle(cmd)  # type: ignore[method-assign]
+    worker = Worker(bus, store.has_pending, poll_s=60, batch=2)
+
+    worker.run_once(escalate=False)
+    assert [a.count for a in store.alerts_of(other_case)] == [1]
+    assert store.alerts_of(CASE) == []
+    # Batches of two: hers, hers and the other's, hers, then nothing left to claim.
+    assert len(handled) == 4
+    assert store.lock_calls == [[VICTIM], [other_victim, VICTIM], [VICTIM], []]
+
+    store.held_elsewhere.clear()
+    worker.run_once(escalate=False)
+    assert [a.count for a in store.alerts_of(CASE)] == [4]
+    assert not store.has_pending()
+
+
 def test_a_pass_acts_on_one_look_and_skips_what_it_found_idle() -> None:
-    """With a look for work, a pass asks each inbox's own check only after a batch, and
-    looks for due escalations with that look instead of a write transaction."""
+    """With a peek, a pass asks each inbox's own check only after a batch, and looks for
+    due escalations with the peek instead of a write transaction."""
     store, clock, _, bus = world()
     receive_calls(store, 3)
     looks: list[str] = []
@@ -148,7 +180,7 @@ def test_a_pass_acts_on_one_look_and_skips_what_it_found_idle() -> None:
 
     handled: list[str] = []
 
-    def command() -> Command:
+    def command(_: Claims) -> InboxCommand:
         handled.append("inbox")
         raise AssertionError("an idle inbox is not judged")
 
@@ -166,7 +198,7 @@ def test_a_pass_acts_on_one_look_and_skips_what_it_found_idle() -> None:
     assert alert.count == 3
     assert looks == ["contacts"]  # after the batch; the idle inbox was not asked
     clock.advance(minutes=2)
-    assert worker.run_once() == set()  # the look saw nothing due: no escalation
+    assert worker.run_once() == set()  # the peek saw nothing due: no escalation
     due[0] = True
     assert worker.run_once() == {alert.id}
     assert store.alerts_of(CASE)[0].escalation_level == 2

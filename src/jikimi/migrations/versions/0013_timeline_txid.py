@@ -7,7 +7,7 @@ takes the changes of every transaction its last snapshot did not yet see committ
 SQLite the column stays empty: one writer commits at a time, in seq order.
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-07 16:10:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0010"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
