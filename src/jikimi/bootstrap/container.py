@@ -31,6 +31,7 @@ from jikimi.contacts.handlers import judge_stored_contacts
 from jikimi.core import sealing as crypto
 from jikimi.core.access import Principal
 from jikimi.core.bus import MessageBus
+from jikimi.core.caches import SharedCache, spread_ttl_cache, ttl_cache
 from jikimi.core.clock import SystemClock
 from jikimi.core.db import (
     SQLITE_CHECKPOINT_S,
@@ -45,7 +46,6 @@ from jikimi.core.periodic import Periodic
 from jikimi.core.pg_listen import PgListener
 from jikimi.core.ratelimit import RateLimiter
 from jikimi.core.settings import Settings
-from jikimi.core.ttlcache import TtlCache, VersionedCache
 from jikimi.core.tx import peeking
 from jikimi.core.watcher import TimelineWatcher
 from jikimi.devices.anklets import AnkletDirectory
@@ -72,14 +72,14 @@ class Container:
     bus: MessageBus
     worker: Worker
     limiter: RateLimiter
-    principals: TtlCache[str, Principal]
-    signing_keys: TtlCache[str, bytes]
+    principals: SharedCache[str, Principal]
+    signing_keys: SharedCache[str, bytes]
     watcher: TimelineWatcher
     live: LiveFeed  # the alert timeline, read once for every live stream of this process
     clock: Clock = field(default_factory=SystemClock)
     # Console sessions: when each was last marked active (at most once a minute), and
     # login attempts per source address (1/s, bursts of 10) on top of account lockout.
-    touched: TtlCache[str, bool] = field(default_factory=lambda: TtlCache(60.0))
+    touched: SharedCache[str, bool] = field(default_factory=lambda: ttl_cache(60.0))
     login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(1.0, 10))
     # Risk scoring: the learned model when installed, else the police checklist; the
     # model card's plot files (names) and the directory that holds them.
@@ -198,7 +198,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     )
     # What the proximity rules know of cases and devices, kept until it changes (a minute
     # at most): triggers bump `watch.version` with every change (migration 0005).
-    geo_cache: VersionedCache[str, Any] = VersionedCache(60.0)
+    geo_cache: SharedCache[str, Any] = spread_ttl_cache(60.0)
     bus = message_bus(
         lambda: SqlUnitOfWork(sessions, pack, settings.warn_radius_m, geo_cache, read_sessions),
         clock,
@@ -229,8 +229,8 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         bus,
         worker,
         limiter,
-        TtlCache(settings.auth_cache_s),
-        TtlCache(settings.auth_cache_s),
+        ttl_cache(settings.auth_cache_s),
+        ttl_cache(settings.auth_cache_s),
         TimelineWatcher(latest_seq, hub, settings.sse_poll_s, known=lambda: live.head),
         live,
         clock,
