@@ -102,12 +102,18 @@ def database_version(url: str, kind: str) -> str:
         engine.dispose()
 
 
+SPLIT_NEEDS_POSTGRESQL = (
+    "--split runs the API and `jikimi worker` as two processes, which only PostgreSQL "
+    "allows: give --database-url"
+)
+
+
 @contextmanager
 def server(database_url: str, workdir: Path, split: bool = False) -> Iterator[tuple[str, int]]:
     """`python -m jikimi serve` on a free port until the block ends: (base URL, pid).
 
-    `split`: the API process judges nothing and a `jikimi worker` process does, so the
-    two use both cores (the documented deployment for load).
+    `split` (PostgreSQL): the API process judges nothing and a `jikimi worker` process
+    does, so the two use both cores.
     """
     port = free_port()
     env = {**os.environ, "JIKIMI_DATABASE_URL": database_url}
@@ -744,9 +750,13 @@ def main() -> None:
         "--chart", type=Path, default=DEFAULT_CHART, help="latency PNG (needs matplotlib)"
     )
     ap.add_argument(
-        "--split", action="store_true", help="API and worker in two processes (both cores)"
+        "--split",
+        action="store_true",
+        help="API and worker in two processes (both cores; PostgreSQL only)",
     )
     args = ap.parse_args()
+    if args.split and not args.database_url:
+        ap.error(SPLIT_NEEDS_POSTGRESQL)
     # The client's own threads (64 senders, the stream reader) hand the GIL over every
     # 0.5 ms, as the server's do (cli/serving.py): with Python's 5 ms the reader could
     # wait that long to stamp a message it had already received.

@@ -537,7 +537,11 @@ def main() -> None:
     ap.add_argument(
         "--phone-every", type=float, default=30.0, help="seconds between a victim's fixes"
     )
-    ap.add_argument("--split", action="store_true", help="API and `jikimi worker` as two processes")
+    ap.add_argument(
+        "--split",
+        action="store_true",
+        help="API and `jikimi worker` as two processes (PostgreSQL only)",
+    )
     ap.add_argument(
         "--throughput-only",
         action="store_true",
@@ -545,6 +549,8 @@ def main() -> None:
     )
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ingest.json")
     args = ap.parse_args()
+    if args.split and not args.database_url:
+        ap.error(common.SPLIT_NEEDS_POSTGRESQL)
     # The client's threads hand the GIL over every 0.5 ms, as the server's do (see
     # contacts.py): the stream reader stamps a message when it arrives.
     sys.setswitchinterval(0.0005)

@@ -27,6 +27,7 @@ from typing import Any
 import httpx
 
 from contacts import (
+    SPLIT_NEEDS_POSTGRESQL,
     CpuMeter,
     call,
     cli_token,
@@ -61,10 +62,14 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=300)
     ap.add_argument("--consoles", type=int, default=1)
     ap.add_argument(
-        "--split", action="store_true", help="the API process alone (a `jikimi worker` judges)"
+        "--split",
+        action="store_true",
+        help="the API process alone (a `jikimi worker` judges; PostgreSQL only)",
     )
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "probe_cpu.json")
     args = ap.parse_args()
+    if args.split and not args.database_url:
+        ap.error(SPLIT_NEEDS_POSTGRESQL)
     n = args.requests
     figures: dict[str, Any] = {}
     with (

@@ -54,10 +54,14 @@ def test_stream_pushes_open_grow_ack_to_the_right_agency_only(live_server: LiveS
         theirs.close()
 
 
-def test_separate_worker_process_and_api_process_share_the_work(tmp_path: Path) -> None:
-    """An API process that judges nothing plus a `jikimi worker` process: the alert still
-    reaches the API's stream (the stream tails the shared timeline)."""
-    server = LiveServer(f"sqlite:///{tmp_path}/split.db", tmp_path)
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_separate_worker_process_and_api_process_share_the_work(
+    tmp_path: Path, database_url: str
+) -> None:
+    """On PostgreSQL, an API process that judges nothing plus a `jikimi worker` process:
+    the alert still reaches the API's stream (the stream tails the shared timeline). On
+    SQLite neither starts (tests/unit/test_serving.py)."""
+    server = LiveServer(database_url, tmp_path)
     server.start(JIKIMI_WORKER="false")
     log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
     worker = subprocess.Popen(

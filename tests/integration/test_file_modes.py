@@ -58,7 +58,7 @@ def test_new_files_and_directories_are_the_owners_alone(tmp_path: Path, usual_um
     assert mode(keys) == 0o600
     for made in (db.parent, db.parent.parent, keys.parent):
         assert mode(made) == 0o700, made
-    for left in Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}-lock"):
+    for left in Path(f"{db}-wal"), Path(f"{db}-shm"):
         if left.exists():
             assert mode(left) == 0o600, left
 

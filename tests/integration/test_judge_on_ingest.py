@@ -84,13 +84,15 @@ def test_judging_that_fails_rolls_back_alone_and_the_worker_judges_once(
 
 @pytest.fixture
 def api_only(database_url: str) -> Iterator[tuple[Factory, Container]]:
-    """A process that only stores (`JIKIMI_WORKER=false`), as in a split deployment."""
+    """A process that only stores (`JIKIMI_WORKER=false`), as an API process beside
+    `jikimi worker` processes on PostgreSQL."""
     c = build(Settings(database_url=database_url, worker=False))
     with TestClient(create_app(c)) as tc:
         yield Factory(tc, c), c
     c.close()
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_an_api_only_process_leaves_judging_to_the_worker(
     api_only: tuple[Factory, Container],
 ) -> None:

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from jikimi.bootstrap import Container
 from jikimi.cli.main import app as cli
 from jikimi.core.access import Role
+from jikimi.core.caches import ttl_cache
 from tests.factories import Factory, auth
 
 STATUS = "/api/v1/device/status"
@@ -38,8 +39,7 @@ def test_cli_lists_without_secrets_revokes_and_suspends(
     client: TestClient, factory: Factory, container: Container, database_url: str
 ) -> None:
     """`jikimi token list|revoke` and `jikimi suspend` for machines and people who leave."""
-    container.settings.auth_cache_s = 0  # this process re-checks every request
-    container.principals.ttl = 0
+    container.principals = ttl_cache(0)  # this process re-checks every request
     officer = factory.token(Role.OFFICER, name="이경사")
     dispatcher = factory.token(Role.DISPATCHER, name="상황실")
     env = {"JIKIMI_DATABASE_URL": database_url}

@@ -37,7 +37,7 @@ def test_commits_leave_the_wal_to_the_checkpoint_which_empties_it(tmp_path: Path
 
 
 def test_a_server_on_sqlite_checkpoints_while_it_runs(tmp_path: Path) -> None:
-    c = build(Settings(database_url=f"sqlite:///{tmp_path}/s.db", worker=False))
+    c = build(Settings(database_url=f"sqlite:///{tmp_path}/s.db"))
     try:
         assert c.checkpointer is not None
         with TestClient(create_app(c, run_worker=False)):

@@ -1,5 +1,6 @@
-"""SQLite writers queue in the process; a transaction may end on another thread than the
-one that began it (FastAPI does this) without leaving the queue locked."""
+"""SQLite's writers take turns on the writer engine's one connection: never in SQLite's
+busy handler, also when a transaction ends on another thread than the one that began it
+(FastAPI does this); a writer kept waiting too long is told the database is busy."""
 
 from __future__ import annotations
 
@@ -7,12 +8,25 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+import pytest
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.exc import OperationalError
 
-from jikimi.core.db import make_engine
+from jikimi.core.db import WriterPool, make_engine, unavailable
 
 
-def test_a_transaction_ended_on_another_thread_frees_the_writer_queue(tmp_path: Path) -> None:
+def _opened(engine: Any) -> list[int]:
+    """A list that grows by one each time `engine` opens a connection."""
+    opened: list[int] = []
+
+    @event.listens_for(engine, "connect")
+    def _count(_dbapi_conn: Any, _record: Any) -> None:
+        opened.append(1)
+
+    return opened
+
+
+def test_a_transaction_ended_on_another_thread_frees_the_writer(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path}/w.db")
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE t (x INTEGER)"))
@@ -33,78 +47,96 @@ def test_a_transaction_ended_on_another_thread_frees_the_writer_queue(tmp_path: 
         done.set()
 
     threading.Thread(target=write_again, daemon=True).start()
-    assert done.wait(5), "the writer queue stayed locked"
+    assert done.wait(5), "the writer connection stayed taken"
     with engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM t")).scalar() == 2
     engine.dispose()
 
 
-def test_a_writer_of_another_process_waits_for_its_turn_outside_sqlite(tmp_path: Path) -> None:
-    """Two engines are two processes' writers: the second waits on the file lock beside
-    the database, not in SQLite's busy handler. Its connections here get no busy wait at
-    all (busy_timeout=0), so a BEGIN IMMEDIATE issued while the first writes would fail."""
-    url = f"sqlite:///{tmp_path}/w.db"
-    first, second = make_engine(url), make_engine(url)
+def test_concurrent_writers_take_turns_without_sqlite_busy_waits(tmp_path: Path) -> None:
+    """Twenty threads writing at once all commit on one connection. The connection gets
+    no busy wait at all (busy_timeout=0), so had two writers' BEGIN IMMEDIATE met in
+    SQLite, one would have failed with "database is locked"."""
+    engine = make_engine(f"sqlite:///{tmp_path}/w.db")
+    opened = _opened(engine)
 
-    @event.listens_for(second, "connect")
+    @event.listens_for(engine, "connect")
     def _no_busy_wait(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.execute("PRAGMA busy_timeout=0")
 
-    with first.begin() as conn:
-        conn.execute(text("CREATE TABLE t (x INTEGER)"))
-    holding = first.connect()
-    holding.execute(text("INSERT INTO t VALUES (1)"))  # the first process is writing
-    outcome: list[object] = []
-
-    def write() -> None:
-        try:
-            with second.begin() as c:
-                c.execute(text("INSERT INTO t VALUES (2)"))
-            outcome.append("written")
-        except Exception as exc:
-            outcome.append(exc)
-
-    writer = threading.Thread(target=write, daemon=True)
-    writer.start()
-    checked_out = threading.Event()
-    while writer.is_alive() and not checked_out.wait(0.01):  # it is at BEGIN now
-        if second.pool.checkedout():  # type: ignore[attr-defined]
-            checked_out.set()
-    writer.join(0.2)  # it waits for its turn as long as the first holds the lock
-    holding.commit()
-    holding.close()
-    writer.join(10)
-    assert outcome == ["written"]
-    with first.connect() as c:
-        assert c.execute(text("SELECT count(*) FROM t")).scalar() == 2
-    first.dispose()
-    second.dispose()
-
-
-def test_bursts_of_requests_reuse_the_open_connections(tmp_path: Path) -> None:
-    """Ten bursts of twenty requests at once, quiet between them: the engine opens a
-    connection per concurrent request at most once, not again at every burst (each new
-    SQLite connection runs its PRAGMAs and reads the schema again)."""
-    engine = make_engine(f"sqlite:///{tmp_path}/w.db")
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE t (x INTEGER)"))
-    opened: list[int] = []
+    start = threading.Barrier(20)
+    errors: list[BaseException] = []
 
-    @event.listens_for(engine, "connect")
-    def _count(_dbapi_conn: Any, _record: Any) -> None:
-        opened.append(1)
+    def write(i: int) -> None:
+        try:
+            start.wait(10)
+            for j in range(10):
+                with engine.begin() as c:
+                    c.execute(text("INSERT INTO t VALUES (:x)"), {"x": i * 10 + j})
+        except BaseException as exc:  # reported to the test thread
+            errors.append(exc)
 
-    def request(i: int) -> None:
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(20)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    assert errors == []
+    with engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM t")).scalar() == 200
+    assert len(opened) == 1
+    engine.dispose()
+
+
+def test_a_writer_kept_waiting_too_long_is_told_the_database_is_busy(tmp_path: Path) -> None:
+    """Past the pool's timeout the writer gets an OperationalError, which a request answers
+    with 503 and the worker takes for a database away (its events stay pending), not a
+    pool error that would be a 500 or set an event aside."""
+    engine = create_engine(
+        f"sqlite:///{tmp_path}/w.db",
+        poolclass=WriterPool,
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=0.05,
+    )
+    holding = engine.connect()
+    try:
+        with pytest.raises(OperationalError) as raised:
+            engine.connect()
+        assert unavailable(raised.value)
+    finally:
+        holding.close()
+    with engine.connect() as conn:  # free again once the holder lets go
+        assert conn.execute(text("SELECT 1")).scalar() == 1
+    engine.dispose()
+
+
+def test_bursts_of_readers_reuse_the_open_connections(tmp_path: Path) -> None:
+    """Ten bursts of twenty reads at once, quiet between them: the readers' engine opens a
+    connection per concurrent reader at most once, not again at every burst (each new
+    SQLite connection runs its PRAGMAs and reads the schema again)."""
+    url = f"sqlite:///{tmp_path}/w.db"
+    writer = make_engine(url)
+    with writer.begin() as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+    engine = make_engine(url, immediate=False)
+    opened = _opened(engine)
+    counts: list[int] = []
+
+    def read() -> None:
         with engine.begin() as c:
-            c.execute(text("INSERT INTO t VALUES (:x)"), {"x": i})
+            counts.append(int(c.execute(text("SELECT count(*) FROM t")).scalar_one()))
 
-    for burst in range(10):
-        threads = [threading.Thread(target=request, args=(burst,)) for _ in range(20)]
+    for _burst in range(10):
+        threads = [threading.Thread(target=read) for _ in range(20)]
         for th in threads:
             th.start()
         for th in threads:
             th.join(60)
-    with engine.connect() as c:
-        assert c.execute(text("SELECT count(*) FROM t")).scalar() == 200
+    assert counts == [1] * 200
     assert len(opened) <= 20
     engine.dispose()
+    writer.dispose()

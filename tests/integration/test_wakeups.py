@@ -1,7 +1,7 @@
 """Another process's commit wakes this one at once: its streams when alerts changed, its
-worker when work was stored. PostgreSQL notifies; on SQLite the processes ring each
-other's doorbell (core/doorbell.py). The polls are not running here, so nothing else
-could wake them."""
+worker when work was stored. Several processes share a database only on PostgreSQL, which
+notifies (core/pg_listen.py); on SQLite one process serves alone and nothing listens. The
+polls are not running here, so nothing else could wake them."""
 
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ from sqlalchemy import text
 
 from jikimi.app import create_app
 from jikimi.bootstrap import Container, build
-from jikimi.core.db import is_sqlite, own_backends
-from jikimi.core.doorbell import Doorbell
+from jikimi.core.db import own_backends
 from jikimi.core.pg_listen import PgListener
 from jikimi.core.settings import Settings
 from tests.factories import Factory, geo_alerts, geo_world, ping
@@ -35,7 +34,7 @@ def _until(condition: Callable[[], bool]) -> bool:
     return True
 
 
-# PostgreSQL only (`database_url`'s sqlite parameter is left out here; see the last test).
+# PostgreSQL only (`database_url`'s sqlite parameter is left out here).
 ON_POSTGRESQL = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
 
@@ -59,6 +58,7 @@ def other(settings: Settings) -> Iterator[Factory]:
     c.close()
 
 
+@ON_POSTGRESQL
 def test_an_alert_committed_elsewhere_wakes_this_process_streams(
     listening: Container, other: Factory
 ) -> None:
@@ -72,6 +72,7 @@ def test_an_alert_committed_elsewhere_wakes_this_process_streams(
     assert w.case_id in {c.case_id for c in changes}
 
 
+@ON_POSTGRESQL
 def test_positions_stored_elsewhere_wake_this_process_worker(
     listening: Container, other: Factory
 ) -> None:
@@ -116,24 +117,16 @@ def test_this_process_own_notifications_are_dropped(
     assert got == ["", "other"]  # "": the call after connecting
 
 
-def test_on_sqlite_the_doorbell_beside_the_database_listens(tmp_path: Path) -> None:
-    """SQLite: a doorbell registered beside the database file while the process runs, gone
-    after; an in-memory database has no other process to hear."""
-    c = build(Settings(database_url=f"sqlite:///{tmp_path}/j.db"))
-    try:
-        assert isinstance(c.listener, Doorbell)
-        c.listener.start()
-        assert c.listener.listening.wait(WAIT_S)
-        assert [p.name for p in (tmp_path / "j.db-bells").iterdir()] == [c.listener.name]
-    finally:
-        c.close()
-    assert list((tmp_path / "j.db-bells").iterdir()) == []
-    memory = build(Settings(database_url="sqlite://"))
-    try:
-        assert is_sqlite(memory.settings.database_url)
-        assert memory.listener is None
-    finally:
-        memory.close()
+def test_on_sqlite_nothing_listens_for_other_processes(tmp_path: Path) -> None:
+    """SQLite is served by one process: no listener is built or started, on a file or in
+    memory, and the process's own threads start and stop without one."""
+    for url in (f"sqlite:///{tmp_path}/j.db", "sqlite://"):
+        c = build(Settings(database_url=url))
+        try:
+            assert c.listener is None
+            c.start_threads(worker=True)
+        finally:
+            c.close()
 
 
 def test_phone_fixes_wait_for_the_workers_next_look_anklet_pings_wake_it(
@@ -141,7 +134,7 @@ def test_phone_fixes_wait_for_the_workers_next_look_anklet_pings_wake_it(
 ) -> None:
     """The victim's phone's fixes wake nobody: they are judged at the worker's next look
     (JIKIMI_WORKER_POLL_S), sharing its pass with whatever else is waiting; an anklet's
-    pings wake this process's worker (and ring the others) at once."""
+    pings wake this process's worker at once."""
     g = geo_world(factory)
     woken: list[str] = []
     monkeypatch.setattr(container, "work_stored", lambda: woken.append("woken"))

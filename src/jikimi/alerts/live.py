@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import cachetools
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,6 +33,8 @@ from jikimi.alerts.views import Memo, with_evidence
 from jikimi.cases.tables import Case
 from jikimi.cases.visibility import visible_cases
 from jikimi.core.access import Principal, sees_whole_agency
+
+MEMO_SIZE = 20_000  # pieces of opened evidence the feed keeps
 
 
 @dataclass(slots=True)
@@ -88,7 +91,9 @@ class LiveFeed:
         self._read_generation = -1
         self._read_at = float("-inf")
         self.readings = 0  # database readings so far (a figure for tests and benchmarks)
-        self._memo: Memo = {}  # evidence opened once, reused while its alert keeps growing
+        # Evidence opened once, reused while its alert keeps growing; the least recently
+        # used goes first past `MEMO_SIZE` pieces. Used under `_lock` only: no lock of its own.
+        self._memo: Memo = cachetools.LRUCache(MEMO_SIZE)
 
     @property
     def head(self) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import MutableMapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -86,9 +87,8 @@ def alerts_json(
     )
 
 
-Memo = dict[str, tuple[list[str], dict[str, Any]]]
+Memo = MutableMapping[str, tuple[list[str], dict[str, Any]]]
 """Evidence already opened, by its id, with the sources it had (the one field that changes)."""
-_MEMO_MAX = 20_000
 
 
 def with_evidence(
@@ -115,8 +115,6 @@ def with_evidence(
         rows: Any = s.execute(_EVIDENCE, {"ids": list(evidence)})
     else:
         rows = s.execute(_LATEST_EVIDENCE, {"ids": list(evidence), "latest": latest})
-    if memo is not None and len(memo) > _MEMO_MAX:
-        memo.clear()
     for ev_id, alert_id, event_id, kind, number, occurred_at, sources, sealed, *total in rows:
         known = memo.get(ev_id) if memo is not None else None
         if known is not None and known[0] == sources:

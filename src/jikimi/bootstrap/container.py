@@ -17,8 +17,6 @@ from jikimi.alerts.live import LiveFeed
 from jikimi.alerts.rules import EscalationPolicy
 from jikimi.bootstrap import warmup
 from jikimi.bootstrap.factories import (
-    INBOX,
-    Notifier,
     configure_logging,
     load_scorer,
     make_listener,
@@ -35,23 +33,21 @@ from jikimi.contacts.messages import JudgeStoredContacts
 from jikimi.core import sealing as crypto
 from jikimi.core.access import Principal
 from jikimi.core.bus import MessageBus
+from jikimi.core.caches import SharedCache, spread_ttl_cache, ttl_cache
 from jikimi.core.clock import SystemClock
 from jikimi.core.db import (
     SQLITE_CHECKPOINT_S,
-    URGENT,
     checkpoint,
     make_engine,
     migrate,
     own_backends,
     unavailable,
 )
-from jikimi.core.doorbell import Doorbell
 from jikimi.core.hub import AlertHub
 from jikimi.core.periodic import Periodic
 from jikimi.core.pg_listen import PgListener
 from jikimi.core.ratelimit import RateLimiter
 from jikimi.core.settings import Settings
-from jikimi.core.ttlcache import TtlCache, VersionedCache
 from jikimi.core.tx import reading_without_transaction
 from jikimi.core.watcher import TimelineWatcher
 from jikimi.devices.anklets import AnkletDirectory
@@ -77,14 +73,14 @@ class Container:
     bus: MessageBus
     worker: Worker
     limiter: RateLimiter
-    principals: TtlCache[str, Principal]
-    signing_keys: TtlCache[str, bytes]
+    principals: SharedCache[str, Principal]
+    signing_keys: SharedCache[str, bytes]
     watcher: TimelineWatcher
     live: LiveFeed  # the alert timeline, read once for every live stream of this process
     clock: Clock = field(default_factory=SystemClock)
     # Console sessions: when each was last marked active (at most once a minute), and
     # login attempts per source address (1/s, bursts of 10) on top of account lockout.
-    touched: TtlCache[str, bool] = field(default_factory=lambda: TtlCache(60.0))
+    touched: SharedCache[str, bool] = field(default_factory=lambda: ttl_cache(60.0))
     login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(1.0, 10))
     # Risk scoring: the learned model when installed, else the police checklist; the
     # model card's plot files (names) and the directory that holds them.
@@ -95,10 +91,9 @@ class Container:
     anklets: AnkletDirectory = field(default_factory=lambda: AnkletDirectory(2.0))
     # The position judge's track states (engine.proximity_memory), shared by its batches.
     track_memory: TrackMemory = field(default_factory=TrackMemory)
-    # What hears other processes (alerts changed, work stored) and tells them: PostgreSQL's
-    # LISTEN connection, or SQLite's doorbell; and what rings after alerts change.
-    listener: PgListener | Doorbell | None = None
-    notifier: Notifier | None = None
+    # What hears other processes (alerts changed, work stored): PostgreSQL's LISTEN
+    # connection; none on SQLite, which one process serves alone.
+    listener: PgListener | None = None
     # SQLite: the WAL copied into the database on a thread, not in a request's commit.
     checkpointer: Periodic | None = None
     # What is slow the first time, done before the process says it is ready (/readyz).
@@ -166,17 +161,12 @@ class Container:
         if changed is None:
             self.work_stored()
         elif changed:
-            if self.notifier is not None:
-                self.notifier.alerts_changed()
-            else:
-                self.hub.alerts_changed()
+            self.hub.alerts_changed()
 
     def work_stored(self) -> None:
-        """After a commit that stored work for the worker: wake this process's worker, or
-        the one in another process (SQLite's doorbell; PostgreSQL notifies by itself)."""
+        """After a commit that stored work for the worker: wake this process's worker
+        (on PostgreSQL the commit notifies the other processes' by itself)."""
         self.worker.wake()
-        if self.notifier is not None:
-            self.notifier.ring(INBOX)
 
     def start_threads(self, *, worker: bool, watcher: bool = True) -> None:
         """Start this process's threads: the worker (unless another process runs it), the
@@ -214,11 +204,6 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     read_engine = make_engine(settings.database_url, immediate=False)
     migrate(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
-    # The engine's own units of work (judging, escalation, acknowledgements) write ahead
-    # of ingest on SQLite's one-writer queue: alerts must not wait behind a flood of pings.
-    urgent_sessions = sessionmaker(
-        engine.execution_options(**{URGENT: True}), expire_on_commit=False
-    )
     read_sessions = sessionmaker(read_engine, expire_on_commit=False)
     pack = load_pack(settings.statute_pack)
     hub = AlertHub()
@@ -229,14 +214,11 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     )
     # What the proximity rules know of cases and devices, kept until it changes (a minute
     # at most): triggers bump `watch.version` with every change (migration 0005).
-    geo_cache: VersionedCache[str, Any] = VersionedCache(60.0)
-    notifier = Notifier(hub)
+    geo_cache: SharedCache[str, Any] = spread_ttl_cache(60.0)
     bus = message_bus(
-        lambda: SqlUnitOfWork(
-            urgent_sessions, pack, settings.warn_radius_m, geo_cache, read_sessions
-        ),
+        lambda: SqlUnitOfWork(sessions, pack, settings.warn_radius_m, geo_cache, read_sessions),
         clock,
-        notifier,
+        hub,
         policy,
     )
 
@@ -252,7 +234,6 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     live = LiveFeed(read_sessions, hub.generation, evidence=settings.alert_evidence_shown)
     # Notifications from this process's own connections were acted on already.
     listener = make_listener(settings, hub, worker, own_backends(engine, read_engine))
-    notifier.listener = listener
     return Container(
         settings,
         engine,
@@ -264,8 +245,8 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         bus,
         worker,
         limiter,
-        TtlCache(settings.auth_cache_s),
-        TtlCache(settings.auth_cache_s),
+        ttl_cache(settings.auth_cache_s),
+        ttl_cache(settings.auth_cache_s),
         TimelineWatcher(latest_seq, hub, settings.sse_poll_s, known=lambda: live.head),
         live,
         clock,
@@ -276,7 +257,6 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         anklets=AnkletDirectory(settings.auth_cache_s),
         track_memory=track_memory,
         listener=listener,
-        notifier=notifier,
         checkpointer=(
             Periodic(lambda: checkpoint(read_engine), SQLITE_CHECKPOINT_S, "checkpoint")
             if read_engine.dialect.name == "sqlite"

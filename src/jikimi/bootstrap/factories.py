@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from jikimi.bootstrap import waiting
@@ -17,7 +16,6 @@ from jikimi.cases.tables import Case
 from jikimi.contacts.tables import ContactEvent
 from jikimi.core.bus import MessageBus
 from jikimi.core.db import is_sqlite
-from jikimi.core.doorbell import Doorbell
 from jikimi.core.hub import AlertHub
 from jikimi.core.pg_listen import PgListener
 from jikimi.core.settings import Settings
@@ -145,27 +143,7 @@ def make_worker(
     )
 
 
-ALERTS, INBOX = "jikimi_alerts", "jikimi_inbox"  # the channels between processes
-
-
-class Notifier:
-    """After a commit that changed alerts: wake this process's streams (the hub) and tell
-    the other processes on the database (`listener.ring`; nothing to do on PostgreSQL,
-    whose statements notify at commit)."""
-
-    def __init__(self, hub: AlertHub) -> None:
-        self.hub = hub
-        self.listener: PgListener | Doorbell | None = None  # set once built
-
-    def alerts_changed(self) -> None:
-        """Wake this process's streams and the other processes'."""
-        self.hub.alerts_changed()
-        self.ring(ALERTS)
-
-    def ring(self, channel: str) -> None:
-        """Tell the other processes that `channel` has news."""
-        if self.listener is not None:
-            self.listener.ring(channel)
+ALERTS, INBOX = "jikimi_alerts", "jikimi_inbox"  # PostgreSQL's channels between processes
 
 
 def make_listener(
@@ -173,10 +151,12 @@ def make_listener(
     hub: AlertHub,
     worker: Worker,
     ignore_from: Callable[[int], bool],
-) -> PgListener | Doorbell | None:
-    """What hears the other processes on the database: on PostgreSQL a connection that
-    LISTENs (notifications whose sender `ignore_from` names are dropped), on SQLite a
-    doorbell beside the database file (none for an in-memory database)."""
+) -> PgListener | None:
+    """What hears the other processes on a PostgreSQL database: a connection that LISTENs
+    (notifications whose sender `ignore_from` names are dropped). None on SQLite, which
+    one process serves alone."""
+    if is_sqlite(settings.database_url):
+        return None
 
     def alerts_notified(_: str) -> None:
         # Every commit that changed alerts wakes the streams: a transaction that took long
@@ -184,9 +164,4 @@ def make_listener(
         hub.alerts_changed()
 
     handlers = {ALERTS: alerts_notified, INBOX: lambda _: worker.wake()}
-    if not is_sqlite(settings.database_url):
-        return PgListener(settings.database_url, handlers, ignore_from=ignore_from)
-    database = make_url(settings.database_url).database
-    if not database or database == ":memory:":
-        return None
-    return Doorbell(Path(f"{database}-bells"), handlers)
+    return PgListener(settings.database_url, handlers, ignore_from=ignore_from)

@@ -79,13 +79,13 @@ def run_demo(host: str, port: int, rate: float) -> None:
     from jikimi.accounts.tokens import create_signed_token, create_token
     from jikimi.app import create_app
     from jikimi.bootstrap import build
-    from jikimi.cli.serving import uvicorn_options
+    from jikimi.cli.serving import allowed_settings, uvicorn_options
     from jikimi.core.access import Role
     from jikimi.core.tx import transaction
 
     if "JIKIMI_DATABASE_URL" not in os.environ:
         os.environ["JIKIMI_DATABASE_URL"] = _fresh_sqlite(DEMO_DB)
-    container = build()
+    container = build(allowed_settings())
     with transaction(container.sessions) as s:
         dispatcher = create_token(s, Role.DISPATCHER, name="상황실 김경위", agency=AGENCY)
         officer = create_token(s, Role.OFFICER, name="마포서 이경사", agency=AGENCY)

@@ -34,15 +34,16 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port")] = 8000,
 ) -> None:
-    """Run the API, the console and the event worker in one process."""
+    """Run the API, the console and the event worker in one process (with
+    JIKIMI_WORKER=false, on PostgreSQL: the API alone, `jikimi worker` judges)."""
     import uvicorn
 
     from jikimi.app import create_app
     from jikimi.bootstrap import build
     from jikimi.bootstrap.warmup import RISK_MODEL
-    from jikimi.cli.serving import long_running, uvicorn_options
+    from jikimi.cli.serving import allowed_settings, long_running, uvicorn_options
 
-    container = build()
+    container = build(allowed_settings())
     # The risk model's analyser loads holding the interpreter's lock for seconds: before
     # the port opens, so no request waits for it (the rest warms up behind /readyz).
     container.readiness.do([s for s in container.warm_up_steps() if s[0] == RISK_MODEL])
@@ -53,22 +54,21 @@ def serve(
 
 @app.command()
 def worker() -> None:
-    """Run only the event worker (for deployments with separate API and worker processes)."""
+    """Run only the event worker, beside API processes on PostgreSQL."""
     import signal
     import threading
 
     from jikimi.bootstrap import build
-    from jikimi.cli.serving import long_running
+    from jikimi.cli.serving import allowed_settings, long_running
 
-    container = build()
+    container = build(allowed_settings(worker_only=True))
     long_running()
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     # Warm before judging: a pass must not stall, holding its victims' locks, while the
     # risk model's analyser loads (seconds, holding the interpreter's lock).
     container.readiness.run(container.warm_up_steps())
-    # No live streams here; on PostgreSQL the listener wakes it at once for what API
-    # processes store.
+    # No live streams here; the listener wakes it at once for what API processes store.
     container.start_threads(worker=True, watcher=False)
     typer.echo("worker running; Ctrl-C stops", err=True)
     try:

@@ -1,10 +1,51 @@
-"""How a long-running Jikimi process serves: uvicorn's options and the collector."""
+"""How a long-running Jikimi process serves: which processes a database allows, uvicorn's
+options and the collector."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import typer
+
+from jikimi.core.db import is_sqlite
 from jikimi.core.settings import Settings
+
+_PG_HINT = "JIKIMI_DATABASE_URL=postgresql+psycopg://…"
+
+
+def refusal(settings: Settings, *, worker_only: bool = False) -> str | None:
+    """Why this long-running process may not start on the settings' database, or None.
+
+    SQLite is the one-process deployment: `jikimi serve` judges what it stores in its
+    own process. A separate `jikimi worker` (`worker_only`), or an API process that
+    leaves the judging to one (`JIKIMI_WORKER=false`), needs PostgreSQL, which several
+    processes share.
+    """
+    if not is_sqlite(settings.database_url):
+        return None
+    if worker_only:
+        return (
+            "`jikimi worker` runs beside API processes, and several processes need "
+            f"PostgreSQL ({_PG_HINT}); on SQLite, `jikimi serve` judges in its own process"
+        )
+    if not settings.worker:
+        return (
+            "JIKIMI_WORKER=false leaves the judging to a separate `jikimi worker`, and "
+            f"several processes need PostgreSQL ({_PG_HINT}); on SQLite, run `jikimi serve` "
+            "with JIKIMI_WORKER unset: it judges in its own process"
+        )
+    return None
+
+
+def allowed_settings(*, worker_only: bool = False) -> Settings:
+    """The settings from the environment, unless this long-running process may not start
+    on their database (`refusal`, said on stderr; exit status 2)."""
+    settings = Settings()
+    refused = refusal(settings, worker_only=worker_only)
+    if refused is not None:
+        typer.echo(f"refused: {refused}", err=True)
+        raise typer.Exit(2)
+    return settings
 
 
 def uvicorn_options(settings: Settings) -> dict[str, Any]:

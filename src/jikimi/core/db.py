@@ -14,9 +14,10 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 from jikimi.core.private_files import secure_sqlite
-from jikimi.core.writers import FileLock, WriterQueue
 
 # jikimi/migrations: Alembic's scripts, beside the features whose tables they build.
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
@@ -35,15 +36,16 @@ PG_PING_IDLE_S = 5.0
 SQLITE_JSON = sqlite3.sqlite_version_info >= (3, 38)
 SQLITE_AUTOCHECKPOINT_PAGES = 10_000  # about 40 MB of WAL: a bound, not the rhythm
 SQLITE_CHECKPOINT_S = 0.5  # how often a server process checkpoints (`checkpoint`)
-# Connections kept open per engine: more than the request threads (anyio's 40) and the
+# Readers' connections kept open: more than the request threads (anyio's 40) and the
 # process's own threads together. SQLAlchemy's default (5, and 10 more opened and closed
 # on demand) opened a connection for most requests under load: each ran the PRAGMAs and
-# read the schema again (a signed contact POST took 9 ms one at a time instead of 4-5).
-# Handed out last-in first-out, so the connection just used (its page cache warm) is
-# used again and the others wait for concurrency: first-in first-out rotated every
-# request through all 48 cold caches (feed ingest 48k -> 36k pings/s).
+# read the schema again. Handed out last-in first-out, so the connection just used (its
+# page cache warm) is used again and the others wait for concurrency: first-in first-out
+# rotated every request through all of them, each with a cold cache.
 SQLITE_POOL = 48
-URGENT = "jikimi_urgent"  # execution option: this engine's writers go first (the judge)
+# How long a writer waits for the one writer connection (`WriterPool`) before its request
+# answers 503.
+SQLITE_WRITER_WAIT_S = 30.0
 
 
 def is_sqlite(url: str) -> bool:
@@ -51,12 +53,34 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+class WriterPool(QueuePool):
+    """The SQLite writers' one connection (`pool_size=1`): SQLite lets one writer in at a
+    time, so the process's writers wait for their turn here, woken as soon as the previous
+    transaction has committed and its connection is back, and never meet in SQLite's busy
+    handler, which sleeps in growing steps (up to 100 ms) between tries. A writer that
+    waits past the pool's timeout gets an OperationalError, as for a busy database: a
+    request answers 503 and the worker keeps its events pending instead of setting them
+    aside."""
+
+    # Logs as SQLAlchemy's own pools do (quiet below WARNING), not as a module of Jikimi.
+    _sqla_logger_namespace = "sqlalchemy.pool.impl.QueuePool"
+
+    def _do_get(self) -> ConnectionPoolEntry:
+        try:
+            return super()._do_get()
+        except PoolTimeout as exc:
+            raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
+
+
 def make_engine(url: str, *, immediate: bool = True) -> Engine:
     """An engine for `url`; SQL parameters never appear in errors or logs (they are
-    personal data, if sealed). On SQLite: WAL, synchronous=FULL, and (for writers) BEGIN IMMEDIATE.
+    personal data, if sealed). On SQLite: WAL, synchronous=FULL, and for writers
+    (`immediate`) one connection whose transactions begin IMMEDIATE.
 
     BEGIN IMMEDIATE takes the write lock when the transaction starts, so a write
-    transaction never fails half-way on a lock it could not upgrade.
+    transaction never fails half-way on a lock it could not upgrade. SQLite is the
+    one-process deployment: its writers queue for the one connection (`WriterPool`);
+    several processes share a PostgreSQL database instead.
     """
     parsed = make_url(url)
     if not is_sqlite(url):
@@ -77,15 +101,21 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
         # The database holds password hashes, staff names, the access trail, court
         # references and serials: its owner's alone, before SQLite first creates it.
         secure_sqlite(Path(str(parsed.database)))
+    pool: dict[str, Any] = {}
+    if on_disk and immediate:
+        pool = {
+            "poolclass": WriterPool,
+            "pool_size": 1,
+            "max_overflow": 0,
+            "pool_timeout": SQLITE_WRITER_WAIT_S,
+        }
+    elif on_disk:
+        pool = {"pool_size": SQLITE_POOL, "max_overflow": SQLITE_POOL // 4, "pool_use_lifo": True}
     engine = create_engine(
         url,
         connect_args={"timeout": 30, "check_same_thread": False},
         hide_parameters=True,
-        **(
-            {"pool_size": SQLITE_POOL, "max_overflow": SQLITE_POOL // 4, "pool_use_lifo": True}
-            if on_disk
-            else {}
-        ),
+        **pool,
     )
 
     @event.listens_for(engine, "connect")
@@ -115,57 +145,9 @@ def make_engine(url: str, *, immediate: bool = True) -> Engine:
 
         return engine
 
-    # Writers queue on a lock in the process, and then on a file lock between processes,
-    # rather than in SQLite's busy handler, which sleeps in growing steps (up to 100 ms)
-    # and so turns contention into latency spikes (store.writers). The locks belong to the
-    # connection's transaction, not to a thread: FastAPI may end a transaction on another
-    # thread than the one that began it.
-    writer = WriterQueue()
-    between = FileLock(Path(f"{parsed.database}-lock")) if on_disk else None
-
-    def _release() -> None:
-        if between is not None:
-            between.release()
-        writer.release()
-
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        if not writer.acquire(bool(conn.get_execution_options().get(URGENT)), timeout=30):
-            raise OperationalError("BEGIN IMMEDIATE", None, TimeoutError("writer queue"))
-        if between is not None and not between.acquire(timeout=30):
-            writer.release()
-            raise OperationalError("BEGIN IMMEDIATE", None, TimeoutError("writer lock"))
-        conn.info["jikimi_writer"] = True
-        try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        except BaseException:
-            conn.info.pop("jikimi_writer", None)
-            _release()
-            raise
-
-    # SQLAlchemy's commit and rollback events come *before* the driver ends the
-    # transaction. Releasing the queue there would let the next writer's BEGIN IMMEDIATE
-    # meet a transaction still committing, and wait in SQLite's sleeping busy handler
-    # after all. So the transaction is ended here, on the driver's connection, and only
-    # then is the queue released (the driver's own commit or rollback then has nothing
-    # left to do).
-    def _end(conn: Any, verb: str) -> None:
-        if not conn.info.pop("jikimi_writer", False):
-            return
-        try:
-            raw = conn.connection.dbapi_connection
-            if raw is not None and raw.in_transaction:
-                raw.execute(verb)
-        finally:
-            _release()
-
-    @event.listens_for(engine, "commit")
-    def _on_commit(conn: Any) -> None:
-        _end(conn, "COMMIT")
-
-    @event.listens_for(engine, "rollback")
-    def _on_rollback(conn: Any) -> None:
-        _end(conn, "ROLLBACK")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -63,9 +63,6 @@ class PgListener(Looping):
                     if self._stop.is_set():
                         break
 
-    def ring(self, channel: str) -> None:
-        """Nothing to do: on PostgreSQL the statements notify at commit (migration 0006)."""
-
     def _loop(self) -> None:
         failing = False
         while not self._stop.is_set():

@@ -17,9 +17,9 @@ log = logging.getLogger(__name__)
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
-# What SQLite keeps beside a database: its WAL, the WAL's shared-memory index, a rollback
-# journal (briefly, before WAL is on) and the writers' lock (`store.writers.FileLock`).
-SQLITE_COMPANIONS = ("-wal", "-shm", "-journal", "-lock")
+# What SQLite keeps beside a database: its WAL, the WAL's shared-memory index and a
+# rollback journal (briefly, before WAL is on).
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 def make_dirs(directory: Path) -> None:

@@ -27,7 +27,8 @@ class Settings(BaseSettings):
     worker: bool = Field(
         True,
         description="judge events in this process: as each request stores them, and in a "
-        "worker thread for whatever is left (false: API only, a `jikimi worker` judges)",
+        "worker thread for whatever is left (false, on PostgreSQL only: API only, a "
+        "`jikimi worker` judges)",
     )
     worker_poll_s: float = Field(
         0.05,

@@ -15,15 +15,14 @@ change rarely, so the directory remembers them, and stays right this way:
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jikimi.core.caches import SharedCache, ttl_cache
 from jikimi.devices.tables import Device
 
 _STAMP = select(func.count(), func.max(Device.created_at)).where(Device.kind == "anklet")
@@ -56,40 +55,25 @@ class AnkletDirectory:
     def __init__(
         self, ttl: float, size: int = 200_000, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        self.ttl, self.size, self.clock = ttl, size, clock
-        self._known: dict[str, Anklet] = {}
-        self._unknown: set[str] = set()
-        self._stamp: tuple[Any, ...] | None = None
-        self._until = 0.0
-        self._lock = threading.Lock()
+        self.ttl = ttl
+        # A serial bound to no anklet is remembered too, as None.
+        self._cache: SharedCache[str, Anklet | None] = ttl_cache(ttl, size, clock)
 
     def lookup(self, s: Session, serials: Iterable[str]) -> dict[str, Anklet]:
         """The anklets these serials are bound to now, as `find` would say."""
         wanted = set(serials)
         if self.ttl <= 0:
             return find(s, wanted)
-        row = s.execute(_STAMP).one()
-        stamp = tuple(row)
-        with self._lock:
-            now = self.clock()
-            if stamp != self._stamp or now >= self._until or self._full():
-                self._known, self._unknown = {}, set()
-                self._stamp, self._until = stamp, now + self.ttl
-            known, unknown = self._known, self._unknown
-            missing = [x for x in wanted if x not in known and x not in unknown]
+        stamp = tuple(s.execute(_STAMP).one())
+        self._cache.sync(stamp)
+        known = self._cache.get_many(wanted)
+        missing = [x for x in wanted if x not in known]
         if missing:
             found = find(s, missing)
-            with self._lock:
-                if self._known is known:  # not reset meanwhile
-                    known.update(found)
-                    unknown.update(x for x in missing if x not in found)
-            known = {**known, **found}
-        return {x: known[x] for x in wanted if x in known}
-
-    def _full(self) -> bool:
-        return len(self._known) + len(self._unknown) >= self.size
+            self._cache.put_many({x: found.get(x) for x in missing}, read_at=stamp)
+            known |= found
+        return {x: a for x, a in known.items() if a is not None}
 
     def clear(self) -> None:
         """Forget everything (e.g. after this process changed a binding)."""
-        with self._lock:
-            self._known, self._unknown, self._stamp = {}, set(), None
+        self._cache.clear()

@@ -25,7 +25,7 @@ T = TypeVar("T")
 
 
 class Memo(Protocol):
-    """A short-lived cache (bootstrap gives a TtlCache)."""
+    """A short-lived cache (bootstrap gives a `core.caches.SharedCache`)."""
 
     def get(self, key: str) -> Any:
         """The value, if present and fresh."""
