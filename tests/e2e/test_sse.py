@@ -60,7 +60,7 @@ def test_separate_worker_process_and_api_process_share_the_work(
 ) -> None:
     """On PostgreSQL, an API process that judges nothing plus a `jikimi worker` process:
     the alert still reaches the API's stream (the stream tails the shared timeline). On
-    SQLite neither starts (tests/unit/test_serving.py)."""
+    SQLite neither starts (tests/unit/cli/test_serving.py)."""
     server = LiveServer(database_url, tmp_path)
     server.start(JIKIMI_WORKER="false")
     log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115

@@ -19,7 +19,7 @@ from jikimi.proximity.messages import SaveTrackStates
 from jikimi.proximity.repo import SqlPositions
 from tests.factories import Factory, GeoWorld, geo_world
 from tests.factories import geo_alerts as alerts
-from tests.integration.test_proximity import actions, kinds, near_home, send
+from tests.integration.proximity.test_proximity import actions, kinds, near_home, send
 
 
 def _places(c: Container) -> dict[str, int]:

@@ -21,7 +21,7 @@ from jikimi.proximity.rules import (
     evaluate,
 )
 
-from .proximity_helpers import HOME, batch, kinds, run
+from .helpers import HOME, batch, kinds, run
 
 V = "proximity_violation"
 W = "proximity_warning"

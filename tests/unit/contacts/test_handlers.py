@@ -22,7 +22,7 @@ from jikimi.cases.orders import OrderWindow, load_pack
 from jikimi.contacts.messages import JudgeContacts
 from jikimi.contacts.rules import NumberSpan
 from jikimi.core.bus import MessageBus
-from tests.unit.engine.fakes import T0, FakeClock, FakeNotifier, FakeStore
+from tests.unit.fakes import T0, FakeClock, FakeNotifier, FakeStore
 
 PACK = load_pack("kr")
 BAN = PACK.get("stalking.provisional.3")

@@ -16,7 +16,7 @@ from jikimi.cases.orders import OrderWindow, load_pack
 from jikimi.contacts.rules import NumberSpan
 from jikimi.core.bus import MessageBus
 from jikimi.core.claims import Claims
-from tests.unit.engine.fakes import T0, FakeClock, FakeNotifier, FakeStore
+from tests.unit.fakes import T0, FakeClock, FakeNotifier, FakeStore
 
 BAN = load_pack("kr").get("stalking.provisional.3")
 VICTIM, CASE, PERPETRATOR_NUMBER = "victim-1", "case-1", "+821023456789"

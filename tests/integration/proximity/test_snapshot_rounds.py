@@ -23,7 +23,7 @@ from jikimi.proximity.messages import JudgePositions, SaveTrackStates
 from jikimi.proximity.repo import SqlPositions
 from jikimi.proximity.rules import Key, TrackState
 from tests.factories import Factory, GeoWorld, geo_world, ping
-from tests.integration.test_proximity import FEED, near_home
+from tests.integration.proximity.test_proximity import FEED, near_home
 
 
 def _judge_all(c: Container, cmd: JudgePositions) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-STATIC = Path(__file__).resolve().parents[2] / "src" / "jikimi" / "web" / "static"
+STATIC = Path(__file__).resolve().parents[3] / "src" / "jikimi" / "web" / "static"
 BASEMAP = STATIC / "basemap"
 KOREA = (124.0, 33.0, 132.0, 39.0)  # lon/lat box around the Republic of Korea's territory
 LEVELS = {"sido": 17, "sigungu": 253}

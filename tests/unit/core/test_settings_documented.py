@@ -7,7 +7,7 @@ from pathlib import Path
 
 from jikimi.core.settings import Settings
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[3] / "README.md"
 
 
 def test_readme_documents_every_setting_and_only_real_ones() -> None:

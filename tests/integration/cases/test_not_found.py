@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from jikimi.bootstrap import Container
 from jikimi.core.access import Role
 from tests.factories import Factory, auth
-from tests.integration import test_role_matrix as matrix
+from tests.integration.http import test_role_matrix as matrix
 
 MISSING = {
     "assessment_id": "0" * 32,

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jikimi.proximity.rules import EpisodeLevel, evaluate
-from tests.unit.domain.proximity_helpers import batch, run
+from tests.unit.proximity.helpers import batch, run
 
 
 def test_a_quiet_replay_opens_no_episode_and_raises_nothing() -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from jikimi.proximity.rules import Level, classify, distance_m, levels, nearest_fresh_fix
 
-from .proximity_helpers import HOME
+from .helpers import HOME
 
 lats = st.floats(33.0, 38.7)  # South Korea, Jeju to the DMZ
 lons = st.floats(124.5, 131.0)

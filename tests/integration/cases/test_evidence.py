@@ -17,7 +17,7 @@ from jikimi.core.access import Role
 from jikimi.core.tx import reading
 from tests.factories import Factory, auth
 
-VERIFY = Path(__file__).resolve().parents[2] / "tools" / "verify_evidence.py"
+VERIFY = Path(__file__).resolve().parents[3] / "tools" / "verify_evidence.py"
 REASON = {"reason": "서울서부지법 2026고단123 제출"}
 
 

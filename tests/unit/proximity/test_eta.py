@@ -13,7 +13,7 @@ from jikimi.alerts.rules import AlertKind
 from jikimi.proximity.rules import Rules, ZoneRole, eta_s, fit_velocity
 from jikimi.proximity.rules.motion import closing_s
 
-from .proximity_helpers import HOME, at, kinds, run
+from .helpers import HOME, at, kinds, run
 
 W = "proximity_warning"
 # No warning ring: any warning here comes from the ETA rule.

@@ -16,8 +16,8 @@ from jikimi.contacts.rules import NumberSpan
 from jikimi.core.bus import MessageBus
 from jikimi.risk.messages import RescoreCases
 from jikimi.risk.rules import Assessment, Factor, History, Tier
-from tests.unit.engine.fakes import T0, FakeClock, FakeNotifier, FakeStore
-from tests.unit.engine.test_handlers import CASE, PERPETRATOR_NUMBER, POLICY, VICTIM, ban
+from tests.unit.contacts.test_handlers import CASE, PERPETRATOR_NUMBER, POLICY, VICTIM, ban
+from tests.unit.fakes import T0, FakeClock, FakeNotifier, FakeStore
 
 HISTORY = History(contact_violations=4)
 
