@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from jikimi.core.access import Role
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import ChildProcess, LiveServer
 
 READY_S = 90.0  # a bound for a process to start, never a measured time
 
@@ -33,7 +32,7 @@ def named(database_url: str, name: str) -> str:
     return url.update_query_dict({"application_name": name}).render_as_string(hide_password=False)
 
 
-class WorkerProcess:
+class WorkerProcess(ChildProcess):
     """`jikimi worker` as a child process; running once it says so (after its warm-up)."""
 
     def __init__(self, name: str, database_url: str, workdir: Path, env: dict[str, str]) -> None:
@@ -72,31 +71,6 @@ class WorkerProcess:
         """Start and wait until it runs."""
         self.spawn()
         self.wait_running()
-
-    def kill9(self) -> None:
-        """SIGKILL, wherever it is (a transaction in flight is cut off)."""
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-        self.proc = None
-        self._close_log()
-
-    def stop(self) -> None:
-        """Terminate if running."""
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-            self.proc = None
-        self._close_log()
-
-    def _close_log(self) -> None:
-        if self._log is not None:
-            self._log.close()
-            self._log = None
 
 
 @dataclass

@@ -31,7 +31,40 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-class LiveServer:
+class ChildProcess:
+    """A Jikimi process the tests start, with its output in a log file."""
+
+    proc: subprocess.Popen[bytes] | None = None
+    _log: IO[bytes] | None = None
+
+    def kill9(self) -> None:
+        """SIGKILL: no shutdown handlers, no flush, like a power cut for the process (a
+        transaction in flight is cut off)."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+        self.proc = None
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def stop(self) -> None:
+        """Terminate if running."""
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            self.proc = None
+        self._close_log()
+
+
+class LiveServer(ChildProcess):
     """`jikimi serve` as a child process on its own database."""
 
     def __init__(self, database_url: str, workdir: Path, **env: str) -> None:
@@ -77,30 +110,6 @@ class LiveServer:
         return "".join(
             p.read_text(errors="replace") for p in sorted(self.workdir.glob("server-*.log"))
         )
-
-    def kill9(self) -> None:
-        """SIGKILL: no shutdown handlers, no flush, like a power cut for the process."""
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-        self.proc = None
-        self._close_log()
-
-    def _close_log(self) -> None:
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def stop(self) -> None:
-        """Terminate if running."""
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-            self.proc = None
-        self._close_log()
 
     def account(self, login: str, password: str, role: Role = Role.DISPATCHER) -> str:
         """A person's console account; returns the authenticator secret."""
