@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-fast lint format fuzz bench bench-chaos bench-geofence bench-risk basemap leaflet lock clean
+.PHONY: help install demo serve test test-fast lint format fuzz bench bench-chaos bench-geofence bench-risk basemap leaflet swagger-ui lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' \
