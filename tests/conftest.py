@@ -52,9 +52,17 @@ def _postgresql() -> str | None:
 PG_URL = _postgresql()
 
 
+DATABASES = f"databases: sqlite{', postgresql' if PG_URL else ' (postgresql: ' + PG_SKIP + ')'}"
+
+
 def pytest_report_header() -> str:
-    """Say which databases this run covers."""
-    return f"databases: sqlite{', postgresql' if PG_URL else ' (postgresql: ' + PG_SKIP + ')'}"
+    """Say which databases this run covers (at the top, when not quiet)."""
+    return DATABASES
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say it at the end too, which `pytest -q` (make test) also prints."""
+    terminalreporter.write_line(DATABASES)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
