@@ -11,14 +11,7 @@ DEST="src/jikimi/web/static/vendor/leaflet"
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && npm pack --silent "leaflet@$VERSION" >/dev/null)
-tarball="$tmp/leaflet-$VERSION.tgz"
-got="sha512-$(openssl dgst -sha512 -binary "$tarball" | base64 | tr -d '\n')"
-if [ "$VERSION" = "1.9.4" ] && [ "$got" != "$PINNED" ]; then
-  echo "leaflet-$VERSION.tgz does not match the pinned integrity hash" >&2
-  exit 1
-fi
-tar -xzf "$tarball" -C "$tmp"
+got="$(tools/npm_fetch.sh leaflet "$VERSION" 1.9.4 "$PINNED" "$tmp")"
 
 rm -rf "$DEST"
 mkdir -p "$DEST/images"

@@ -11,14 +11,7 @@ DEST="src/jikimi/web/static/vendor/swagger-ui"
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && npm pack --silent "swagger-ui-dist@$VERSION" >/dev/null)
-tarball="$tmp/swagger-ui-dist-$VERSION.tgz"
-got="sha512-$(openssl dgst -sha512 -binary "$tarball" | base64 | tr -d '\n')"
-if [ "$VERSION" = "5.36.0" ] && [ "$got" != "$PINNED" ]; then
-  echo "swagger-ui-dist-$VERSION.tgz does not match the pinned integrity hash" >&2
-  exit 1
-fi
-tar -xzf "$tarball" -C "$tmp"
+got="$(tools/npm_fetch.sh swagger-ui-dist "$VERSION" 5.36.0 "$PINNED" "$tmp")"
 
 rm -rf "$DEST"
 mkdir -p "$DEST"
