@@ -101,13 +101,14 @@ def run(db_url: str, workdir: Path, batch: int, total: int, phones: int) -> dict
         # A judge that has been running: its memory loaded before what it then judges (a
         # judge just started reads the other side's fixes from the log; docs/proximity.md).
         memory = TrackMemory()
-        cmd = JudgePositions(limit=batch, memory=memory)
+        judge = c.bus_with(track_memory=memory)
+        cmd = JudgePositions(limit=batch)
 
         def judge_all() -> None:
             with c.read_sessions() as s:
                 end = s.scalar(select(func.max(t.Position.seq))) or 0
             while (memory.position or 0) < end:
-                c.bus.handle(cmd)
+                judge.handle(cmd)
 
         store(ingest.far_pings(seeded["homes"], 1, start - timedelta(seconds=5), rng))
         judge_all()
@@ -131,21 +132,23 @@ def run(db_url: str, workdir: Path, batch: int, total: int, phones: int) -> dict
         gc.collect()
         gc.freeze()
         gc.set_threshold(10_000, 20, 100)
-        c.bus.handle(cmd)  # the first batch reads the cases: not counted
+        judge.handle(cmd)  # the first batch reads the cases: not counted
         STEPS.clear()
         t0 = time.process_time()
         judged = 0
         each: list[float] = []  # CPU of each batch's judging (checkpoints apart)
         while judged < total - batch:
             b0 = time.process_time()
-            c.bus.handle(cmd)
+            judge.handle(cmd)
             each.append(time.process_time() - b0)
             if memory.checkpoint_due():  # as the worker does, after the batches
-                c.bus.handle(SaveTrackStates(memory))
+                judge.handle(SaveTrackStates())
             judged += batch
         cpu = time.process_time() - t0
         per = {k: round(1e6 * v / judged, 1) for k, v in sorted(STEPS.items(), key=lambda x: -x[1])}
-        alone = victim_fix_alone(c, cmd, carried, seeded["homes"], start) if carried else None
+        alone = (
+            victim_fix_alone(c, judge, cmd, carried, seeded["homes"], start) if carried else None
+        )
     finally:
         c.close()
     return {
@@ -162,7 +165,13 @@ def run(db_url: str, workdir: Path, batch: int, total: int, phones: int) -> dict
 
 
 def victim_fix_alone(
-    c: Any, cmd: JudgePositions, phones: list[str], homes: list[Any], start: datetime, n: int = 300
+    c: Any,
+    judge: Any,
+    cmd: JudgePositions,
+    phones: list[str],
+    homes: list[Any],
+    start: datetime,
+    n: int = 300,
 ) -> dict[str, Any]:
     """A batch of one fix of a victim's phone, as the worker judges each phone's request when
     nothing else is waiting: CPU per batch (µs), overall and by step."""
@@ -174,7 +183,7 @@ def victim_fix_alone(
         with transaction(c.sessions) as s:
             store_fixes(s, [FixIn(phones[i % len(phones)], at, home[0], home[1], 10.0)], at)
         t0 = time.process_time()
-        c.bus.handle(cmd)
+        judge.handle(cmd)
         cpu += time.process_time() - t0
     steps = {k: round(1e6 * v / n) for k, v in sorted(STEPS.items(), key=lambda x: -x[1])}
     return {"batches": n, "us_per_batch": round(1e6 * cpu / n), "steps_us_per_batch": steps}

@@ -12,15 +12,9 @@ from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
-from jikimi.accounts import routes as auth
-from jikimi.alerts import routes as alerts
-from jikimi.audit import routes as audit
 from jikimi.bootstrap import Container
-from jikimi.cases import people_routes as people
-from jikimi.cases import routes as cases
-from jikimi.contacts import routes as feed
 from jikimi.core.access import Role
-from jikimi.devices import routes as device
+from jikimi.features import FEATURES
 from jikimi.http import errors, service
 from jikimi.http.deps import Allow
 from jikimi.http.gate import PUBLIC as PUBLIC  # where the role matrix test reads it
@@ -28,26 +22,12 @@ from jikimi.http.gate import Gate
 from jikimi.http.limits import BodyLimit, SecurityHeaders
 from jikimi.http.schemas import Problem
 from jikimi.http.signing import OPENAPI_PARAMETERS, verify_signature
-from jikimi.proximity import routes as locations
-from jikimi.risk import routes as risk
 from jikimi.risk.routes import RISK_PLOTS
 
 WEB = Path(__file__).resolve().parent / "web"
-# The routers the phones and the feed call, many times a second, come first: a request is
-# matched against each route in turn (py-spy: 5 % of a phone's request was the matching).
-ROUTERS = (
-    feed.phone_router,
-    device.router,
-    feed.router,
-    locations.router,
-    auth.router,
-    people.router,
-    cases.router,
-    alerts.router,
-    risk.router,
-    audit.router,
-    service.router,
-)
+# The features' routers in the features' order (the phones' first: a request is matched
+# against each route in turn), then the service routes.
+ROUTERS = (*(r for f in FEATURES for r in f.routers), service.router)
 
 
 def create_app(container: Container, *, run_worker: bool | None = None) -> FastAPI:

@@ -16,10 +16,16 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 
 from jikimi.alerts.rules import Alert, AlertStatus, Evidence
+from jikimi.bootstrap.wiring import message_bus
 from jikimi.cases.orders import OrderWindow
 from jikimi.contacts.rules import CaseFacts, Contact, NumberSpan, same_contact
+from jikimi.core.bus import MessageBus
+from jikimi.core.claims import Claims
+from jikimi.features import FEATURES
 from jikimi.ports import Override, PendingContact, StoredAssessment
-from jikimi.risk.rules import Assessment, History, Tier
+from jikimi.proximity.memory import TrackMemory
+from jikimi.proximity.rules import Rules
+from jikimi.risk.rules import Assessment, ChecklistScorer, History, Tier
 
 T0 = datetime(2026, 3, 1, 3, 0, tzinfo=UTC)
 
@@ -454,3 +460,19 @@ class FakeStore:
     def actions_of(self, alert_id: str) -> list[str]:
         """The committed timeline of one alert, as action names."""
         return [c.action for c in self.state.changes if c.alert_id == alert_id]
+
+
+def fake_bus(
+    store: FakeStore, clock: object, notifier: FakeNotifier, policy: object, **deps: object
+) -> tuple[MessageBus, dict[type[object], Claims]]:
+    """Every feature's handlers over the fakes (as bootstrap wires them), and each
+    command's claims; `deps` replaces or adds dependencies (a test's scorer)."""
+    given = {
+        "clock": clock,
+        "policy": policy,
+        "approach_rules": Rules(),
+        "track_memory": TrackMemory(),
+        "scorer": ChecklistScorer(),
+        **deps,
+    }
+    return message_bus(FEATURES, store.uow, notifier, given)

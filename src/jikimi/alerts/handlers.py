@@ -57,7 +57,7 @@ def open_or_grow(
 
 
 def escalate_due_alerts(
-    cmd: EscalateDueAlerts, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+    cmd: EscalateDueAlerts, uow: UnitOfWork, *, clock: Clock, policy: EscalationPolicy
 ) -> set[str]:
     """Raise open alerts one level for each period they waited unacknowledged."""
     changed: set[str] = set()
@@ -77,7 +77,7 @@ def escalate_due_alerts(
 
 
 def acknowledge_alert(
-    cmd: AcknowledgeAlert, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+    cmd: AcknowledgeAlert, uow: UnitOfWork, *, clock: Clock, policy: EscalationPolicy
 ) -> set[str]:
     """Acknowledge an alert; raises AlertNotFound or AlertStateError."""
     with uow:
@@ -94,7 +94,7 @@ def acknowledge_alert(
 
 
 def resolve_alert(
-    cmd: ResolveAlert, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+    cmd: ResolveAlert, uow: UnitOfWork, *, clock: Clock, policy: EscalationPolicy
 ) -> set[str]:
     """Resolve an alert with its outcome; raises AlertNotFound or AlertStateError."""
     with uow:
@@ -119,10 +119,3 @@ __all__ = [
     "open_or_grow",
     "resolve_alert",
 ]
-
-
-HANDLERS = {
-    EscalateDueAlerts: escalate_due_alerts,
-    AcknowledgeAlert: acknowledge_alert,
-    ResolveAlert: resolve_alert,
-}

@@ -13,7 +13,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -187,3 +187,12 @@ class SqlAlerts:
             self._read[alert.id] = dataclasses.replace(alert)
             out.append(alert)
         return out
+
+
+# Whether any open alert is due to escalate, as `SqlAlerts.due_for_escalation` chooses
+# them (the worker asks it with its other inboxes, `now` bound to the clock).
+ESCALATION_DUE = exists().where(
+    _A.status == AlertStatus.OPEN.value,
+    _A.next_escalation_at.is_not(None),
+    _A.next_escalation_at <= bindparam("now"),
+)

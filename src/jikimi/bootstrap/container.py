@@ -23,12 +23,12 @@ from jikimi.bootstrap.factories import (
     make_worker,
     risk_plots,
 )
-from jikimi.bootstrap.features import message_bus
 from jikimi.bootstrap.uow import JoinedUnitOfWork, SqlUnitOfWork
+from jikimi.bootstrap.wiring import message_bus
 from jikimi.bootstrap.worker import Worker
 from jikimi.cases.orders import StatutePack, load_pack
 from jikimi.contacts import ingest
-from jikimi.contacts.handlers import VictimsBusy, judge_stored_contacts
+from jikimi.contacts.handlers import VictimsBusy
 from jikimi.contacts.messages import JudgeStoredContacts
 from jikimi.core import sealing as crypto
 from jikimi.core.access import Principal
@@ -53,6 +53,7 @@ from jikimi.core.watcher import TimelineWatcher
 from jikimi.devices.anklets import AnkletDirectory
 from jikimi.ports import Clock, PendingContact, RiskScorer
 from jikimi.proximity.memory import TrackMemory
+from jikimi.proximity.rules import Rules
 from jikimi.risk.rules import ChecklistScorer
 
 # The bootstrap's one logger name, as before it became a package (operators filter on it).
@@ -98,6 +99,8 @@ class Container:
     checkpointer: Periodic | None = None
     # What is slow the first time, done before the process says it is ready (/readyz).
     readiness: warmup.Readiness = field(default_factory=warmup.Readiness)
+    # What the bus's handlers were given, by name (`bus_with` replaces some).
+    deps: dict[str, Any] = field(default_factory=dict)
 
     def warm_up_steps(self) -> list[warmup.Step]:
         """The warm-up, in order: the longest first (the risk model's analyser)."""
@@ -107,6 +110,14 @@ class Container:
             ("key ring and numbers", lambda: warmup.keys_and_numbers(self.settings.default_region)),
             ("live feed", self.live.catch_up),
         ]
+
+    def bus_with(self, **deps: Any) -> MessageBus:
+        """A bus like this process's with some dependencies replaced: another judge's
+        track memory, say, for a tool or a test that plays several workers."""
+        from jikimi.features import FEATURES  # see `build`
+
+        bus, _ = message_bus(FEATURES, self.bus.uow_factory, self.hub, {**self.deps, **deps})
+        return bus
 
     @property
     def judges_on_ingest(self) -> bool:
@@ -133,13 +144,11 @@ class Container:
                 ingest.unmark(s, events)
             return None
         try:
-            return judge_stored_contacts(
+            return self.bus.handlers[JudgeStoredContacts](
                 JudgeStoredContacts(tuple(events)),
                 JoinedUnitOfWork(
                     s, self.pack, marked={e.id: e.victim_id for e in events} if marked else None
                 ),
-                self.clock,
-                self.bus.policy,
             )
         except VictimsBusy:
             # Another transaction judges this victim now (or stalled while it did): the
@@ -215,21 +224,33 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     # What the proximity rules know of cases and devices, kept until it changes (a minute
     # at most): triggers bump `watch.version` with every change (migration 0005).
     geo_cache: SharedCache[str, Any] = spread_ttl_cache(60.0)
-    bus = message_bus(
+    scorer = load_scorer(settings.risk_scorer)
+    plot_dir, plots = risk_plots(scorer)
+    track_memory = TrackMemory()  # this process's judge keeps the tracks' states here
+    # What the handlers and the worker's readiness checks are given, by name.
+    deps: dict[str, Any] = {
+        "clock": clock,
+        "policy": policy,
+        "approach_rules": Rules(
+            eta_warn_s=settings.eta_warn_s, victim_fix_max_age_s=settings.victim_fix_max_age_s
+        ),
+        "track_memory": track_memory,
+        "scorer": scorer,
+    }
+    from jikimi.features import FEATURES  # the features import the HTTP layer, which imports this
+
+    bus, claims = message_bus(
+        FEATURES,
         lambda: SqlUnitOfWork(sessions, pack, settings.warn_radius_m, geo_cache, read_sessions),
-        clock,
         hub,
-        policy,
+        deps,
     )
 
     def latest_seq() -> int:
         with reading_without_transaction(read_sessions) as s:
             return alert_views.latest_seq(s)
 
-    scorer = load_scorer(settings.risk_scorer)
-    plot_dir, plots = risk_plots(scorer)
-    track_memory = TrackMemory()  # this process's judge keeps the tracks' states here
-    worker = make_worker(settings, bus, read_sessions, clock, scorer, track_memory)
+    worker = make_worker(settings, FEATURES, bus, claims, read_sessions, clock, deps)
     limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
     live = LiveFeed(read_sessions, hub.generation, evidence=settings.alert_evidence_shown)
     # Notifications from this process's own connections were acted on already.
@@ -262,4 +283,5 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
             if read_engine.dialect.name == "sqlite"
             else None
         ),
+        deps=deps,
     )

@@ -3,32 +3,26 @@ plots, the worker with its inboxes, the PostgreSQL listener."""
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from jikimi.bootstrap import waiting
-from jikimi.bootstrap.worker import Worker, WorkSeen
-from jikimi.cases.tables import Case
-from jikimi.contacts.tables import ContactEvent
+from jikimi.alerts.messages import EscalateDueAlerts
+from jikimi.alerts.repo import ESCALATION_DUE
+from jikimi.bootstrap import wiring
+from jikimi.bootstrap.worker import ESCALATION, Worker
 from jikimi.core.bus import MessageBus
+from jikimi.core.claims import Claims
 from jikimi.core.db import is_sqlite
+from jikimi.core.feature import Feature, Inbox
 from jikimi.core.hub import AlertHub
 from jikimi.core.pg_listen import PgListener
 from jikimi.core.settings import Settings
-from jikimi.core.tx import reading_without_transaction
-from jikimi.devices.messages import CheckSilentDevices, JudgeDeviceEvents
-from jikimi.devices.tables import DeviceEvent
 from jikimi.ports import Clock, RiskScorer
-from jikimi.proximity import positions
-from jikimi.proximity.memory import TrackMemory
-from jikimi.proximity.messages import JudgePositions, SaveTrackStates
-from jikimi.proximity.rules import Rules
-from jikimi.proximity.tables import Position
-from jikimi.risk.messages import RescoreCases
 from jikimi.risk.rules import ChecklistScorer
 
 # The bootstrap's one logger name, as before it became a package (operators filter on it).
@@ -82,64 +76,31 @@ def risk_plots(scorer: RiskScorer) -> tuple[Path | None, tuple[str, ...]]:
     return folder, tuple(names)
 
 
+# Open alerts due to escalate: asked with the inboxes, run by the worker itself.
+_ESCALATION = Inbox(ESCALATION, lambda settings: EscalateDueAlerts(), waiting=ESCALATION_DUE)
+
+
 def make_worker(
     settings: Settings,
+    features: Sequence[Feature],
     bus: MessageBus,
+    claims: Mapping[type[Any], Claims],
     read_sessions: sessionmaker[Session],
     clock: Clock,
-    scorer: RiskScorer,
-    track_memory: TrackMemory,
+    deps: Mapping[str, Any],
 ) -> Worker:
-    """The worker: the contact inbox, the other inboxes it looks into, its timers."""
-
-    def has_pending() -> bool:
-        with reading_without_transaction(read_sessions) as s:
-            q = select(ContactEvent.id).where(ContactEvent.processed_at.is_(None)).limit(1)
-            return s.scalars(q).first() is not None
-
-    def has_device_events() -> bool:
-        with reading_without_transaction(read_sessions) as s:
-            q = select(DeviceEvent.id).where(DeviceEvent.processed_at.is_(None)).limit(1)
-            return s.scalars(q).first() is not None
-
-    def has_rescores() -> bool:
-        with reading_without_transaction(read_sessions) as s:
-            q = select(Case.id).where(Case.risk_rescore_due_at.is_not(None)).limit(1)
-            return s.scalars(q).first() is not None
-
-    def look_for_work() -> WorkSeen:
-        with reading_without_transaction(read_sessions) as s:
-            row = s.execute(waiting.LOOK, {"now": clock.now()}).one()
-        contacts, devices, rescores, fixes, due = row
-        # Aligned with the inboxes below.
-        return WorkSeen(bool(contacts), bool(due), (bool(devices), bool(fixes), bool(rescores)))
-
-    rules = Rules(
-        eta_warn_s=settings.eta_warn_s, victim_fix_max_age_s=settings.victim_fix_max_age_s
-    )
-
-    def has_positions() -> bool:
-        with reading_without_transaction(read_sessions) as s:
-            newest = s.scalar(select(func.max(Position.seq)))
-            return newest is not None and newest > positions.cursor(s)
-
+    """The worker: every feature's inboxes (in the features' order) and timers, and
+    escalation between and after them."""
+    inboxes = [i for f in features for i in f.inboxes]
     return Worker(
         bus,
-        has_pending,
+        wiring.drains(inboxes, settings, claims, read_sessions, deps),
         settings.worker_poll_s,
-        settings.worker_batch,
-        inboxes=[
-            (has_device_events, lambda claims: JudgeDeviceEvents(claims=claims)),
-            (
-                has_positions,
-                lambda claims: JudgePositions(rules=rules, memory=track_memory, claims=claims),
-            ),
-            (has_rescores, lambda claims: RescoreCases(scorer, claims=claims)),
-            # After the batches' alerts are told: a part of the tracks' snapshot.
-            (track_memory.checkpoint_due, lambda claims: SaveTrackStates(track_memory, claims)),
+        escalate=EscalateDueAlerts,
+        timers=[
+            (t.every_s, functools.partial(t.command, settings)) for f in features for t in f.timers
         ],
-        timers=[(5.0, lambda: CheckSilentDevices(settings.device_silence_s))],
-        look_for_work=look_for_work,
+        look_for_work=wiring.look_for_work([*inboxes, _ESCALATION], read_sessions, clock),
     )
 
 

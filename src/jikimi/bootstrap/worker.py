@@ -1,34 +1,37 @@
-"""The in-process worker: judges the inbox and runs the escalation timer."""
+"""The in-process worker: drains the features' inboxes, escalates, runs their timers."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from jikimi.alerts.messages import EscalateDueAlerts
-from jikimi.bootstrap.commands import Command, InboxCommand
-from jikimi.contacts.messages import JudgeContacts
 from jikimi.core.bus import MessageBus
 from jikimi.core.claims import Claims
 
 log = logging.getLogger(__name__)
 
+ESCALATION = "escalation"  # the name under which `look_for_work` says escalations are due
 
-@dataclass(frozen=True)
-class WorkSeen:
-    """What one look at the database found waiting at the start of a pass."""
 
-    contacts: bool
-    escalations: bool
-    # Aligned with the worker's `inboxes`; None: not looked at, ask the inbox's own check.
-    inboxes: tuple[bool | None, ...] = ()
+@dataclass
+class Drain:
+    """An inbox as a worker drains it: the command for one batch, whether anything waits,
+    and what this pass's batches claimed (the same `Claims` its handler is bound to)."""
+
+    name: str
+    command: Callable[[], Any]
+    has_work: Callable[[], bool]
+    claims: Claims = field(default_factory=Claims)
+    # Escalate due alerts between this inbox's batches: a flood cannot hold escalation back.
+    escalate_between: bool = False
 
 
 class Worker:
-    """A thread that drains the durable inbox; woken at once by ingest, else it polls.
+    """A thread that drains the durable inboxes; woken at once by ingest, else it polls.
 
     State lives in the database (pending events, next escalation times), so a crash
     loses nothing: the next worker to start picks up where this one stopped.
@@ -37,21 +40,19 @@ class Worker:
     def __init__(
         self,
         bus: MessageBus,
-        has_pending: Callable[[], bool],
+        inboxes: Sequence[Drain],
         poll_s: float,
-        batch: int,
-        inboxes: Sequence[tuple[Callable[[], bool], Callable[[Claims], InboxCommand]]] = (),
-        timers: Sequence[tuple[float, Callable[[], Command]]] = (),
-        look_for_work: Callable[[], WorkSeen] | None = None,
+        *,
+        escalate: Callable[[], Any] | None = None,
+        timers: Sequence[tuple[float, Callable[[], Any]]] = (),
+        look_for_work: Callable[[], Mapping[str, bool]] | None = None,
     ) -> None:
-        self.bus, self.has_pending, self.poll_s, self.batch = bus, has_pending, poll_s, batch
-        # Other durable inboxes (device events, positions): (anything waiting?, command
-        # for a batch, given what this pass's batches of it claimed).
+        self.bus, self.poll_s = bus, poll_s
         self.inboxes = list(inboxes)
-        self._contact_claims = Claims()
-        self._claims = [Claims() for _ in self.inboxes]
-        # Other timers (device silence): (every so many seconds, command); durable because
-        # what they look at lives in the database.
+        # The command that escalates due alerts (between urgent batches and after them).
+        self.escalate = escalate
+        # Timers (device silence): (every so many seconds, command); durable because what
+        # they look at lives in the database.
         self.timers = list(timers)
         self._timer_last = [0.0] * len(self.timers)
         # One look at every inbox and at due escalations in one query, so an idle pass
@@ -70,35 +71,25 @@ class Worker:
     def run_once(self, *, escalate: bool = True) -> set[str]:
         """Judge everything waiting and escalate what is due; return changed alert ids."""
         changed: set[str] = set()
-        seen = self.look_for_work() if self.look_for_work is not None else None
+        seen = self.look_for_work() if self.look_for_work is not None else {}
+        escalation = self.escalate if escalate else None
         # Look before taking the write lock: most polls find nothing. Stop when a batch
         # claims nothing (what still waits is held by other workers, or passed over:
-        # `Claims`) and after a bounded number of batches, and escalate between batches
-        # so a flood of events cannot hold escalation back.
-        claims = self._contact_claims
-        claims.begin_pass()
-        for i in range(self.max_batches):
-            waiting = seen.contacts if seen is not None and i == 0 else self.has_pending()
-            if not waiting:
-                break
-            if escalate and i:
-                changed |= self.bus.handle(EscalateDueAlerts())
-            changed |= self.bus.handle(JudgeContacts(self.batch, claims))
-            if not claims.claimed:
-                break
-        for j, (has_work, batch) in enumerate(self.inboxes):
-            first = seen.inboxes[j] if seen is not None and j < len(seen.inboxes) else None
-            claims = self._claims[j]
-            claims.begin_pass()
+        # `Claims`) and after a bounded number of batches.
+        for inbox in self.inboxes:
+            first = seen.get(inbox.name)
+            inbox.claims.begin_pass()
             for k in range(self.max_batches):
-                if not (first if k == 0 and first is not None else has_work()):
+                if not (first if k == 0 and first is not None else inbox.has_work()):
                     break
-                changed |= self.bus.handle(batch(claims))
-                if not claims.claimed:
+                if escalation is not None and k and inbox.escalate_between:
+                    changed |= self.bus.handle(escalation())
+                changed |= self.bus.handle(inbox.command())
+                if not inbox.claims.claimed:
                     break
         if escalate:
-            if seen is None or seen.escalations:
-                changed |= self.bus.handle(EscalateDueAlerts())
+            if escalation is not None and seen.get(ESCALATION, True):
+                changed |= self.bus.handle(escalation())
             now = time.monotonic()
             for i, (every, command) in enumerate(self.timers):
                 if now - self._timer_last[i] >= every:

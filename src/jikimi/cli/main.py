@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -9,10 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from jikimi.accounts import cli as account_cmd
-from jikimi.audit import cli as audit_cmd
 from jikimi.cli import device_cmd, keys_cmd
-from jikimi.risk import cli as risk_cmd
+from jikimi.features import FEATURES
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -23,10 +22,11 @@ app = typer.Typer(
 token_app = typer.Typer(help="Bearer tokens for staff and machines.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(device_cmd.app, name="device")
-app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(keys_cmd.app, name="keys")
-app.add_typer(account_cmd.app, name="account")
-app.add_typer(risk_cmd.app, name="risk")
+for feature in FEATURES:
+    for name, where in feature.commands:
+        module, _, attribute = where.partition(":")
+        app.add_typer(getattr(importlib.import_module(module), attribute), name=name)
 
 
 @app.command()

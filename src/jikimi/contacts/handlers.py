@@ -9,6 +9,7 @@ from jikimi.alerts.handlers import open_or_grow
 from jikimi.alerts.rules import AlertKind, EscalationPolicy, Evidence
 from jikimi.contacts.messages import JudgeContacts, JudgeStoredContacts
 from jikimi.contacts.rules import Contact, judge_contact
+from jikimi.core.claims import Claims
 from jikimi.ports import Clock, PendingContact, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -86,14 +87,18 @@ def judge_one(
 
 
 def judge_contacts(
-    cmd: JudgeContacts, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+    cmd: JudgeContacts,
+    uow: UnitOfWork,
+    *,
+    clock: Clock,
+    policy: EscalationPolicy,
+    claims: Claims,
 ) -> set[str]:
     """Judge a batch of waiting events in one transaction: claim them, take their
     victims' locks (all at once, in one order), judge the events of the victims held, and
     pass over the others (another transaction holds them: it may have stalled, and only
     its own victims wait for it)."""
     changed: set[str] = set()
-    claims = cmd.claims
     with uow:
         ids = uow.contacts.pending_ids(cmd.limit, claims.passed_over)
         claims.claimed = len(ids)
@@ -110,7 +115,7 @@ def judge_contacts(
 
 
 def judge_stored_contacts(
-    cmd: JudgeStoredContacts, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+    cmd: JudgeStoredContacts, uow: UnitOfWork, *, clock: Clock, policy: EscalationPolicy
 ) -> set[str]:
     """Judge events in the transaction that stored them, so a 202 already carries the alert.
 
@@ -131,11 +136,15 @@ def judge_stored_contacts(
 
 
 def judge_contacts_one_by_one(
-    cmd: JudgeContacts, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+    cmd: JudgeContacts,
+    uow: UnitOfWork,
+    *,
+    clock: Clock,
+    policy: EscalationPolicy,
+    claims: Claims,
 ) -> set[str]:
     """After a failed batch: judge each event alone and set aside the one that fails."""
     changed: set[str] = set()
-    claims = cmd.claims
     with uow:
         ids = uow.contacts.pending_ids(cmd.limit, claims.passed_over)
     claims.claimed = len(ids)
@@ -160,9 +169,3 @@ def judge_contacts_one_by_one(
                 uow.contacts.mark_failed(event_id, clock.now(), type(exc).__name__)
                 uow.commit()
     return changed
-
-
-# JudgeStoredContacts is run by the storing request on its own joined unit of work.
-HANDLERS = {JudgeContacts: judge_contacts}
-# A batch that fails as a block is judged again event by event (the bus does it).
-ONE_BY_ONE = {JudgeContacts: judge_contacts_one_by_one}

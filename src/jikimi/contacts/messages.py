@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from jikimi.contacts.ports import PendingContact
-from jikimi.core.claims import Claims
 
 
 @dataclass(frozen=True)
@@ -13,7 +12,6 @@ class JudgeContacts:
     """Judge up to `limit` stored contact events that wait in the inbox."""
 
     limit: int = 200
-    claims: Claims = field(default_factory=Claims)
 
 
 @dataclass(frozen=True)

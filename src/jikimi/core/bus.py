@@ -1,8 +1,8 @@
 """The message bus: a map from command type to handler, and a notifier after commit.
 
-The bus knows no feature: bootstrap hands it every feature's handlers (`HANDLERS` in each
-feature's handlers module) and, where a feature has one, the handler that retries a
-failed batch item by item.
+The bus knows no feature: bootstrap hands it every feature's handlers with their
+dependencies bound (`core.feature.inject`) and, where a feature has one, the handler that
+retries a failed batch item by item.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
-# handler(command, unit of work, clock, escalation policy) -> ids of the alerts it changed
-Handler = Callable[[Any, Any, Any, Any], set[str]]
+# A handler with its dependencies bound: (command, unit of work) -> ids of alerts changed
+Handler = Callable[[Any, Any], set[str]]
 
 
 class Notifier(Protocol):
@@ -31,9 +31,7 @@ class MessageBus:
     """Runs a command's handler in a fresh unit of work, then tells listeners."""
 
     uow_factory: Callable[[], Any]
-    clock: Any
     notifier: Notifier
-    policy: Any
     handlers: Mapping[type[Any], Handler]
     one_by_one: Mapping[type[Any], Handler] = field(default_factory=dict)
 
@@ -42,7 +40,7 @@ class MessageBus:
         handler = self.handlers[type(cmd)]
         uow = self.uow_factory()
         try:
-            changed = handler(cmd, uow, self.clock, self.policy)
+            changed = handler(cmd, uow)
         except Exception as exc:
             # With the database away every item would fail alike: the caller (the worker)
             # tries the whole batch again later.
@@ -52,7 +50,7 @@ class MessageBus:
             # A batch failed as a block; judge its items one by one so one bad item
             # cannot hold up every alert behind it.
             log.warning("%s failed as a batch; retrying item by item", type(cmd).__name__)
-            changed = retry(cmd, self.uow_factory(), self.clock, self.policy)
+            changed = retry(cmd, self.uow_factory())
         if changed:
             self.notifier.alerts_changed()
         return changed

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from jikimi.alerts.handlers import open_or_grow
 from jikimi.alerts.rules import AlertKind, EscalationPolicy, Evidence
+from jikimi.core.claims import Claims
 from jikimi.devices.messages import CheckSilentDevices, JudgeDeviceEvents
 from jikimi.ports import Clock, PendingDeviceEvent, UnitOfWork
 
@@ -30,14 +31,18 @@ def _evidence(ev: PendingDeviceEvent) -> Evidence:
 
 
 def judge_device_events(
-    cmd: JudgeDeviceEvents, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+    cmd: JudgeDeviceEvents,
+    uow: UnitOfWork,
+    *,
+    clock: Clock,
+    policy: EscalationPolicy,
+    claims: Claims,
 ) -> set[str]:
     """Tamper → device_tamper; signal lost → device_offline; SOS → sos (all with their
     evidence); battery and charging are remembered on the device; a restored signal is
     noted on the open device_offline alert. An event of a victim another transaction holds
     is passed over (`Claims`), as contacts are."""
     changed: set[str] = set()
-    claims = cmd.claims
     with uow:
         now = clock.now()
         events = uow.devices.pending_events(cmd.limit, claims.passed_over)
@@ -66,7 +71,7 @@ def judge_device_events(
 
 
 def check_silent_devices(
-    cmd: CheckSilentDevices, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+    cmd: CheckSilentDevices, uow: UnitOfWork, *, clock: Clock, policy: EscalationPolicy
 ) -> set[str]:
     """An anklet silent longer than allowed while its monitoring order is in force raises
     device_offline once per silence. When many fall silent at once and no anklet at all
@@ -105,6 +110,3 @@ def check_silent_devices(
             uow.devices.mark_offline_alerted(d.device_id, now)
         uow.commit()
     return changed
-
-
-HANDLERS = {JudgeDeviceEvents: judge_device_events, CheckSilentDevices: check_silent_devices}

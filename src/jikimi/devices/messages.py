@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from jikimi.core.claims import Claims
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -12,7 +10,6 @@ class JudgeDeviceEvents:
     """Turn waiting device-health events and SOS presses into alerts."""
 
     limit: int = 200
-    claims: Claims = field(default_factory=Claims)
 
 
 @dataclass(frozen=True)

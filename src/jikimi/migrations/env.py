@@ -5,10 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from jikimi.schema import Base
+from jikimi.features import metadata
 
 config = context.config
-target = Base.metadata
+target = metadata()
 
 
 def run() -> None:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from jikimi.alerts.handlers import open_or_grow
 from jikimi.alerts.rules import AlertKind, EscalationPolicy, Evidence
+from jikimi.core.claims import Claims
 from jikimi.ports import Clock, LoggedFix, UnitOfWork
 from jikimi.proximity.counterparts import Counterparts
 from jikimi.proximity.memory import TrackMemory
@@ -27,29 +28,36 @@ from jikimi.proximity.rules import Key, Rules, TrackState, ZoneEvent, evaluate
 
 
 def judge_positions(
-    cmd: JudgePositions, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+    cmd: JudgePositions,
+    uow: UnitOfWork,
+    *,
+    clock: Clock,
+    policy: EscalationPolicy,
+    approach_rules: Rules,
+    track_memory: TrackMemory,
+    claims: Claims,
 ) -> set[str]:
     """One micro-batch of the log: pairs built, rules applied, alerts raised; the tracks'
     states kept in memory (proximity.memory), written by `save_track_states`."""
-    mem = cmd.memory
+    mem, rules = track_memory, approach_rules
     changed: set[str] = set()
-    cmd.claims.claimed = 0
+    claims.claimed = 0
     with uow:
         position = uow.positions.cursor()
         if position is None:
             return changed  # another judge holds the log: it judges, this pass moves on
         if not mem.valid_at(position):
-            _rebuild_memory(uow, mem, position, cmd)
+            _rebuild_memory(uow, mem, position, cmd.limit, rules)
         fixes = uow.positions.after(position, cmd.limit)
-        cmd.claims.claimed = len(fixes)
+        claims.claimed = len(fixes)
         if not fixes:
             return changed
-        pairs, t = _pairs_of(uow, fixes, cmd.rules, mem.recent)
+        pairs, t = _pairs_of(uow, fixes, rules, mem.recent)
         new_states: dict[Key, TrackState] = {}
         new_position = fixes[-1].seq
         events: list[ZoneEvent] = []
         if pairs.track:
-            events, new_states = evaluate(pairs.batch(fixes, t), mem.states, cmd.rules)
+            events, new_states = evaluate(pairs.batch(fixes, t), mem.states, rules)
         if not uow.positions.advance(position, new_position):
             return changed  # another judge took this batch: nothing written here
         # The victims' locks of the cases this batch writes, before their rows, in the
@@ -71,18 +79,23 @@ def judge_positions(
 
 
 def save_track_states(
-    cmd: SaveTrackStates, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+    cmd: SaveTrackStates,
+    uow: UnitOfWork,
+    *,
+    clock: Clock,
+    track_memory: TrackMemory,
+    claims: Claims,
 ) -> set[str]:
     """Write a part of the tracks' snapshot (proximity.memory), as of the memory's position,
     in a transaction of its own: after the batches' alerts are committed and told, not
     before, and a few hundred states at a time, so the judge waits little."""
-    mem = cmd.memory
+    mem = track_memory
     at = mem.position
     if at is None:
         return set()
     part, complete = mem.next_part()
     states = {str(k): s.dumps() for k, s in part.items()}
-    cmd.claims.claimed = 0
+    claims.claimed = 0
     with uow:
         saved = uow.positions.save_states(states, clock.now(), at, complete)
         if saved is None:
@@ -91,7 +104,7 @@ def save_track_states(
             mem.forget()  # another judge moved on: this memory is not the log's now
             return set()
         uow.commit()
-    cmd.claims.claimed = 1
+    claims.claimed = 1
     mem.saved(at, set(part), complete)
     return set()
 
@@ -164,19 +177,21 @@ def _from_memory(
     return unknown
 
 
-def _rebuild_memory(uow: UnitOfWork, mem: TrackMemory, position: int, cmd: JudgePositions) -> None:
+def _rebuild_memory(
+    uow: UnitOfWork, mem: TrackMemory, position: int, limit: int, rules: Rules
+) -> None:
     """Make the memory the log's at `position`: the snapshot, then the fixes logged after
     it up to `position` judged again quietly (their alerts are committed already)."""
     complete, saved = uow.positions.snapshot()
     states: dict[Key, TrackState] = {k: TrackState.loads(v) for k, v in saved.items()}
     at = complete
     while at < position:
-        fixes = [f for f in uow.positions.after(at, cmd.limit) if f.seq <= position]
+        fixes = [f for f in uow.positions.after(at, limit) if f.seq <= position]
         if not fixes:
             break
-        pairs, t = _pairs_of(uow, fixes, cmd.rules, None)
+        pairs, t = _pairs_of(uow, fixes, rules, None)
         if pairs.track:
-            _, new = evaluate(pairs.batch(fixes, t), states, cmd.rules, quiet=True)
+            _, new = evaluate(pairs.batch(fixes, t), states, rules, quiet=True)
             states.update(new)
         at = fixes[-1].seq
     mem.load(position, states, uow.positions.newest_recorded(), complete)
@@ -219,6 +234,3 @@ def _apply(
         },
     )
     return {open_or_grow(uow, case_id, AlertKind(ev.kind), evidence, clock, policy)}
-
-
-HANDLERS = {JudgePositions: judge_positions, SaveTrackStates: save_track_states}

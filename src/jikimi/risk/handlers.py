@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import logging
 
-from jikimi.alerts.rules import EscalationPolicy
+from jikimi.core.claims import Claims
 from jikimi.ports import Clock, UnitOfWork
 from jikimi.risk.messages import RescoreCases
+from jikimi.risk.ports import RiskScorer
 from jikimi.risk.rules import may_override
 
 log = logging.getLogger(__name__)
 
 
 def rescore_cases(
-    cmd: RescoreCases, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
+    cmd: RescoreCases, uow: UnitOfWork, *, clock: Clock, scorer: RiskScorer, claims: Claims
 ) -> set[str]:
     """Write a `rescore` assessment for each case marked due, from its latest assessment's
     answers and note and its history now.
@@ -22,7 +23,6 @@ def rescore_cases(
     tier (it still raises or confirms it); once the evidence alone reaches past it, the
     override has done its work and the new assessment stands without it.
     """
-    claims = cmd.claims
     with uow:
         now = clock.now()
         due = uow.risk.rescore_due(cmd.limit, claims.passed_over)
@@ -36,7 +36,7 @@ def rescore_cases(
             latest = uow.risk.latest(case_id)
             if latest is not None:
                 history = uow.risk.history(case_id, now)
-                result = cmd.scorer.score(latest.answers, latest.note, history)
+                result = scorer.score(latest.answers, latest.note, history)
                 kept = latest.override
                 if kept is not None and not may_override(result.tier, kept.tier):
                     kept = None
@@ -47,6 +47,3 @@ def rescore_cases(
             uow.risk.clear_rescore_due(case_id)
         uow.commit()
     return set()  # no alert changed
-
-
-HANDLERS = {RescoreCases: rescore_cases}

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from jikimi.core.claims import Claims
-from jikimi.risk.ports import RiskScorer
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class RescoreCases:
-    """Re-assess cases whose history changed, with their last answers and note."""
+    """Re-assess up to `limit` cases whose history changed, with their last answers and
+    note (by the process's risk scorer)."""
 
-    scorer: RiskScorer
     limit: int = 50
-    claims: Claims = field(default_factory=Claims)

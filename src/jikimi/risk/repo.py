@@ -6,7 +6,7 @@ import json
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from jikimi.alerts.tables import AlertEvidence, AlertRow
@@ -186,3 +186,7 @@ class SqlRisk:
         self.s.add(row)
         self.s.flush()
         return row.id
+
+
+# Whether any case waits for a re-score (the worker asks it with its other inboxes).
+RESCORE_WAITING = exists().where(table_of(Case).c.risk_rescore_due_at.is_not(None))

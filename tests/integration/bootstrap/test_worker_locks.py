@@ -21,15 +21,14 @@ from sqlalchemy import Engine, func, select, text
 
 from jikimi import schema as t
 from jikimi.bootstrap import Container
-from jikimi.bootstrap.commands import Command
-from jikimi.bootstrap.features import message_bus
 from jikimi.bootstrap.uow import SqlUnitOfWork
+from jikimi.bootstrap.wiring import message_bus
 from jikimi.contacts.ingest import ContactIn, store_contacts
 from jikimi.contacts.messages import JudgeContacts
 from jikimi.core.access import Role
-from jikimi.core.clock import SystemClock
 from jikimi.core.db import own_backends
 from jikimi.core.tx import reading, transaction
+from jikimi.features import FEATURES
 from jikimi.proximity.memory import TrackMemory
 from jikimi.proximity.messages import JudgePositions
 from tests.factories import HOME, Factory, World, auth, geo_world, ping
@@ -67,10 +66,12 @@ class Stall:
             u.stalled, u.release = self.stalled, self.release
             return u
 
-        self.bus = message_bus(uow, SystemClock(), c.bus.notifier, c.bus.policy)
+        # Its own judge: a track memory of its own, as another worker process has.
+        deps = {**c.deps, "track_memory": TrackMemory()}
+        self.bus, _ = message_bus(FEATURES, uow, c.bus.notifier, deps)
         self.engine = c.engine
 
-    def start(self, cmd: Command) -> None:
+    def start(self, cmd: object) -> None:
         """Run `cmd` on a thread; return once it holds its transaction open."""
 
         def run() -> None:
@@ -253,7 +254,7 @@ def test_a_stalled_position_batch_holds_up_no_contact(
     g, c = geo_world(factory), factory.world()
     inside = ping(g.serial, HOME[0] + 30 / 111_320, HOME[1], datetime.now(UTC))
     factory.post_signed("/api/v1/feed/locations", g.feed, {"pings": [inside]})
-    stall.start(JudgePositions(memory=TrackMemory()))
+    stall.start(JudgePositions())
     store_calls(container, c, 1)
 
     stall.meanwhile(container.worker.run_once)

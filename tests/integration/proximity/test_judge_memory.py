@@ -182,7 +182,7 @@ def test_the_snapshot_is_not_written_once_another_judge_has_moved_on(
     assert before[positions.STATES] < before[positions.CURSOR]
     with transaction(container.sessions) as s:  # another judge moved on meanwhile
         positions.move_cursor(s, before[positions.CURSOR] + 1)
-    container.bus.handle(SaveTrackStates(container.track_memory))
+    container.bus.handle(SaveTrackStates())
     assert _places(container)[positions.STATES] == before[positions.STATES]
     assert container.track_memory.position is None  # to be loaded again
 

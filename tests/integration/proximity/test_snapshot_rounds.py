@@ -7,7 +7,6 @@ rebuilt track may lack one the running judge opened; the next fix inside opens i
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -16,7 +15,6 @@ from sqlalchemy import func, select
 
 from jikimi import schema as t
 from jikimi.bootstrap import Container
-from jikimi.core.claims import Claims
 from jikimi.proximity import positions
 from jikimi.proximity.memory import TrackMemory
 from jikimi.proximity.messages import JudgePositions, SaveTrackStates
@@ -26,18 +24,28 @@ from tests.factories import Factory, GeoWorld, geo_world, ping
 from tests.integration.proximity.test_proximity import FEED, near_home
 
 
-def _judge_all(c: Container, cmd: JudgePositions) -> None:
-    """Judge the log to its end with the running judge."""
-    with c.read_sessions() as s:
-        end = s.scalar(select(func.max(t.Position.seq))) or 0
-    while (cmd.memory.position or 0) < end:
-        c.bus.handle(cmd)
+class Judge:
+    """One worker's judge: its track memory, and a bus whose handlers use it."""
+
+    def __init__(self, c: Container, memory: TrackMemory) -> None:
+        self.memory, self.bus = memory, c.bus_with(track_memory=memory)
+
+    def judge_all(self, c: Container) -> None:
+        """Judge the log to its end."""
+        with c.read_sessions() as s:
+            end = s.scalar(select(func.max(t.Position.seq))) or 0
+        while (self.memory.position or 0) < end:
+            self.bus.handle(JudgePositions())
+
+    def save(self) -> None:
+        """Write the next part of its snapshot."""
+        self.bus.handle(SaveTrackStates())
 
 
-def _rebuilt(c: Container, cmd: JudgePositions) -> dict[Key, TrackState]:
+def _rebuilt(c: Container) -> dict[Key, TrackState]:
     """What a judge starting now holds (nothing is left to judge: it only rebuilds)."""
     fresh = TrackMemory()
-    c.bus.handle(dataclasses.replace(cmd, memory=fresh))
+    c.bus_with(track_memory=fresh).handle(JudgePositions())
     return fresh.states
 
 
@@ -50,12 +58,12 @@ def _complete_at(c: Container) -> int:
 
 def _check(
     c: Container,
-    cmd: JudgePositions,
+    memory: TrackMemory,
     history: dict[int, dict[Key, TrackState]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    live = cmd.memory.states
-    got = _rebuilt(c, cmd)
+    live = memory.states
+    got = _rebuilt(c)
     assert {k: s.flat for k, s in got.items()} == {k: s.flat for k, s in live.items()}
     # An exact snapshot: every state as the running judge held it where the database's
     # snapshot is complete.
@@ -63,7 +71,7 @@ def _check(
     exact = {str(k): v.dumps() for k, v in history[at].items()}
     with monkeypatch.context() as m:
         m.setattr(SqlPositions, "snapshot", lambda self: (at, exact))
-        ideal = _rebuilt(c, cmd)
+        ideal = _rebuilt(c)
     for k, state in got.items():
         allowed = set(live[k].episodes) | set(ideal.get(k, TrackState()).episodes)
         assert set(state.episodes) <= allowed
@@ -98,30 +106,29 @@ def test_a_judge_starting_over_at_any_moment_rebuilds_the_running_judges_tracks(
     start = datetime.now(UTC) - timedelta(hours=1)
     clocks = {g.serial: [start] for g in worlds}
     memory = TrackMemory(part=part)
-    cmd = dataclasses.replace(container.worker.inboxes[1][1](Claims()), memory=memory)  # its rules
-    assert isinstance(cmd, JudgePositions)
+    judge = Judge(container, memory)
     for g in worlds:  # every track's first fix, judged and saved
         factory.post_signed(FEED, g.feed, {"pings": [ping(g.serial, *near_home(3000), start)]})
-    _judge_all(container, cmd)
-    container.bus.handle(SaveTrackStates(memory))
+    judge.judge_all(container)
+    judge.save()
     while memory.round_at is not None:
-        container.bus.handle(SaveTrackStates(memory))
+        judge.save()
     history = {memory.position or 0: dict(memory.states)}  # the running judge's, by position
     checked = rounds = 0
     for _ in range(40):
         for g in rng.sample(worlds, rng.randint(1, len(worlds))):
             body = {"pings": _pings(rng, g, clocks[g.serial], start)}
             factory.post_signed(FEED, g.feed, body)
-        _judge_all(container, cmd)
+        judge.judge_all(container)
         history[memory.position or 0] = dict(memory.states)
-        _check(container, cmd, history, monkeypatch)
+        _check(container, memory, history, monkeypatch)
         for _ in range(rng.randint(0, 3)):  # some parts of a round, or none
             began = memory.round_at if memory.round_at is not None else memory.position
-            container.bus.handle(SaveTrackStates(memory))
+            judge.save()
             if memory.round_at is None:  # the round's last part: complete as of its start
                 assert _complete_at(container) == began
                 rounds += 1
-            _check(container, cmd, history, monkeypatch)
+            _check(container, memory, history, monkeypatch)
             checked += 1
     assert memory.states  # the tracks were judged
     assert any(s.episodes for s in memory.states.values())  # episodes were open
@@ -138,14 +145,12 @@ def test_judges_taking_turns_still_move_the_snapshots_place(
     (and every reload replaying a longer stretch of the log)."""
     worlds = [geo_world(factory) for _ in range(3)]
     start = datetime.now(UTC) - timedelta(hours=1)
-    template = container.worker.inboxes[1][1](Claims())
-    assert isinstance(template, JudgePositions)
-    judges = [dataclasses.replace(template, memory=TrackMemory(part=1)) for _ in range(2)]
+    judges = [Judge(container, TrackMemory(part=1)) for _ in range(2)]
     for step in range(6):
         at = start + timedelta(seconds=15 * step)
         for g in worlds:
             factory.post_signed(FEED, g.feed, {"pings": [ping(g.serial, *near_home(3000), at)]})
         judge = judges[step % 2]
-        _judge_all(container, judge)
-        container.bus.handle(SaveTrackStates(judge.memory))
+        judge.judge_all(container)
+        judge.save()
         assert _complete_at(container) == judge.memory.position

@@ -5,18 +5,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
+from jikimi.alerts.messages import EscalateDueAlerts
 from jikimi.alerts.rules import EscalationPolicy
-from jikimi.bootstrap.commands import Command, InboxCommand
-from jikimi.bootstrap.features import message_bus
-from jikimi.bootstrap.worker import Worker, WorkSeen
+from jikimi.bootstrap.worker import ESCALATION, Drain, Worker
 from jikimi.cases.orders import OrderWindow, load_pack
+from jikimi.contacts.messages import JudgeContacts
 from jikimi.contacts.rules import NumberSpan
 from jikimi.core.bus import MessageBus
 from jikimi.core.claims import Claims
-from tests.unit.fakes import T0, FakeClock, FakeNotifier, FakeStore
+from tests.unit.fakes import T0, FakeClock, FakeNotifier, FakeStore, fake_bus
 
 BAN = load_pack("kr").get("stalking.provisional.3")
 VICTIM, CASE, PERPETRATOR_NUMBER = "victim-1", "case-1", "+821023456789"
@@ -42,8 +43,9 @@ class ObservedBus(MessageBus):
     """The real bus, telling `passes` when a worker pass ends or fails."""
 
     passes: Passes
+    claims: Claims
 
-    def handle(self, cmd: Command) -> set[str]:
+    def handle(self, cmd: object) -> set[str]:
         """Carry out `cmd` and report how the pass went."""
         try:
             changed = super().handle(cmd)
@@ -73,10 +75,26 @@ def world() -> tuple[FakeStore, FakeClock, FakeNotifier, ObservedBus]:
     store, clock, notifier = FakeStore(), FakeClock(T0), FakeNotifier()
     order = OrderWindow(BAN, T0 - timedelta(days=1), T0 + timedelta(days=60))
     store.add_case(CASE, VICTIM, (order,), (NumberSpan(PERPETRATOR_NUMBER),))
-    wired = message_bus(store.uow, clock, notifier, POLICY)
-    bus = ObservedBus(store.uow, clock, notifier, POLICY, wired.handlers, wired.one_by_one)
+    wired, claims = fake_bus(store, clock, notifier, POLICY)
+    bus = ObservedBus(store.uow, notifier, wired.handlers, wired.one_by_one)
     bus.passes = Passes()
+    bus.claims = claims[JudgeContacts]
     return store, clock, notifier, bus
+
+
+def contacts_worker(
+    bus: ObservedBus,
+    store: FakeStore,
+    *,
+    poll_s: float,
+    batch: int,
+    kind: type[Worker] = Worker,
+    **more: Any,
+) -> Worker:
+    """A worker draining the contacts inbox over the fakes, escalating as bootstrap's does."""
+    contacts = Drain("contacts", lambda: JudgeContacts(batch), store.has_pending, bus.claims, True)
+    inboxes = [contacts, *more.pop("inboxes", [])]
+    return kind(bus, inboxes, poll_s, escalate=EscalateDueAlerts, **more)
 
 
 def receive_calls(store: FakeStore, n: int) -> list[str]:
@@ -95,7 +113,7 @@ def receive_calls(store: FakeStore, n: int) -> list[str]:
 def test_a_pass_drains_more_events_than_one_batch() -> None:
     store, _, notifier, bus = world()
     receive_calls(store, 5)
-    worker = Worker(bus, store.has_pending, poll_s=60, batch=2)
+    worker = contacts_worker(bus, store, poll_s=60, batch=2)
     changed = worker.run_once()
     [alert] = store.alerts_of(CASE)
     assert changed == {alert.id}
@@ -107,7 +125,7 @@ def test_a_pass_drains_more_events_than_one_batch() -> None:
 def test_a_pass_escalates_what_is_due() -> None:
     store, clock, _, bus = world()
     receive_calls(store, 1)
-    worker = Worker(bus, store.has_pending, poll_s=60, batch=10)
+    worker = contacts_worker(bus, store, poll_s=60, batch=10)
     worker.run_once()
     clock.advance(minutes=2)
     [alert] = store.alerts_of(CASE)
@@ -117,7 +135,7 @@ def test_a_pass_escalates_what_is_due() -> None:
 
 def test_a_pass_with_nothing_to_do_changes_nothing() -> None:
     store, _, notifier, bus = world()
-    assert Worker(bus, store.has_pending, poll_s=60, batch=10).run_once() == set()
+    assert contacts_worker(bus, store, poll_s=60, batch=10).run_once() == set()
     assert notifier.calls == 0
 
 
@@ -125,7 +143,7 @@ def test_a_pass_sets_a_poison_event_aside_and_ends() -> None:
     store, _, _, bus = world()
     first, poison, last = receive_calls(store, 3)
     store.poison.add(poison)
-    Worker(bus, store.has_pending, poll_s=60, batch=10).run_once()
+    contacts_worker(bus, store, poll_s=60, batch=10).run_once()
     [alert] = store.alerts_of(CASE)
     assert [e.event_id for e in store.evidence_of(alert.id)] == [first, last]
     assert store.state.contacts[poison].error == "PoisonError"
@@ -145,10 +163,10 @@ def test_a_pass_judges_past_a_victim_another_transaction_holds_and_then_ends() -
     store.receive(occurred_at=T0, number=PERPETRATOR_NUMBER, victim_id=other_victim)
     store.receive(occurred_at=T0, number=PERPETRATOR_NUMBER, victim_id=VICTIM)
     store.held_elsewhere.add(VICTIM)
-    handled: list[Command] = []
+    handled: list[object] = []
     handle = bus.handle
     bus.handle = lambda cmd: handled.append(cmd) or handle(cmd)  # type: ignore[method-assign]
-    worker = Worker(bus, store.has_pending, poll_s=60, batch=2)
+    worker = contacts_worker(bus, store, poll_s=60, batch=2)
 
     worker.run_once(escalate=False)
     assert [a.count for a in store.alerts_of(other_case)] == [1]
@@ -180,18 +198,18 @@ def test_a_pass_acts_on_one_look_and_skips_what_it_found_idle() -> None:
 
     handled: list[str] = []
 
-    def command(_: Claims) -> InboxCommand:
+    def command() -> JudgeContacts:
         handled.append("inbox")
         raise AssertionError("an idle inbox is not judged")
 
     due = [False]
+    contacts = Drain("contacts", lambda: JudgeContacts(10), has_pending, bus.claims, True)
     worker = Worker(
         bus,
-        has_pending,
+        [contacts, Drain("idle", command, idle_inbox)],
         poll_s=60,
-        batch=10,
-        inboxes=[(idle_inbox, command)],
-        look_for_work=lambda: WorkSeen(store.has_pending(), due[0], (False,)),
+        escalate=EscalateDueAlerts,
+        look_for_work=lambda: {"contacts": store.has_pending(), ESCALATION: due[0], "idle": False},
     )
     worker.run_once()
     [alert] = store.alerts_of(CASE)
@@ -229,7 +247,7 @@ def test_the_thread_judges_at_once_and_again_when_woken(
     store, _, _, bus = world()
     receive_calls(store, 1)
     # A poll period far longer than the test: only a wake-up can explain a second pass.
-    worker = running(ObservedWorker(bus, store.has_pending, poll_s=3600, batch=10))
+    worker = running(contacts_worker(bus, store, poll_s=3600, batch=10, kind=ObservedWorker))
     bus.passes.wait_until(lambda: bus.passes.done >= 1)
     assert store.alerts_of(CASE)[0].count == 1
     receive_calls(store, 1)  # the worker is idle between passes
@@ -243,7 +261,7 @@ def test_stop_ends_the_thread_without_waiting_for_the_poll(
     running: Callable[[Worker], Worker],
 ) -> None:
     store, _, _, bus = world()
-    worker = running(ObservedWorker(bus, store.has_pending, poll_s=3600, batch=10))
+    worker = running(contacts_worker(bus, store, poll_s=3600, batch=10, kind=ObservedWorker))
     bus.passes.wait_until(lambda: bus.passes.done >= 1)
     thread = worker._thread
     assert thread is not None
@@ -258,7 +276,7 @@ def test_the_thread_survives_a_failed_pass_and_catches_up(
     store, _, notifier, bus = world()
     receive_calls(store, 2)
     store.down = True  # the database is unreachable when the worker starts
-    running(ObservedWorker(bus, store.has_pending, poll_s=0.01, batch=10))
+    running(contacts_worker(bus, store, poll_s=0.01, batch=10, kind=ObservedWorker))
     bus.passes.wait_until(lambda: bus.passes.failed >= 1)
     assert store.alerts_of(CASE) == []
     store.down = False
@@ -276,7 +294,7 @@ def test_an_outage_is_logged_once_with_its_cause_not_on_every_pass(
     receive_calls(store, 1)
     store.down = True
     caplog.set_level("WARNING", logger="jikimi.bootstrap.worker")
-    running(ObservedWorker(bus, store.has_pending, poll_s=0.01, batch=10))
+    running(contacts_worker(bus, store, poll_s=0.01, batch=10, kind=ObservedWorker))
     bus.passes.wait_until(lambda: bus.passes.failed >= 5)
     store.down = False
     # The line that it works again follows the first good pass: wait for a second one.

@@ -17,12 +17,11 @@ from jikimi.alerts.rules import (
     EscalationPolicy,
     Outcome,
 )
-from jikimi.bootstrap.features import message_bus
 from jikimi.cases.orders import OrderWindow, load_pack
 from jikimi.contacts.messages import JudgeContacts
 from jikimi.contacts.rules import NumberSpan
 from jikimi.core.bus import MessageBus
-from tests.unit.fakes import T0, FakeClock, FakeNotifier, FakeStore
+from tests.unit.fakes import T0, FakeClock, FakeNotifier, FakeStore, fake_bus
 
 PACK = load_pack("kr")
 BAN = PACK.get("stalking.provisional.3")
@@ -76,7 +75,7 @@ def env() -> Env:
     store, clock, notifier = FakeStore(), FakeClock(T0), FakeNotifier()
     store.add_case(CASE, VICTIM, (ban(),), (NumberSpan(PERPETRATOR_NUMBER),))
     store.add_victim_phone(VICTIM, NumberSpan(VICTIM_PHONE))
-    return Env(store, clock, notifier, message_bus(store.uow, clock, notifier, POLICY))
+    return Env(store, clock, notifier, fake_bus(store, clock, notifier, POLICY)[0])
 
 
 def call(

@@ -10,14 +10,14 @@ from typing import Any
 
 from jikimi.alerts.handlers import open_or_grow
 from jikimi.alerts.rules import AlertKind, EscalationPolicy, Evidence, Severity
-from jikimi.bootstrap.features import message_bus
 from jikimi.contacts.messages import JudgeContacts
 from jikimi.contacts.rules import NumberSpan
 from jikimi.core.bus import MessageBus
 from jikimi.risk.messages import RescoreCases
+from jikimi.risk.ports import RiskScorer
 from jikimi.risk.rules import Assessment, Factor, History, Tier
 from tests.unit.contacts.test_handlers import CASE, PERPETRATOR_NUMBER, POLICY, VICTIM, ban
-from tests.unit.fakes import T0, FakeClock, FakeNotifier, FakeStore
+from tests.unit.fakes import T0, FakeClock, FakeNotifier, FakeStore, fake_bus
 
 HISTORY = History(contact_violations=4)
 
@@ -45,9 +45,11 @@ class StepScorer:
         return {}
 
 
-def bus(store: FakeStore) -> MessageBus:
-    """A bus on the fakes."""
-    return message_bus(store.uow, FakeClock(T0 + timedelta(minutes=5)), FakeNotifier(), POLICY)
+def bus(store: FakeStore, scorer: RiskScorer | None = None) -> MessageBus:
+    """A bus on the fakes, scoring with `scorer` (the checklist when None)."""
+    clock = FakeClock(T0 + timedelta(minutes=5))
+    given = {"scorer": scorer} if scorer is not None else {}
+    return fake_bus(store, clock, FakeNotifier(), POLICY, **given)[0]
 
 
 def world(store: FakeStore) -> None:
@@ -78,7 +80,7 @@ def test_the_rescore_uses_the_last_answers_and_note_and_the_history_now() -> Non
     store.state.histories[CASE] = History(contact_violations=1)
     store.state.rescore_due[CASE] = T0
     scorer = StepScorer()
-    bus(store).handle(RescoreCases(scorer))
+    bus(store, scorer).handle(RescoreCases())
     assert scorer.calls == [({"threat_to_kill": True}, "note", History(contact_violations=1))]
     latest = store.state.assessments[CASE][-1]
     assert (latest.tier, latest.answers, latest.note) == (
@@ -96,7 +98,7 @@ def test_an_override_still_at_or_above_the_new_tier_is_kept() -> None:
     store.assess(CASE, Tier.LOW, override=Tier.VERY_HIGH)
     store.state.histories[CASE] = History(contact_violations=1)
     store.state.rescore_due[CASE] = T0
-    bus(store).handle(RescoreCases(StepScorer()))
+    bus(store, StepScorer()).handle(RescoreCases())
     latest = store.state.assessments[CASE][-1]
     assert latest.tier is Tier.HIGH
     assert latest.override is not None
@@ -112,7 +114,7 @@ def test_an_override_below_the_new_tier_is_dropped() -> None:
     store.assess(CASE, Tier.LOW, override=Tier.HIGH)
     store.state.histories[CASE] = HISTORY
     store.state.rescore_due[CASE] = T0
-    bus(store).handle(RescoreCases(StepScorer()))
+    bus(store, StepScorer()).handle(RescoreCases())
     latest = store.state.assessments[CASE][-1]
     assert (latest.tier, latest.override) == (Tier.VERY_HIGH, None)
 
@@ -122,7 +124,7 @@ def test_a_mark_without_an_assessment_is_cleared() -> None:
     store = FakeStore()
     world(store)
     store.state.rescore_due[CASE] = T0
-    bus(store).handle(RescoreCases(StepScorer()))
+    bus(store, StepScorer()).handle(RescoreCases())
     assert (store.state.rescore_due, store.state.assessments) == ({}, {})
 
 
