@@ -11,15 +11,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from jikimi import schema as t
-from jikimi.alerts.rules import EscalationPolicy
 from jikimi.app import create_app
 from jikimi.bootstrap import Container, build
-from jikimi.contacts import handlers
+from jikimi.bootstrap.uow import JoinedUnitOfWork
 from jikimi.contacts.messages import JudgeStoredContacts
 from jikimi.core.access import Role
 from jikimi.core.settings import Settings
 from jikimi.core.tx import reading
-from jikimi.ports import Clock, UnitOfWork
 from tests.factories import Factory, auth
 
 
@@ -63,15 +61,18 @@ def test_judging_that_fails_rolls_back_alone_and_the_worker_judges_once(
     w = factory.world()
     dispatcher = factory.token(Role.DISPATCHER)
 
-    def judge_then_fail(
-        cmd: JudgeStoredContacts, uow: UnitOfWork, clock: Clock, policy: EscalationPolicy
-    ) -> set[str]:
-        with uow:
-            for event in cmd.events:
-                handlers.judge_one(event, uow, clock, policy)
+    judge = container.bus.handlers[JudgeStoredContacts]
+
+    def judge_then_fail(cmd: JudgeStoredContacts, uow: JoinedUnitOfWork) -> set[str]:
+        def fail() -> None:  # everything judged and written, then the commit fails
             raise RuntimeError("the database went away half-way")
 
-    monkeypatch.setattr("jikimi.bootstrap.container.judge_stored_contacts", judge_then_fail)
+        uow.commit = fail  # type: ignore[method-assign]  # the one step that fails
+        return judge(cmd, uow)
+
+    handlers = dict(container.bus.handlers)
+    handlers[JudgeStoredContacts] = judge_then_fail
+    monkeypatch.setattr(container.bus, "handlers", handlers)
     factory.contact(w.device_token, w.perpetrator_number)
     assert pending(container) == 1
     assert alerts(client, dispatcher) == []
