@@ -47,11 +47,19 @@ class OrderKind:
 
 @dataclass(frozen=True)
 class StatutePack:
-    """The order kinds of one jurisdiction, and the time zone its calendar months use."""
+    """The order kinds of one jurisdiction, and the time zone its calendar months use.
+
+    The scheduling sections stay raw here so that cases depends on no later feature:
+    `jikimi.tasks.rules` parses `holidays` and `follow_up`, `jikimi.measures.rules` parses
+    `safety_measures`.
+    """
 
     jurisdiction: str
     tz: ZoneInfo
     kinds: dict[str, OrderKind] = field(default_factory=dict)
+    holidays: str | None = None
+    follow_up: dict[str, Any] = field(default_factory=dict)
+    safety_measures: tuple[dict[str, Any], ...] = ()
 
     def get(self, kind: str) -> OrderKind:
         """Return the kind or raise OrderRuleError naming the unknown kind."""
@@ -73,7 +81,14 @@ def load_pack(name: str = "kr") -> StatutePack:
     text = resources.files("jikimi.cases").joinpath("packs", f"{name}.json").read_text("utf-8")
     raw = json.loads(text)
     kinds = {k["kind"]: _kind_from(k) for k in raw["kinds"]}
-    return StatutePack(raw["jurisdiction"], ZoneInfo(raw["timezone"]), kinds)
+    return StatutePack(
+        raw["jurisdiction"],
+        ZoneInfo(raw["timezone"]),
+        kinds,
+        holidays=raw.get("holidays"),
+        follow_up=raw.get("follow_up", {}),
+        safety_measures=tuple(raw.get("safety_measures", ())),
+    )
 
 
 def add_months(day: date, months: int) -> date:

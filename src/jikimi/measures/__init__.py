@@ -1,0 +1,1 @@
+"""Safety measures: smartwatches, CCTV, private security, shelter and the like, with limits."""

@@ -1,0 +1,1 @@
+"""Tasks: follow-up monitoring, expiry reviews and other work owed on a case, with due dates."""
