@@ -21,6 +21,7 @@ from jikimi.core.tables import Base
 from jikimi.devices.feature import FEATURE as DEVICES
 from jikimi.proximity.feature import FEATURE as PROXIMITY
 from jikimi.risk.feature import FEATURE as RISK
+from jikimi.tasks.feature import FEATURE as TASKS
 
 FEATURES: tuple[Feature, ...] = (
     CONTACTS,
@@ -31,6 +32,7 @@ FEATURES: tuple[Feature, ...] = (
     ALERTS,
     RISK,
     AUDIT,
+    TASKS,
 )
 
 

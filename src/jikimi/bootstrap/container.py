@@ -55,6 +55,7 @@ from jikimi.ports import Clock, PendingContact, RiskScorer
 from jikimi.proximity.memory import TrackMemory
 from jikimi.proximity.rules import Rules
 from jikimi.risk.rules import ChecklistScorer
+from jikimi.tasks.rules import calendar_for, policy_from
 
 # The bootstrap's one logger name, as before it became a package (operators filter on it).
 log = logging.getLogger("jikimi.bootstrap")
@@ -236,6 +237,9 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         ),
         "track_memory": track_memory,
         "scorer": scorer,
+        "pack": pack,
+        "follow_up_policy": policy_from(pack.follow_up),
+        "calendar": calendar_for(pack.holidays, pack.tz),
     }
     from jikimi.features import FEATURES  # the features import the HTTP layer, which imports this
 

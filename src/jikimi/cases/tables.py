@@ -69,6 +69,11 @@ class Case(Base):
     # Set with a violation alert of an assessed case (same transaction): the worker
     # re-scores the case and clears it.
     risk_rescore_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    # Closed by an officer once no order is in force (the case then leaves the lists).
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    closed_by: Mapped[str | None] = mapped_column(ForeignKey("accounts.id"))
+    close_reason_sealed: Mapped[str | None] = mapped_column("close_reason", Text())
+    close_reason = Sealed("close_reason_sealed", str)
 
 
 class CaseAssignment(Base):

@@ -1,0 +1,27 @@
+"""The tasks feature's handler on the bus: the scheduling pass (`tasks.planner`), run by
+the worker's timer."""
+
+from __future__ import annotations
+
+from jikimi.cases.orders import StatutePack
+from jikimi.ports import Clock
+from jikimi.tasks.messages import PlanTasks
+from jikimi.tasks.planner import Planner
+from jikimi.tasks.ports import SessionWork
+from jikimi.tasks.rules import FollowUpPolicy, WorkingCalendar
+
+
+def plan_tasks(
+    cmd: PlanTasks,
+    uow: SessionWork,
+    *,
+    clock: Clock,
+    pack: StatutePack,
+    follow_up_policy: FollowUpPolicy,
+    calendar: WorkingCalendar,
+) -> set[str]:
+    """One scheduling pass in one transaction; no alert changes."""
+    with uow:
+        Planner(uow.session, clock.now(), follow_up_policy, calendar, pack).run(cmd.limit)
+        uow.commit()
+    return set()
