@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import AwareDatetime
 
 from jikimi.http.audit import Audit
 from jikimi.http.deps import ContainerDep, Officer, OfficerOrSupervisor, ReadDb, WriteDb
-from jikimi.http.schemas import Moment
 from jikimi.tasks import service
 from jikimi.tasks.rules import TaskStatus
 from jikimi.tasks.schemas import (
@@ -37,7 +37,7 @@ def list_tasks(
     case_id: Annotated[str | None, Query(max_length=64)] = None,
     status: TaskListStatus | None = None,
     overdue: bool = False,
-    due_before: Moment | None = None,
+    due_before: Annotated[AwareDatetime | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:

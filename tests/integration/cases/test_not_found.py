@@ -24,6 +24,7 @@ MISSING = {
     "alert_id": "0" * 32,
     "device_id": "0" * 32,
     "flag_id": "999999999",
+    "task_id": "0" * 32,
 }
 
 COLLEAGUE = "officer of the agency, not on the case"
@@ -49,7 +50,13 @@ def test_not_yours_and_missing_answer_alike_on_every_route(
     assert client.get(f"/api/v1/people/{world.victim_id}", headers=auth(snoop)).status_code == 404
     supervisor = factory.token(Role.SUPERVISOR, "seoul-mapo")
     flag_id = client.get("/api/v1/audit/flags", headers=auth(supervisor)).json()["items"][0]["id"]
+    task_id = factory.post(
+        f"/api/v1/cases/{world.case_id}/tasks",
+        owner,
+        {"kind": "other", "due_at": datetime.now(UTC).isoformat()},
+    )["id"]
     ids = {
+        "task_id": task_id,
         "assessment_id": assessment_id,
         "person_id": world.victim_id,
         "case_id": world.case_id,

@@ -60,6 +60,12 @@ def bodies(now: datetime) -> dict[tuple[str, str], dict[str, Any]]:
         },
         ("POST", "/api/v1/device/contacts"): {"events": []},
         ("POST", "/api/v1/feed/contacts"): {"events": []},
+        ("POST", "/api/v1/cases/{case_id}/tasks"): {"kind": "other", "due_at": later},
+        ("POST", "/api/v1/tasks/{task_id}/complete"): {"outcome": "done"},
+        ("POST", "/api/v1/cases/{case_id}/decisions"): {
+            "kind": "released_on_bail",
+            "decided_at": now.isoformat(),
+        },
         ("POST", "/api/v1/cases"): {
             "victim_id": "x",
             "perpetrator_id": "y",
@@ -108,7 +114,13 @@ def test_role_route_object_matrix(
     assert client.get(f"/api/v1/people/{world.victim_id}", headers=auth(snoop)).status_code == 404
     supervisor = factory.token(Role.SUPERVISOR, "seoul-mapo")
     flag_id = client.get("/api/v1/audit/flags", headers=auth(supervisor)).json()["items"][0]["id"]
+    task_id = factory.post(
+        f"/api/v1/cases/{world.case_id}/tasks",
+        owner,
+        {"kind": "other", "due_at": datetime.now(UTC).isoformat(), "reason": "확인 전화"},
+    )["id"]
     ids = {
+        "task_id": task_id,
         "flag_id": flag_id,
         "assessment_id": assessment_id,
         "person_id": world.victim_id,
