@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
+from fastapi import Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from jikimi.core.moments import EARLIEST, EARLIEST_HISTORY, LATEST
+from jikimi.core.errors import Invalid
+from jikimi.core.moments import EARLIEST, EARLIEST_HISTORY, LATEST, within
 from jikimi.core.text import storable
 
 
@@ -77,3 +80,23 @@ class Problem(BaseModel):
     status: int
     detail: str
     errors: list[ProblemItem] | None = None
+
+
+def query_moment(name: str, value: str | None) -> datetime | None:
+    """A time given in a query string: RFC 3339 with an offset, 2000-2100, else a 422
+    naming the parameter (pydantic would take a bare number as seconds since 1970)."""
+    if value is None:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise Invalid(f"{name} must be an RFC 3339 time with an offset") from None
+    if at.tzinfo is None or at.utcoffset() is None or not within(at):
+        raise Invalid(f"{name} must be an RFC 3339 time with an offset, {_SPAN}")
+    return at
+
+
+QueryMoment = Annotated[
+    str | None,
+    Query(max_length=40, description=f"RFC 3339 with an offset, {_SPAN}"),
+]

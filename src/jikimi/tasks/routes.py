@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from jikimi.http.audit import Audit
 from jikimi.http.deps import ContainerDep, Officer, OfficerOrSupervisor, ReadDb, WriteDb
+from jikimi.http.schemas import QueryMoment, query_moment
 from jikimi.tasks import service
 from jikimi.tasks.rules import TaskStatus
 from jikimi.tasks.schemas import (
@@ -37,7 +37,7 @@ def list_tasks(
     case_id: Annotated[str | None, Query(max_length=64)] = None,
     status: TaskListStatus | None = None,
     overdue: bool = False,
-    due_before: Annotated[AwareDatetime | None, Query()] = None,
+    due_before: QueryMoment = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
@@ -45,7 +45,11 @@ def list_tasks(
     agency's (`mine`: their own; `overdue`: those escalated to the supervisors)."""
     now = datetime.now(UTC)
     wanted = service.TaskFilter(
-        mine, case_id, TaskStatus(status) if status else None, overdue, due_before
+        mine,
+        case_id,
+        TaskStatus(status) if status else None,
+        overdue,
+        query_moment("due_before", due_before),
     )
     tasks, nxt = service.list_tasks(s, p, wanted, now, limit, cursor)
     a.read("tasks", case_id, service.people_of(s, [t.case_id for t in tasks]))

@@ -112,3 +112,19 @@ def test_a_supervisor_sees_the_agencys_tasks_and_nobody_elses(
     assert r.status_code == 404
     analyst = factory.token(Role.ANALYST)
     assert client.get("/api/v1/tasks", headers=auth(analyst)).status_code == 403
+
+
+def test_due_before_takes_a_time_with_an_offset_only(client: TestClient, factory: Factory) -> None:
+    w = factory.world()
+    soon = datetime.now(UTC) + timedelta(hours=2)
+    task = factory.post(f"/api/v1/cases/{w.case_id}/tasks", w.officer, {"due_at": soon.isoformat()})
+    later = (soon + timedelta(hours=1)).isoformat().replace("+00:00", "Z")
+    assert [t["id"] for t in tasks(client, w.officer, f"?due_before={later}")] == [task["id"]]
+    assert (
+        tasks(client, w.officer, f"?due_before={datetime.now(UTC).isoformat()}".replace("+", "%2B"))
+        == []
+    )
+    for bad in ("0.5", "2026-12-07T10:00:00", "yesterday"):
+        r = client.get(f"/api/v1/tasks?due_before={bad}", headers=auth(w.officer))
+        assert r.status_code == 422, bad
+        assert "due_before" in r.json()["detail"]
