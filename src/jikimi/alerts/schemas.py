@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, StrictStr
 
 from jikimi.http.schemas import Out, Strict
+
+if TYPE_CHECKING:
+    from jikimi.alerts.timeline import Position
 
 
 class EvidenceRead(Out):
@@ -69,3 +72,15 @@ class TimelineEntry(Out):
     action: str
     actor: str | None
     detail: dict[str, object]
+
+
+def render_alert(alert: dict[str, Any]) -> str:
+    """An alert as the live stream sends it: `AlertRead`'s JSON."""
+    return AlertRead.model_validate(alert).model_dump_json()
+
+
+def identified(rendered: list[str], reached: Position) -> list[tuple[str | None, str]]:
+    """Events to send: the last carries the position they bring the console to (a console
+    cut off part-way resumes from the position before them, and gets them again)."""
+    last = len(rendered) - 1
+    return [(reached.token() if i == last else None, x) for i, x in enumerate(rendered)]
