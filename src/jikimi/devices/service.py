@@ -9,7 +9,8 @@ from fastapi import Depends
 from sqlalchemy.orm import Session
 
 from jikimi.bootstrap import Container
-from jikimi.devices import views as device_views
+from jikimi.devices import queries
+from jikimi.devices.schemas import device_status_json
 from jikimi.devices.tables import Device
 from jikimi.http.audit import Audit, Auditor
 from jikimi.http.deps import ContainerDep
@@ -26,9 +27,8 @@ class DeviceService:
         """What protects the phone's owner now, whether reports flow, open alerts."""
         s = self.s
         stale = timedelta(seconds=self.c.settings.device_stale_s)
-        out = device_views.device_status(
-            s, self.c.pack, device_id, stale, device_views.backlog_age(s)
-        )
+        phone = queries.phone_status(s, self.c.pack, device_id)
+        out = device_status_json(phone, stale, queries.backlog_age(s))
         device = s.get(Device, device_id)
         self.a.read("device_status", device_id, [device.person_id] if device else [])
         return out
