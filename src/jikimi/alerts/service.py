@@ -8,12 +8,13 @@ from typing import Annotated, Any
 from fastapi import Depends
 from sqlalchemy.orm import Session
 
-from jikimi.alerts import views as alert_views
+from jikimi.alerts import queries
 from jikimi.alerts.handlers import AlertNotFound
 from jikimi.alerts.messages import AcknowledgeAlert, ResolveAlert
 from jikimi.alerts.rules import Outcome
+from jikimi.alerts.schemas import alert_json, timeline_json
 from jikimi.bootstrap import Container
-from jikimi.cases import views as queries
+from jikimi.cases import queries as case_queries
 from jikimi.core.access import Principal
 from jikimi.core.errors import NotFound
 from jikimi.core.tx import reading
@@ -23,7 +24,7 @@ from jikimi.http.sessions import ReadDb
 
 
 def _visible(s: Session, p: Principal, alert_id: str, write: bool = False) -> str:
-    row = alert_views.visible_alert(s, p, alert_id, write=write)
+    row = queries.visible_alert(s, p, alert_id, write=write)
     if row is None:
         raise NotFound("alert")
     return row.case_id
@@ -52,27 +53,28 @@ class AlertService:
         """Alerts of the caller's cases, newest first, a page at a time."""
         s = self._session()
         shown = self.c.settings.alert_evidence_shown
-        page = alert_views.list_alerts(s, p, status, case_id, limit, cursor, shown)
-        case_ids = sorted({x["case_id"] for x in page["items"]})
-        self.a.read("alerts", case_id, queries.case_subjects(s, case_ids))
-        return page
+        rows, nxt = queries.list_alerts(s, p, status, case_id, limit, cursor)
+        items = queries.with_evidence(s, [alert_json(r) for r in rows], shown)
+        case_ids = sorted({x["case_id"] for x in items})
+        self.a.read("alerts", case_id, case_queries.case_subjects(s, case_ids))
+        return {"items": items, "next": nxt}
 
     def timeline(self, p: Principal, alert_id: str) -> list[dict[str, Any]]:
         """Every change of the alert, oldest first."""
         s = self._session()
         case_id = _visible(s, p, alert_id)
-        out = alert_views.timeline(s, alert_id)
-        self.a.read("alert", alert_id, queries.case_subjects(s, [case_id]))
+        out = timeline_json(queries.changes(s, alert_id))
+        self.a.read("alert", alert_id, case_queries.case_subjects(s, [case_id]))
         return out
 
     def one(self, p: Principal, alert_id: str, action: str = "read") -> dict[str, Any]:
         """One alert with all its evidence, its read recorded as `action`."""
         with reading(self.c.read_sessions) as s:
-            row = alert_views.visible_alert(s, p, alert_id)
+            row = queries.visible_alert(s, p, alert_id)
             if row is None:
                 raise NotFound("alert")
-            out = alert_views.alerts_json(s, [row])[0]
-            subjects = queries.case_subjects(s, [row.case_id])
+            out = queries.with_evidence(s, [alert_json(row)])[0]
+            subjects = case_queries.case_subjects(s, [row.case_id])
             self.a.read("alert", alert_id, subjects, action=action)
             return out
 

@@ -13,7 +13,7 @@ from jikimi.alerts import timeline
 from jikimi.alerts.live import Mark, catch_up_from, visible_to
 from jikimi.alerts.schemas import identified, render_alert
 from jikimi.bootstrap import Container
-from jikimi.cases import views as queries
+from jikimi.cases import queries
 from jikimi.core.access import Principal, sees_whole_agency
 from jikimi.core.db import unavailable
 from jikimi.core.tx import reading_without_transaction

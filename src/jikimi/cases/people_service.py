@@ -9,9 +9,8 @@ from fastapi import Depends
 from sqlalchemy.orm import Session
 
 from jikimi.bootstrap import Container
-from jikimi.cases import break_glass, caller_lookup, records
-from jikimi.cases import views as queries
-from jikimi.cases.people_schemas import PersonCreate
+from jikimi.cases import break_glass, caller_lookup, queries, records
+from jikimi.cases.people_schemas import PersonCreate, person_json
 from jikimi.core.access import Principal
 from jikimi.core.phones import normalise
 from jikimi.http.audit import Audit, Auditor
@@ -40,13 +39,13 @@ class PersonService:
         person = records.create_person(s, p, body.name, body.birth_date, phones, addresses)
         flags = self._shared(phones, person.id)
         self.a.change(s, "create", "person", person.id, [person.id], flags=flags)
-        return queries.person_json(s, person)
+        return person_json(queries.person_record(s, person))
 
     def get(self, p: Principal, person_id: str) -> dict[str, Any]:
         """A person involved in one of the caller's cases."""
         s = self.s
         person = records.get_person(s, p, person_id)
-        out = queries.person_json(s, person)
+        out = person_json(queries.person_record(s, person))
         flags = break_glass.person_flags(s, p, person)
         self.a.read("person", person_id, [person_id], flags=flags)
         return out
@@ -59,7 +58,7 @@ class PersonService:
         person = records.add_phone(s, p, person_id, e164, valid_from)
         flags = self._shared([e164], person_id)
         self.a.change(s, "update", "person", person_id, [person_id], flags=flags)
-        return queries.person_json(s, person)
+        return person_json(queries.person_record(s, person))
 
     def end_phone(
         self, p: Principal, person_id: str, number: str, valid_to: datetime
@@ -68,7 +67,7 @@ class PersonService:
         s, e164 = self.s, self._number(number)
         person = records.end_phone(s, p, person_id, e164, valid_to)
         self.a.change(s, "update", "person", person_id, [person_id])
-        return queries.person_json(s, person)
+        return person_json(queries.person_record(s, person))
 
 
 async def person_reader(s: ReadDb, c: ContainerDep, a: Audit) -> PersonService:

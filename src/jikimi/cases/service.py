@@ -9,10 +9,11 @@ from typing import Annotated, Any
 from fastapi import Depends
 from sqlalchemy.orm import Session
 
+from jikimi.alerts import queries as alert_queries
+from jikimi.alerts.schemas import alert_json
 from jikimi.bootstrap import Container
-from jikimi.cases import break_glass, caller_lookup, evidence, records
-from jikimi.cases import views as queries
-from jikimi.cases.schemas import CaseCreate, OrderCreate, OrderExtend
+from jikimi.cases import break_glass, caller_lookup, evidence, queries, records
+from jikimi.cases.schemas import CaseCreate, OrderCreate, OrderExtend, case_json, order_json
 from jikimi.cases.tables import Case, Order
 from jikimi.core.access import Principal
 from jikimi.core.errors import Invalid, ReadOnly
@@ -33,6 +34,12 @@ class CaseService:
     def __init__(self, s: Session, c: Container, a: Auditor) -> None:
         self.s, self.c, self.a = s, c, a
 
+    def _case_json(self, p: Principal, case: Case) -> dict[str, Any]:
+        record = queries.case_record(self.s, p, case)
+        fields = [alert_json(r) for r in record.open_alerts]
+        open_alerts = alert_queries.with_evidence(self.s, fields)
+        return case_json(record, open_alerts, p, self.c.pack, datetime.now(UTC))
+
     def _order_people(self, order: Order) -> list[str]:
         return queries.case_subjects(self.s, [order.case_id])
 
@@ -43,7 +50,7 @@ class CaseService:
             s, p, body.victim_id, body.perpetrator_id, body.relationship, body.offense, body.agency
         )
         self.a.change(s, "create", "case", case.id, _people(case))
-        return queries.case_json(s, p, self.c.pack, case)
+        return self._case_json(p, case)
 
     def lookup_caller(self, p: Principal, caller: str) -> dict[str, Any]:
         """The 112 look-up: the agency's cases whose victim holds the number, each opened
@@ -62,7 +69,7 @@ class CaseService:
         """A case with its orders, devices and open alerts."""
         s = self.s
         case = records.get_case(s, p, case_id)
-        out = queries.case_json(s, p, self.c.pack, case)
+        out = self._case_json(p, case)
         flags = break_glass.case_flags(s, p, case.id)
         self.a.read("case", case.id, _people(case), flags=flags)
         return out
@@ -72,7 +79,7 @@ class CaseService:
         s, c = self.s, self.c
         case = break_glass.open_case(s, p, case_id, reason, c.settings.break_glass_minutes)
         self.a.change(s, "break_glass", "case", case.id, _people(case), flags=(break_glass.FLAG,))
-        return queries.case_json(s, p, c.pack, case)
+        return self._case_json(p, case)
 
     def export_evidence(self, p: Principal, case_id: str, reason: str) -> dict[str, Any]:
         """The case's evidence bundle, its export recorded first."""
@@ -95,21 +102,21 @@ class CaseService:
                 raise Invalid("warn_m applies only to approach bans (orders with a distance)")
             order.warn_m = body.warn_m
         self.a.change(s, "create", "order", order.id, self._order_people(order))
-        return queries.order_json(s, pack, order, datetime.now(UTC))
+        return order_json(pack, queries.order_record(s, order), datetime.now(UTC))
 
     def extend_order(self, p: Principal, order_id: str, body: OrderExtend) -> dict[str, Any]:
         """Extend an order within its statute."""
         s, pack = self.s, self.c.pack
         order = records.extend_order(s, p, pack, order_id, body.ends_at, body.court_ref)
         self.a.change(s, "update", "order", order.id, self._order_people(order))
-        return queries.order_json(s, pack, order, datetime.now(UTC))
+        return order_json(pack, queries.order_record(s, order), datetime.now(UTC))
 
     def revoke_order(self, p: Principal, order_id: str, reason: str) -> dict[str, Any]:
         """Revoke an order from now on."""
         s = self.s
         order = records.revoke_order(s, p, order_id, reason)
         self.a.change(s, "update", "order", order.id, self._order_people(order))
-        return queries.order_json(s, self.c.pack, order, datetime.now(UTC))
+        return order_json(self.c.pack, queries.order_record(s, order), datetime.now(UTC))
 
     def create_device(
         self, p: Principal, case_id: str, kind: str, serial: str | None

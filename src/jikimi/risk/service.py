@@ -8,8 +8,7 @@ from fastapi import Depends
 from sqlalchemy.orm import Session
 
 from jikimi.bootstrap import Container
-from jikimi.cases import break_glass
-from jikimi.cases import views as queries
+from jikimi.cases import break_glass, queries
 from jikimi.core.access import Principal
 from jikimi.http.audit import Audit, Auditor
 from jikimi.http.deps import ContainerDep
