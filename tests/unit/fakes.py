@@ -17,7 +17,7 @@ from types import TracebackType
 
 from jikimi.alerts.rules import Alert, AlertStatus, Evidence
 from jikimi.bootstrap.wiring import message_bus
-from jikimi.cases.orders import OrderWindow
+from jikimi.cases.orders import OrderWindow, load_pack
 from jikimi.contacts.rules import CaseFacts, Contact, NumberSpan, same_contact
 from jikimi.core.bus import MessageBus
 from jikimi.core.claims import Claims
@@ -26,6 +26,7 @@ from jikimi.ports import Override, PendingContact, StoredAssessment
 from jikimi.proximity.memory import TrackMemory
 from jikimi.proximity.rules import Rules
 from jikimi.risk.rules import Assessment, ChecklistScorer, History, Tier
+from jikimi.tasks.rules import calendar_for, policy_from
 
 T0 = datetime(2026, 3, 1, 3, 0, tzinfo=UTC)
 
@@ -462,6 +463,9 @@ class FakeStore:
         return [c.action for c in self.state.changes if c.alert_id == alert_id]
 
 
+PACK = load_pack("kr")
+
+
 def fake_bus(
     store: FakeStore, clock: object, notifier: FakeNotifier, policy: object, **deps: object
 ) -> tuple[MessageBus, dict[type[object], Claims]]:
@@ -473,6 +477,9 @@ def fake_bus(
         "approach_rules": Rules(),
         "track_memory": TrackMemory(),
         "scorer": ChecklistScorer(),
+        "pack": PACK,
+        "follow_up_policy": policy_from(PACK.follow_up),
+        "calendar": calendar_for(PACK.holidays, PACK.tz),
         **deps,
     }
     return message_bus(FEATURES, store.uow, notifier, given)

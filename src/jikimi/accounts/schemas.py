@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import Field
 
+from jikimi.core.access import Principal
 from jikimi.http.schemas import Out, Strict
 
 
@@ -38,3 +40,8 @@ class LoginOut(SessionOut):
     """A new console session. The token is shown once: send it as a bearer token."""
 
     token: str
+
+
+def me_json(p: Principal) -> dict[str, Any]:
+    """The caller as `Me` shows it."""
+    return {"account_id": p.account_id, "name": p.name, "role": p.role.value, "agency": p.agency}

@@ -28,8 +28,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from jikimi.alerts import timeline
+from jikimi.alerts.queries import Memo, with_evidence
 from jikimi.alerts.tables import AlertChange
-from jikimi.alerts.views import Memo, with_evidence
 from jikimi.cases.tables import Case
 from jikimi.cases.visibility import visible_cases
 from jikimi.core.access import Principal, sees_whole_agency

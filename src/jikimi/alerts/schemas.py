@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, StrictStr
 
+from jikimi.core.times import iso
 from jikimi.http.schemas import Out, Strict
+
+if TYPE_CHECKING:
+    from jikimi.alerts.tables import AlertChange, AlertRow
+    from jikimi.alerts.timeline import Position
 
 
 class EvidenceRead(Out):
@@ -69,3 +74,46 @@ class TimelineEntry(Out):
     action: str
     actor: str | None
     detail: dict[str, object]
+
+
+def render_alert(alert: dict[str, Any]) -> str:
+    """An alert as the live stream sends it: `AlertRead`'s JSON."""
+    return AlertRead.model_validate(alert).model_dump_json()
+
+
+def identified(rendered: list[str], reached: Position) -> list[tuple[str | None, str]]:
+    """Events to send: the last carries the position they bring the console to (a console
+    cut off part-way resumes from the position before them, and gets them again)."""
+    last = len(rendered) - 1
+    return [(reached.token() if i == last else None, x) for i, x in enumerate(rendered)]
+
+
+def alert_json(r: AlertRow) -> dict[str, Any]:
+    """An alert's own fields as `AlertRead` shows them (its evidence is added by
+    `queries.with_evidence`)."""
+    return {
+        "id": r.id,
+        "case_id": r.case_id,
+        "kind": r.kind,
+        "severity": r.severity,
+        "status": r.status,
+        "escalation_level": r.escalation_level,
+        "count": r.count,
+        "first_at": iso(r.first_at),
+        "last_at": iso(r.last_at),
+        "opened_at": iso(r.opened_at),
+        "acknowledged_by": r.acknowledged_by,
+        "acknowledged_at": iso(r.acknowledged_at),
+        "resolved_by": r.resolved_by,
+        "resolved_at": iso(r.resolved_at),
+        "outcome": r.outcome,
+        "note": r.note,
+    }
+
+
+def timeline_json(changes: list[AlertChange]) -> list[dict[str, Any]]:
+    """An alert's changes as `TimelineEntry` shows them."""
+    return [
+        {"seq": c.seq, "at": iso(c.at), "action": c.action, "actor": c.actor, "detail": c.detail}
+        for c in changes
+    ]

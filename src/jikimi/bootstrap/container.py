@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.orm import Session, sessionmaker
 
-from jikimi.alerts import views as alert_views
+from jikimi.alerts import queries as alert_queries
 from jikimi.alerts.live import LiveFeed
 from jikimi.alerts.rules import EscalationPolicy
 from jikimi.bootstrap import warmup
@@ -252,7 +252,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
 
     def latest_seq() -> int:
         with reading_without_transaction(read_sessions) as s:
-            return alert_views.latest_seq(s)
+            return alert_queries.latest_seq(s)
 
     worker = make_worker(settings, FEATURES, bus, claims, read_sessions, clock, deps)
     limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)

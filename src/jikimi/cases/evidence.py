@@ -16,10 +16,13 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from jikimi.alerts import views as alert_views
+from jikimi.alerts import queries as alert_queries
+from jikimi.alerts.schemas import alert_json, timeline_json
 from jikimi.alerts.tables import AlertEvidence, AlertRow
-from jikimi.cases import views as queries
+from jikimi.cases import queries
 from jikimi.cases.orders import StatutePack
+from jikimi.cases.people_schemas import person_json
+from jikimi.cases.schemas import order_json
 from jikimi.cases.tables import Case, Order, Person
 from jikimi.contacts.tables import ContactEvent
 from jikimi.core.times import iso
@@ -83,19 +86,19 @@ def bundle(
                 "relationship": case.relationship,
                 "offense": case.offense,
                 "opened_at": iso(case.created_at),
-                "victim": queries.person_json(s, victim) if victim else None,
-                "perpetrator": queries.person_json(s, perp) if perp else None,
+                "victim": person_json(queries.person_record(s, victim)) if victim else None,
+                "perpetrator": person_json(queries.person_record(s, perp)) if perp else None,
             },
         ),
     ]
     for o in s.scalars(select(Order).where(Order.case_id == case.id).order_by(Order.starts_at)):
-        items.append(("order", queries.order_json(s, pack, o, now)))
+        items.append(("order", order_json(pack, queries.order_record(s, o), now)))
     items += [("event", e) for e in _events(s, case)]
     alerts = list(
         s.scalars(select(AlertRow).where(AlertRow.case_id == case.id).order_by(AlertRow.opened_at))
     )
-    for alert in alert_views.alerts_json(s, alerts):
-        alert["timeline"] = alert_views.timeline(s, alert["id"])
+    for alert in alert_queries.with_evidence(s, [alert_json(r) for r in alerts]):
+        alert["timeline"] = timeline_json(alert_queries.changes(s, alert["id"]))
         items.append(("alert", alert))
     chain, prev = [], GENESIS
     for n, (kind, data) in enumerate(items, start=1):

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, StrictFloat, StrictStr
 
 from jikimi.core.moments import EARLIEST_HISTORY
+from jikimi.core.times import iso
 from jikimi.http.schemas import HistoryMoment, Out, Strict
+
+if TYPE_CHECKING:
+    from jikimi.cases.queries import PersonRecord
 
 
 def _iso_text(value: object) -> object:
@@ -92,3 +96,29 @@ class PersonRead(Out):
     phones: list[str]
     phone_history: list[PhoneSpan]
     addresses: list[AddressRead] | None = None
+
+
+def person_json(record: PersonRecord, *, full: bool = True) -> dict[str, Any]:
+    """A person as `PersonRead` shows them: phones (E.164, with their history), addresses.
+
+    Not `full` (the dispatcher's view): what is needed to act now — name, current numbers,
+    current addresses — without birth date or number history.
+    """
+    person, phones = record.person, record.phones
+    out: dict[str, Any] = {
+        "id": person.id,
+        "name": person.name,
+        "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+        "phones": [p.e164 for p in phones if p.valid_to is None],
+        "phone_history": [
+            {"number": p.e164, "valid_from": iso(p.valid_from), "valid_to": iso(p.valid_to)}
+            for p in phones
+        ],
+    }
+    if not full:
+        out["birth_date"] = None
+        out["phone_history"] = []
+    out["addresses"] = [
+        {"label": a.label, "text": a.text, "lat": a.lat, "lon": a.lon} for a in record.addresses
+    ]
+    return out

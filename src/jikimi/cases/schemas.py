@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, StrictStr, field_validator
 
 from jikimi.alerts.schemas import AlertRead
-from jikimi.cases.people_schemas import PersonRead
-from jikimi.core.access import break_glass_reason
+from jikimi.cases.orders import OrderWindow, StatutePack
+from jikimi.cases.people_schemas import PersonRead, person_json
+from jikimi.core.access import Principal, break_glass_reason
+from jikimi.core.times import iso
 from jikimi.http.schemas import Moment, Out, Strict
+
+if TYPE_CHECKING:
+    from jikimi.cases.queries import CaseRecord, OrderRecord
 
 Relationship = Literal[
     "dating", "former_partner", "spouse", "former_spouse", "family", "acquaintance", "stranger"
@@ -175,3 +181,70 @@ class CallerCasePage(Out):
 
     items: list[CallerCase]
     next: str | None = None
+
+
+def order_json(pack: StatutePack, record: OrderRecord, now: datetime) -> dict[str, Any]:
+    """An order as `OrderRead` shows it: its conditions, status at `now` and extensions."""
+    o = record.order
+    kind = pack.kinds.get(o.kind)
+    status = (
+        OrderWindow(kind, o.starts_at, o.ends_at, o.revoked_at).status_at(now).value
+        if kind
+        else "unknown"
+    )
+    return {
+        "id": o.id,
+        "case_id": o.case_id,
+        "kind": o.kind,
+        "title": kind.title if kind else None,
+        "statute": kind.statute if kind else None,
+        "starts_at": iso(o.starts_at),
+        "ends_at": iso(o.ends_at),
+        "status": status,
+        "no_contact": bool(kind and kind.no_contact),
+        "distance_m": kind.distance_m if kind else None,
+        "warn_m": (o.warn_m or None) if kind and kind.distance_m else None,
+        "court_ref": o.court_ref,
+        "revoked_at": iso(o.revoked_at),
+        "extensions": [
+            {
+                "previous_ends_at": iso(e.previous_ends_at),
+                "ends_at": iso(e.ends_at),
+                "court_ref": e.court_ref,
+                "at": iso(e.created_at),
+            }
+            for e in record.extensions
+        ],
+    }
+
+
+def case_json(
+    record: CaseRecord,
+    open_alerts: list[dict[str, Any]],
+    p: Principal,
+    pack: StatutePack,
+    now: datetime,
+) -> dict[str, Any]:
+    """A case as `CaseRead` shows it to `p`, with its open alerts as rendered."""
+    case = record.case
+    # A dispatcher gets what is needed to act now, not the person's history.
+    full = p.role.value == "officer" or p.role.value == "supervisor"
+    return {
+        "id": case.id,
+        "victim_id": case.victim_id,
+        "perpetrator_id": case.perpetrator_id,
+        "relationship": case.relationship,
+        "offense": case.offense,
+        "agency": case.agency,
+        "created_at": iso(case.created_at),
+        "victim": person_json(record.victim, full=full),
+        "perpetrator": person_json(record.perpetrator, full=full),
+        "orders": [order_json(pack, o, now) for o in record.orders],
+        "devices": [
+            {"id": d.id, "kind": d.kind, "serial": d.serial, "last_seen_at": iso(d.last_seen_at)}
+            for d in record.devices
+        ],
+        "open_alerts": open_alerts,
+        # The latest assessment, override applied in `effective_tier`.
+        "risk": record.risk,
+    }

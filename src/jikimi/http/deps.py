@@ -1,14 +1,12 @@
-"""Dependencies: the container, sessions and who is calling (with the roles each route allows)."""
+"""Dependencies: the container and who is calling (with the roles each route allows)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from jikimi.accounts import logins
@@ -16,7 +14,7 @@ from jikimi.accounts import tokens as auth
 from jikimi.bootstrap import Container
 from jikimi.core.access import Principal, Role
 from jikimi.core.ratelimit import retry_after
-from jikimi.core.tx import reading, reading_without_transaction, transaction
+from jikimi.core.tx import reading_without_transaction, transaction
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -33,22 +31,6 @@ async def get_container(request: Request) -> Container:
 
 
 ContainerDep = Annotated[Container, Depends(get_container)]
-
-
-def write_session(c: ContainerDep) -> Iterator[Session]:
-    """A session that commits when the route returns normally."""
-    with transaction(c.sessions) as s:
-        yield s
-
-
-def read_session(c: ContainerDep) -> Iterator[Session]:
-    """A read-only session."""
-    with reading(c.read_sessions) as s:
-        yield s
-
-
-WriteDb = Annotated[Session, Depends(write_session, scope="function")]
-ReadDb = Annotated[Session, Depends(read_session)]
 
 
 def login_policy(c: Container) -> logins.Policy:

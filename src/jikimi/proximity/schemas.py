@@ -3,6 +3,7 @@ victim's phone")."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -10,6 +11,8 @@ from pydantic import ConfigDict, Field, StrictStr, TypeAdapter
 from typing_extensions import TypedDict
 
 from jikimi.http.schemas import Moment, Out, Strict
+from jikimi.ports import LoggedFix
+from jikimi.proximity.rules.watch import Place
 
 Lat = Field(ge=-90, le=90, allow_inf_nan=False)
 Lon = Field(ge=-180, le=180, allow_inf_nan=False)
@@ -154,3 +157,36 @@ class CasePositions(Out):
     zones: list[ZoneRead]
     perpetrator: Track
     victim: Track
+
+
+def case_positions_json(
+    places: Sequence[Place],
+    victim_at: LoggedFix | None,
+    radius_m: float | None,
+    warn_m: float | None,
+    perpetrator: list[LoggedFix],
+    victim: list[LoggedFix],
+) -> dict[str, Any]:
+    """`CasePositions`: the zones in force (none without a radius: no ban in force now),
+    the victim's fresh fix among them as a zone that moves, and both tracks."""
+    zones: list[dict[str, Any]] = []
+    if radius_m is not None:
+        ring = {"radius_m": radius_m, "warn_m": warn_m}
+        zones = [
+            {"key": z.key, "label": z.label, "lat": z.lat, "lon": z.lon} | ring for z in places
+        ]
+        if victim_at is not None:
+            zones.append(
+                {"key": "victim", "label": "victim", "lat": victim_at.lat, "lon": victim_at.lon}
+                | ring
+            )
+    return {"zones": zones, "perpetrator": _track(perpetrator), "victim": _track(victim)}
+
+
+def _track(fixes: list[LoggedFix]) -> dict[str, Any]:
+    return {
+        "track": [
+            {"lat": f.lat, "lon": f.lon, "accuracy_m": f.accuracy_m, "recorded_at": f.recorded_at}
+            for f in fixes
+        ]
+    }

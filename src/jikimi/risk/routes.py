@@ -6,11 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from jikimi.cases import break_glass
-from jikimi.cases import views as queries
-from jikimi.http.audit import Audit
-from jikimi.http.deps import CaseStaff, ContainerDep, Officer, ReadDb, RiskReaders, WriteDb
-from jikimi.risk import records as risk_records
+from jikimi.http.deps import CaseStaff, ContainerDep, Officer, RiskReaders
 from jikimi.risk.rules import Tier
 from jikimi.risk.schemas import (
     RiskAssessmentCreate,
@@ -18,6 +14,7 @@ from jikimi.risk.schemas import (
     RiskAssessmentRead,
     RiskOverrideCreate,
 )
+from jikimi.risk.service import RiskReading, RiskWork
 
 router = APIRouter(prefix="/api/v1", tags=["risk"])
 RISK_PLOTS = "/risk-model/plots"  # where the app serves the model card's plots
@@ -27,36 +24,26 @@ RISK_PLOTS = "/risk-model/plots"  # where the app serves the model card's plots
     "/cases/{case_id}/risk-assessments", status_code=201, response_model=RiskAssessmentRead
 )
 def create_assessment(
-    case_id: str, body: RiskAssessmentCreate, p: Officer, s: WriteDb, c: ContainerDep, a: Audit
+    case_id: str, body: RiskAssessmentCreate, p: Officer, work: RiskWork
 ) -> dict[str, Any]:
     """Score the questionnaire and note with the case's history: the probability of
     serious re-offending within 90 days, its tier and the factors that drove it."""
-    answers = body.answers.model_dump(exclude_none=True)
-    row = risk_records.assess(s, p, c.scorer, case_id, answers, body.note, c.clock.now())
-    a.change(s, "create", "risk_assessment", row.id, queries.case_subjects(s, [row.case_id]))
-    return risk_records.risk_json(row, full=True)
+    return work.assess(p, case_id, body.answers.model_dump(exclude_none=True), body.note)
 
 
 @router.post("/risk-assessments/{assessment_id}/override", response_model=RiskAssessmentRead)
 def override_assessment(
-    assessment_id: str, body: RiskOverrideCreate, p: Officer, s: WriteDb, c: ContainerDep, a: Audit
+    assessment_id: str, body: RiskOverrideCreate, p: Officer, work: RiskWork
 ) -> dict[str, Any]:
     """Raise (or confirm) the latest assessment's tier with a reason; a tier below the
     computed one is a 422, an assessment that is no longer the latest a 409."""
-    row = risk_records.override(s, p, assessment_id, Tier(body.tier), body.reason, c.clock.now())
-    a.change(s, "update", "risk_assessment", row.id, queries.case_subjects(s, [row.case_id]))
-    return risk_records.risk_json(row, full=True)
+    return work.override(p, assessment_id, Tier(body.tier), body.reason)
 
 
 @router.get("/cases/{case_id}/risk-assessments", response_model=RiskAssessmentPage)
-def list_assessments(case_id: str, p: CaseStaff, s: ReadDb, a: Audit) -> dict[str, Any]:
+def list_assessments(case_id: str, p: CaseStaff, work: RiskReading) -> dict[str, Any]:
     """The case's assessments, newest first (a dispatcher sees no answers and no note)."""
-    rows = risk_records.history(s, p, case_id)
-    full = risk_records.sees_answers(p)
-    out = {"items": [risk_records.risk_json(r, full=full) for r in rows]}
-    subjects = queries.case_subjects(s, [case_id])
-    a.read("risk_assessment", case_id, subjects, flags=break_glass.case_flags(s, p, case_id))
-    return out
+    return work.history(p, case_id)
 
 
 @router.get("/risk/model")

@@ -1,216 +1,91 @@
-"""The tasks feature's use cases: an officer's and a supervisor's task lists, adding a
-task, completing one (which schedules what the follow-up owes next), recording a decision
-that owes follow-up. Each runs in the caller's transaction; none commits."""
+"""The tasks feature's use cases for the routes, on one request's session: each does the
+work (`tasks.records`), records the access and renders the answer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import Annotated, Any
 
-from sqlalchemy import select
+from fastapi import Depends
 from sqlalchemy.orm import Session
 
-from jikimi.cases.orders import StatutePack
-from jikimi.cases.records import get_case
-from jikimi.cases.tables import Case
-from jikimi.cases.visibility import visible_cases
-from jikimi.core.access import Principal, Role
-from jikimi.core.errors import Conflict, Invalid, NotFound
-from jikimi.risk.repo import effective_tier
-from jikimi.tasks import repo
-from jikimi.tasks.planner import Planner
-from jikimi.tasks.rules import (
-    DecisionKind,
-    FollowUpPolicy,
-    Outcome,
-    TaskKind,
-    TaskStatus,
-    WorkingCalendar,
-    next_after_outcome,
-)
-from jikimi.tasks.tables import CaseDecision, FollowUp, Task
-
-# What each kind of task may be completed with.
-OUTCOMES: dict[TaskKind, frozenset[Outcome]] = {
-    TaskKind.MONITORING_CALL: frozenset({Outcome.REACHED, Outcome.NOT_REACHED, Outcome.CONCERN}),
-    TaskKind.MONITORING_VISIT: frozenset({Outcome.VISITED, Outcome.NOT_REACHED, Outcome.CONCERN}),
-}
-OTHER_OUTCOMES = frozenset({Outcome.DONE, Outcome.CONCERN})
-FUTURE_SLACK = timedelta(minutes=5)  # clocks differ: a decision "now" may be a little ahead
+from jikimi.bootstrap import Container
+from jikimi.core.access import Principal
+from jikimi.http.audit import Audit, Auditor
+from jikimi.http.deps import ContainerDep
+from jikimi.http.sessions import ReadDb, WriteDb
+from jikimi.tasks import records
+from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
+from jikimi.tasks.schemas import decision_json, task_json
 
 
-@dataclass(frozen=True)
-class TaskFilter:
-    """What a task list asks for."""
+class TaskService:
+    """Tasks and decisions on one request's session."""
 
-    mine: bool = True
-    case_id: str | None = None
-    status: TaskStatus | None = None
-    overdue: bool = False
-    due_before: datetime | None = None
+    def __init__(self, s: Session, c: Container, a: Auditor) -> None:
+        self.s, self.c, self.a = s, c, a
 
+    @property
+    def _rules(self) -> records.Scheduling:
+        deps = self.c.deps
+        return records.Scheduling(self.c.pack, deps["follow_up_policy"], deps["calendar"])
 
-@dataclass(frozen=True)
-class Scheduling:
-    """The jurisdiction's figures the use cases schedule by."""
+    def page(
+        self, p: Principal, wanted: records.TaskFilter, limit: int, cursor: str | None
+    ) -> dict[str, Any]:
+        """A page of the caller's tasks, soonest due first."""
+        now = self.c.clock.now()
+        tasks, nxt = records.list_tasks(self.s, p, wanted, now, limit, cursor)
+        people = records.people_of(self.s, [t.case_id for t in tasks])
+        self.a.read("tasks", wanted.case_id, people)
+        return {"items": [task_json(t, now) for t in tasks], "next": nxt}
 
-    pack: StatutePack
-    policy: FollowUpPolicy
-    calendar: WorkingCalendar
+    def add(
+        self, p: Principal, case_id: str, kind: TaskKind, due_at: datetime, reason: str | None
+    ) -> dict[str, Any]:
+        """An officer's own task on one of their cases."""
+        now = self.c.clock.now()
+        task = records.add_task(self.s, p, case_id, kind, due_at, reason, now)
+        self.a.change(self.s, "create", "task", task.id, records.people_of(self.s, [case_id]))
+        return task_json(task, now)
 
+    def complete(
+        self, p: Principal, task_id: str, outcome: Outcome, note: str | None
+    ) -> dict[str, Any]:
+        """A task done with its outcome, and what its follow-up owes next."""
+        now = self.c.clock.now()
+        task = records.complete(self.s, p, task_id, outcome, note, now, self._rules)
+        people = records.people_of(self.s, [task.case_id])
+        self.a.change(self.s, "complete", "task", task.id, people)
+        return task_json(task, now)
 
-def list_tasks(
-    s: Session, p: Principal, f: TaskFilter, now: datetime, limit: int, cursor: str | None
-) -> tuple[list[Task], str | None]:
-    """A page of tasks, soonest due first: an officer's cases' (write access: assigned),
-    a supervisor's agency's (`overdue`: the ones that escalated to them)."""
-    q = select(Task).join(Case, Case.id == Task.case_id).where(visible_cases(p, write=True))
-    if f.case_id is not None:
-        get_case(s, p, f.case_id)  # 404 for a case that is not the caller's
-        q = q.where(Task.case_id == f.case_id)
-    if p.role is Role.SUPERVISOR and f.mine and not f.overdue and f.case_id is None:
-        q = q.where(Task.owner_id == p.account_id)
-    if f.status is not None:
-        q = q.where(Task.status == f.status.value)
-    if f.overdue:
-        q = q.where(Task.status == TaskStatus.OPEN.value, Task.due_at < now)
-        if p.role is Role.SUPERVISOR:
-            q = q.where(Task.escalated_at.is_not(None))
-    if f.due_before is not None:
-        q = q.where(Task.due_at < f.due_before)
-    return repo.page(q, s, limit, cursor)
-
-
-def get_task(s: Session, p: Principal, task_id: str, *, write: bool = False) -> Task:
-    """A task of a case the caller may read (with `write`: change); else NotFound."""
-    task = s.get(Task, task_id)
-    if task is None:
-        raise NotFound("task")
-    get_case(s, p, task.case_id, write=write)
-    return task
-
-
-def add_task(
-    s: Session,
-    p: Principal,
-    case_id: str,
-    kind: TaskKind,
-    due_at: datetime,
-    reason: str | None,
-    now: datetime,
-) -> Task:
-    """An officer's own task on one of their cases, owed by them."""
-    get_case(s, p, case_id, write=True)
-    new = repo.NewTask(
-        case_id, kind, due_at, reason, now, owner_id=p.account_id, created_by=p.account_id
-    )
-    task_id = repo.add_task(s, new)
-    assert task_id is not None  # no key: always written
-    return s.get_one(Task, task_id)
+    def decide(
+        self,
+        p: Principal,
+        case_id: str,
+        kind: DecisionKind,
+        decided_at: datetime,
+        note: str | None,
+    ) -> dict[str, Any]:
+        """A decision that owes follow-up; its first call is scheduled at once."""
+        now = self.c.clock.now()
+        decision = records.record_decision(
+            self.s, p, case_id, kind, decided_at, note, now, self._rules
+        )
+        people = records.people_of(self.s, [case_id])
+        self.a.change(self.s, "create", "decision", decision.id, people)
+        return decision_json(decision)
 
 
-def complete(
-    s: Session,
-    p: Principal,
-    task_id: str,
-    outcome: Outcome,
-    note: str | None,
-    now: datetime,
-    rules: Scheduling,
-) -> Task:
-    """Record a task done with its outcome; a monitoring task schedules what its
-    follow-up owes next (a retry, a visit, the next call at the tier's cadence)."""
-    task = get_task(s, p, task_id, write=True)
-    if task.status != TaskStatus.OPEN.value:
-        raise Conflict(f"the task is {task.status} already")
-    kind = TaskKind(task.kind)
-    allowed = OUTCOMES.get(kind, OTHER_OUTCOMES)
-    if outcome not in allowed:
-        names = ", ".join(sorted(o.value for o in allowed))
-        raise Invalid(f"a {kind.value} is completed as one of: {names}")
-    task.status, task.outcome, task.completed_at = TaskStatus.DONE.value, outcome.value, now
-    task.completed_by = p.account_id
-    task.note = note
-    if kind in OUTCOMES and task.follow_up_id is not None:
-        _next(s, task, outcome, now, rules)
-    s.flush()
-    return task
+async def task_reader(s: ReadDb, c: ContainerDep, a: Audit) -> TaskService:
+    """Tasks on a read-only session."""
+    return TaskService(s, c, a)
 
 
-def _next(s: Session, task: Task, outcome: Outcome, now: datetime, rules: Scheduling) -> None:
-    follow_up = s.get_one(FollowUp, task.follow_up_id)
-    if follow_up.ended_at is not None:
-        return  # its period is over, or a new order protects the victim
-    in_a_row = task.not_reached_in_a_row + 1 if outcome is Outcome.NOT_REACHED else 0
-    tier = effective_tier(s, task.case_id)
-    nxt = next_after_outcome(
-        outcome, in_a_row, now, follow_up.started_at, tier, rules.policy, rules.calendar
-    )
-    if nxt is None:
-        return
-    number = repo.previous_in_follow_up(s, follow_up.id) + 1
-    words = {"retry": "재시도", "visit": "방문 (연속 미연락)", "cadence": "정기 통화"}
-    repo.add_task(
-        s,
-        repo.NewTask(
-            task.case_id,
-            nxt.kind,
-            nxt.due_at,
-            f"후속 모니터링 {words.get(nxt.reason.value, nxt.reason.value)}",
-            now,
-            key=f"call:{follow_up.id}:{number}",
-            owner_id=task.owner_id,
-            follow_up_id=follow_up.id,
-            basis_at=now,
-            tier=tier,
-            not_reached_in_a_row=in_a_row,
-        ),
-    )
+async def task_writer(s: WriteDb, c: ContainerDep, a: Audit) -> TaskService:
+    """Tasks on a session that commits before the answer."""
+    return TaskService(s, c, a)
 
 
-def record_decision(
-    s: Session,
-    p: Principal,
-    case_id: str,
-    kind: DecisionKind,
-    decided_at: datetime,
-    note: str | None,
-    now: datetime,
-    rules: Scheduling,
-) -> CaseDecision:
-    """A decision after which monitoring is owed; its follow-up starts at once (the same
-    keyed write the scheduling pass would make)."""
-    get_case(s, p, case_id, write=True)
-    if decided_at > now + FUTURE_SLACK:
-        raise Invalid("decided_at is in the future")
-    decision = CaseDecision(
-        case_id=case_id, kind=kind.value, decided_at=decided_at, created_by=p.account_id
-    )
-    decision.created_at = now
-    s.add(decision)
-    s.flush()
-    decision.note = note
-    planner = Planner(s, now, rules.policy, rules.calendar, rules.pack)
-    since = repo.since(now, rules.policy.period_days)
-    for owed, busy in repo.decisions_owing(s, now, since, 10):
-        if owed.id == decision.id:
-            planner.start(
-                case_id, f"decision:{decision.id}", kind.value, decided_at, busy, kind.value
-            )
-    s.flush()
-    return decision
-
-
-def is_overdue(task: Task, now: datetime) -> bool:
-    """Open and past its due time."""
-    return task.status == TaskStatus.OPEN.value and task.due_at < now
-
-
-def people_of(s: Session, case_ids: list[str]) -> list[str]:
-    """The victims and perpetrators of these cases (for the access trail)."""
-    if not case_ids:
-        return []
-    rows = s.execute(
-        select(Case.victim_id, Case.perpetrator_id).where(Case.id.in_(sorted(set(case_ids))))
-    )
-    return sorted({pid for row in rows for pid in row})
+TaskReading = Annotated[TaskService, Depends(task_reader)]
+TaskWork = Annotated[TaskService, Depends(task_writer, scope="function")]

@@ -1,4 +1,5 @@
-"""Read side of alerts: the JSON shapes of API.md, their evidence, the queue, the timeline."""
+"""Read side of alerts: the queue, one alert, its evidence, its timeline (rows and records;
+alerts/schemas.py renders them)."""
 
 from __future__ import annotations
 
@@ -56,37 +57,6 @@ _LATEST_EVIDENCE = (
 )
 
 
-def alerts_json(
-    s: Session, rows: list[AlertRow], latest: int | None = None
-) -> list[dict[str, Any]]:
-    """Alerts with their evidence (all of it, or the `latest` pieces), as API.md shows them."""
-    return with_evidence(
-        s,
-        [
-            {
-                "id": r.id,
-                "case_id": r.case_id,
-                "kind": r.kind,
-                "severity": r.severity,
-                "status": r.status,
-                "escalation_level": r.escalation_level,
-                "count": r.count,
-                "first_at": iso(r.first_at),
-                "last_at": iso(r.last_at),
-                "opened_at": iso(r.opened_at),
-                "acknowledged_by": r.acknowledged_by,
-                "acknowledged_at": iso(r.acknowledged_at),
-                "resolved_by": r.resolved_by,
-                "resolved_at": iso(r.resolved_at),
-                "outcome": r.outcome,
-                "note": r.note,
-            }
-            for r in rows
-        ],
-        latest,
-    )
-
-
 Memo = MutableMapping[str, tuple[list[str], dict[str, Any]]]
 """Evidence already opened, by its id, with the sources it had (the one field that changes)."""
 
@@ -97,7 +67,7 @@ def with_evidence(
     latest: int | None = None,
     memo: Memo | None = None,
 ) -> list[dict[str, Any]]:
-    """The alerts (API.md's fields but `evidence`) with their evidence added, in one query:
+    """The alerts (`schemas.alert_json`'s fields) with their evidence added, in one query:
     all of it, or only the `latest` pieces; `evidence_total` says how many there are.
 
     A proximity alert grows by a fix every few seconds while the anklet stays inside, so the queue
@@ -167,10 +137,9 @@ def list_alerts(
     case_id: str | None,
     limit: int,
     cursor: str | None,
-    latest: int | None = None,
-) -> dict[str, Any]:
-    """Alerts the caller may see, newest first, a page at a time (each with its `latest`
-    pieces of evidence)."""
+) -> tuple[list[AlertRow], str | None]:
+    """Alerts the caller may see, newest first, a page at a time, and the cursor of the
+    next page (None: the last)."""
     q = select(AlertRow).join(Case, Case.id == AlertRow.case_id).where(visible_cases(p))
     if status:
         q = q.where(AlertRow.status == status)
@@ -188,7 +157,7 @@ def list_alerts(
         s.scalars(q.order_by(AlertRow.opened_at.desc(), AlertRow.id.desc()).limit(limit + 1))
     )
     nxt = _cursor_encode(rows[limit - 1]) if len(rows) > limit else None
-    return {"items": alerts_json(s, rows[:limit], latest), "next": nxt}
+    return rows[:limit], nxt
 
 
 def visible_alert(
@@ -208,11 +177,7 @@ def latest_seq(s: Session) -> int:
     return int(s.scalar(select(func.coalesce(func.max(AlertChange.seq), 0))) or 0)
 
 
-def timeline(s: Session, alert_id: str) -> list[dict[str, Any]]:
+def changes(s: Session, alert_id: str) -> list[AlertChange]:
     """Every change of one alert, oldest first."""
-    return [
-        {"seq": c.seq, "at": iso(c.at), "action": c.action, "actor": c.actor, "detail": c.detail}
-        for c in s.scalars(
-            select(AlertChange).where(AlertChange.alert_id == alert_id).order_by(AlertChange.seq)
-        )
-    ]
+    q = select(AlertChange).where(AlertChange.alert_id == alert_id).order_by(AlertChange.seq)
+    return list(s.scalars(q))
