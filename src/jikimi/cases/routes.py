@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
+from jikimi.cases.caseload import CaseFilter
 from jikimi.cases.schemas import (
+    AssignmentCreate,
     BreakGlassCreate,
     CallerCasePage,
+    CaseClose,
     CaseCreate,
     CaseRead,
+    CaseSummaryPage,
     DeviceCreate,
     DeviceCreated,
     DeviceRead,
@@ -20,7 +24,9 @@ from jikimi.cases.schemas import (
     OrderRevoke,
 )
 from jikimi.cases.service import CaseReading, CaseWork
-from jikimi.http.deps import CaseStaff, Dispatcher, Officer, OfficerOrSupervisor
+from jikimi.core.access import Role
+from jikimi.core.errors import Forbidden, Invalid
+from jikimi.http.deps import CaseStaff, Officer, OfficerOrSupervisor, Supervisor
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
@@ -31,16 +37,50 @@ def create_case(body: CaseCreate, p: Officer, work: CaseWork) -> dict[str, Any]:
     return work.create_case(p, body)
 
 
-@router.get("/cases", response_model=CallerCasePage)
-def lookup_caller(
-    p: Dispatcher,
+@router.get("/cases", response_model=CaseSummaryPage | CallerCasePage)
+def list_cases(
+    p: CaseStaff,
     work: CaseWork,
-    caller: Annotated[str, Query(min_length=1, max_length=40)],
+    caller: Annotated[str | None, Query(min_length=1, max_length=40)] = None,
+    mine: bool | None = None,
+    status: Literal["open", "closed", "all"] = "open",
+    tier: Literal["low", "medium", "high", "very_high"] | None = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
-    """The 112 look-up: the cases of the dispatcher's agency whose victim holds the calling
-    number, each opened to this dispatcher for an hour; recorded with whose data it
-    showed. A number no case knows is an empty list."""
-    return work.lookup_caller(p, caller)
+    """Officers and supervisors: their cases, newest first, with what is owed on each (an
+    officer's are those assigned to them; a supervisor's the agency's, `mine` those
+    assigned to them); `q` is a name, a phone number in any format or the start of a case
+    id; `tier` the latest risk tier.
+
+    Dispatchers: the 112 look-up by `caller`, the cases of the agency whose victim holds
+    the calling number, each opened to this dispatcher for an hour; recorded with whose
+    data it showed. A number no case knows is an empty list."""
+    if p.role is Role.DISPATCHER:
+        if caller is None:
+            raise Invalid("caller: the calling number is required for the 112 look-up")
+        return work.lookup_caller(p, caller)
+    if caller is not None:
+        raise Forbidden("the 112 look-up by caller is a dispatcher's")
+    wanted = CaseFilter(mine=mine, status=status, tier=tier, q=q)
+    return work.list_cases(p, wanted, limit, cursor)
+
+
+@router.post("/cases/{case_id}/assignments", response_model=CaseRead)
+def assign_officer(
+    case_id: str, body: AssignmentCreate, p: Supervisor, work: CaseWork
+) -> dict[str, Any]:
+    """Assign an officer of the case's agency (422 otherwise); with `replace`, the
+    officers assigned before are unassigned."""
+    return work.assign(p, case_id, body.officer_id, body.replace)
+
+
+@router.post("/cases/{case_id}/close", response_model=CaseRead)
+def close_case(case_id: str, body: CaseClose, p: Officer, work: CaseWork) -> dict[str, Any]:
+    """Close a case: 409 while an order of it is in force or scheduled, or while the
+    victim is owed follow-up monitoring."""
+    return work.close(p, case_id, body.reason)
 
 
 @router.get("/cases/{case_id}", response_model=CaseRead)

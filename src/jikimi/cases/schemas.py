@@ -15,6 +15,7 @@ from jikimi.core.times import iso
 from jikimi.http.schemas import Moment, Out, Strict
 
 if TYPE_CHECKING:
+    from jikimi.cases import caseload
     from jikimi.cases.queries import CaseRecord, OrderRecord
 
 Relationship = Literal[
@@ -247,4 +248,66 @@ def case_json(
         "open_alerts": open_alerts,
         # The latest assessment, override applied in `effective_tier`.
         "risk": record.risk,
+    }
+
+
+class CaseSummary(Out):
+    """A row of an officer's or supervisor's case list: the case and what is owed on it."""
+
+    id: str
+    agency: str
+    offense: str
+    relationship: str
+    status: Literal["open", "closed"]
+    opened_at: str
+    officer_ids: list[str]
+    victim_name: str | None
+    perpetrator_name: str | None
+    risk_tier: Literal["low", "medium", "high", "very_high"] | None
+    open_alerts: int
+    tasks_open: int
+    tasks_overdue: int
+    next_task_due_at: str | None
+    next_order_end_at: str | None
+
+
+class CaseSummaryPage(Out):
+    """A page of the caller's cases, newest first."""
+
+    items: list[CaseSummary]
+    next: str | None
+
+
+class AssignmentCreate(Strict):
+    """An officer to assign; with `replace`, the officers assigned before are unassigned."""
+
+    officer_id: StrictStr = Field(max_length=64)
+    replace: bool = False
+
+
+class CaseClose(Strict):
+    """Why the case is closed."""
+
+    reason: StrictStr = Field(min_length=1, max_length=1000)
+
+
+def case_summary_json(row: caseload.CaseSummary) -> dict[str, Any]:
+    """A case list's row as `CaseSummary` shows it."""
+    c = row.case
+    return {
+        "id": c.id,
+        "agency": c.agency,
+        "offense": c.offense,
+        "relationship": c.relationship,
+        "status": "closed" if c.closed_at is not None else "open",
+        "opened_at": iso(c.created_at),
+        "officer_ids": row.officer_ids,
+        "victim_name": row.victim_name,
+        "perpetrator_name": row.perpetrator_name,
+        "risk_tier": row.risk_tier,
+        "open_alerts": row.open_alerts,
+        "tasks_open": row.tasks_open,
+        "tasks_overdue": row.tasks_overdue,
+        "next_task_due_at": iso(row.next_task_due_at),
+        "next_order_end_at": iso(row.next_order_end_at),
     }

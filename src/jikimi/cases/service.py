@@ -12,8 +12,15 @@ from sqlalchemy.orm import Session
 from jikimi.alerts import queries as alert_queries
 from jikimi.alerts.schemas import alert_json
 from jikimi.bootstrap import Container
-from jikimi.cases import break_glass, caller_lookup, evidence, queries, records
-from jikimi.cases.schemas import CaseCreate, OrderCreate, OrderExtend, case_json, order_json
+from jikimi.cases import break_glass, caller_lookup, caseload, evidence, queries, records
+from jikimi.cases.schemas import (
+    CaseCreate,
+    OrderCreate,
+    OrderExtend,
+    case_json,
+    case_summary_json,
+    order_json,
+)
 from jikimi.cases.tables import Case, Order
 from jikimi.core.access import Principal
 from jikimi.core.errors import Invalid, ReadOnly
@@ -38,7 +45,11 @@ class CaseService:
         record = queries.case_record(self.s, p, case)
         fields = [alert_json(r) for r in record.open_alerts]
         open_alerts = alert_queries.with_evidence(self.s, fields)
-        return case_json(record, open_alerts, p, self.c.pack, datetime.now(UTC))
+        out = case_json(record, open_alerts, p, self.c.pack, datetime.now(UTC))
+        out["status"] = "closed" if case.closed_at is not None else "open"
+        out["closed_at"] = iso(case.closed_at)
+        out["officer_ids"] = caseload.officer_ids(self.s, case.id)
+        return out
 
     def _order_people(self, order: Order) -> list[str]:
         return queries.case_subjects(self.s, [order.case_id])
@@ -147,6 +158,35 @@ class CaseService:
             "serial": device.serial,
             "last_seen_at": iso(device.last_seen_at),
         }
+
+    def list_cases(
+        self, p: Principal, wanted: caseload.CaseFilter, limit: int, cursor: str | None
+    ) -> dict[str, Any]:
+        """A page of the caller's cases with what is owed on each (names included:
+        recorded as a read of every case's people)."""
+        s, c = self.s, self.c
+        rows, nxt = caseload.page(
+            s, p, wanted, c.clock.now(), c.settings.default_region, limit, cursor
+        )
+        people = [pid for r in rows for pid in _people(r.case)]
+        # In the request's own transaction: on SQLite it holds the one writer (the route
+        # writes for the 112 look-up), so a separate one would wait for it.
+        self.a.change(s, "read", "case_list", None, people)
+        return {"items": [case_summary_json(r) for r in rows], "next": nxt}
+
+    def assign(self, p: Principal, case_id: str, officer_id: str, replace: bool) -> dict[str, Any]:
+        """Assign an officer of the agency to the case (a supervisor's act)."""
+        s = self.s
+        case = caseload.assign(s, p, case_id, officer_id, replace, self.c.clock.now())
+        self.a.change(s, "assign", "case", case.id, _people(case))
+        return self._case_json(p, case)
+
+    def close(self, p: Principal, case_id: str, reason: str) -> dict[str, Any]:
+        """Close a case no order and no follow-up protects any more."""
+        s = self.s
+        case = caseload.close(s, p, case_id, reason, self.c.clock.now())
+        self.a.change(s, "close", "case", case.id, _people(case))
+        return self._case_json(p, case)
 
 
 async def case_reader(s: ReadDb, c: ContainerDep, a: Audit) -> CaseService:

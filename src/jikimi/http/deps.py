@@ -121,6 +121,7 @@ STAFF_CASE = (Role.OFFICER, Role.DISPATCHER, Role.SUPERVISOR)
 Officer = Annotated[Principal, Depends(Allow(Role.OFFICER))]
 OfficerOrSupervisor = Annotated[Principal, Depends(Allow(Role.OFFICER, Role.SUPERVISOR))]
 Dispatcher = Annotated[Principal, Depends(Allow(Role.DISPATCHER))]
+Supervisor = Annotated[Principal, Depends(Allow(Role.SUPERVISOR))]
 CaseStaff = Annotated[Principal, Depends(Allow(*STAFF_CASE))]
 CaseStaffWatching = Annotated[Principal, Depends(Allow(*STAFF_CASE, activity=False))]
 # The model card holds no personal data: analysts and every staff role may read it.

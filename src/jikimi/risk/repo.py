@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, exists, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from jikimi.alerts.tables import AlertEvidence, AlertRow
 from jikimi.cases.tables import Case, Order, OrderExtension
@@ -190,3 +191,16 @@ class SqlRisk:
 
 # Whether any case waits for a re-score (the worker asks it with its other inboxes).
 RESCORE_WAITING = exists().where(table_of(Case).c.risk_rescore_due_at.is_not(None))
+
+
+def latest_tier_of(case_id: Any) -> Any:
+    """The latest assessment's tier, override applied, of the case `case_id` names (a
+    correlated scalar subquery, for lists that filter or show many cases' tiers)."""
+    latest = aliased(R, name="latest_assessment")
+    return (
+        select(func.coalesce(latest.override_tier, latest.tier))
+        .where(latest.case_id == case_id)
+        .order_by(latest.assessed_at.desc(), latest.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )

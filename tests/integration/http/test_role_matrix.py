@@ -60,6 +60,8 @@ def bodies(now: datetime) -> dict[tuple[str, str], dict[str, Any]]:
         },
         ("POST", "/api/v1/device/contacts"): {"events": []},
         ("POST", "/api/v1/feed/contacts"): {"events": []},
+        ("POST", "/api/v1/cases/{case_id}/assignments"): {"officer_id": "0" * 32},
+        ("POST", "/api/v1/cases/{case_id}/close"): {"reason": "test"},
         ("POST", "/api/v1/cases/{case_id}/tasks"): {"kind": "other", "due_at": later},
         ("POST", "/api/v1/tasks/{task_id}/complete"): {"outcome": "done"},
         ("POST", "/api/v1/cases/{case_id}/decisions"): {
