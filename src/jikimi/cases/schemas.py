@@ -95,13 +95,16 @@ class DeviceCreate(Strict):
 
 
 class DeviceCreated(Out):
-    """The device; `token` and `signing_key` only for a victim's phone, shown once."""
+    """The device; for a victim's phone, its `token` and `signing_key`, shown once, and the
+    same as a URI and as a QR code (inline SVG) for the phone to scan."""
 
     id: str
     kind: str
     serial: str | None = None
     token: str | None = None
     signing_key: str | None = None
+    enrolment_uri: str | None = None
+    enrolment_qr_svg: str | None = None
 
 
 class DeviceRead(Out):

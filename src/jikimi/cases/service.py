@@ -26,6 +26,7 @@ from jikimi.core.access import Principal
 from jikimi.core.errors import Invalid, ReadOnly
 from jikimi.core.phones import normalise
 from jikimi.core.times import iso
+from jikimi.devices.enrolment import enrolment_qr_svg, enrolment_uri
 from jikimi.http.audit import Audit, Auditor
 from jikimi.http.deps import ContainerDep
 from jikimi.http.sessions import ReadDb, WriteDb
@@ -137,13 +138,17 @@ class CaseService:
         device, credentials = records.add_device(s, p, case_id, kind, serial)
         self.a.change(s, "create", "device", device.id, [device.person_id])
         token, key = credentials if credentials else (None, None)
-        return {
+        out: dict[str, Any] = {
             "id": device.id,
             "kind": device.kind,
             "serial": device.serial,
             "token": token,
             "signing_key": key,
         }
+        if token is not None and key is not None:
+            out["enrolment_uri"] = enrolment_uri(token, key)
+            out["enrolment_qr_svg"] = enrolment_qr_svg(token, key)
+        return out
 
     def revoke_device(self, p: Principal, device_id: str) -> dict[str, Any]:
         """Stop a lost or stolen phone's token and signing key at once."""
