@@ -221,3 +221,32 @@ def test_two_workers_write_each_task_once(later: Any) -> None:
     for w in worlds:
         assert len(follow_ups_of(first, w.case_id)) == 1
         assert [t.kind for t in tasks_of(first, w.case_id)] == ["monitoring_call"]
+
+
+def test_a_new_tier_recounts_the_calls_not_yet_due(factory: Factory, container: Container) -> None:
+    """An order that ended an hour ago owes a first call within 3 days while the case is
+    unassessed (medium); assessed very high, the call is due within 24 hours of the end."""
+    w = factory.world(days=30, starts_at=datetime.now(UTC) - timedelta(days=30, hours=1))
+    plan(container)
+    [call] = tasks_of(container, w.case_id)
+    ended = datetime.now(UTC) - timedelta(hours=1)
+    assert call.due_at > ended + timedelta(hours=48)
+    answers = {"threat_to_kill": True, "victim_fear": 3}
+    factory.post(f"/api/v1/cases/{w.case_id}/risk-assessments", w.officer, {"answers": answers})
+    r = factory.client.post(
+        f"/api/v1/risk-assessments/{_latest(factory, w)}/override",
+        json={"tier": "very_high", "reason": "가해자 보복 예고 문자 확인"},
+        headers=auth(w.officer),
+    )
+    assert r.status_code == 200, r.text
+    plan(container)
+    [recounted] = tasks_of(container, w.case_id)
+    assert recounted.id == call.id
+    assert recounted.tier == "very_high"
+    assert recounted.due_at <= ended + timedelta(hours=24, minutes=1)
+
+
+def _latest(factory: Factory, w: Any) -> str:
+    r = factory.client.get(f"/api/v1/cases/{w.case_id}/risk-assessments", headers=auth(w.officer))
+    latest: str = r.json()["items"][0]["id"]
+    return latest
