@@ -87,14 +87,15 @@ class OrderRead(Out):
 
 
 class DeviceCreate(Strict):
-    """A device to enrol (victim's phone) or bind (anklet)."""
+    """A device to enrol (the victim's phone or smartwatch) or bind (anklet)."""
 
-    kind: Literal["victim_phone", "anklet"]
+    kind: Literal["victim_phone", "smartwatch", "anklet"]
     serial: StrictStr | None = Field(None, min_length=1, max_length=100)
 
 
 class DeviceCreated(Out):
-    """The device; `token` and `signing_key` only for a victim's phone, shown once."""
+    """The device; `token` and `signing_key` only for a victim's phone or smartwatch,
+    shown once."""
 
     id: str
     kind: str
