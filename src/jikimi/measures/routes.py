@@ -32,7 +32,7 @@ def create_measure(
 @router.get("/cases/{case_id}/safety-measures", response_model=MeasurePage)
 def list_measures(case_id: str, p: OfficerOrSupervisor, work: MeasureReading) -> dict[str, Any]:
     """The case's safety measures, soonest starting first, each with its status now."""
-    return work.list(p, case_id)
+    return work.of_case(p, case_id)
 
 
 @router.post("/safety-measures/{measure_id}/extensions", response_model=MeasureRead)

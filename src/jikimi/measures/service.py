@@ -56,7 +56,7 @@ class MeasureService:
         self._changed("create", m)
         return self._json(m, now)
 
-    def list(self, p: Principal, case_id: str) -> dict[str, Any]:
+    def of_case(self, p: Principal, case_id: str) -> dict[str, Any]:
         """The case's measures, soonest starting first, each with its status now."""
         s, now = self.s, self.c.clock.now()
         rows = records.list_measures(s, p, case_id)
