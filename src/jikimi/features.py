@@ -19,6 +19,7 @@ from jikimi.contacts.feature import FEATURE as CONTACTS
 from jikimi.core.feature import Feature
 from jikimi.core.tables import Base
 from jikimi.devices.feature import FEATURE as DEVICES
+from jikimi.measures.feature import FEATURE as MEASURES
 from jikimi.proximity.feature import FEATURE as PROXIMITY
 from jikimi.risk.feature import FEATURE as RISK
 from jikimi.tasks.feature import FEATURE as TASKS
@@ -33,6 +34,7 @@ FEATURES: tuple[Feature, ...] = (
     RISK,
     AUDIT,
     TASKS,
+    MEASURES,
 )
 
 

@@ -24,6 +24,7 @@ from jikimi.cases.tables import (
 from jikimi.contacts.tables import ContactEvent
 from jikimi.core.tables import NAMING, Base, UtcDateTime, new_id, table_of
 from jikimi.devices.tables import Device, DeviceEvent
+from jikimi.measures.tables import MeasureExtension, SafetyMeasure
 from jikimi.proximity.tables import EngineCursor, Position, TrackStateRow
 from jikimi.risk.tables import RiskAssessmentRow
 
@@ -46,12 +47,14 @@ __all__ = [
     "Device",
     "DeviceEvent",
     "EngineCursor",
+    "MeasureExtension",
     "Order",
     "OrderExtension",
     "Person",
     "PersonPhone",
     "Position",
     "RiskAssessmentRow",
+    "SafetyMeasure",
     "SeenSignature",
     "StaffSession",
     "TrackStateRow",

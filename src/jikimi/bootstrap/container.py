@@ -51,6 +51,7 @@ from jikimi.core.settings import Settings
 from jikimi.core.tx import reading_without_transaction
 from jikimi.core.watcher import TimelineWatcher
 from jikimi.devices.anklets import AnkletDirectory
+from jikimi.measures.rules import measures_from
 from jikimi.ports import Clock, PendingContact, RiskScorer
 from jikimi.proximity.memory import TrackMemory
 from jikimi.proximity.rules import Rules
@@ -240,6 +241,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         "pack": pack,
         "follow_up_policy": policy_from(pack.follow_up),
         "calendar": calendar_for(pack.holidays, pack.tz),
+        "measure_kinds": measures_from(pack.safety_measures),
     }
     from jikimi.features import FEATURES  # the features import the HTTP layer, which imports this
 

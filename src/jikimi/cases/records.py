@@ -275,9 +275,10 @@ def revoke_order(s: Session, p: Principal, order_id: str, reason: str) -> Order:
 def add_device(
     s: Session, p: Principal, case_id: str, kind: str, serial: str | None
 ) -> tuple[Device, tuple[str, str] | None]:
-    """Enrol a victim's phone (returns its token and signing key) or bind an anklet."""
+    """Enrol a victim's phone or smartwatch (returns its token and signing key: a watch
+    speaks the phone's protocol, so its SOS takes the phone's path) or bind an anklet."""
     case = get_case(s, p, case_id, write=True)
-    if kind == "victim_phone":
+    if kind in ("victim_phone", "smartwatch"):
         device = Device(case_id=case.id, person_id=case.victim_id, kind=kind, created_at=_now())
         s.add(device)
         s.flush()

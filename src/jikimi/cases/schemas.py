@@ -88,15 +88,15 @@ class OrderRead(Out):
 
 
 class DeviceCreate(Strict):
-    """A device to enrol (victim's phone) or bind (anklet)."""
+    """A device to enrol (the victim's phone or smartwatch) or bind (anklet)."""
 
-    kind: Literal["victim_phone", "anklet"]
+    kind: Literal["victim_phone", "smartwatch", "anklet"]
     serial: StrictStr | None = Field(None, min_length=1, max_length=100)
 
 
 class DeviceCreated(Out):
-    """The device; for a victim's phone, its `token` and `signing_key`, shown once, and the
-    same as a URI and as a QR code (inline SVG) for the phone to scan."""
+    """The device; for a victim's phone or smartwatch, its `token` and `signing_key`,
+    shown once, and the same as a URI and as a QR code (inline SVG) for it to scan."""
 
     id: str
     kind: str

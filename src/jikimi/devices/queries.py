@@ -1,10 +1,10 @@
-"""Read side of the victim's phone: the orders protecting its owner now, when its reports
-last arrived, the owner's open alerts, and how far judging is behind (records; the phone's
-answer is rendered by devices/schemas.py)."""
+"""Read side of the victim's phone: the orders and safety measures protecting its owner
+now, when its reports last arrived, the owner's open alerts, and how far judging is behind
+(records; the phone's answer is rendered by devices/schemas.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -15,6 +15,7 @@ from jikimi.cases.orders import OrderKind, OrderWindow, StatutePack
 from jikimi.cases.tables import Case, Order
 from jikimi.contacts.tables import ContactEvent
 from jikimi.devices.tables import Device
+from jikimi.measures import repo as measures_repo
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,10 +26,13 @@ class PhoneStatus:
     orders: list[tuple[Order, OrderKind]]  # in force at `now`
     last_received_at: datetime | None  # the phone's latest report or contact, if any
     open_alerts: int
+    # (kind, end) of the safety measures in force at `now`, soonest ending first
+    measures: list[tuple[str, datetime]] = field(default_factory=list)
 
 
 def phone_status(s: Session, pack: StatutePack, device_id: str) -> PhoneStatus:
-    """The phone's owner's orders in force now, its latest report, the open alerts."""
+    """The phone's owner's orders and safety measures in force now, its latest report, the
+    open alerts."""
     now = datetime.now(UTC)
     device = s.get(Device, device_id)
     assert device is not None
@@ -52,7 +56,8 @@ def phone_status(s: Session, pack: StatutePack, device_id: str) -> PhoneStatus:
         )
         or 0
     )
-    return PhoneStatus(now, orders, last, int(open_alerts))
+    measures = measures_repo.in_force(s, case_ids, now)
+    return PhoneStatus(now, orders, last, int(open_alerts), measures)
 
 
 def backlog_age(s: Session) -> timedelta | None:

@@ -22,10 +22,18 @@ class StatusOrder(Out):
     distance_m: int | None
 
 
+class StatusMeasure(Out):
+    """A safety measure in force for the victim now."""
+
+    kind: str
+    ends_at: str
+
+
 class DeviceStatus(Out):
     """What protects the phone's owner now."""
 
     orders: list[StatusOrder]
+    safety_measures: list[StatusMeasure]
     last_received_at: str | None
     open_alerts: int
     monitoring: Literal["live", "degraded"]
@@ -70,6 +78,7 @@ def device_status_json(
         )
     return {
         "orders": orders,
+        "safety_measures": [{"kind": k, "ends_at": iso(end)} for k, end in status.measures],
         "last_received_at": iso(last),
         "open_alerts": status.open_alerts,
         "monitoring": "live" if live else "degraded",

@@ -1,8 +1,8 @@
-"""The scheduling pass: from the state of cases, orders and decisions, write the tasks
-that are owed and not yet written. It keeps no state of its own, so a pass after a
-restart owes exactly what the database says (an order that ended while the server was
-down still yields its follow-up), and every write is keyed, so passes on several workers
-write each task once."""
+"""The scheduling pass: from the state of cases, orders, safety measures and decisions,
+write the tasks that are owed and not yet written. It keeps no state of its own, so a pass
+after a restart owes exactly what the database says (an order that ended while the server
+was down still yields its follow-up), and every write is keyed, so passes on several
+workers write each task once."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from jikimi.tasks.rules import (
     WorkingCalendar,
     first_monitoring_due,
     follow_up_ends,
+    measure_review_due,
     next_monitoring_due,
     order_review_due,
 )
@@ -42,6 +43,7 @@ class Planner:
     def run(self, limit: int) -> None:
         """Every kind of work the pass does, each bounded by `limit`."""
         self.order_reviews(limit)
+        self.measure_reviews(limit)
         self.follow_ups(limit)
         self.recount_tiers(limit)
         repo.escalate_overdue(self.s, self.now, limit)
@@ -77,6 +79,35 @@ class Planner:
                 )
             else:
                 task.due_at, task.subject_ends_at, task.reason = due, order.ends_at, reason
+
+    def measure_reviews(self, limit: int) -> None:
+        """A review before each safety measure ends; an extension moves it with the end,
+        ending the measure early cancels it."""
+        titles = {m.get("kind"): m.get("title") for m in self.pack.safety_measures}
+        for measure, task in repo.measures_owing_review(self.s, self.now, limit):
+            recorded = measure.created_at if task is None else self.now
+            due = measure_review_due(
+                measure.starts_at, measure.ends_at, recorded, self.policy, self.calendar
+            )
+            title = titles.get(measure.kind) or measure.kind
+            reason = f"{title} 종료 {self._day(measure.ends_at)}: 연장·종료 검토"
+            if task is None:
+                repo.add_task(
+                    self.s,
+                    repo.NewTask(
+                        measure.case_id,
+                        TaskKind.MEASURE_EXPIRY_REVIEW,
+                        due,
+                        reason,
+                        self.now,
+                        key=f"review:measure:{measure.id}",
+                        owner_id=repo.officer_of(self.s, measure.case_id),
+                        subject_ends_at=measure.ends_at,
+                    ),
+                )
+            else:
+                task.due_at, task.subject_ends_at, task.reason = due, measure.ends_at, reason
+        repo.cancel_reviews_of_ended_measures(self.s, self.now, limit)
 
     def follow_ups(self, limit: int) -> None:
         """Start the follow-ups that ended orders and decisions owe; end the ones whose

@@ -16,6 +16,7 @@ from jikimi.cases.tables import Case, CaseAssignment, Order
 from jikimi.core import pages
 from jikimi.core import sealing as crypto
 from jikimi.core.tables import new_id
+from jikimi.measures.tables import SafetyMeasure
 from jikimi.risk.tables import RiskAssessmentRow
 from jikimi.tasks.rules import TaskKind, TaskStatus, Tier
 from jikimi.tasks.tables import CaseDecision, FollowUp, Task
@@ -152,6 +153,46 @@ def orders_owing_review(
         .limit(limit)
     )
     return [(o, t) for o, t in s.execute(q)]
+
+
+def measures_owing_review(
+    s: Session, now: datetime, limit: int
+) -> Sequence[tuple[SafetyMeasure, Task | None]]:
+    """Safety measures in force or scheduled whose review is not written, or was written
+    for an end the measure no longer has (an extension moved it)."""
+    key = literal("review:measure:") + SafetyMeasure.id
+    q = (
+        select(SafetyMeasure, Task)
+        .join(Case, Case.id == SafetyMeasure.case_id)
+        .outerjoin(Task, Task.key == key)
+        .where(
+            Case.closed_at.is_(None),
+            SafetyMeasure.ended_at.is_(None),
+            SafetyMeasure.ends_at > now,
+            or_(
+                Task.id.is_(None),
+                and_(
+                    Task.status == TaskStatus.OPEN.value,
+                    Task.subject_ends_at != SafetyMeasure.ends_at,
+                ),
+            ),
+        )
+        .order_by(SafetyMeasure.ends_at)
+        .limit(limit)
+    )
+    return [(m, t) for m, t in s.execute(q)]
+
+
+def cancel_reviews_of_ended_measures(s: Session, now: datetime, limit: int) -> None:
+    """Cancel the open reviews of measures ended early: nothing is left to review."""
+    ended = (
+        select(Task.id)
+        .join(SafetyMeasure, Task.key == literal("review:measure:") + SafetyMeasure.id)
+        .where(Task.status == TaskStatus.OPEN.value, SafetyMeasure.ended_at.is_not(None))
+        .limit(limit)
+    )
+    cancelled = {"status": TaskStatus.CANCELLED.value, "completed_at": now}
+    s.execute(update(Task).where(Task.id.in_(list(s.scalars(ended)))).values(**cancelled))
 
 
 def ended_orders(

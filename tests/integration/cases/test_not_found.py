@@ -25,6 +25,7 @@ MISSING = {
     "device_id": "0" * 32,
     "flag_id": "999999999",
     "task_id": "0" * 32,
+    "measure_id": "0" * 32,
 }
 
 COLLEAGUE = "officer of the agency, not on the case"
@@ -56,6 +57,7 @@ def test_not_yours_and_missing_answer_alike_on_every_route(
         {"kind": "other", "due_at": datetime.now(UTC).isoformat()},
     )["id"]
     ids = {
+        "measure_id": matrix.a_measure(factory, owner, world.case_id),
         "task_id": task_id,
         "assessment_id": assessment_id,
         "person_id": world.victim_id,

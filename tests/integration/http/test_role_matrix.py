@@ -68,6 +68,13 @@ def bodies(now: datetime) -> dict[tuple[str, str], dict[str, Any]]:
             "kind": "released_on_bail",
             "decided_at": now.isoformat(),
         },
+        ("POST", "/api/v1/cases/{case_id}/safety-measures"): {
+            "kind": "patrol",
+            "starts_at": now.isoformat(),
+            "ends_at": later,
+        },
+        ("POST", "/api/v1/safety-measures/{measure_id}/extensions"): {"ends_at": later},
+        ("POST", "/api/v1/safety-measures/{measure_id}/end"): {"reason": "test"},
         ("POST", "/api/v1/cases"): {
             "victim_id": "x",
             "perpetrator_id": "y",
@@ -121,7 +128,9 @@ def test_role_route_object_matrix(
         owner,
         {"kind": "other", "due_at": datetime.now(UTC).isoformat(), "reason": "확인 전화"},
     )["id"]
+    measure_id = a_measure(factory, owner, world.case_id)
     ids = {
+        "measure_id": measure_id,
         "task_id": task_id,
         "flag_id": flag_id,
         "assessment_id": assessment_id,
@@ -178,6 +187,18 @@ def test_role_route_object_matrix(
             if role in allowed and (got := call(method, path, token)) != 404:
                 failures.append(f"{method} {path} as {label}: {got}, want 404")
     assert failures == []
+
+
+def a_measure(factory: Factory, officer: str, case_id: str) -> str:
+    """A smartwatch lent for five days from now (so `bodies`' extension is a valid one)."""
+    now = datetime.now(UTC)
+    body = {
+        "kind": "smartwatch",
+        "starts_at": now.isoformat(),
+        "ends_at": (now + timedelta(days=5)).isoformat(),
+    }
+    measure_id: str = factory.post(f"/api/v1/cases/{case_id}/safety-measures", officer, body)["id"]
+    return measure_id
 
 
 def _stream_status(client: TestClient, url: str, headers: dict[str, str]) -> int:

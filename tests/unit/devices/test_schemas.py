@@ -37,6 +37,16 @@ def test_an_order_in_force_a_recent_report_and_no_backlog_is_live() -> None:
         }
     ]
     assert out["last_received_at"] == "2026-03-01T11:55:00Z"
+    assert out["safety_measures"] == []
+
+
+def test_the_safety_measures_in_force_are_listed_by_kind_and_end() -> None:
+    status = _status()
+    ends = NOW + timedelta(days=20)
+    status = PhoneStatus(NOW, status.orders, status.last_received_at, 0, [("smartwatch", ends)])
+    out = device_status_json(status, STALE, None)
+    DeviceStatus.model_validate(out)
+    assert out["safety_measures"] == [{"kind": "smartwatch", "ends_at": "2026-03-21T12:00:00Z"}]
 
 
 @pytest.mark.parametrize(
