@@ -49,3 +49,15 @@ class SqlVictimLocks:
             return set(ids)
         rows = self.s.execute(_WAIT if wait else _TRY, {"ids": ids})
         return {victim for victim, held in rows if held}
+
+
+_TRY_ONE = text("SELECT pg_try_advisory_xact_lock(hashtext(:name))")
+
+
+def try_pass_lock(session: Session, name: str) -> bool:
+    """Take the transaction-scoped lock of a periodic pass (`name`), or learn that another
+    process's pass holds it: one such pass runs at a time across workers on PostgreSQL
+    (SQLite has one process and one writer)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.scalar(_TRY_ONE, {"name": f"jikimi:pass:{name}"}))

@@ -4,6 +4,7 @@ the worker's timer."""
 from __future__ import annotations
 
 from jikimi.cases.orders import StatutePack
+from jikimi.core.locks import try_pass_lock
 from jikimi.ports import Clock
 from jikimi.tasks.messages import PlanTasks
 from jikimi.tasks.planner import Planner
@@ -20,8 +21,12 @@ def plan_tasks(
     follow_up_policy: FollowUpPolicy,
     calendar: WorkingCalendar,
 ) -> set[str]:
-    """One scheduling pass in one transaction; no alert changes."""
+    """One scheduling pass in one transaction; no alert changes. On PostgreSQL one pass
+    runs at a time across workers (another's pass in progress: this one has nothing to
+    do); every write is keyed besides, so a pass repeated writes nothing twice."""
     with uow:
+        if not try_pass_lock(uow.session, "plan_tasks"):
+            return set()
         Planner(uow.session, clock.now(), follow_up_policy, calendar, pack).run(cmd.limit)
         uow.commit()
     return set()
