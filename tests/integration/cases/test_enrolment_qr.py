@@ -19,7 +19,8 @@ def test_the_enrolment_answer_holds_the_token_as_a_uri_and_a_qr_code(
     assert (uri.scheme, uri.netloc) == ("jikimi", "enrol")
     assert parse_qs(uri.query) == {"token": [device["token"]], "key": [device["signing_key"]]}
     svg = device["enrolment_qr_svg"]
-    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert svg.startswith("<svg")
+    assert svg.endswith("</svg>")
     assert re.search(r'width="\d+"', svg)
     # Shown once: the case afterwards lists the device without any of it.
     case = client.get(f"/api/v1/cases/{w.case_id}", headers=auth(w.officer)).json()
