@@ -22,6 +22,7 @@ from jikimi.devices.feature import FEATURE as DEVICES
 from jikimi.proximity.feature import FEATURE as PROXIMITY
 from jikimi.risk.feature import FEATURE as RISK
 from jikimi.tasks.feature import FEATURE as TASKS
+from jikimi.workspace.feature import FEATURE as WORKSPACE
 
 FEATURES: tuple[Feature, ...] = (
     CONTACTS,
@@ -33,6 +34,7 @@ FEATURES: tuple[Feature, ...] = (
     RISK,
     AUDIT,
     TASKS,
+    WORKSPACE,
 )
 
 
