@@ -171,6 +171,12 @@ def test_a_supervisor_sees_the_agencys_overdue_task(page: Page, live_server: Liv
     expect(panel).to_contain_text("팀장 보고됨")
     shot(page, "workspace-supervisor")
 
+    page.get_by_test_id("to-112").click()  # the supervisor's way to the 112 console
+    expect(page.get_by_test_id("conn-status")).to_have_attribute("data-state", "live")
+    assert page.url.endswith("/console#112")
+    page.get_by_test_id("work-link").click()
+    expect(page.get_by_test_id("cases-page")).to_be_visible()
+
 
 def test_without_a_token_the_workspace_sends_one_to_sign_in(
     page: Page, live_server: LiveServer

@@ -149,6 +149,9 @@ def test_the_pages_show_the_victim_to_her_officer_only(
     assert "김지은" in client.get("/console/work/cases", headers=supervisor).text
     page = client.get(f"/console/work/cases/{world.case_id}", headers=supervisor)
     assert "담당 배정" in page.text
+    polled = client.get("/console/work/tasks", headers=supervisor).text
+    assert 'hx-get="/console/work/tasks/escalated" hx-trigger="load, every 60s"' in polled
+    assert "escalated" not in client.get("/console/work/tasks", headers=mine).text
     assert "조치 등록" not in page.text  # recording orders is an officer's
 
 
