@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-fast lint format fuzz bench bench-chaos bench-geofence bench-risk basemap leaflet swagger-ui lock clean
+.PHONY: help install demo serve test test-fast lint format fuzz bench bench-chaos bench-geofence bench-risk basemap leaflet swagger-ui htmx lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' \
@@ -67,6 +67,9 @@ basemap: install ## rebuild the console's offline base map (static GeoJSON) from
 
 swagger-ui: ## re-vendor Swagger UI (the /docs page) from the npm registry
 	tools/vendor_swagger_ui.sh
+
+htmx: ## re-vendor htmx and its json-enc extension (the officers' workspace) from the npm registry
+	tools/vendor_htmx.sh
 
 leaflet: ## re-vendor Leaflet from the npm registry into the console's static files
 	tools/vendor_leaflet.sh

@@ -23,6 +23,7 @@ from jikimi.measures.feature import FEATURE as MEASURES
 from jikimi.proximity.feature import FEATURE as PROXIMITY
 from jikimi.risk.feature import FEATURE as RISK
 from jikimi.tasks.feature import FEATURE as TASKS
+from jikimi.workspace.feature import FEATURE as WORKSPACE
 
 FEATURES: tuple[Feature, ...] = (
     CONTACTS,
@@ -35,6 +36,7 @@ FEATURES: tuple[Feature, ...] = (
     AUDIT,
     TASKS,
     MEASURES,
+    WORKSPACE,
 )
 
 

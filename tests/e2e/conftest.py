@@ -149,8 +149,9 @@ class LiveServer(ChildProcess):
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
-    """A running server on a fresh SQLite database, escalation every 60 s."""
-    server = LiveServer(f"sqlite:///{tmp_path}/live.db", tmp_path)
+    """A running server on a fresh SQLite database, escalation every 60 s, the scheduling
+    pass every second."""
+    server = LiveServer(f"sqlite:///{tmp_path}/live.db", tmp_path, JIKIMI_TASK_PLAN_S="1")
     server.start()
     yield server
     server.stop()

@@ -98,7 +98,9 @@ def make_worker(
         settings.worker_poll_s,
         escalate=EscalateDueAlerts,
         timers=[
-            (t.every_s, functools.partial(t.command, settings)) for f in features for t in f.timers
+            (t.every_s(settings), functools.partial(t.command, settings))
+            for f in features
+            for t in f.timers
         ],
         look_for_work=wiring.look_for_work([*inboxes, _ESCALATION], read_sessions, clock),
     )

@@ -41,10 +41,10 @@ class Inbox:
 
 @dataclass(frozen=True)
 class Timer:
-    """A command sent every `every_s` seconds by the worker (what it looks at lives in the
-    database, so the timer is durable); `command` is given the settings."""
+    """A command sent every `every_s(settings)` seconds by the worker (what it looks at
+    lives in the database, so the timer is durable); `command` is given the settings."""
 
-    every_s: float
+    every_s: Callable[[Any], float]
     command: Callable[[Any], Any]
 
 

@@ -85,6 +85,12 @@ class Settings(BaseSettings):
     device_silence_s: float = Field(
         600, gt=0, description="an anklet silent this long under monitoring: device_offline"
     )
+    task_plan_s: float = Field(
+        30,
+        gt=0,
+        description="how often a worker's scheduling pass writes the tasks owed (reviews, "
+        "follow-up monitoring) and escalates overdue ones",
+    )
     risk_scorer: Literal["model", "checklist"] = Field(
         "model",
         description="risk scoring: the learned model shipped in the package, or the police "

@@ -28,5 +28,7 @@ FEATURE = Feature(
             waiting=exists().where(_D.processed_at.is_(None)),
         ),
     ),
-    timers=(Timer(5.0, lambda settings: CheckSilentDevices(settings.device_silence_s)),),
+    timers=(
+        Timer(lambda settings: 5.0, lambda settings: CheckSilentDevices(settings.device_silence_s)),
+    ),
 )

@@ -12,5 +12,5 @@ FEATURE = Feature(
     routers=(routes.router,),
     handlers={PlanTasks: handlers.plan_tasks},
     tables=tables,
-    timers=(Timer(30.0, lambda settings: PlanTasks()),),
+    timers=(Timer(lambda settings: settings.task_plan_s, lambda settings: PlanTasks()),),
 )

@@ -201,6 +201,17 @@ def record_decision(
     return decision
 
 
+def list_decisions(s: Session, p: Principal, case_id: str) -> list[CaseDecision]:
+    """The decisions recorded on a case the caller may read, newest first."""
+    get_case(s, p, case_id)  # 404 for a case that is not the caller's
+    q = (
+        select(CaseDecision)
+        .where(CaseDecision.case_id == case_id)
+        .order_by(CaseDecision.decided_at.desc(), CaseDecision.id)
+    )
+    return list(s.scalars(q))
+
+
 def is_overdue(task: Task, now: datetime) -> bool:
     """Open and past its due time."""
     return task.status == TaskStatus.OPEN.value and task.due_at < now

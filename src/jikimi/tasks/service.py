@@ -59,6 +59,12 @@ class TaskService:
         self.a.change(self.s, "complete", "task", task.id, people)
         return task_json(task, now)
 
+    def decisions(self, p: Principal, case_id: str) -> dict[str, Any]:
+        """The decisions recorded on a case, newest first."""
+        rows = records.list_decisions(self.s, p, case_id)
+        self.a.read("decisions", case_id, records.people_of(self.s, [case_id]))
+        return {"items": [decision_json(d) for d in rows]}
+
     def decide(
         self,
         p: Principal,

@@ -335,6 +335,7 @@ function enterError(error) {
 
 function showLogin(msg) {
   closeModelPage();
+  $("work-link").hidden = true;
   $("console-view").hidden = true;
   $("login-view").hidden = false;
   for (const id of HEADER_CONTROLS) $(id).hidden = true;
@@ -369,15 +370,27 @@ function logout(msg) {
   showLogin(msg);
 }
 
+/** Officers and supervisors work in /console/work; a supervisor may come back here
+ * through its link (/console#112), and the 112 console then links back to it. */
+const WORKSPACE_ROLES = new Set(["officer", "supervisor"]);
+
 /** Load the queue with `token` (throws on a bad one), then go live. */
 async function enter(token) {
   setToken(token);
-  await loadAlerts(false);
+  const { me } = await api("/api/v1/auth/session");
   try {
     sessionStorage.setItem(TOKEN_KEY, token);
   } catch {
     // kept in memory only
   }
+  if (me && WORKSPACE_ROLES.has(me.role)) {
+    if (me.role === "officer" || window.location.hash !== "#112") {
+      window.location.assign("/console/work");
+      return;
+    }
+    $("work-link").hidden = false;
+  }
+  await loadAlerts(false);
   $("login-view").hidden = true;
   $("console-view").hidden = false;
   for (const id of HEADER_CONTROLS) $(id).hidden = false;

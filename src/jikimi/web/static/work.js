@@ -1,0 +1,140 @@
+// The officers' workspace shell: the console's token on every htmx request, sign-in on
+// /console when there is none (or it has ended), problems shown in the notice area.
+// Pages are server-rendered fragments; this file renders no data.
+
+const TOKEN_KEY = "jikimi.token"; // the 112 console's: sessionStorage, never in a URL
+const STAFF = new Set(["officer", "supervisor"]);
+
+function savedToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function toSignIn() {
+  try {
+    sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // nothing was stored
+  }
+  window.location.replace("/console");
+}
+
+const token = savedToken();
+const $ = (id) => document.getElementById(id);
+
+/** One line in the notice area: the problem's detail (never the data that was sent). */
+function notice(text, kind) {
+  const box = $("notice");
+  box.textContent = text;
+  box.dataset.kind = kind;
+}
+
+function problemText(xhr) {
+  try {
+    const body = JSON.parse(xhr.responseText);
+    const parts = [];
+    if (typeof body.detail === "string" && body.detail) parts.push(body.detail);
+    if (Array.isArray(body.errors)) {
+      for (const e of body.errors.slice(0, 5)) {
+        if (e && typeof e.msg === "string") parts.push(`${(e.loc || []).slice(1).join(".")}: ${e.msg}`);
+      }
+    }
+    if (parts.length) return parts.join(" — ");
+  } catch {
+    // not problem+json
+  }
+  return `요청을 처리하지 못했습니다 (HTTP ${xhr.status})`;
+}
+
+document.addEventListener("htmx:configRequest", (e) => {
+  e.detail.headers.Authorization = `Bearer ${token}`;
+});
+
+document.addEventListener("htmx:beforeRequest", (e) => {
+  // A poll must not wipe the answer to what the officer just did.
+  if (e.detail.requestConfig?.verb !== "get") notice("", "");
+});
+
+document.addEventListener("htmx:responseError", (e) => {
+  const xhr = e.detail.xhr;
+  if (xhr.status === 401) toSignIn();
+  else notice(problemText(xhr), "error");
+});
+
+document.addEventListener("htmx:sendError", () => {
+  notice("서버에 연결할 수 없습니다. 잠시 후 다시 시도하세요.", "error");
+});
+
+function show(path) {
+  for (const b of document.querySelectorAll("[data-nav]")) {
+    if (b.dataset.nav === path) b.setAttribute("aria-current", "page");
+    else b.removeAttribute("aria-current");
+  }
+  window.htmx.ajax("GET", path, { target: "#work-main", swap: "innerHTML" });
+}
+
+async function start() {
+  if (!token) {
+    toSignIn();
+    return;
+  }
+  let me = null;
+  try {
+    const res = await fetch("/api/v1/auth/session", {
+      headers: { Authorization: `Bearer ${token}`, Accept: "application/json" },
+      cache: "no-store",
+    });
+    if (res.status === 401) {
+      toSignIn();
+      return;
+    }
+    me = (await res.json()).me;
+  } catch {
+    notice("서버에 연결할 수 없습니다. 잠시 후 다시 시도하세요.", "error");
+    return;
+  }
+  if (!me || !STAFF.has(me.role)) {
+    window.location.replace("/console"); // a dispatcher's place is the 112 console
+    return;
+  }
+  document.body.dataset.role = me.role;
+  $("who").textContent = `${me.name || ""} · ${me.role === "supervisor" ? "팀장" : "보호 경찰관"}`;
+  $("to-112").hidden = me.role !== "supervisor";
+  for (const b of document.querySelectorAll("[data-nav]")) {
+    b.addEventListener("click", () => show(b.dataset.nav));
+  }
+  // Links inside the pages (a case's row) name the page they open.
+  document.addEventListener("click", (e) => {
+    const link = e.target.closest("[data-open]");
+    if (link) show(link.dataset.open);
+  });
+  $("logout").addEventListener("click", async () => {
+    try {
+      await fetch("/api/v1/auth/logout", {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}` },
+      });
+    } catch {
+      // signing out here is enough
+    }
+    toSignIn();
+  });
+  show("/console/work/cases");
+}
+
+function tick() {
+  const parts = new Intl.DateTimeFormat("sv-SE", {
+    timeZone: "Asia/Seoul",
+    dateStyle: "short",
+    timeStyle: "medium",
+  }).format(new Date());
+  $("clock").textContent = parts;
+}
+
+tick();
+setInterval(tick, 1000);
+if (window.htmx) start();
+else document.addEventListener("DOMContentLoaded", start);

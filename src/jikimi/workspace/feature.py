@@ -1,0 +1,8 @@
+"""The officer's workspace: HTML routes under /console/work (no tables, no handlers)."""
+
+from __future__ import annotations
+
+from jikimi.core.feature import Feature
+from jikimi.workspace import case_routes, routes
+
+FEATURE = Feature(name="workspace", routers=(routes.router, case_routes.router))

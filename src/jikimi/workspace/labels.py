@@ -1,0 +1,106 @@
+"""The workspace's words: Korean names for the API's codes (the 112 console's own words
+where it has them, web/static/i18n.js)."""
+
+from __future__ import annotations
+
+from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
+
+LABELS: dict[str, dict[str, str]] = {
+    "tier": {"low": "낮음", "medium": "보통", "high": "높음", "very_high": "매우 높음"},
+    "offense": {
+        "stalking": "스토킹",
+        "dating_violence": "교제폭력",
+        "domestic_violence": "가정폭력",
+        "sexual_violence": "성폭력",
+        "other": "기타",
+    },
+    "relationship": {
+        "dating": "교제",
+        "former_partner": "전 교제상대",
+        "spouse": "배우자",
+        "former_spouse": "전 배우자",
+        "family": "가족",
+        "acquaintance": "지인",
+        "stranger": "모르는 사람",
+    },
+    "order_status": {
+        "scheduled": "예정",
+        "active": "집행 중",
+        "expired": "만료",
+        "revoked": "취소",
+        "unknown": "알 수 없음",
+    },
+    "task_kind": {
+        TaskKind.MONITORING_CALL: "모니터링 전화",
+        TaskKind.MONITORING_VISIT: "모니터링 방문",
+        TaskKind.ORDER_EXPIRY_REVIEW: "조치 만료 검토",
+        TaskKind.MEASURE_EXPIRY_REVIEW: "안전조치 만료 검토",
+        TaskKind.RISK_REASSESSMENT: "위험성 재평가",
+        TaskKind.REFERRAL_FOLLOW_UP: "연계 후속 확인",
+        TaskKind.COUNSELLOR_CONCERN: "상담소 우려 통보",
+        TaskKind.OTHER: "기타 업무",
+    },
+    "task_status": {"open": "진행 중", "done": "완료", "cancelled": "취소"},
+    "outcome": {
+        Outcome.REACHED: "통화됨",
+        Outcome.NOT_REACHED: "연락 안 됨",
+        Outcome.VISITED: "방문함",
+        Outcome.CONCERN: "우려 있음",
+        Outcome.DONE: "완료",
+    },
+    "decision": {
+        DecisionKind.PROVISIONAL_MEASURE_DISMISSED: "잠정조치 기각",
+        DecisionKind.ARREST_WARRANT_DISMISSED: "구속영장 기각",
+        DecisionKind.DETENTION_REQUEST_DISMISSED: "유치 신청 기각",
+        DecisionKind.RELEASED_FROM_DETENTION: "유치 해제",
+        DecisionKind.RELEASED_ON_BAIL: "보석 석방",
+    },
+    "alert_kind": {
+        "contact_violation": "접근금지 위반(연락)",
+        "hidden_number_contact": "발신번호 표시제한 연락",
+        "proximity_warning": "접근 경고",
+        "proximity_violation": "접근금지 위반(거리)",
+        "encounter": "조우",
+        "device_tamper": "장치 훼손",
+        "device_offline": "장치 신호 끊김",
+        "sos": "긴급 SOS",
+    },
+    "alert_status": {"open": "미확인", "acknowledged": "확인", "resolved": "종결"},
+    "severity": {"critical": "긴급", "high": "높음", "medium": "중간", "low": "낮음"},
+    "device_kind": {"victim_phone": "피해자 휴대전화", "anklet": "전자발찌"},
+    "answer": {
+        "threat_to_kill": "살해 위협",
+        "weapon_threat": "흉기 위협",
+        "gun_access": "총기 접근 가능",
+        "strangulation": "목 조름",
+        "separation": "최근 이별·별거",
+        "escalation": "폭력 심화",
+        "stalking_behaviours": "스토킹 행위 수 (0–10)",
+        "jealousy_control": "질투·통제",
+        "substance_abuse": "약물·알코올 남용",
+        "unemployed": "가해자 실직",
+        "prior_violence": "과거 폭력",
+        "children_in_home": "자녀 동거",
+        "stepchild": "의붓자녀",
+        "victim_fear": "피해자 두려움 (0–5)",
+    },
+}
+
+# What each kind of task may be completed with (the rest: done or concern).
+OUTCOMES: dict[str, tuple[Outcome, ...]] = {
+    TaskKind.MONITORING_CALL: (Outcome.REACHED, Outcome.NOT_REACHED, Outcome.CONCERN),
+    TaskKind.MONITORING_VISIT: (Outcome.VISITED, Outcome.NOT_REACHED, Outcome.CONCERN),
+}
+OTHER_OUTCOMES = (Outcome.DONE, Outcome.CONCERN)
+
+
+def label(value: object, group: str) -> str:
+    """The Korean word for a code of `group`, or the code itself when there is none."""
+    if value is None:
+        return "—"
+    return LABELS.get(group, {}).get(str(value), str(value))
+
+
+def outcomes_for(kind: str) -> tuple[Outcome, ...]:
+    """The outcomes a task of `kind` may be completed with."""
+    return OUTCOMES.get(kind, OTHER_OUTCOMES)

@@ -1,0 +1,91 @@
+"""Rendering the workspace's fragments: one Jinja2 environment (autoescape on) over
+`templates/`, and the filters its templates use (Korean time, short ids, labels)."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from jikimi.workspace.labels import label, outcomes_for
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def _at(value: str | datetime | None) -> datetime | None:
+    if value is None or value == "":
+        return None
+    at = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return at.astimezone(SEOUL)
+
+
+def kst(value: str | datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """An RFC 3339 time (or datetime) as Korean wall-clock time; a dash for none."""
+    at = _at(value)
+    return at.strftime(fmt) if at else "—"
+
+
+def local_input(value: str | datetime | None) -> str:
+    """A time as a `datetime-local` input's value (Korean wall-clock time)."""
+    return kst(value, "%Y-%m-%dT%H:%M") if value else ""
+
+
+def short(value: str | None) -> str:
+    """The first eight characters of an id: what the officer types to find a case."""
+    return (value or "")[:8]
+
+
+def phone(e164: str) -> str:
+    """An E.164 number as people in Korea write it (010-1234-5678), others with +."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 82
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+def svg_data_uri(svg: str | None) -> str:
+    """An SVG as a data: URI for an <img> (the page's CSP allows data: images only, and
+    an image cannot run script)."""
+    if not svg:
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+ENV = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+ENV.filters.update(
+    kst=kst, local_input=local_input, short=short, label=label, svg=svg_data_uri, phone=phone
+)
+ENV.globals.update(outcomes_for=outcomes_for)
+
+
+def render(
+    name: str, status: int = 200, headers: dict[str, str] | None = None, **ctx: Any
+) -> HTMLResponse:
+    """A fragment rendered from `templates/{name}`."""
+    return HTMLResponse(ENV.get_template(name).render(**ctx), status_code=status, headers=headers)
+
+
+def changed(notice: str) -> HTMLResponse:
+    """The answer to a write: nothing to swap; the page reloads what it shows
+    (`workspace-changed`) and the notice area says what was saved."""
+    body = ENV.get_template("saved.html").render(notice=notice)
+    return HTMLResponse(body, headers={"HX-Trigger": "workspace-changed"})
