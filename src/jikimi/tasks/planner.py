@@ -16,6 +16,7 @@ from jikimi.cases.orders import StatutePack
 from jikimi.risk.repo import effective_tier
 from jikimi.tasks import repo
 from jikimi.tasks.rules import (
+    DecisionKind,
     FollowUpPolicy,
     TaskKind,
     TaskStatus,
@@ -28,6 +29,15 @@ from jikimi.tasks.rules import (
     order_review_due,
 )
 from jikimi.tasks.tables import Task
+
+# How a decision reads in the reason of the follow-up it owes (tasks are shown in Korean).
+DECISION_TITLES = {
+    DecisionKind.PROVISIONAL_MEASURE_DISMISSED.value: "잠정조치 기각",
+    DecisionKind.ARREST_WARRANT_DISMISSED.value: "구속영장 기각",
+    DecisionKind.DETENTION_REQUEST_DISMISSED.value: "유치 신청 기각",
+    DecisionKind.RELEASED_FROM_DETENTION.value: "구금 해제",
+    DecisionKind.RELEASED_ON_BAIL.value: "보석 석방",
+}
 
 
 @dataclass
@@ -131,7 +141,7 @@ class Planner:
                 decision.kind,
                 decision.decided_at,
                 busy,
-                decision.kind,
+                DECISION_TITLES.get(decision.kind, decision.kind),
             )
         for follow_up, why in repo.follow_ups_to_end(self.s, self.now):
             repo.end_follow_up(self.s, follow_up, self.now, why)

@@ -18,7 +18,7 @@ from jikimi.core.access import Principal, Role
 from jikimi.core.errors import Conflict, Invalid, NotFound
 from jikimi.risk.repo import effective_tier
 from jikimi.tasks import repo
-from jikimi.tasks.planner import Planner
+from jikimi.tasks.planner import DECISION_TITLES, Planner
 from jikimi.tasks.rules import (
     DecisionKind,
     FollowUpPolicy,
@@ -191,12 +191,9 @@ def record_decision(
     s.flush()
     decision.note = note
     planner = Planner(s, now, rules.policy, rules.calendar, rules.pack)
-    since = repo.since(now, rules.policy.period_days)
-    for owed, busy in repo.decisions_owing(s, now, since, 10):
-        if owed.id == decision.id:
-            planner.start(
-                case_id, f"decision:{decision.id}", kind.value, decided_at, busy, kind.value
-            )
+    busy = repo.order_in_force(s, case_id, decided_at)
+    title = DECISION_TITLES[kind.value]
+    planner.start(case_id, f"decision:{decision.id}", kind.value, decided_at, busy, title)
     s.flush()
     return decision
 

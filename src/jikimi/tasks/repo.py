@@ -127,6 +127,11 @@ def in_force(case_id: Any, at: Any) -> Select[Any]:
     )
 
 
+def order_in_force(s: Session, case_id: str, at: datetime) -> bool:
+    """Whether an order of the case was in force at `at`."""
+    return s.scalar(select(exists(in_force(case_id, at)))) is True
+
+
 # --- what the scheduling pass looks for ------------------------------------------------
 
 

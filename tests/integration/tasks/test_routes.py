@@ -128,3 +128,15 @@ def test_due_before_takes_a_time_with_an_offset_only(client: TestClient, factory
         r = client.get(f"/api/v1/tasks?due_before={bad}", headers=auth(w.officer))
         assert r.status_code == 422, bad
         assert "due_before" in r.json()["detail"]
+
+
+def test_a_decision_while_an_order_protects_the_victim_owes_no_call(
+    client: TestClient, factory: Factory
+) -> None:
+    w = factory.world()  # a telecom ban in force
+    factory.post(
+        f"/api/v1/cases/{w.case_id}/decisions",
+        w.officer,
+        {"kind": "released_on_bail", "decided_at": datetime.now(UTC).isoformat()},
+    )
+    assert [t["kind"] for t in tasks(client, w.officer)] == []
