@@ -16,4 +16,4 @@ def test_due_today_is_later_the_same_day_in_seoul(naive: datetime) -> None:
     due = due_today(now)
     local = now.astimezone(SEOUL)
     assert due.date() == local.date()
-    assert due >= local or local.hour == 23 and local.minute >= 59
+    assert due >= local or (local.hour == 23 and local.minute >= 59)
