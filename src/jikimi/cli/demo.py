@@ -14,12 +14,19 @@ from pathlib import Path
 import httpx
 import typer
 
-from jikimi.cli.demo_city import AGENCY, SimCase, mobile_number, seed
+from jikimi.cli.demo_city import AGENCY, CITY, SimCase, mobile_number, seed
 from jikimi.cli.demo_geo import Victim, seed_geo, simulate_movement
+from jikimi.cli.demo_week import WEEK, seed_week
 from jikimi.client.signed import signed_json
 from jikimi.core import private_files
 
 DEMO_DB = Path("data") / "demo.db"
+# The console sign-ins the demo prints: (login, role, name), all of AGENCY.
+SIGN_INS = [
+    ("dispatcher", "dispatcher", "상황실 박경장"),
+    ("officer", "officer", "마포서 이경사"),
+    ("supervisor", "supervisor", "마포서 여성청소년과 최경감"),
+]
 
 
 def _fresh_sqlite(path: Path) -> str:
@@ -82,26 +89,32 @@ def run_demo(host: str, port: int, rate: float) -> None:
     from jikimi.cli.serving import allowed_settings, uvicorn_options
     from jikimi.core.access import Role
     from jikimi.core.tx import transaction
+    from jikimi.tasks.messages import PlanTasks
 
     if "JIKIMI_DATABASE_URL" not in os.environ:
         os.environ["JIKIMI_DATABASE_URL"] = _fresh_sqlite(DEMO_DB)
     container = build(allowed_settings())
     with transaction(container.sessions) as s:
         dispatcher = create_token(s, Role.DISPATCHER, name="상황실 김경위", agency=AGENCY)
-        officer = create_token(s, Role.OFFICER, name="마포서 이경사", agency=AGENCY)
         feed = create_signed_token(s, Role.FEED, name="demo operator feed")
-        password = secrets.token_urlsafe(12)
-        _, secret = logins.create_staff(
-            s,
-            login="dispatcher",
-            password=password,
-            role=Role.DISPATCHER,
-            name="상황실 박경장",
-            agency=AGENCY,
-            now=datetime.now(UTC),
-        )
+        signins = [
+            (login, secrets.token_urlsafe(12), Role(role), name) for login, role, name in SIGN_INS
+        ]
+        secrets_of: dict[str, str] = {}
+        officer = ""
+        for login, password, role, name in signins:
+            account_id, secrets_of[login] = logins.create_staff(
+                s,
+                login=login,
+                password=password,
+                role=role,
+                name=name,
+                agency=AGENCY,
+                now=datetime.now(UTC),
+            )
+            if role is Role.OFFICER:  # the seeding's token: the officer opens every case
+                officer = create_token(s, role, account_id=account_id)
     url = f"http://{host}:{port}"
-    code_cmd = f".venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{secret}').now())\""
     stop = threading.Event()
     rng = random.Random(2026)
 
@@ -114,6 +127,8 @@ def run_demo(host: str, port: int, rate: float) -> None:
                 except httpx.TransportError:
                     time.sleep(0.1)
             cases = seed(http, officer, rng)
+            seed_week(http, officer, rng, datetime.now(UTC))
+            container.bus.handle(PlanTasks())  # the week's tasks now, not in 30 s
             moving = cases[:6]  # half the city wears anklets under approach bans
             walkers = seed_geo(http, officer, [c.case for c in moving], rng)
             victims = [
@@ -130,15 +145,24 @@ def run_demo(host: str, port: int, rate: float) -> None:
             simulate(http, cases, feed, rate, stop, rng)
 
     typer.echo(
-        "\nJikimi demo — a seeded city of 12 cases: phones report calls and texts, six\n"
-        "perpetrators wear anklets and some walk or drive toward their victim's home\n"
+        f"\nJikimi demo — a seeded city of {len(CITY) + len(WEEK)} cases: phones report calls"
+        " and texts, six\nperpetrators wear anklets and some walk or drive toward their"
+        " victim's home, and a\nweek of orders ending, ended and revoked owes the officer tasks\n"
         f"  console          {url}/console\n"
-        f"  sign in as       dispatcher / {password}\n"
-        f"  second factor    {logins.provisioning_uri('dispatcher', secret)}\n"
-        "                   (add it to an authenticator app, or print the current code:\n"
-        f"                   {code_cmd})\n"
+        "  sign in as       login / password, then the 6-digit code its command prints (or\n"
+        "                   add its otpauth:// URI to an authenticator app)"
+    )
+    for login, password, role, name in signins:
+        secret = secrets_of[login]
+        code = f".venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{secret}').now())\""
+        typer.echo(
+            f"  {role.value:<16} {login} / {password}   {name}\n"
+            f"                   {code}\n"
+            f"                   {logins.provisioning_uri(login, secret)}"
+        )
+    typer.echo(
         f"  dispatcher token {dispatcher}   (machine token: 'sign in with a token')\n"
-        f"  officer token    {officer}\n"
+        f"  officer token    {officer}   (the officer's)\n"
         f"  database         {container.settings.database_url} (fresh on every `make demo`)\n"
         "Ctrl-C stops.\n"
     )

@@ -142,7 +142,7 @@ NOTES = [
 ]
 
 
-def _assessment(rng: random.Random) -> dict[str, Any]:
+def assessment(rng: random.Random) -> dict[str, Any]:
     """The officer's questionnaire for a demo case: some cases grave, most less so."""
     grave = rng.random() < 0.3
     yes = 0.6 if grave else 0.2
@@ -214,7 +214,7 @@ def seed(http: httpx.Client, officer: str, rng: random.Random) -> list[SimCase]:
             f"/api/v1/cases/{c['id']}/devices", headers=h, json={"kind": "victim_phone"}
         ).json()
         http.post(
-            f"/api/v1/cases/{c['id']}/risk-assessments", headers=h, json=_assessment(rng)
+            f"/api/v1/cases/{c['id']}/risk-assessments", headers=h, json=assessment(rng)
         ).raise_for_status()
         info = {"id": c["id"], "offense": offense, "lat": lat, "lon": lon}
         cases.append(SimCase(dev["token"], dev["signing_key"], vnum, pnum, i % 4 == 3, info))

@@ -6,7 +6,8 @@ workers write each task once."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import update
@@ -49,6 +50,8 @@ class Planner:
     policy: FollowUpPolicy
     calendar: WorkingCalendar
     pack: StatutePack
+    # The officer owing each case's tasks, read for a pass's cases at once.
+    officers: dict[str, str | None] = field(default_factory=dict)
 
     def run(self, limit: int) -> None:
         """Every kind of work the pass does, each bounded by `limit`."""
@@ -62,12 +65,24 @@ class Planner:
         known = self.pack.kinds.get(kind)
         return known.title if known is not None else kind
 
+    def _know_officers(self, case_ids: Iterable[str]) -> None:
+        missing = set(case_ids) - self.officers.keys()
+        self.officers.update(dict.fromkeys(missing))
+        self.officers.update(repo.officers_of(self.s, missing))
+
+    def _officer(self, case_id: str) -> str | None:
+        if case_id not in self.officers:
+            self.officers[case_id] = repo.officer_of(self.s, case_id)
+        return self.officers[case_id]
+
     def _day(self, at: datetime) -> str:
         return at.astimezone(self.calendar.tz).date().isoformat()
 
     def order_reviews(self, limit: int) -> None:
         """A review before each order ends; an extension moves it with the end."""
-        for order, task in repo.orders_owing_review(self.s, self.now, limit):
+        owing = repo.orders_owing_review(self.s, self.now, limit)
+        self._know_officers(order.case_id for order, task in owing if task is None)
+        for order, task in owing:
             recorded = order.created_at if task is None else self.now
             due = order_review_due(
                 order.starts_at, order.ends_at, recorded, self.policy, self.calendar
@@ -83,7 +98,7 @@ class Planner:
                         reason,
                         self.now,
                         key=f"review:order:{order.id}",
-                        owner_id=repo.officer_of(self.s, order.case_id),
+                        owner_id=self._officer(order.case_id),
                         subject_ends_at=order.ends_at,
                     ),
                 )
@@ -123,7 +138,11 @@ class Planner:
         """Start the follow-ups that ended orders and decisions owe; end the ones whose
         period is over or that a new order replaced."""
         since = repo.since(self.now, self.policy.period_days)
-        for order, ended_at, busy in repo.ended_orders(self.s, self.now, since, limit):
+        ended = repo.ended_orders(self.s, self.now, since, limit)
+        decided = repo.decisions_owing(self.s, self.now, since, limit)
+        self._know_officers([o.case_id for o, _, busy in ended if not busy])
+        self._know_officers([d.case_id for d, busy in decided if not busy])
+        for order, ended_at, busy in ended:
             kind = self.pack.kinds.get(order.kind)
             if order.revoked_at is not None:
                 reason = "order_revoked"
@@ -134,7 +153,7 @@ class Planner:
                 reason = "order_expired"
             what = f"{self._title(order.kind)} {'취소' if order.revoked_at else '종료'}"
             self.start(order.case_id, f"order:{order.id}", reason, ended_at, busy, what)
-        for decision, busy in repo.decisions_owing(self.s, self.now, since, limit):
+        for decision, busy in decided:
             self.start(
                 decision.case_id,
                 f"decision:{decision.id}",
@@ -174,7 +193,7 @@ class Planner:
                 f"후속 모니터링 첫 통화: {what} ({self._day(at)})",
                 self.now,
                 key=f"call:{follow_up_id}:1",
-                owner_id=repo.officer_of(self.s, case_id),
+                owner_id=self._officer(case_id),
                 follow_up_id=follow_up_id,
                 basis_at=at,
                 tier=tier,

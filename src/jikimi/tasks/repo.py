@@ -3,12 +3,13 @@ what the scheduling pass looks for, and the lists officers and supervisors read.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, exists, func, insert, literal, or_, select, update
+from sqlalchemy import Select, Table, and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -22,6 +23,7 @@ from jikimi.tasks.rules import TaskKind, TaskStatus, Tier
 from jikimi.tasks.tables import CaseDecision, FollowUp, Task
 
 _O2 = aliased(Order, name="other_order")
+_REVIEW = aliased(Task, name="review")
 MONITORING = (TaskKind.MONITORING_CALL.value, TaskKind.MONITORING_VISIT.value)
 
 
@@ -44,13 +46,26 @@ class NewTask:
     not_reached_in_a_row: int = 0
 
 
-def _insert(s: Session, table: type, values: dict[str, object], unique: str) -> bool:
+def _table(model: Any) -> Table:
+    return cast(Table, model.__table__)
+
+
+@cache
+def _insert_once(dialect: str, table: Table, unique: str) -> Any:
+    """The statement of `_insert`, built once: a Core insert of the row's values given as
+    parameters (the ORM's bulk path and a VALUES clause built per row cost more than the
+    insert itself, thousands of times in a first pass)."""
+    insert_of = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert_of(table).on_conflict_do_nothing(index_elements=[unique])
+    # RETURNING, not rowcount: the PostgreSQL driver's rowcount here is -1.
+    return stmt.returning(literal(1))
+
+
+def _insert(s: Session, table: Any, values: dict[str, object], unique: str) -> bool:
     """Insert unless a row with the same `unique` value exists; True when inserted (a
     pass on another worker that got there first makes this one a no-op)."""
-    dialect = postgresql if s.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table).values(**values).on_conflict_do_nothing(index_elements=[unique])
-    # RETURNING, not rowcount: the PostgreSQL driver's rowcount here is -1.
-    return s.execute(stmt.returning(literal(1))).first() is not None
+    stmt = _insert_once(s.get_bind().dialect.name, _table(table), unique)
+    return s.execute(stmt, values).first() is not None
 
 
 def add_task(s: Session, t: NewTask) -> str | None:
@@ -75,7 +90,7 @@ def add_task(s: Session, t: NewTask) -> str | None:
         "not_reached_in_a_row": t.not_reached_in_a_row,
     }
     if t.key is None:
-        s.execute(insert(Task).values(**values))
+        s.execute(insert(_table(Task)), values)
         return task_id
     return task_id if _insert(s, Task, values, "key") else None
 
@@ -117,6 +132,22 @@ def officer_of(s: Session, case_id: str) -> str | None:
     return s.scalar(q)
 
 
+def officers_of(s: Session, case_ids: Collection[str]) -> dict[str, str]:
+    """`officer_of` for many cases in one query (the cases without one are left out)."""
+    if not case_ids:
+        return {}
+    a = CaseAssignment
+    q = (
+        select(a.case_id, a.account_id)
+        .where(a.case_id.in_(sorted(case_ids)))
+        .order_by(a.case_id, a.assigned_at, a.account_id)
+    )
+    first: dict[str, str] = {}
+    for case_id, account_id in s.execute(q):
+        first.setdefault(case_id, account_id)
+    return first
+
+
 def in_force(case_id: Any, at: Any) -> Select[Any]:
     """An order of the case in force at `at` (a correlated EXISTS body)."""
     return select(_O2.id).where(
@@ -141,19 +172,35 @@ def orders_owing_review(
     """Orders in force or scheduled whose review is not written, or was written for an end
     the order no longer has (an extension moved it)."""
     key = literal("review:order:") + Order.id
-    q = (
-        select(Order, Task)
+    # Settled: a review done, cancelled or for the order's present end. The orders owing
+    # one are found first, in full (MATERIALIZED), and only then sorted and cut to
+    # `limit`: planned under the LIMIT, PostgreSQL sorted every order in force and probed
+    # its review one by one (most have theirs) on every pass, where a hash anti-join over
+    # the reviews costs a fraction.
+    settled = select(_REVIEW.id).where(
+        _REVIEW.key == key,
+        or_(
+            _REVIEW.status != TaskStatus.OPEN.value,
+            _REVIEW.subject_ends_at == Order.ends_at,
+            _REVIEW.subject_ends_at.is_(None),
+        ),
+    )
+    owing = (
+        select(Order.id)
         .join(Case, Case.id == Order.case_id)
-        .outerjoin(Task, Task.key == key)
         .where(
             Case.closed_at.is_(None),
             Order.revoked_at.is_(None),
             Order.ends_at > now,
-            or_(
-                Task.id.is_(None),
-                and_(Task.status == TaskStatus.OPEN.value, Task.subject_ends_at != Order.ends_at),
-            ),
+            ~exists(settled),
         )
+        .cte("owing")
+        .prefix_with("MATERIALIZED")
+    )
+    q = (
+        select(Order, Task)
+        .join(owing, owing.c.id == Order.id)
+        .outerjoin(Task, Task.key == key)
         .order_by(Order.ends_at)
         .limit(limit)
     )
