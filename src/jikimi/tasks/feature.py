@@ -13,4 +13,5 @@ FEATURE = Feature(
     handlers={PlanTasks: handlers.plan_tasks},
     tables=tables,
     timers=(Timer(lambda settings: settings.task_plan_s, lambda settings: PlanTasks()),),
+    commands=(("tasks", "jikimi.tasks.cli:app"),),
 )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from jikimi.cases.orders import StatutePack
 from jikimi.risk.repo import effective_tier
-from jikimi.tasks import repo
+from jikimi.tasks import owed, repo
 from jikimi.tasks.rules import (
     DecisionKind,
     FollowUpPolicy,
@@ -59,7 +59,7 @@ class Planner:
         self.measure_reviews(limit)
         self.follow_ups(limit)
         self.recount_tiers(limit)
-        repo.escalate_overdue(self.s, self.now, limit)
+        owed.escalate_overdue(self.s, self.now, limit)
 
     def _title(self, kind: str) -> str:
         known = self.pack.kinds.get(kind)
@@ -80,7 +80,7 @@ class Planner:
 
     def order_reviews(self, limit: int) -> None:
         """A review before each order ends; an extension moves it with the end."""
-        owing = repo.orders_owing_review(self.s, self.now, limit)
+        owing = owed.orders_owing_review(self.s, self.now, limit)
         self._know_officers(order.case_id for order, task in owing if task is None)
         for order, task in owing:
             recorded = order.created_at if task is None else self.now
@@ -109,7 +109,7 @@ class Planner:
         """A review before each safety measure ends; an extension moves it with the end,
         ending the measure early cancels it."""
         titles = {m.get("kind"): m.get("title") for m in self.pack.safety_measures}
-        for measure, task in repo.measures_owing_review(self.s, self.now, limit):
+        for measure, task in owed.measures_owing_review(self.s, self.now, limit):
             recorded = measure.created_at if task is None else self.now
             due = measure_review_due(
                 measure.starts_at, measure.ends_at, recorded, self.policy, self.calendar
@@ -132,14 +132,14 @@ class Planner:
                 )
             else:
                 task.due_at, task.subject_ends_at, task.reason = due, measure.ends_at, reason
-        repo.cancel_reviews_of_ended_measures(self.s, self.now, limit)
+        owed.cancel_reviews_of_ended_measures(self.s, self.now, limit)
 
     def follow_ups(self, limit: int) -> None:
         """Start the follow-ups that ended orders and decisions owe; end the ones whose
         period is over or that a new order replaced."""
-        since = repo.since(self.now, self.policy.period_days)
-        ended = repo.ended_orders(self.s, self.now, since, limit)
-        decided = repo.decisions_owing(self.s, self.now, since, limit)
+        since = owed.since(self.now, self.policy.period_days)
+        ended = owed.ended_orders(self.s, self.now, since, limit)
+        decided = owed.decisions_owing(self.s, self.now, since, limit)
         self._know_officers([o.case_id for o, _, busy in ended if not busy])
         self._know_officers([d.case_id for d, busy in decided if not busy])
         for order, ended_at, busy in ended:
@@ -162,8 +162,8 @@ class Planner:
                 busy,
                 DECISION_TITLES.get(decision.kind, decision.kind),
             )
-        for follow_up, why in repo.follow_ups_to_end(self.s, self.now):
-            repo.end_follow_up(self.s, follow_up, self.now, why)
+        for follow_up, why in owed.follow_ups_to_end(self.s, self.now):
+            owed.end_follow_up(self.s, follow_up, self.now, why)
 
     def _cancel_review(self, order_id: str) -> None:
         self.s.execute(
@@ -203,7 +203,7 @@ class Planner:
     def recount_tiers(self, limit: int) -> None:
         """A case assessed again: its monitoring calls not yet due follow the new tier's
         cadence (retries keep theirs: they follow the last call, not the tier)."""
-        for task in repo.tiers_to_recount(self.s, self.now, limit):
+        for task in owed.tiers_to_recount(self.s, self.now, limit):
             task.tier_checked_at = self.now
             tier = effective_tier(self.s, task.case_id)
             if task.basis_at is None or task.not_reached_in_a_row or _same(tier, task.tier):

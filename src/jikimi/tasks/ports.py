@@ -11,6 +11,7 @@ class SessionWork(Protocol):
     """A unit of work with an open session inside `with`."""
 
     session: Any
+    reader: Any  # a read-only session beside it, or None
 
     def __enter__(self) -> Any: ...
 

@@ -17,7 +17,7 @@ from jikimi.cases.visibility import visible_cases
 from jikimi.core.access import Principal, Role
 from jikimi.core.errors import Conflict, Invalid, NotFound
 from jikimi.risk.repo import effective_tier
-from jikimi.tasks import repo
+from jikimi.tasks import owed, repo
 from jikimi.tasks.planner import DECISION_TITLES, Planner
 from jikimi.tasks.rules import (
     DecisionKind,
@@ -191,7 +191,7 @@ def record_decision(
     s.flush()
     decision.note = note
     planner = Planner(s, now, rules.policy, rules.calendar, rules.pack)
-    busy = repo.order_in_force(s, case_id, decided_at)
+    busy = owed.order_in_force(s, case_id, decided_at)
     title = DECISION_TITLES[kind.value]
     planner.start(case_id, f"decision:{decision.id}", kind.value, decided_at, busy, title)
     s.flush()

@@ -250,3 +250,32 @@ def _latest(factory: Factory, w: Any) -> str:
     r = factory.client.get(f"/api/v1/cases/{w.case_id}/risk-assessments", headers=auth(w.officer))
     latest: str = r.json()["items"][0]["id"]
     return latest
+
+
+def test_jikimi_tasks_plan_runs_passes_until_nothing_is_owed(
+    factory: Factory, container: Container, database_url: str
+) -> None:
+    """A first start on a database with many cases: the command writes everything owed
+    at once, in passes of `--limit`, and a second run finds nothing to do."""
+    from typer.testing import CliRunner
+
+    from jikimi.cli.main import app as cli
+    from jikimi.tasks import owed
+
+    worlds = [
+        factory.world(days=30, starts_at=datetime.now(UTC) - timedelta(days=31)) for _ in range(3)
+    ]
+    now = datetime.now(UTC)
+    with reading(container.read_sessions) as s:
+        assert owed.anything_owed(s, now, now - timedelta(days=90))
+    env = {"JIKIMI_DATABASE_URL": database_url}
+    first = CliRunner().invoke(cli, ["tasks", "plan", "--limit", "1"], env=env)
+    assert first.exit_code == 0, first.output
+    assert "nothing more is owed" in first.output
+    assert int(first.output.split()[0]) >= 3  # one follow-up per pass at most
+    for w in worlds:
+        assert [t.kind for t in tasks_of(container, w.case_id)] == ["monitoring_call"]
+    with reading(container.read_sessions) as s:
+        assert not owed.anything_owed(s, datetime.now(UTC), now - timedelta(days=90))
+    again = CliRunner().invoke(cli, ["tasks", "plan"], env=env)
+    assert again.output.startswith("0 scheduling passes")
