@@ -137,12 +137,12 @@ class LiveServer(ChildProcess):
         finally:
             c.close()
 
-    def token(self, role: Role, agency: str = "seoul-mapo") -> str:
+    def token(self, role: Role, agency: str = "seoul-mapo", name: str | None = None) -> str:
         """A staff token written straight into the server's database."""
         c = build(Settings(database_url=self.database_url, worker=False))
         try:
             with transaction(c.sessions) as s:
-                return create_token(s, role, name=f"{role.value}-e2e", agency=agency)
+                return create_token(s, role, name=name or f"{role.value}-e2e", agency=agency)
         finally:
             c.close()
 

@@ -1,6 +1,7 @@
 """The officers' workspace (/console/work) in a real browser against a real server: an
-officer finds a case by the victim's number, completes a monitoring call as not reached
-and sees the retry; a supervisor sees the agency's overdue task.
+officer finds a case by the victim's number, puts a smartwatch in place, completes a
+monitoring call as not reached and sees the retry, and reads the workspace in English; a
+supervisor sees the agency's overdue task and assigns an officer picked from a list.
 
 With JIKIMI_SCREENSHOTS=DIR the pages are also saved there as PNG (docs/img holds the
 ones in the documentation)."""
@@ -142,6 +143,23 @@ def test_an_officer_finds_a_case_by_phone_and_a_call_not_reached_is_retried(
     expect(page.get_by_test_id("case-timeline")).to_contain_text("보석 석방")
     page.get_by_test_id("order-kind").select_option("stalking.provisional.3")
     expect(page.get_by_test_id("order-limit")).to_contain_text("최대")
+
+    measures = page.get_by_test_id("case-measures")
+    measures.get_by_test_id("measure-kind").select_option("smartwatch")
+    expect(measures.get_by_test_id("measure-limit")).to_contain_text("최대 30일")
+    start = datetime.now(UTC) + timedelta(hours=9)  # the inputs are Korean wall-clock time
+    measures.get_by_test_id("measure-starts").fill(start.strftime("%Y-%m-%dT%H:%M"))
+    end = start + timedelta(days=14)
+    measures.get_by_test_id("measure-ends").fill(end.strftime("%Y-%m-%dT%H:%M"))
+    measures.get_by_test_id("measure-provider").fill("마포구청")
+    measures.get_by_test_id("measure-serial").fill("SW-0042")
+    measures.get_by_test_id("measure-submit").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("안전조치를 등록했습니다")
+    watch = page.locator('[data-testid="measure"][data-kind="smartwatch"]')
+    expect(watch).to_have_count(1)
+    expect(watch).to_contain_text("스마트워치 지급")
+    expect(watch).to_contain_text("시행 중")
+    expect(watch).to_contain_text("SW-0042")
     shot(page, "workspace-case")
 
     page.get_by_test_id("nav-tasks").click()
@@ -156,12 +174,23 @@ def test_an_officer_finds_a_case_by_phone_and_a_call_not_reached_is_retried(
     retry = page.locator('[data-testid="task"][data-kind="monitoring_call"]')
     expect(retry).to_have_count(1)
     expect(retry).to_contain_text("재시도")
+    expect(retry.get_by_test_id("task-victim")).to_have_text("김지은")
+
+    page.get_by_test_id("lang-toggle").click()  # the 112 console's choice, kept for both
+    expect(page.get_by_test_id("nav-tasks")).to_have_text("Tasks")
+    expect(page.get_by_test_id("tasks-page")).to_contain_text("Next 7 days")
+    expect(retry).to_contain_text("Monitoring call")
+    page.reload()
+    expect(page.get_by_test_id("cases-page")).to_contain_text("My cases")
+    page.get_by_test_id("lang-toggle").click()
+    expect(page.get_by_test_id("cases-page")).to_contain_text("내 사건")
 
 
 def test_a_supervisor_sees_the_agencys_overdue_task(page: Page, live_server: LiveServer) -> None:
     officer = live_server.token(Role.OFFICER)
     supervisor = live_server.token(Role.SUPERVISOR)
-    followed_case(live_server.url, officer)
+    live_server.token(Role.OFFICER, name="이경사")
+    case_id = followed_case(live_server.url, officer)
     escalated(live_server.url, supervisor)
     sign_in(page, live_server.url, supervisor)
     expect(page.get_by_test_id("to-112")).to_be_visible()
@@ -172,6 +201,17 @@ def test_a_supervisor_sees_the_agencys_overdue_task(page: Page, live_server: Liv
     expect(panel).to_contain_text("팀장 보고됨")
     shot(page, "workspace-supervisor")
 
+    panel.get_by_test_id("task-case").first.click()
+    expect(page.get_by_test_id("case-page")).to_have_attribute("data-case-id", case_id)
+    page.get_by_test_id("assign-officer").select_option(label="이경사")
+    page.get_by_test_id("assign-submit").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("배정했습니다")
+    expect(page.get_by_test_id("case-officers")).to_contain_text("이경사")
+    expect(page.get_by_test_id("assign-officer")).to_contain_text("이경사 (담당 중)")
+
+    page.get_by_test_id("nav-cases").click()
+
+    expect(page.get_by_test_id("cases-page")).to_be_visible()
     page.get_by_test_id("to-112").click()  # the supervisor's way to the 112 console
     expect(page.get_by_test_id("conn-status")).to_have_attribute("data-state", "live")
     assert page.url.endswith("/console#112")

@@ -7,7 +7,7 @@ from jikimi.core.feature import Feature
 
 FEATURE = Feature(
     name="accounts",
-    routers=(routes.router,),
+    routers=(routes.router, routes.staff),
     tables=tables,
     commands=(("account", "jikimi.accounts.cli:app"),),
 )

@@ -1,4 +1,5 @@
-"""Console login for people: password + TOTP code → a session that dies when idle."""
+"""Console login for people: password + TOTP code → a session that dies when idle; and
+the officers a supervisor may assign."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Response
 
 from jikimi.accounts import logins
-from jikimi.accounts.schemas import LoginIn, LoginOut, SessionOut
+from jikimi.accounts.schemas import LoginIn, LoginOut, OfficerPage, SessionOut
 from jikimi.accounts.service import Accounts
 from jikimi.core.access import Principal
-from jikimi.http.deps import Allow
+from jikimi.http.deps import Allow, Supervisor
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+staff = APIRouter(prefix="/api/v1", tags=["accounts"])
 
 Person = Annotated[Principal, Depends(Allow(*logins.STAFF))]
 
@@ -48,3 +50,11 @@ def logout(p: Person, work: Accounts) -> Response:
     """End the caller's console session at once."""
     work.logout(p)
     return Response(status_code=204)
+
+
+@staff.get("/officers", response_model=OfficerPage)
+def officers(p: Supervisor, work: Accounts) -> dict[str, Any]:
+    """The officers of the supervisor's agency, by name (id and name, nothing else): whom
+    a case may be assigned to. Suspended accounts are left out; a supervisor of no agency
+    gets none."""
+    return work.officers(p)

@@ -42,6 +42,19 @@ class LoginOut(SessionOut):
     token: str
 
 
+class OfficerRead(Out):
+    """An officer a supervisor may assign: who, nothing else."""
+
+    id: str
+    name: str
+
+
+class OfficerPage(Out):
+    """The officers of the caller's agency, by name."""
+
+    items: list[OfficerRead]
+
+
 def me_json(p: Principal) -> dict[str, Any]:
     """The caller as `Me` shows it."""
     return {"account_id": p.account_id, "name": p.name, "role": p.role.value, "agency": p.agency}

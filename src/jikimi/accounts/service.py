@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
-from jikimi.accounts import logins
+from jikimi.accounts import logins, queries
 from jikimi.accounts.schemas import me_json
 from jikimi.accounts.tables import Account
 from jikimi.audit import trail as audit
@@ -14,7 +14,7 @@ from jikimi.bootstrap import Container
 from jikimi.core.access import Principal, Role
 from jikimi.core.ratelimit import retry_after
 from jikimi.core.tx import reading, transaction
-from jikimi.http.audit import source_of
+from jikimi.http.audit import purpose_of, source_of
 from jikimi.http.deps import ContainerDep, login_policy
 
 FAILED = "the login, password or code is wrong, or the account is locked; try again later"
@@ -92,6 +92,16 @@ class AccountService:
             access = audit.Access("logout", "account", p.account_id)
             audit.append(s, p, access, source_of(self.request))
         self.c.principals.discard(self.request.state.credential)
+
+    def officers(self, p: Principal) -> dict[str, Any]:
+        """The officers of the caller's agency a supervisor may assign (id and name, no
+        more); the read is on the access trail."""
+        with reading(self.c.read_sessions) as s:
+            rows = queries.officers_of(s, p.agency)
+        access = audit.Access("read", "officers", None, (), purpose_of(self.request, p))
+        with transaction(self.c.sessions) as s:
+            audit.append(s, p, access, source_of(self.request))
+        return {"items": [{"id": i, "name": n} for i, n in rows]}
 
 
 async def account_service(c: ContainerDep, request: Request) -> AccountService:

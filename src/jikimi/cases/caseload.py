@@ -42,6 +42,7 @@ class CaseFilter:
     status: str = "open"  # open, closed or all
     tier: str | None = None
     q: str | None = None
+    ids: tuple[str, ...] | None = None  # only these cases (of the caller's)
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,8 @@ def page(
         q = q.where(Case.closed_at.is_(None))
     elif f.status == "closed":
         q = q.where(Case.closed_at.is_not(None))
+    if f.ids is not None:
+        q = q.where(Case.id.in_(f.ids))
     if f.tier is not None:
         q = q.where(latest_tier_of(Case.id) == f.tier)
     if f.q:

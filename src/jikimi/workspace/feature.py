@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from jikimi.core.feature import Feature
-from jikimi.workspace import case_routes, routes
+from jikimi.workspace import case_routes, measure_routes, routes
 
-FEATURE = Feature(name="workspace", routers=(routes.router, case_routes.router))
+FEATURE = Feature(
+    name="workspace", routers=(routes.router, case_routes.router, measure_routes.router)
+)

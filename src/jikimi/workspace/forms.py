@@ -43,9 +43,32 @@ class ExtendForm(Form):
 
 
 class ReasonForm(Form):
-    """Why (an order revoked)."""
+    """Why (an order revoked, a measure ended, a case closed)."""
 
     reason: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class DeviceForm(Form):
+    """What to enrol: the victim's phone (the default) or smartwatch."""
+
+    kind: Short = "victim_phone"
+
+
+class MeasureForm(Form):
+    """A safety measure to put in place."""
+
+    kind: Short
+    starts_at: Short
+    ends_at: Short
+    provider: Annotated[str, Field(max_length=200)] = ""
+    serial: Short = ""
+    note: Text = ""
+
+
+class MeasureExtendForm(Form):
+    """A safety measure's new end."""
+
+    ends_at: Short
 
 
 class DecisionForm(Form):

@@ -1,9 +1,15 @@
-"""The workspace's words: Korean names for the API's codes (the 112 console's own words
-where it has them, web/static/i18n.js)."""
+"""The workspace's words, Korean first and English beside them (the 112 console's own
+words where it has them, web/static/i18n.js): names for the API's codes (`label`) and the
+pages' own text (`text`, keyed by the Korean, as gettext keys a message by its source)."""
 
 from __future__ import annotations
 
+from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
+from jikimi.workspace.english import LABELS_EN, TEXT_EN
+
+LANGS = ("ko", "en")
+DEFAULT_LANG = "ko"
 
 LABELS: dict[str, dict[str, str]] = {
     "tier": {"low": "낮음", "medium": "보통", "high": "높음", "very_high": "매우 높음"},
@@ -67,7 +73,30 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "alert_status": {"open": "미확인", "acknowledged": "확인", "resolved": "종결"},
     "severity": {"critical": "긴급", "high": "높음", "medium": "중간", "low": "낮음"},
-    "device_kind": {"victim_phone": "피해자 휴대전화", "anklet": "전자발찌"},
+    "device_kind": {
+        "victim_phone": "피해자 휴대전화",
+        "smartwatch": "스마트워치",
+        "anklet": "전자발찌",
+    },
+    "measure_kind": {
+        SafetyMeasure.SMARTWATCH: "스마트워치 지급",
+        SafetyMeasure.HOME_CCTV: "가정용 CCTV 설치",
+        SafetyMeasure.PRIVATE_SECURITY: "민간경호",
+        SafetyMeasure.SHELTER: "임시숙소",
+        SafetyMeasure.PATROL: "맞춤형 순찰",
+        SafetyMeasure.EMERGENCY_112_REGISTRATION: "112 긴급신고 등록",
+        SafetyMeasure.ESCORT: "신변 동행",
+        SafetyMeasure.RELOCATION: "주거이전 지원",
+    },
+    "measure_status": {"scheduled": "예정", "active": "시행 중", "ended": "종료"},
+    "case_status": {"open": "진행 중", "closed": "종결"},
+    "alert_action": {
+        "opened": "발생",
+        "grew": "추가 발생",
+        "escalated": "격상",
+        "acknowledged": "확인",
+        "resolved": "종결",
+    },
     "answer": {
         "threat_to_kill": "살해 위협",
         "weapon_threat": "흉기 위협",
@@ -94,11 +123,28 @@ OUTCOMES: dict[str, tuple[Outcome, ...]] = {
 OTHER_OUTCOMES = (Outcome.DONE, Outcome.CONCERN)
 
 
-def label(value: object, group: str) -> str:
-    """The Korean word for a code of `group`, or the code itself when there is none."""
+def lang_of(value: str | None) -> str:
+    """One of LANGS: what was asked for when it is one, else Korean."""
+    return "en" if value == "en" else DEFAULT_LANG
+
+
+def label(value: object, group: str, lang: str = DEFAULT_LANG) -> str:
+    """The word for a code of `group` in `lang`, or the code itself when there is none."""
     if value is None:
         return "—"
-    return LABELS.get(group, {}).get(str(value), str(value))
+    code = str(value)
+    if lang == "en":
+        english = LABELS_EN.get(group, {}).get(code)
+        if english is not None:
+            return english
+    return LABELS.get(group, {}).get(code, code)
+
+
+def text(lang: str, message: str, **values: object) -> str:
+    """A page's own text in `lang` (`message` is the Korean), `{name}` filled from
+    `values`; Korean when there is no translation."""
+    words = TEXT_EN.get(message, message) if lang == "en" else message
+    return words.format(**values) if values else words
 
 
 def outcomes_for(kind: str) -> tuple[Outcome, ...]:

@@ -1,19 +1,22 @@
 """Rendering the workspace's fragments: one Jinja2 environment (autoescape on) over
-`templates/`, and the filters its templates use (Korean time, short ids, labels)."""
+`templates/`, and the filters its templates use (Korean time, short ids, labels), in the
+language the page asks for (`X-Jikimi-Lang`: ko, the default, or en)."""
 
 from __future__ import annotations
 
 import base64
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import phonenumbers
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 
-from jikimi.workspace.labels import label, outcomes_for
+from jikimi.workspace.labels import label, lang_of, outcomes_for, text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -64,6 +67,16 @@ def svg_data_uri(svg: str | None) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+@pass_context
+def _label(ctx: Context, value: object, group: str) -> str:
+    return label(value, group, ctx.get("lang", "ko"))
+
+
+@pass_context
+def _text(ctx: Context, message: str, **values: object) -> str:
+    return text(ctx.get("lang", "ko"), message, **values)
+
+
 ENV = Environment(
     loader=FileSystemLoader(TEMPLATES),
     autoescape=True,
@@ -72,20 +85,30 @@ ENV = Environment(
     lstrip_blocks=True,
 )
 ENV.filters.update(
-    kst=kst, local_input=local_input, short=short, label=label, svg=svg_data_uri, phone=phone
+    kst=kst, local_input=local_input, short=short, label=_label, svg=svg_data_uri, phone=phone
 )
-ENV.globals.update(outcomes_for=outcomes_for)
+ENV.globals.update(outcomes_for=outcomes_for, t=_text)
+VARY = {"Vary": "X-Jikimi-Lang"}
 
 
-def render(
-    name: str, status: int = 200, headers: dict[str, str] | None = None, **ctx: Any
-) -> HTMLResponse:
-    """A fragment rendered from `templates/{name}`."""
-    return HTMLResponse(ENV.get_template(name).render(**ctx), status_code=status, headers=headers)
+def request_lang(request: Request) -> str:
+    """The language the page asked for (work.js sends the console's choice on every
+    request): en, or Korean for anything else."""
+    return lang_of(request.headers.get("x-jikimi-lang"))
 
 
-def changed(notice: str) -> HTMLResponse:
+Lang = Annotated[str, Depends(request_lang)]
+
+
+def render(name: str, lang: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    """A fragment rendered from `templates/{name}` in `lang`."""
+    body = ENV.get_template(name).render(lang=lang, **ctx)
+    return HTMLResponse(body, status_code=status, headers=VARY)
+
+
+def changed(lang: str, notice: str, **values: object) -> HTMLResponse:
     """The answer to a write: nothing to swap; the page reloads what it shows
-    (`workspace-changed`) and the notice area says what was saved."""
-    body = ENV.get_template("saved.html").render(notice=notice)
-    return HTMLResponse(body, headers={"HX-Trigger": "workspace-changed"})
+    (`workspace-changed`) and the notice area says what was saved (`notice`: the Korean
+    words, given in `lang`)."""
+    body = ENV.get_template("saved.html").render(notice=text(lang, notice, **values))
+    return HTMLResponse(body, headers={"HX-Trigger": "workspace-changed", **VARY})

@@ -1,7 +1,7 @@
-"""The workspace's shell and lists: my cases, my tasks, the supervisors' overdue tasks,
-completing a task and assigning an officer. Each route is role-checked like the JSON API
-and calls the same services, so need-to-know, the 404s and the access trail are the
-API's; it answers an HTML fragment for htmx instead of JSON."""
+"""The workspace's shell and lists: my cases, my tasks (each naming its victim), the
+supervisors' overdue tasks, completing a task and assigning an officer. Each route is
+role-checked like the JSON API and calls the same services, so need-to-know, the 404s and
+the access trail are the API's; it answers an HTML fragment for htmx instead of JSON."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
 from jikimi.cases.caseload import CaseFilter
-from jikimi.cases.service import CaseWork
+from jikimi.cases.service import CaseService, CaseWork
 from jikimi.core.access import Principal, Role
 from jikimi.core.errors import Invalid
 from jikimi.http.deps import OfficerOrSupervisor, Supervisor
@@ -21,7 +21,7 @@ from jikimi.tasks.records import TaskFilter
 from jikimi.tasks.rules import Outcome, TaskStatus
 from jikimi.tasks.service import TaskReading, TaskWork
 from jikimi.workspace.forms import AssignForm, CompleteForm, optional
-from jikimi.workspace.pages import SEOUL, changed, render
+from jikimi.workspace.pages import SEOUL, Lang, changed, render
 
 SHELL = Path(__file__).resolve().parents[1] / "web" / "templates" / "work.html"
 PREFIX = "/console/work"
@@ -47,6 +47,7 @@ def shell() -> FileResponse:
 def my_cases(
     p: OfficerOrSupervisor,
     work: CaseWork,
+    lang: Lang,
     q: Annotated[str | None, Query(max_length=100)] = None,
     tier: Annotated[str, Query(max_length=20)] = "",
     rows: bool = False,
@@ -59,7 +60,7 @@ def my_cases(
     wanted = CaseFilter(q=q or None, tier=tier or None)
     page = work.list_cases(p, wanted, 200, None)
     name = "case_rows.html" if rows else "cases.html"
-    return render(name, cases=page["items"], q=q or "", tier=tier or "", **who(p))
+    return render(name, lang, cases=page["items"], q=q or "", tier=tier or "", **who(p))
 
 
 def _split(tasks: list[dict[str, Any]], now: datetime) -> dict[str, list[dict[str, Any]]]:
@@ -77,28 +78,42 @@ def _split(tasks: list[dict[str, Any]], now: datetime) -> dict[str, list[dict[st
     return out
 
 
+def victims(p: Principal, cases: CaseService, tasks: list[dict[str, Any]]) -> dict[str, str]:
+    """The victim's name of each task's case, through the case list (so the names' read is
+    on the access trail as the list's is); a case the caller may not list has none."""
+    ids = tuple(sorted({t["case_id"] for t in tasks}))
+    if not ids:
+        return {}
+    page = cases.list_cases(p, CaseFilter(status="all", ids=ids), len(ids), None)
+    return {c["id"]: c["victim_name"] for c in page["items"] if c["victim_name"]}
+
+
 @router.get("/tasks", response_class=HTMLResponse)
-def my_tasks(p: OfficerOrSupervisor, work: TaskReading) -> HTMLResponse:
-    """My open tasks: overdue, today, and the next seven days, each with its outcome form;
-    a supervisor also sees the agency's overdue tasks (escalated), polled."""
+def my_tasks(
+    p: OfficerOrSupervisor, work: TaskReading, cases: CaseWork, lang: Lang
+) -> HTMLResponse:
+    """My open tasks: overdue, today, and the next seven days, each with its outcome form
+    and its victim; a supervisor also sees the agency's overdue tasks (escalated), polled."""
     now = work.c.clock.now()
     until = now + timedelta(days=UPCOMING_DAYS)
     wanted = TaskFilter(mine=True, status=TaskStatus.OPEN, due_before=until)
-    page = work.page(p, wanted, 500, None)
-    return render("tasks.html", groups=_split(page["items"], now), **who(p))
+    items = work.page(p, wanted, 500, None)["items"]
+    names = victims(p, cases, items)
+    return render("tasks.html", lang, groups=_split(items, now), victims=names, **who(p))
 
 
 @router.get("/tasks/escalated", response_class=HTMLResponse)
-def escalated(p: Supervisor, work: TaskReading) -> HTMLResponse:
+def escalated(p: Supervisor, work: TaskReading, cases: CaseWork, lang: Lang) -> HTMLResponse:
     """The agency's overdue tasks that escalated to the supervisors (the page asks again
     every minute)."""
-    page = work.page(p, TaskFilter(mine=False, overdue=True), 500, None)
-    return render("escalated.html", tasks=page["items"], **who(p))
+    items = work.page(p, TaskFilter(mine=False, overdue=True), 500, None)["items"]
+    names = victims(p, cases, items)
+    return render("escalated.html", lang, tasks=items, victims=names, **who(p))
 
 
 @router.post("/tasks/{task_id}/complete", response_class=HTMLResponse)
 def complete_task(
-    task_id: str, body: CompleteForm, p: OfficerOrSupervisor, work: TaskWork
+    task_id: str, body: CompleteForm, p: OfficerOrSupervisor, work: TaskWork, lang: Lang
 ) -> HTMLResponse:
     """Record a task done; a monitoring call not reached schedules its retry."""
     try:
@@ -106,11 +121,13 @@ def complete_task(
     except ValueError:
         raise Invalid("outcome: choose how it went") from None
     work.complete(p, task_id, outcome, optional(body.note))
-    return changed("업무를 완료로 기록했습니다.")
+    return changed(lang, "업무를 완료로 기록했습니다.")
 
 
 @router.post("/cases/{case_id}/assignments", response_class=HTMLResponse)
-def assign(case_id: str, body: AssignForm, p: Supervisor, work: CaseWork) -> HTMLResponse:
+def assign(
+    case_id: str, body: AssignForm, p: Supervisor, work: CaseWork, lang: Lang
+) -> HTMLResponse:
     """Assign an officer of the agency to the case (with `replace`: instead of the others)."""
     work.assign(p, case_id, body.officer_id, replace=body.replace in ("on", "true", "yes"))
-    return changed("담당 경찰관을 배정했습니다.")
+    return changed(lang, "담당 경찰관을 배정했습니다.")

@@ -37,6 +37,14 @@ BODIES: dict[str, dict[str, Any]] = {
     "/console/work/cases/{case_id}/risk-assessments": {"threat_to_kill": "yes"},
     "/console/work/cases/{case_id}/decisions": {"kind": "released_on_bail", "decided_at": NOW},
     "/console/work/cases/{case_id}/tasks": {"kind": "other", "due_at": LATER},
+    "/console/work/cases/{case_id}/close": {"reason": "test"},
+    "/console/work/cases/{case_id}/measures": {
+        "kind": "patrol",
+        "starts_at": NOW,
+        "ends_at": LATER,
+    },
+    "/console/work/measures/{measure_id}/extensions": {"ends_at": LATER},
+    "/console/work/measures/{measure_id}/end": {"reason": "test"},
 }
 
 
@@ -64,12 +72,21 @@ def call(client: TestClient, method: str, path: str, token: str | None, ids: dic
 
 @pytest.fixture
 def world(factory: Factory, container: Container) -> World:
-    """A case with an order, a phone and a task to complete."""
+    """A case with an order, a phone, a safety measure and a task to complete."""
     w = factory.world()
     factory.post(
         f"/api/v1/cases/{w.case_id}/tasks",
         w.officer,
         {"kind": "other", "due_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat()},
+    )
+    factory.post(
+        f"/api/v1/cases/{w.case_id}/safety-measures",
+        w.officer,
+        {
+            "kind": "smartwatch",
+            "starts_at": NOW,
+            "ends_at": (datetime.now(UTC) + timedelta(days=2)).isoformat(),
+        },
     )
     container.bus.handle(PlanTasks())
     return w
@@ -77,8 +94,15 @@ def world(factory: Factory, container: Container) -> World:
 
 def ids_of(client: TestClient, w: World) -> dict[str, str]:
     """The ids the routes' paths take, of `w`'s case."""
-    r = client.get("/api/v1/tasks", params={"case_id": w.case_id}, headers=auth(w.officer))
-    return {"case_id": w.case_id, "order_id": w.order_id, "task_id": r.json()["items"][0]["id"]}
+    h = auth(w.officer)
+    r = client.get("/api/v1/tasks", params={"case_id": w.case_id}, headers=h)
+    m = client.get(f"/api/v1/cases/{w.case_id}/safety-measures", headers=h)
+    return {
+        "case_id": w.case_id,
+        "order_id": w.order_id,
+        "task_id": r.json()["items"][0]["id"],
+        "measure_id": m.json()["items"][0]["id"],
+    }
 
 
 def test_the_shell_is_public_and_loads_htmx_from_the_package(client: TestClient) -> None:

@@ -1,6 +1,9 @@
-// The officers' workspace shell: the console's token on every htmx request, sign-in on
-// /console when there is none (or it has ended), problems shown in the notice area.
-// Pages are server-rendered fragments; this file renders no data.
+// The officers' workspace shell: the console's token and language on every htmx request,
+// sign-in on /console when there is none (or it has ended), problems shown in the notice
+// area. Pages are server-rendered fragments in the language asked for (X-Jikimi-Lang, the
+// 112 console's choice in localStorage); this file renders no data.
+
+import { applyStatic, currentLang, setLang, t } from "./i18n.js";
 
 const TOKEN_KEY = "jikimi.token"; // the 112 console's: sessionStorage, never in a URL
 const STAFF = new Set(["officer", "supervisor"]);
@@ -46,11 +49,12 @@ function problemText(xhr) {
   } catch {
     // not problem+json
   }
-  return `요청을 처리하지 못했습니다 (HTTP ${xhr.status})`;
+  return t("work.failed", { status: xhr.status });
 }
 
 document.addEventListener("htmx:configRequest", (e) => {
   e.detail.headers.Authorization = `Bearer ${token}`;
+  e.detail.headers["X-Jikimi-Lang"] = currentLang();
 });
 
 document.addEventListener("htmx:beforeRequest", (e) => {
@@ -65,10 +69,14 @@ document.addEventListener("htmx:responseError", (e) => {
 });
 
 document.addEventListener("htmx:sendError", () => {
-  notice("서버에 연결할 수 없습니다. 잠시 후 다시 시도하세요.", "error");
+  notice(t("work.network"), "error");
 });
 
+let current = "/console/work/cases"; // the page on screen, asked for again in a new language
+let me = null;
+
 function show(path) {
+  current = path;
   for (const b of document.querySelectorAll("[data-nav]")) {
     if (b.dataset.nav === path) b.setAttribute("aria-current", "page");
     else b.removeAttribute("aria-current");
@@ -81,7 +89,6 @@ async function start() {
     toSignIn();
     return;
   }
-  let me = null;
   try {
     const res = await fetch("/api/v1/auth/session", {
       headers: { Authorization: `Bearer ${token}`, Accept: "application/json" },
@@ -93,7 +100,7 @@ async function start() {
     }
     me = (await res.json()).me;
   } catch {
-    notice("서버에 연결할 수 없습니다. 잠시 후 다시 시도하세요.", "error");
+    notice(t("work.network"), "error");
     return;
   }
   if (!me || !STAFF.has(me.role)) {
@@ -101,7 +108,7 @@ async function start() {
     return;
   }
   document.body.dataset.role = me.role;
-  $("who").textContent = `${me.name || ""} · ${me.role === "supervisor" ? "팀장" : "보호 경찰관"}`;
+  showWho();
   $("to-112").hidden = me.role !== "supervisor";
   for (const b of document.querySelectorAll("[data-nav]")) {
     b.addEventListener("click", () => show(b.dataset.nav));
@@ -111,6 +118,7 @@ async function start() {
     const link = e.target.closest("[data-open]");
     if (link) show(link.dataset.open);
   });
+  $("lang-toggle").addEventListener("click", switchLanguage);
   $("logout").addEventListener("click", async () => {
     try {
       await fetch("/api/v1/auth/logout", {
@@ -125,6 +133,25 @@ async function start() {
   show("/console/work/cases");
 }
 
+function showWho() {
+  if (me) $("who").textContent = `${me.name || ""} · ${t(`work.role.${me.role}`)}`;
+}
+
+function translateShell() {
+  applyStatic();
+  document.title = `${t("work.title")} · Jikimi`;
+  document.querySelector(".work-nav").setAttribute("aria-label", t("work.nav"));
+  showWho();
+}
+
+/** The other language: the shell at once, the page on screen asked for again in it. */
+function switchLanguage() {
+  setLang(currentLang() === "ko" ? "en" : "ko");
+  translateShell();
+  notice("", "");
+  show(current);
+}
+
 function tick() {
   const parts = new Intl.DateTimeFormat("sv-SE", {
     timeZone: "Asia/Seoul",
@@ -134,6 +161,8 @@ function tick() {
   $("clock").textContent = parts;
 }
 
+setLang(currentLang());
+translateShell();
 tick();
 setInterval(tick, 1000);
 if (window.htmx) start();
