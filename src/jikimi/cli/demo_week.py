@@ -1,7 +1,8 @@
 """The demo's week of case work, created through the public API: orders ending this week,
 an order revoked, a detention ended, an order that ended five days ago (its first
-monitoring call overdue once the scheduling pass runs), a release on bail, and the
-officer's own task due today."""
+monitoring call overdue once the scheduling pass runs), a release on bail, the
+officer's own task due today, and safety measures in force, one of them ending in two
+days."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ class Story:
     starts_days: float
     ends_days: float
     then: str = ""  # "revoke", "bail" or "own_task"
+    # Safety measures: (kind, starts in days, ends in days) from now.
+    measures: tuple[tuple[str, float, float], ...] = ()
 
 
 WEEK: list[Story] = [
@@ -43,8 +46,18 @@ WEEK: list[Story] = [
         -80,
         2,
         "own_task",
+        (("smartwatch", -20, 10), ("private_security", -12, 2)),
     ),
-    Story("송예린", "구민재", "spouse", "domestic_violence", "dv.temporary.3", -53, 5),
+    Story(
+        "송예린",
+        "구민재",
+        "spouse",
+        "domestic_violence",
+        "dv.temporary.3",
+        -53,
+        5,
+        measures=(("home_cctv", -40, 50), ("emergency_112_registration", -53, 37)),
+    ),
     Story(
         "백수아", "노정훈", "dating", "dating_violence", "stalking.provisional.3", -20, 60, "revoke"
     ),
@@ -106,6 +119,18 @@ def seed_week(
                 },
             )
         _post(http, h, f"/api/v1/cases/{cid}/risk-assessments", assessment(rng))
+        for kind, starts, ends in story.measures:
+            _post(
+                http,
+                h,
+                f"/api/v1/cases/{cid}/safety-measures",
+                {
+                    "kind": kind,
+                    "starts_at": (now + timedelta(days=starts)).isoformat(),
+                    "ends_at": (now + timedelta(days=ends)).isoformat(),
+                    "provider": "마포구청" if kind == "smartwatch" else None,
+                },
+            )
         if story.then == "revoke":
             _post(
                 http, h, f"/api/v1/orders/{order['id']}/revoke", {"reason": "법원 취소 결정 통지"}

@@ -5,7 +5,7 @@ task due today; the agency's supervisor sees what escalated."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
@@ -57,6 +57,23 @@ def test_the_week_owes_the_officer_overdue_and_due_today_tasks(
     [own] = [t for t in tasks if t["kind"] == "other"]
     assert not own["overdue"]
     assert own["due_at"] == due_today(now).astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+    # Each of the four measures in force owes its review; the one ending in two days soon.
+    reviews = [t for t in tasks if t["kind"] == "measure_expiry_review"]
+    assert len(reviews) == 4
+    soon = [t for t in reviews if datetime.fromisoformat(t["due_at"]) < now + timedelta(days=2)]
+    assert len(soon) == 1
+    in_force = []
+    for case in made:
+        r = client.get(f"/api/v1/cases/{case['id']}/safety-measures", headers=auth(officer))
+        assert r.status_code == 200, r.text
+        in_force += [m["kind"] for m in r.json()["items"] if m["status"] == "active"]
+    assert sorted(in_force) == [
+        "emergency_112_registration",
+        "home_cctv",
+        "private_security",
+        "smartwatch",
+    ]
 
     r = client.get("/api/v1/tasks?overdue=true", headers=auth(supervisor))
     assert r.status_code == 200, r.text
