@@ -21,6 +21,7 @@ from jikimi.core.tables import Base
 from jikimi.devices.feature import FEATURE as DEVICES
 from jikimi.measures.feature import FEATURE as MEASURES
 from jikimi.proximity.feature import FEATURE as PROXIMITY
+from jikimi.referrals.feature import FEATURE as REFERRALS
 from jikimi.risk.feature import FEATURE as RISK
 from jikimi.tasks.feature import FEATURE as TASKS
 from jikimi.workspace.feature import FEATURE as WORKSPACE
@@ -36,6 +37,7 @@ FEATURES: tuple[Feature, ...] = (
     AUDIT,
     TASKS,
     MEASURES,
+    REFERRALS,
     WORKSPACE,
 )
 

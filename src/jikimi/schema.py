@@ -26,6 +26,7 @@ from jikimi.core.tables import NAMING, Base, UtcDateTime, new_id, table_of
 from jikimi.devices.tables import Device, DeviceEvent
 from jikimi.measures.tables import MeasureExtension, SafetyMeasure
 from jikimi.proximity.tables import EngineCursor, Position, TrackStateRow
+from jikimi.referrals.tables import Consent, Referral, ReferralNote
 from jikimi.risk.tables import RiskAssessmentRow
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "CallerLookup",
     "Case",
     "CaseAssignment",
+    "Consent",
     "ContactEvent",
     "Device",
     "DeviceEvent",
@@ -53,6 +55,8 @@ __all__ = [
     "Person",
     "PersonPhone",
     "Position",
+    "Referral",
+    "ReferralNote",
     "RiskAssessmentRow",
     "SafetyMeasure",
     "SeenSignature",
