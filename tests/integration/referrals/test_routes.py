@@ -63,7 +63,8 @@ def test_case_summary_and_orders_when_consented(client: TestClient, factory: Fac
     [order] = got["orders"]
     assert order["kind"] == "stalking.provisional.3"
     assert set(order) == {"kind", "title", "ends_at"}
-    assert got["victim_name"] is None and got["victim_phones"] is None
+    assert got["victim_name"] is None
+    assert got["victim_phones"] is None
 
 
 def test_a_referral_without_consent_is_422_and_changes_nothing(
@@ -100,7 +101,9 @@ def test_an_override_is_201_flagged_and_shares_the_contact_only(
     got = read(client, counsellor, referral["id"]).json()
     assert got["shares"] == ["contact"]
     assert got["victim_name"] == "김지은"
-    assert got["offense"] is None and got["risk_tier"] is None and got["orders"] is None
+    assert got["offense"] is None
+    assert got["risk_tier"] is None
+    assert got["orders"] is None
     assert got["override"] == {"basis": "vital_interests"}  # not the officer's reasons
 
 

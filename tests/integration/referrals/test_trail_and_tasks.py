@@ -48,16 +48,19 @@ def test_disclosures_are_on_the_trail_with_the_consent_id(
     assert len(disclosed) == 2  # the referral's page and the list
     for r in disclosed:
         assert (r.action, r.resource_id, r.agency) == ("read", rid, CENTRE)
-        assert r.purpose is not None and r.purpose.startswith(f"consent {x.consent_id}")
+        assert r.purpose is not None
+        assert r.purpose.startswith(f"consent {x.consent_id}")
         assert r.subjects == [x.world.victim_id]  # the perpetrator is never disclosed
     [sent] = [r for r in records if (r.resource, r.action) == ("referral", "create")]
-    assert sent.purpose is not None and sent.purpose.startswith(f"consent {x.consent_id}")
+    assert sent.purpose is not None
+    assert sent.purpose.startswith(f"consent {x.consent_id}")
     # Withdrawn: the read is still recorded, but discloses no one.
     client.post(f"/api/v1/consents/{x.consent_id}/withdraw", headers=auth(x.world.officer))
     read(client, x.counsellor, rid)
     last = trail(container)[-1]
     assert (last.resource_id, last.subjects) == (rid, [])
-    assert last.purpose is not None and last.purpose.startswith("no disclosure")
+    assert last.purpose is not None
+    assert last.purpose.startswith("no disclosure")
 
 
 def test_a_concern_owes_the_officer_a_task_due_within_24_hours(
@@ -80,7 +83,8 @@ def test_a_concern_owes_the_officer_a_task_due_within_24_hours(
     [task] = [k for k in tasks_of(container, x.world.case_id) if k.kind == "counsellor_concern"]
     assert note["task_id"] == task.id
     assert before + timedelta(hours=24) <= task.due_at <= datetime.now(UTC) + timedelta(hours=24)
-    assert task.owner_id is not None and task.status == "open"
+    assert task.owner_id is not None
+    assert task.status == "open"
     shown = client.get(
         "/api/v1/tasks", params={"case_id": x.world.case_id}, headers=auth(x.world.officer)
     ).json()["items"]
