@@ -67,3 +67,12 @@ def referred(factory: Factory, shares: list[str], centre: str = CENTRE) -> Refer
 def read(client: TestClient, token: str, referral_id: str) -> Any:
     """The counsellor's GET of a referral."""
     return client.get(f"/api/v1/referrals/{referral_id}", headers=auth(token))
+
+
+def referral_of(factory: Factory, w: World) -> tuple[str, str]:
+    """(consent id, referral id) of a referral of `w`'s case to CENTRE, whose counsellor
+    must exist already."""
+    c = consent(factory, w, ["contact"])
+    r = refer(factory.client, w)
+    assert r.status_code == 201, r.text
+    return c["id"], str(r.json()["id"])
