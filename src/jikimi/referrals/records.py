@@ -53,6 +53,11 @@ class Override:
     reason: str
 
 
+def known_centres(s: Session) -> list[str]:
+    """The centres a consent or referral may name (those with a counsellor)."""
+    return centres(s)
+
+
 def _known_centre(s: Session, centre: str) -> None:
     if centre not in centres(s):
         raise Invalid("recipient: no counselling centre of that id")

@@ -51,6 +51,10 @@ class ReferralService:
 
     # --- the officer's side -------------------------------------------------------------
 
+    def centres(self) -> list[str]:
+        """The centres a consent or referral may name."""
+        return records.known_centres(self.s)
+
     def record_consent(self, p: Principal, case_id: str, body: ConsentCreate) -> dict[str, Any]:
         """Record the victim's consent for a centre."""
         now = self.c.clock.now()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
+from jikimi.workspace import referral_words
 from jikimi.workspace.english import LABELS_EN, TEXT_EN
 
 LANGS = ("ko", "en")
@@ -114,6 +115,7 @@ LABELS: dict[str, dict[str, str]] = {
         "victim_fear": "피해자 두려움 (0–5)",
     },
 }
+LABELS.update(referral_words.LABELS)
 
 # What each kind of task may be completed with (the rest: done or concern).
 OUTCOMES: dict[str, tuple[Outcome, ...]] = {
