@@ -27,7 +27,9 @@ class ConsentForm(Form):
 
     recipient: Short
     purpose: Short = Purpose.COUNSELLING.value
-    shares: str | list[Short] = Field(default_factory=list, max_length=len(Share))
+    shares: Short | Annotated[list[Short], Field(max_length=len(Share))] = Field(
+        default_factory=list
+    )
     expires_at: Short
     method: Short = ConsentMethod.VERBAL.value
 

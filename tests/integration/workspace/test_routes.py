@@ -20,6 +20,7 @@ from jikimi.core.tx import reading
 from jikimi.tasks.messages import PlanTasks
 from jikimi.workspace.feature import FEATURE
 from tests.factories import Factory, World, auth
+from tests.integration.referrals.helpers import CENTRE, referral_of
 
 LATER = (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
 NOW = datetime.now(UTC).isoformat()
@@ -45,16 +46,27 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "/console/work/measures/{measure_id}/extensions": {"ends_at": LATER},
     "/console/work/measures/{measure_id}/end": {"reason": "test"},
+    "/console/work/cases/{case_id}/consents": {
+        "recipient": CENTRE,
+        "shares": ["contact"],
+        "expires_at": LATER,
+    },
+    "/console/work/consents/{consent_id}/withdraw": {},
+    "/console/work/cases/{case_id}/referrals": {"centre": CENTRE, "reason": "test"},
+    "/console/centre/referrals/{referral_id}/accept": {},
+    "/console/centre/referrals/{referral_id}/decline": {"reason": "test"},
+    "/console/centre/referrals/{referral_id}/notes": {"kind": "contact", "text": "test"},
 }
+SHELLS = ("/console/work", "/console/centre")
 
 
 def routes() -> list[tuple[str, str]]:
-    """(method, path) of every workspace route but the public shell."""
+    """(method, path) of every workspace route but the public shells."""
     out = [
         (m, r.path)
         for router in FEATURE.routers
         for r in router.routes
-        if isinstance(r, APIRoute) and r.path != "/console/work"
+        if isinstance(r, APIRoute) and r.path not in SHELLS
         for m in sorted(r.methods)
     ]
     assert len(out) >= 14, "the route walk found too few routes"
@@ -72,8 +84,11 @@ def call(client: TestClient, method: str, path: str, token: str | None, ids: dic
 
 @pytest.fixture
 def world(factory: Factory, container: Container) -> World:
-    """A case with an order, a phone, a safety measure and a task to complete."""
+    """A case with an order, a phone, a safety measure, a task to complete and a referral
+    under consent."""
+    factory.token(Role.COUNSELLOR, CENTRE)
     w = factory.world()
+    referral_of(factory, w)
     factory.post(
         f"/api/v1/cases/{w.case_id}/tasks",
         w.officer,
@@ -97,7 +112,11 @@ def ids_of(client: TestClient, w: World) -> dict[str, str]:
     h = auth(w.officer)
     r = client.get("/api/v1/tasks", params={"case_id": w.case_id}, headers=h)
     m = client.get(f"/api/v1/cases/{w.case_id}/safety-measures", headers=h)
+    c = client.get(f"/api/v1/cases/{w.case_id}/consents", headers=h)
+    referrals = client.get(f"/api/v1/cases/{w.case_id}/referrals", headers=h)
     return {
+        "consent_id": c.json()["items"][0]["id"],
+        "referral_id": referrals.json()["items"][0]["id"],
         "case_id": w.case_id,
         "order_id": w.order_id,
         "task_id": r.json()["items"][0]["id"],
