@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -15,6 +16,8 @@ from typer.testing import CliRunner
 from jikimi import schema as t
 from jikimi.bootstrap import Container
 from jikimi.cli.main import app as cli
+from jikimi.cli.rotation import reseal_all, stale_counts
+from jikimi.core import sealing as crypto
 from jikimi.core.access import Role
 from jikimi.core.tx import reading, transaction
 from jikimi.support import chain
@@ -100,6 +103,35 @@ def test_a_deleted_entry_is_named(
     assert f"(id {entries[2]['id']}): recorded in the access trail, not in the ledger" in (
         result.output
     )
+
+
+def test_a_key_rotation_reseals_the_ledger_without_breaking_its_chain(
+    client: TestClient, factory: Factory, container: Container, tmp_path: Path
+) -> None:
+    """The hash covers the reference and reason in the clear: sealing them again under a
+    new key changes the stored bytes, not the chain."""
+    ring = crypto.ring()
+    saved = (dict(ring.keys), ring.active, ring.path)
+    ring.path = tmp_path / "keys.json"
+    try:
+        entries = paid_ledger(client, factory, 2)
+        with reading(container.read_sessions) as s:
+            before = s.scalars(select(t.LedgerEntry.reference_sealed)).all()
+        ring.rotate()
+        assert reseal_all(container.sessions) > 0
+        with reading(container.read_sessions) as s:
+            assert stale_counts(s) == {}
+            assert set(s.scalars(select(t.LedgerEntry.reference_sealed))).isdisjoint(before)
+            verdict = chain.verify(s)
+            assert [
+                e.reference for e in s.scalars(select(t.LedgerEntry).order_by(t.LedgerEntry.n))
+            ] == [
+                "이체 0",
+                "이체 1",
+            ]
+        assert (verdict.ok, verdict.checked) == (True, len(entries))
+    finally:
+        ring.keys, ring.active, ring.path = saved
 
 
 def test_payments_racing_on_one_application_never_pass_its_approval(
