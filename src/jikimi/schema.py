@@ -27,6 +27,7 @@ from jikimi.devices.tables import Device, DeviceEvent
 from jikimi.measures.tables import MeasureExtension, SafetyMeasure
 from jikimi.proximity.tables import EngineCursor, Position, TrackStateRow
 from jikimi.risk.tables import RiskAssessmentRow
+from jikimi.support.tables import LedgerEntry, SupportApplication
 
 __all__ = [
     "NAMING",
@@ -47,6 +48,7 @@ __all__ = [
     "Device",
     "DeviceEvent",
     "EngineCursor",
+    "LedgerEntry",
     "MeasureExtension",
     "Order",
     "OrderExtension",
@@ -57,6 +59,7 @@ __all__ = [
     "SafetyMeasure",
     "SeenSignature",
     "StaffSession",
+    "SupportApplication",
     "TrackStateRow",
     "UtcDateTime",
     "new_id",

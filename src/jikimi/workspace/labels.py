@@ -7,6 +7,7 @@ from __future__ import annotations
 from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
 from jikimi.workspace.english import LABELS_EN, TEXT_EN
+from jikimi.workspace.support_words import SUPPORT_LABELS
 
 LANGS = ("ko", "en")
 DEFAULT_LANG = "ko"
@@ -114,6 +115,7 @@ LABELS: dict[str, dict[str, str]] = {
         "victim_fear": "피해자 두려움 (0–5)",
     },
 }
+LABELS |= SUPPORT_LABELS
 
 # What each kind of task may be completed with (the rest: done or concern).
 OUTCOMES: dict[str, tuple[Outcome, ...]] = {

@@ -26,6 +26,7 @@ MISSING = {
     "flag_id": "999999999",
     "task_id": "0" * 32,
     "measure_id": "0" * 32,
+    "application_id": "0" * 32,
 }
 
 COLLEAGUE = "officer of the agency, not on the case"
@@ -58,6 +59,7 @@ def test_not_yours_and_missing_answer_alike_on_every_route(
     )["id"]
     ids = {
         "measure_id": matrix.a_measure(factory, owner, world.case_id),
+        "application_id": matrix.a_support_application(factory, owner, world.case_id),
         "task_id": task_id,
         "assessment_id": assessment_id,
         "person_id": world.victim_id,
