@@ -5,6 +5,7 @@ and the safety measures. Times are Korean time."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -102,6 +103,9 @@ def render(
 ) -> bytes:
     """The PDF's bytes. `made`: when (`made_at`), by whom (`made_by`) and the key id;
     `hashes`: the SHA-256 of the bundle's data files, for the cover."""
+    # fontTools names each TrueType hinting table it leaves out of the embedded subset, at
+    # WARNING, on every PDF: nothing an operator can act on.
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
     pdf = CasePdf(f.case["id"])
     pdf.set_title(f"증거 묶음 · 사건 {f.case['id']}")
     pdf.set_author("Jikimi")

@@ -43,6 +43,7 @@ except ImportError:  # said plainly, not as a traceback
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
+PUBLIC_KEY = "evidence-key.pem"
 CHAIN_FORMAT = "jikimi-evidence/1"
 
 
@@ -111,35 +112,41 @@ def signature_ok(key: Ed25519PublicKey, signature: bytes, data: bytes) -> bool:
     return True
 
 
+def signature_failures(files: dict[str, bytes], given_key: bytes | None) -> list[str]:
+    """What is wrong with manifest.sig, checked on the manifest's bytes as they are."""
+    pem = given_key if given_key is not None else files.get(PUBLIC_KEY)
+    if pem is None:
+        return [f"the public key {PUBLIC_KEY} is missing"]
+    try:
+        key = load_key(pem)
+    except ValueError:
+        return ["the public key is not an Ed25519 public key in PEM"]
+    failures = []
+    if given_key is not None:
+        try:
+            named = json.loads(files[MANIFEST].decode("utf-8"))["signature"]["key_id"]
+        except (ValueError, KeyError, TypeError):
+            named = None
+        if named != key_id(key):
+            failures.append("the bundle names another signing key than the one given")
+    if not signature_ok(key, files[SIGNATURE], files[MANIFEST]):
+        failures.append(
+            f"the signature does not verify: {MANIFEST} or {SIGNATURE} was changed, or it "
+            "was signed by another key"
+        )
+    return failures
+
+
 def verify(files: dict[str, bytes], given_key: bytes | None) -> tuple[list[str], list[str]]:
     """(failures, files outside the manifest) for the bundle's `files`."""
     if MANIFEST not in files or SIGNATURE not in files:
         return [f"{MANIFEST} or {SIGNATURE} is missing"], []
-    manifest_bytes = files[MANIFEST]
+    failures = signature_failures(files, given_key)
     try:
-        manifest = json.loads(manifest_bytes.decode("utf-8"))
+        manifest = json.loads(files[MANIFEST].decode("utf-8"))
         listed = {f["path"]: f["sha256"] for f in manifest["files"]}
-        key_path = manifest["public_key"]
-        expected_id = manifest["signature"]["key_id"]
     except (ValueError, KeyError, TypeError):
-        return [f"{MANIFEST} is not a jikimi-bundle/1 manifest"], []
-    failures = []
-    pem = given_key if given_key is not None else files.get(key_path)
-    if pem is None:
-        failures.append(f"the public key {key_path} is missing")
-    else:
-        try:
-            key = load_key(pem)
-        except ValueError:
-            failures.append("the public key is not an Ed25519 public key in PEM")
-        else:
-            if given_key is not None and key_id(key) != expected_id:
-                failures.append("the bundle names another signing key than the one given")
-            if not signature_ok(key, files[SIGNATURE], manifest_bytes):
-                failures.append(
-                    f"the signature does not verify: {MANIFEST} was changed, or "
-                    "it was signed by another key"
-                )
+        return [*failures, f"{MANIFEST} is not a jikimi-bundle/1 manifest"], []
     for path, digest in listed.items():
         if path not in files:
             failures.append(f"{path}: missing")
