@@ -308,15 +308,14 @@ def _risk(pdf: CasePdf, f: CaseFile) -> None:
         pdf.grid(
             ("평가 일시", "등급", "90일 재범 확률", "주요 요인", "모델"),
             rows,
-            (34, 36, 24, pdf.epw - 124, 30),
+            (40, 34, 24, pdf.epw - 128, 30),
         )
-    pdf.heading("5. 안전조치")
-    if not f.measures:
-        pdf.para("안전조치 기록이 없습니다.")
-    return None
 
 
 def _measures(pdf: CasePdf, f: CaseFile, titles: Mapping[str, str]) -> None:
+    pdf.heading("5. 안전조치")
+    if not f.measures:
+        pdf.para("안전조치 기록이 없습니다.")
     rows = []
     for m in f.measures:
         window = f"{kst(m['starts_at'], seconds=False)} ~ {kst(m['ends_at'], seconds=False)}"
