@@ -14,6 +14,7 @@ from sqlalchemy import MetaData
 from jikimi.accounts.feature import FEATURE as ACCOUNTS
 from jikimi.alerts.feature import FEATURE as ALERTS
 from jikimi.audit.feature import FEATURE as AUDIT
+from jikimi.bundle.feature import FEATURE as BUNDLE
 from jikimi.cases.feature import FEATURE as CASES
 from jikimi.contacts.feature import FEATURE as CONTACTS
 from jikimi.core.feature import Feature
@@ -38,6 +39,7 @@ FEATURES: tuple[Feature, ...] = (
     TASKS,
     MEASURES,
     SUPPORT,
+    BUNDLE,
     WORKSPACE,
 )
 

@@ -30,6 +30,7 @@ from jikimi.cases.orders import StatutePack, load_pack
 from jikimi.contacts import ingest
 from jikimi.contacts.handlers import VictimsBusy
 from jikimi.contacts.messages import JudgeStoredContacts
+from jikimi.core import evidence_key
 from jikimi.core import sealing as crypto
 from jikimi.core.access import Principal
 from jikimi.core.bus import MessageBus
@@ -244,6 +245,9 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         "calendar": calendar_for(pack.holidays, pack.tz),
         "measure_kinds": measures_from(pack.safety_measures),
         "support_limits": limits_from(pack.support),
+        "evidence_key": evidence_key.load(
+            Path(settings.evidence_key_file or evidence_key.default_path(settings.key_file))
+        ),
     }
     from jikimi.features import FEATURES  # the features import the HTTP layer, which imports this
 

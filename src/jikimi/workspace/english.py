@@ -153,6 +153,10 @@ TEXT_EN: dict[str, str] = {
     "위험 {tier}": "risk {tier}",
     "위험성 미평가": "risk not assessed",
     "사건 종결": "Close case",
+    "검찰 송치용 증거 묶음": "Bundle for the prosecutor",
+    "ZIP: 서명된 목록, PDF, 원시 기록, verify.py": (
+        "ZIP: signed manifest, PDF, raw records, verify.py"
+    ),
     "종결 사유": "Reason for closing",
     "종결": "Close",
     "사람": "People",

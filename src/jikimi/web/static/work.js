@@ -113,10 +113,13 @@ async function start() {
   for (const b of document.querySelectorAll("[data-nav]")) {
     b.addEventListener("click", () => show(b.dataset.nav));
   }
-  // Links inside the pages (a case's row) name the page they open.
+  // Links inside the pages (a case's row) name the page they open; a download (the
+  // prosecutor's bundle) names the API route it comes from.
   document.addEventListener("click", (e) => {
     const link = e.target.closest("[data-open]");
     if (link) show(link.dataset.open);
+    const file = e.target.closest("[data-download]");
+    if (file) download(file.dataset.download);
   });
   $("lang-toggle").addEventListener("click", switchLanguage);
   $("logout").addEventListener("click", async () => {
@@ -131,6 +134,43 @@ async function start() {
     toSignIn();
   });
   show("/console/work/cases");
+}
+
+/** Fetch a file with the token (a plain link could not carry it) and save it under the
+ * name the server gives. */
+async function download(url) {
+  notice("", "");
+  let res;
+  try {
+    res = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
+  } catch {
+    notice(t("work.network"), "error");
+    return;
+  }
+  if (res.status === 401) {
+    toSignIn();
+    return;
+  }
+  if (!res.ok) {
+    let detail = "";
+    try {
+      detail = (await res.json()).detail || "";
+    } catch {
+      // not problem+json
+    }
+    notice(detail || t("work.failed", { status: res.status }), "error");
+    return;
+  }
+  const disposition = res.headers.get("Content-Disposition") || "";
+  const name = /filename="([^"]+)"/.exec(disposition)?.[1] || "download";
+  const href = URL.createObjectURL(await res.blob());
+  const a = document.createElement("a");
+  a.href = href;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  URL.revokeObjectURL(href);
 }
 
 function showWho() {
