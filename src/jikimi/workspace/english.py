@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
+from jikimi.workspace.stats_english import STATS_TEXT_EN
 
 # English for the codes: the 112 console's words where it has them (i18n.js).
 LABELS_EN: dict[str, dict[str, str]] = {
@@ -263,3 +264,4 @@ TEXT_EN: dict[str, str] = {
     "위험성 평가: {tier}": "Risk assessment: {tier}",
     "업무 완료: {kind}": "Task done: {kind}",
 }
+TEXT_EN.update(STATS_TEXT_EN)
