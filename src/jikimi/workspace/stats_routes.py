@@ -5,7 +5,7 @@ JSON API, so the scope, the 404s and the access trail are the API's."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -131,6 +131,15 @@ def _month(name: str, value: str) -> datetime | None:
         raise Invalid(f"{name}: a month as YYYY-MM") from None
 
 
+def _month_of(at: str, *, before: bool = False) -> str:
+    """An RFC 3339 instant's Korean month as YYYY-MM (with `before`: the month before it
+    ends, for a window's exclusive end)."""
+    local = datetime.fromisoformat(at).astimezone(SEOUL)
+    if before:
+        local -= timedelta(days=1)
+    return local.strftime("%Y-%m")
+
+
 def _after(month: datetime) -> datetime:
     return month.replace(year=month.year + (month.month == 12), month=month.month % 12 + 1)
 
@@ -188,10 +197,9 @@ def statistics_page(
         periods=periods,
         tables=tables,
         charts=charts,
-        from_month=from_month
-        or datetime.fromisoformat(body["from"]).astimezone(SEOUL).strftime("%Y-%m"),
+        from_month=from_month or _month_of(body["from"]),
+        to_month=to_month or _month_of(body["to"], before=True),
         category=category,
-        to_month=to_month,
         group=group.value,
         **who(p),
     )
