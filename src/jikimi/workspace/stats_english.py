@@ -28,10 +28,10 @@ STATS_TEXT_EN: dict[str, str] = {
     "적용": "Apply",
     "사건 보기": "Open case",
     "업무량이 고르게 나뉘어 있습니다.": "The load is evenly shared.",
-    "{a}의 업무량 {x}점, {b}의 업무량 {y}점: 이 사건({p}점)을 옮기면 {x2}점과 {y2}점이 "
-    "됩니다. 미처리 경보와 24시간 안의 업무가 없는 사건입니다.": "{a} carries {x} load points "
-    "and {b} {y}: moving this case ({p} points) brings them to {x2} and {y2}. It has no open "
-    "alert and no task due within 24 hours.",
+    "{a} {x}점 → {x2}점, {b} {y}점 → {y2}점 (이 사건 {p}점)": "{a} {x} → {x2} points, "
+    "{b} {y} → {y2} (this case: {p})",
+    "미처리 경보도, 24시간 안의 업무도 없는 사건입니다.": "No open alert, no task due within "
+    "24 hours.",
     # statistics
     "통계": "Statistics",
     "전국": "nationwide",

@@ -31,21 +31,26 @@ GROUPS = {
     Measure.SAFETY_MEASURES: "measure_kind",
     Measure.TASKS_DONE: "timeliness",
 }
-TITLES = {
-    Measure.CASES_OPENED: "범죄 유형별 신규 사건",
-    Measure.ORDERS: "조치 종류별 건수",
-    Measure.ALERTS: "경보 종류별 건수",
-    Measure.SAFETY_MEASURES: "안전조치 종류별 건수",
-    Measure.TASKS_DONE: "기한 내 / 기한 후 완료 업무",
-}
+
+
+def titles(lang: str) -> dict[Measure, str]:
+    """Each measure's title on the page."""
+    return {
+        Measure.CASES_OPENED: text(lang, "범죄 유형별 신규 사건"),
+        Measure.ORDERS: text(lang, "조치 종류별 건수"),
+        Measure.ALERTS: text(lang, "경보 종류별 건수"),
+        Measure.SAFETY_MEASURES: text(lang, "안전조치 종류별 건수"),
+        Measure.TASKS_DONE: text(lang, "기한 내 / 기한 후 완료 업무"),
+    }
+
+
 CHARTED = (Measure.CASES_OPENED, Measure.ALERTS, Measure.TASKS_DONE)
-TIMELINESS = {"on_time": "기한 내", "late": "기한 후"}
 
 
 def category(code: str, group: str, lang: str) -> str:
     """A category's name on the page: on time or late, or the code's label."""
     if group == "timeliness":
-        return text(lang, TIMELINESS.get(code, code))
+        return text(lang, "기한 내") if code == "on_time" else text(lang, "기한 후")
     return label(code, group, lang) if group else code
 
 
@@ -53,8 +58,7 @@ def move_reason(m: dict[str, Any], names: dict[str, str], lang: str) -> str:
     """A suggested move's reason for people, in the page's language."""
     return text(
         lang,
-        "{a}의 업무량 {x}점, {b}의 업무량 {y}점: 이 사건({p}점)을 옮기면 {x2}점과 {y2}점이 "
-        "됩니다. 미처리 경보와 24시간 안의 업무가 없는 사건입니다.",
+        "{a} {x}점 → {x2}점, {b} {y}점 → {y2}점 (이 사건 {p}점)",
         a=names.get(m["from_officer_id"], m["from_officer_id"][:8]),
         b=names.get(m["to_officer_id"], m["to_officer_id"][:8]),
         x=m["from_load"],
@@ -183,13 +187,13 @@ def statistics_page(
     tables = [
         (
             measure,
-            text(lang, TITLES[measure]),
+            titles(lang)[measure],
             GROUPS.get(measure, ""),
             list(periods[0][measure.value]) if periods else [],
         )
         for measure in Measure
     ]
-    charts = [(text(lang, TITLES[m]), _chart(periods, m, lang)) for m in CHARTED]
+    charts = [(titles(lang)[m], _chart(periods, m, lang)) for m in CHARTED]
     return render(
         "statistics.html",
         lang,
