@@ -23,6 +23,7 @@ from jikimi.devices.feature import FEATURE as DEVICES
 from jikimi.measures.feature import FEATURE as MEASURES
 from jikimi.proximity.feature import FEATURE as PROXIMITY
 from jikimi.risk.feature import FEATURE as RISK
+from jikimi.stats.feature import FEATURE as STATS
 from jikimi.support.feature import FEATURE as SUPPORT
 from jikimi.tasks.feature import FEATURE as TASKS
 from jikimi.workspace.feature import FEATURE as WORKSPACE
@@ -40,6 +41,7 @@ FEATURES: tuple[Feature, ...] = (
     MEASURES,
     SUPPORT,
     BUNDLE,
+    STATS,
     WORKSPACE,
 )
 

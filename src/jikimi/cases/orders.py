@@ -51,7 +51,8 @@ class StatutePack:
 
     The scheduling sections stay raw here so that cases depends on no later feature:
     `jikimi.tasks.rules` parses `holidays` and `follow_up`, `jikimi.measures.rules` parses
-    `safety_measures`, `jikimi.support.rules` parses `support`.
+    `safety_measures`, `jikimi.support.rules` parses `support` and `jikimi.stats.rules`
+    parses `caseload`.
     """
 
     jurisdiction: str
@@ -61,6 +62,7 @@ class StatutePack:
     follow_up: dict[str, Any] = field(default_factory=dict)
     safety_measures: tuple[dict[str, Any], ...] = ()
     support: tuple[dict[str, Any], ...] = ()
+    caseload: dict[str, Any] = field(default_factory=dict)
 
     def get(self, kind: str) -> OrderKind:
         """Return the kind or raise OrderRuleError naming the unknown kind."""
@@ -90,6 +92,7 @@ def load_pack(name: str = "kr") -> StatutePack:
         follow_up=raw.get("follow_up", {}),
         safety_measures=tuple(raw.get("safety_measures", ())),
         support=tuple(raw.get("support", ())),
+        caseload=raw.get("caseload", {}),
     )
 
 

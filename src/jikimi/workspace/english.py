@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
+from jikimi.workspace.stats_english import STATS_TEXT_EN
 from jikimi.workspace.support_words import SUPPORT_LABELS_EN, SUPPORT_TEXT_EN
 
 # English for the codes: the 112 console's words where it has them (i18n.js).
@@ -270,3 +271,4 @@ TEXT_EN: dict[str, str] = {
 }
 LABELS_EN |= SUPPORT_LABELS_EN
 TEXT_EN |= SUPPORT_TEXT_EN
+TEXT_EN.update(STATS_TEXT_EN)

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from jikimi.core.feature import Feature
-from jikimi.workspace import case_routes, measure_routes, routes, support_routes
+from jikimi.workspace import case_routes, measure_routes, routes, stats_routes, support_routes
 
 FEATURE = Feature(
     name="workspace",
-    routers=(routes.router, case_routes.router, measure_routes.router, support_routes.router),
+    routers=(
+        routes.router,
+        case_routes.router,
+        measure_routes.router,
+        support_routes.router,
+        stats_routes.router,
+    ),
 )

@@ -6,7 +6,9 @@
 import { applyStatic, currentLang, setLang, t } from "./i18n.js";
 
 const TOKEN_KEY = "jikimi.token"; // the 112 console's: sessionStorage, never in a URL
-const STAFF = new Set(["officer", "supervisor"]);
+const STAFF = new Set(["officer", "supervisor", "analyst", "admin"]);
+// Analysts and admins see statistics only: they start there.
+const FIRST_PAGE = { analyst: "/console/work/stats/summary", admin: "/console/work/stats/summary" };
 
 function savedToken() {
   try {
@@ -111,6 +113,7 @@ async function start() {
   showWho();
   $("to-112").hidden = me.role !== "supervisor";
   for (const b of document.querySelectorAll("[data-nav]")) {
+    b.hidden = !(b.dataset.roles || "").split(" ").includes(me.role);
     b.addEventListener("click", () => show(b.dataset.nav));
   }
   // Links inside the pages (a case's row) name the page they open; a download (the
@@ -133,7 +136,7 @@ async function start() {
     }
     toSignIn();
   });
-  show("/console/work/cases");
+  show(FIRST_PAGE[me.role] || "/console/work/cases");
 }
 
 /** Fetch a file with the token (a plain link could not carry it) and save it under the
