@@ -17,8 +17,9 @@ from jikimi.cases.tables import Case, CaseAssignment, Order
 from jikimi.core.access import Role
 from jikimi.measures.tables import SafetyMeasure
 from jikimi.risk.repo import latest_tier_of
-from jikimi.stats.counting import Counts, Measure, Period
+from jikimi.stats.counting import SUPPRESS_BELOW, Counts, Measure, Period
 from jikimi.stats.rules import Officer, OpenCase
+from jikimi.support.tables import LedgerEntry
 from jikimi.tasks.tables import Task
 
 
@@ -165,8 +166,17 @@ def counts(s: Session, spans: Sequence[Period], agency: str | None) -> dict[Meas
 
 
 def support_paid_krw(s: Session, span: Period, agency: str | None) -> int | None:
-    """Emergency support paid in the period, in won, of `agency` (None: all): None until
-    the support ledger exists. The ledger's feature fills this in: the sum of its entries
-    (corrections included) whose payment falls in the span; a sum of fewer than five
-    payments should be given as None, as a count under five is suppressed."""
-    return None
+    """Emergency support paid in the period, in won, of `agency` (None: all): the sum of
+    the ledger's entries (corrections included) whose payment falls in the span. None when
+    fewer than five payments (positive entries) fall in it: a sum of one to four payments
+    could be one victim's, so it is withheld as a count under five is."""
+    q = select(
+        func.coalesce(func.sum(LedgerEntry.amount_krw), 0),
+        func.count().filter(LedgerEntry.amount_krw > 0),
+    ).where(LedgerEntry.paid_at >= span.starts_at, LedgerEntry.paid_at < span.ends_at)
+    if agency is not None:
+        q = q.where(LedgerEntry.agency == agency)
+    total, payments = s.execute(q).one()
+    if int(payments) < SUPPRESS_BELOW:
+        return None
+    return int(total)

@@ -16,6 +16,7 @@ from jikimi.bootstrap import Container
 from jikimi.core.access import Role
 from tests.factories import Factory, auth
 from tests.integration.stats.seed import GANGWON, SEOUL
+from tests.integration.support.helpers import approved, pay
 
 URL = "/api/v1/stats/summary"
 # Names and numbers as an officer typed them, each format people and phones use.
@@ -199,3 +200,28 @@ def test_bad_windows_and_roles_are_refused(client: TestClient, factory: Factory)
         assert client.get(URL, headers=auth(factory.token(role, SEOUL))).status_code == 403
     for role in (Role.ANALYST, Role.ADMIN, Role.SUPERVISOR):
         assert client.get(URL, headers=auth(factory.token(role, SEOUL))).status_code == 200
+
+
+def test_support_paid_is_the_ledgers_sum_and_withheld_under_five_payments(
+    client: TestClient, factory: Factory
+) -> None:
+    """Four payments in the month: null (one victim's support could be read off it); a
+    fifth and a correction: the ledger's sum, corrections included, in JSON and CSV."""
+    w = factory.world()
+    supervisor = factory.token(Role.SUPERVISOR)
+    analyst = factory.token(Role.ANALYST, None)
+    application = approved(client, w.officer, supervisor, w.case_id, 1_000_000)
+    for _ in range(4):
+        assert pay(client, w.officer, application["id"], 100_000).status_code == 201
+    assert this_month(client.get(URL, headers=auth(analyst)).json())["support_paid_krw"] is None
+
+    assert pay(client, w.officer, application["id"], 100_000).status_code == 201
+    r = pay(client, w.officer, application["id"], -30_000, reason="이중 이체 정정")
+    assert r.status_code == 201, r.text
+    body = client.get(URL, headers=auth(analyst)).json()
+    assert this_month(body)["support_paid_krw"] == 470_000
+    rows = csv.DictReader(
+        io.StringIO(client.get(URL, headers=auth(analyst), params={"format": "csv"}).text)
+    )
+    paid = [x["count"] for x in rows if x["measure"] == "support_paid_krw"]
+    assert paid[-1] == "470000"
