@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-fast lint format fuzz bench bench-chaos bench-geofence bench-risk bench-tasks basemap leaflet swagger-ui htmx lock clean
+.PHONY: help install demo serve test test-fast lint format fuzz bench bench-chaos bench-geofence bench-risk bench-tasks basemap leaflet swagger-ui htmx chartjs lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' \
@@ -73,6 +73,9 @@ swagger-ui: ## re-vendor Swagger UI (the /docs page) from the npm registry
 
 htmx: ## re-vendor htmx and its json-enc extension (the officers' workspace) from the npm registry
 	tools/vendor_htmx.sh
+
+chartjs: ## re-vendor Chart.js (the workspace's caseload and statistics charts) from the npm registry
+	tools/vendor_chartjs.sh
 
 leaflet: ## re-vendor Leaflet from the npm registry into the console's static files
 	tools/vendor_leaflet.sh

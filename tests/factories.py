@@ -167,7 +167,12 @@ class GeoWorld:
     feed: str
 
 
-def geo_world(factory: Factory, officer: str | None = None, warn_m: int | None = None) -> GeoWorld:
+def geo_world(
+    factory: Factory,
+    officer: str | None = None,
+    warn_m: int | None = None,
+    address: str = "서울 마포구 …",
+) -> GeoWorld:
     """Build it through the API, as an officer would."""
     officer = officer or factory.token(Role.OFFICER)
     victim = factory.post(
@@ -176,9 +181,7 @@ def geo_world(factory: Factory, officer: str | None = None, warn_m: int | None =
         {
             "name": "김지은",
             "phones": [new_mobile()],
-            "addresses": [
-                {"label": "home", "text": "서울 마포구 …", "lat": HOME[0], "lon": HOME[1]}
-            ],
+            "addresses": [{"label": "home", "text": address, "lat": HOME[0], "lon": HOME[1]}],
         },
     )
     perp = factory.person(officer, "박가해")

@@ -14,6 +14,7 @@ from sqlalchemy import MetaData
 from jikimi.accounts.feature import FEATURE as ACCOUNTS
 from jikimi.alerts.feature import FEATURE as ALERTS
 from jikimi.audit.feature import FEATURE as AUDIT
+from jikimi.bundle.feature import FEATURE as BUNDLE
 from jikimi.cases.feature import FEATURE as CASES
 from jikimi.contacts.feature import FEATURE as CONTACTS
 from jikimi.core.feature import Feature
@@ -23,6 +24,8 @@ from jikimi.measures.feature import FEATURE as MEASURES
 from jikimi.proximity.feature import FEATURE as PROXIMITY
 from jikimi.referrals.feature import FEATURE as REFERRALS
 from jikimi.risk.feature import FEATURE as RISK
+from jikimi.stats.feature import FEATURE as STATS
+from jikimi.support.feature import FEATURE as SUPPORT
 from jikimi.tasks.feature import FEATURE as TASKS
 from jikimi.workspace.feature import FEATURE as WORKSPACE
 
@@ -38,6 +41,9 @@ FEATURES: tuple[Feature, ...] = (
     TASKS,
     MEASURES,
     REFERRALS,
+    SUPPORT,
+    BUNDLE,
+    STATS,
     WORKSPACE,
 )
 

@@ -28,6 +28,7 @@ from jikimi.measures.tables import MeasureExtension, SafetyMeasure
 from jikimi.proximity.tables import EngineCursor, Position, TrackStateRow
 from jikimi.referrals.tables import Consent, Referral, ReferralNote
 from jikimi.risk.tables import RiskAssessmentRow
+from jikimi.support.tables import LedgerEntry, SupportApplication
 
 __all__ = [
     "NAMING",
@@ -49,6 +50,7 @@ __all__ = [
     "Device",
     "DeviceEvent",
     "EngineCursor",
+    "LedgerEntry",
     "MeasureExtension",
     "Order",
     "OrderExtension",
@@ -61,6 +63,7 @@ __all__ = [
     "SafetyMeasure",
     "SeenSignature",
     "StaffSession",
+    "SupportApplication",
     "TrackStateRow",
     "UtcDateTime",
     "new_id",

@@ -13,7 +13,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import LargeBinary, bindparam, exists, func, insert, select, text
+from sqlalchemy import (
+    LargeBinary,
+    Text,
+    bindparam,
+    cast,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from jikimi.audit import flags as audit_flags
@@ -232,6 +243,24 @@ def export(s: Session, since: datetime | None = None) -> Iterator[dict[str, Any]
         q = q.where(AccessRecord.at >= since)
     for r in s.scalars(q.execution_options(yield_per=1000)):
         yield json.loads(canonical(r)) | {"hash": r.hash}
+
+
+def of_case(s: Session, case_id: str, people: list[str], since: datetime) -> list[dict[str, Any]]:
+    """The records about one case since `since`, oldest first, as `export` gives them:
+    those of the case itself and those whose subjects name one of its `people`."""
+    subjects = cast(AccessRecord.subjects, Text)
+    q = (
+        select(AccessRecord)
+        .where(
+            AccessRecord.at >= since,
+            or_(
+                AccessRecord.resource_id == case_id,
+                *[subjects.like(f'%"{person}"%') for person in people],
+            ),
+        )
+        .order_by(AccessRecord.n)
+    )
+    return [json.loads(canonical(r)) | {"hash": r.hash} for r in s.scalars(q)]
 
 
 def flagged(s: Session, agency: str | None, limit: int = 200) -> list[dict[str, Any]]:

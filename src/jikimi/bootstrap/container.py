@@ -30,6 +30,7 @@ from jikimi.cases.orders import StatutePack, load_pack
 from jikimi.contacts import ingest
 from jikimi.contacts.handlers import VictimsBusy
 from jikimi.contacts.messages import JudgeStoredContacts
+from jikimi.core import evidence_key
 from jikimi.core import sealing as crypto
 from jikimi.core.access import Principal
 from jikimi.core.bus import MessageBus
@@ -56,6 +57,7 @@ from jikimi.ports import Clock, PendingContact, RiskScorer
 from jikimi.proximity.memory import TrackMemory
 from jikimi.proximity.rules import Rules
 from jikimi.risk.rules import ChecklistScorer
+from jikimi.support.rules import limits_from
 from jikimi.tasks.rules import calendar_for, policy_from
 
 # The bootstrap's one logger name, as before it became a package (operators filter on it).
@@ -242,6 +244,10 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         "follow_up_policy": policy_from(pack.follow_up),
         "calendar": calendar_for(pack.holidays, pack.tz),
         "measure_kinds": measures_from(pack.safety_measures),
+        "support_limits": limits_from(pack.support),
+        "evidence_key": evidence_key.load(
+            Path(settings.evidence_key_file or evidence_key.default_path(settings.key_file))
+        ),
     }
     from jikimi.features import FEATURES  # the features import the HTTP layer, which imports this
 

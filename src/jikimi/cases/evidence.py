@@ -29,6 +29,7 @@ from jikimi.core.times import iso
 
 FORMAT = "jikimi-evidence/1"
 GENESIS = "0" * 64
+REDACTED = "[비공개 redacted]"
 
 
 def canonical(obj: Any) -> bytes:
@@ -71,35 +72,62 @@ def _events(s: Session, case: Case) -> list[dict[str, Any]]:
     ]
 
 
-def bundle(
-    s: Session, pack: StatutePack, case: Case, exported_by: str, reason: str
-) -> dict[str, Any]:
-    """The whole evidence of one case, chained."""
+def case_item(s: Session, case: Case, *, redact_victim_addresses: bool = False) -> dict[str, Any]:
+    """The `case` item: the case and its people as the officer sees them; with
+    `redact_victim_addresses` the victim's addresses keep only their label."""
     victim, perp = s.get(Person, case.victim_id), s.get(Person, case.perpetrator_id)
-    now = datetime.now(UTC)
-    items: list[tuple[str, dict[str, Any]]] = [
-        (
-            "case",
-            {
-                "id": case.id,
-                "agency": case.agency,
-                "relationship": case.relationship,
-                "offense": case.offense,
-                "opened_at": iso(case.created_at),
-                "victim": person_json(queries.person_record(s, victim)) if victim else None,
-                "perpetrator": person_json(queries.person_record(s, perp)) if perp else None,
-            },
-        ),
-    ]
-    for o in s.scalars(select(Order).where(Order.case_id == case.id).order_by(Order.starts_at)):
-        items.append(("order", order_json(pack, queries.order_record(s, o), now)))
-    items += [("event", e) for e in _events(s, case)]
+    victim_json = person_json(queries.person_record(s, victim)) if victim else None
+    if victim_json is not None and redact_victim_addresses:
+        victim_json["addresses"] = [
+            {"label": a["label"], "text": REDACTED, "lat": None, "lon": None}
+            for a in victim_json["addresses"]
+        ]
+    return {
+        "id": case.id,
+        "agency": case.agency,
+        "relationship": case.relationship,
+        "offense": case.offense,
+        "opened_at": iso(case.created_at),
+        "victim": victim_json,
+        "perpetrator": person_json(queries.person_record(s, perp)) if perp else None,
+    }
+
+
+def order_items(s: Session, pack: StatutePack, case: Case, now: datetime) -> list[dict[str, Any]]:
+    """The case's orders, earliest first, with their status at `now`."""
+    q = select(Order).where(Order.case_id == case.id).order_by(Order.starts_at, Order.id)
+    return [order_json(pack, queries.order_record(s, o), now) for o in s.scalars(q)]
+
+
+def event_items(s: Session, case: Case) -> list[dict[str, Any]]:
+    """The calls and texts the case's alerts hold, as the phone and the carrier reported
+    them, oldest first."""
+    return _events(s, case)
+
+
+def alert_items(s: Session, case: Case) -> list[dict[str, Any]]:
+    """The case's alerts, oldest first, each with all its evidence and its timeline."""
     alerts = list(
-        s.scalars(select(AlertRow).where(AlertRow.case_id == case.id).order_by(AlertRow.opened_at))
+        s.scalars(
+            select(AlertRow)
+            .where(AlertRow.case_id == case.id)
+            .order_by(AlertRow.opened_at, AlertRow.id)
+        )
     )
-    for alert in alert_queries.with_evidence(s, [alert_json(r) for r in alerts]):
+    out = alert_queries.with_evidence(s, [alert_json(r) for r in alerts])
+    for alert in out:
         alert["timeline"] = timeline_json(alert_queries.changes(s, alert["id"]))
-        items.append(("alert", alert))
+    return out
+
+
+def chained(
+    case_id: str,
+    items: list[tuple[str, dict[str, Any]]],
+    exported_at: datetime,
+    exported_by: str,
+    reason: str,
+) -> dict[str, Any]:
+    """`items` (type, data) as one `jikimi-evidence/1` document, hash-chained."""
     chain, prev = [], GENESIS
     for n, (kind, data) in enumerate(items, start=1):
         h = link(prev, n, kind, data)
@@ -107,11 +135,23 @@ def bundle(
         prev = h
     return {
         "format": FORMAT,
-        "case_id": case.id,
-        "exported_at": iso(now),
+        "case_id": case_id,
+        "exported_at": iso(exported_at),
         "exported_by": exported_by,
         "reason": reason,
         "items": chain,
         "head": prev,
         "count": len(chain),
     }
+
+
+def bundle(
+    s: Session, pack: StatutePack, case: Case, exported_by: str, reason: str
+) -> dict[str, Any]:
+    """The whole evidence of one case, chained."""
+    now = datetime.now(UTC)
+    items: list[tuple[str, dict[str, Any]]] = [("case", case_item(s, case))]
+    items += [("order", o) for o in order_items(s, pack, case, now)]
+    items += [("event", e) for e in _events(s, case)]
+    items += [("alert", a) for a in alert_items(s, case)]
+    return chained(case.id, items, now, exported_by, reason)

@@ -51,7 +51,8 @@ class StatutePack:
 
     The scheduling sections stay raw here so that cases depends on no later feature:
     `jikimi.tasks.rules` parses `holidays` and `follow_up`, `jikimi.measures.rules` parses
-    `safety_measures`.
+    `safety_measures`, `jikimi.support.rules` parses `support` and `jikimi.stats.rules`
+    parses `caseload`.
     """
 
     jurisdiction: str
@@ -60,6 +61,8 @@ class StatutePack:
     holidays: str | None = None
     follow_up: dict[str, Any] = field(default_factory=dict)
     safety_measures: tuple[dict[str, Any], ...] = ()
+    support: tuple[dict[str, Any], ...] = ()
+    caseload: dict[str, Any] = field(default_factory=dict)
 
     def get(self, kind: str) -> OrderKind:
         """Return the kind or raise OrderRuleError naming the unknown kind."""
@@ -88,6 +91,8 @@ def load_pack(name: str = "kr") -> StatutePack:
         holidays=raw.get("holidays"),
         follow_up=raw.get("follow_up", {}),
         safety_measures=tuple(raw.get("safety_measures", ())),
+        support=tuple(raw.get("support", ())),
+        caseload=raw.get("caseload", {}),
     )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import typer
 
+from jikimi.cli.demo_caseload import TEAM, make_team, seed_caseload
 from jikimi.cli.demo_city import AGENCY, CITY, SimCase, mobile_number, seed
 from jikimi.cli.demo_geo import Victim, seed_geo, simulate_movement
 from jikimi.cli.demo_week import CENTRE, WEEK, seed_week
@@ -28,6 +29,7 @@ SIGN_INS = [
     ("officer", "officer", "마포서 이경사"),
     ("supervisor", "supervisor", "마포서 여성청소년과 최경감"),
     ("counsellor", "counsellor", "해바라기센터 정상담"),
+    ("analyst", "analyst", "경찰청 통계 분석관 한주무관"),
 ]
 
 
@@ -116,6 +118,7 @@ def run_demo(host: str, port: int, rate: float) -> None:
             )
             if role is Role.OFFICER:  # the seeding's token: the officer opens every case
                 officer = create_token(s, role, account_id=account_id)
+        team = make_team(s)
     url = f"http://{host}:{port}"
     stop = threading.Event()
     rng = random.Random(2026)
@@ -130,6 +133,7 @@ def run_demo(host: str, port: int, rate: float) -> None:
                     time.sleep(0.1)
             cases = seed(http, officer, rng)
             seed_week(http, officer, rng, datetime.now(UTC), CENTRE)
+            seed_caseload(http, team, rng)
             container.bus.handle(PlanTasks())  # the week's tasks now, not in 30 s
             moving = cases[:6]  # half the city wears anklets under approach bans
             walkers = seed_geo(http, officer, [c.case for c in moving], rng)
@@ -147,7 +151,8 @@ def run_demo(host: str, port: int, rate: float) -> None:
             simulate(http, cases, feed, rate, stop, rng)
 
     typer.echo(
-        f"\nJikimi demo — a seeded city of {len(CITY) + len(WEEK)} cases: phones report calls"
+        f"\nJikimi demo — a seeded city of {len(CITY) + len(WEEK)} cases (and {len(TEAM)}"
+        " colleagues' few, for the caseload): phones report calls"
         " and texts, six\nperpetrators wear anklets and some walk or drive toward their"
         " victim's home, and a\nweek of orders ending, ended and revoked owes the officer tasks\n"
         f"  console          {url}/console\n"

@@ -112,6 +112,11 @@ class Settings(BaseSettings):
     keys: str | None = Field(
         None, description="the key ring as JSON, instead of the key file (e.g. from a vault)"
     )
+    evidence_key_file: str | None = Field(
+        None,
+        description="the Ed25519 key that signs evidence bundles (PKCS#8 PEM, generated on "
+        "first run); unset: evidence-key.pem beside the key file",
+    )
     log_level: str = Field("INFO", description="logging level")
     map_tile_url: str | None = Field(
         None,

@@ -79,6 +79,14 @@ def monotone_vector() -> list[int]:
     return [MONOTONE.get(name, 0) for name in FEATURES]
 
 
+# kiwipiepy warns on `num_workers=0` that it once meant all cores. The filter is set once
+# here, not by `warnings.catch_warnings()` around the call: that saves and restores the
+# process's filters, so on the warm-up thread it could drop a filter another thread (FastAPI
+# building a route) set meanwhile.
+warnings.filterwarnings(
+    "ignore", message="behavior of `num_workers=0` is changed", category=DeprecationWarning
+)
+
 _kiwi_lock = threading.Lock()
 _kiwi: Kiwi | None = None
 
@@ -90,11 +98,9 @@ def kiwi() -> Kiwi:
         if _kiwi is None:
             from kiwipiepy import Kiwi
 
-            with warnings.catch_warnings():
-                # 0 means one thread since kiwipiepy 0.21 (it warns that it used to mean
-                # all cores): one case at a time has no thread pool to wake.
-                warnings.simplefilter("ignore", DeprecationWarning)
-                _kiwi = Kiwi(num_workers=0)
+            # 0 means one thread since kiwipiepy 0.21 (it warns that it used to mean all
+            # cores): one case at a time has no thread pool to wake.
+            _kiwi = Kiwi(num_workers=0)
         return _kiwi
 
 

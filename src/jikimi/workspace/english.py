@@ -6,6 +6,8 @@ from __future__ import annotations
 from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
 from jikimi.workspace import referral_words
+from jikimi.workspace.stats_english import STATS_TEXT_EN
+from jikimi.workspace.support_words import SUPPORT_LABELS_EN, SUPPORT_TEXT_EN
 
 # English for the codes: the 112 console's words where it has them (i18n.js).
 LABELS_EN: dict[str, dict[str, str]] = {
@@ -153,6 +155,10 @@ TEXT_EN: dict[str, str] = {
     "위험 {tier}": "risk {tier}",
     "위험성 미평가": "risk not assessed",
     "사건 종결": "Close case",
+    "검찰 송치용 증거 묶음": "Bundle for the prosecutor",
+    "ZIP: 서명된 목록, PDF, 원시 기록, verify.py": (
+        "ZIP: signed manifest, PDF, raw records, verify.py"
+    ),
     "종결 사유": "Reason for closing",
     "종결": "Close",
     "사람": "People",
@@ -268,3 +274,6 @@ TEXT_EN: dict[str, str] = {
 # The consent and referral pages' words (kept with those pages).
 LABELS_EN.update(referral_words.LABELS_EN)
 TEXT_EN.update(referral_words.TEXT_EN)
+LABELS_EN |= SUPPORT_LABELS_EN
+TEXT_EN |= SUPPORT_TEXT_EN
+TEXT_EN.update(STATS_TEXT_EN)

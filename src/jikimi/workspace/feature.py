@@ -4,7 +4,15 @@ under /console/centre (no tables, no handlers)."""
 from __future__ import annotations
 
 from jikimi.core.feature import Feature
-from jikimi.workspace import case_routes, centre_routes, measure_routes, referral_routes, routes
+from jikimi.workspace import (
+    case_routes,
+    centre_routes,
+    measure_routes,
+    referral_routes,
+    routes,
+    stats_routes,
+    support_routes,
+)
 
 FEATURE = Feature(
     name="workspace",
@@ -14,5 +22,7 @@ FEATURE = Feature(
         measure_routes.router,
         referral_routes.router,
         centre_routes.router,
+        support_routes.router,
+        stats_routes.router,
     ),
 )

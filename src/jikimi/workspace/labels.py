@@ -8,6 +8,7 @@ from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
 from jikimi.workspace import referral_words
 from jikimi.workspace.english import LABELS_EN, TEXT_EN
+from jikimi.workspace.support_words import SUPPORT_LABELS
 
 LANGS = ("ko", "en")
 DEFAULT_LANG = "ko"
@@ -116,6 +117,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 LABELS.update(referral_words.LABELS)
+LABELS |= SUPPORT_LABELS
 
 # What each kind of task may be completed with (the rest: done or concern).
 OUTCOMES: dict[str, tuple[Outcome, ...]] = {

@@ -29,6 +29,7 @@ MISSING = {
     "measure_id": "0" * 32,
     "consent_id": "0" * 32,
     "referral_id": "0" * 32,
+    "application_id": "0" * 32,
 }
 
 COLLEAGUE = "officer of the agency, not on the case"
@@ -65,6 +66,7 @@ def test_not_yours_and_missing_answer_alike_on_every_route(
         "consent_id": consent_id,
         "referral_id": referral_id,
         "measure_id": matrix.a_measure(factory, owner, world.case_id),
+        "application_id": matrix.a_support_application(factory, owner, world.case_id),
         "task_id": task_id,
         "assessment_id": assessment_id,
         "person_id": world.victim_id,

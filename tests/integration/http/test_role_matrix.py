@@ -87,6 +87,20 @@ def bodies(now: datetime) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/v1/cases/{case_id}/referrals"): {"centre": CENTRE, "reason": "상담 연계"},
         ("POST", "/api/v1/referrals/{referral_id}/decline"): {"reason": "test"},
         ("POST", "/api/v1/referrals/{referral_id}/notes"): {"kind": "contact", "text": "test"},
+        ("POST", "/api/v1/cases/{case_id}/support-applications"): {
+            "kind": "living",
+            "amount_krw": 100_000,
+            "reason": "test",
+        },
+        ("POST", "/api/v1/support-applications/{application_id}/decision"): {
+            "approve": True,
+            "amount_krw": 100_000,
+            "reason": "test",
+        },
+        ("POST", "/api/v1/support-applications/{application_id}/payments"): {
+            "amount_krw": 1,
+            "paid_at": now.isoformat(),
+        },
         ("POST", "/api/v1/cases"): {
             "victim_id": "x",
             "perpetrator_id": "y",
@@ -146,6 +160,7 @@ def test_role_route_object_matrix(
     ids = {
         "consent_id": consent_id,
         "referral_id": referral_id,
+        "application_id": a_support_application(factory, owner, world.case_id),
         "measure_id": measure_id,
         "task_id": task_id,
         "flag_id": flag_id,
@@ -226,6 +241,20 @@ def a_measure(factory: Factory, officer: str, case_id: str) -> str:
     }
     measure_id: str = factory.post(f"/api/v1/cases/{case_id}/safety-measures", officer, body)["id"]
     return measure_id
+
+
+def a_support_application(factory: Factory, officer: str, case_id: str) -> str:
+    """A support application approved by a supervisor (so `bodies`' payment is a valid
+    one); its decision route answers 409 to the case's own staff, a 404 to outsiders."""
+    body = {"kind": "living", "amount_krw": 100_000, "reason": "생계비"}
+    url = f"/api/v1/cases/{case_id}/support-applications"
+    application_id: str = factory.post(url, officer, body)["id"]
+    supervisor = factory.token(Role.SUPERVISOR, "seoul-mapo")
+    decision = {"approve": True, "amount_krw": 100_000, "reason": "확인"}
+    factory.post(
+        f"/api/v1/support-applications/{application_id}/decision", supervisor, decision, 200
+    )
+    return application_id
 
 
 def _stream_status(client: TestClient, url: str, headers: dict[str, str]) -> int:

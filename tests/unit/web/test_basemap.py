@@ -70,3 +70,14 @@ def test_leaflet_is_vendored_with_its_licence_and_no_cdn_is_referenced() -> None
     assert all(s.startswith(("/static/", "data:", "/console/")) for s in sources), sources
     for script in STATIC.glob("*.js"):
         assert not re.search(r"https?://", script.read_text()), script.name
+
+
+def test_chartjs_is_vendored_with_its_licence() -> None:
+    """Chart.js's UMD build ships in the package (pinned version, MIT licence kept), and
+    the workspace's page loads it from the package, not a CDN."""
+    chartjs = STATIC / "vendor" / "chartjs"
+    assert "chart.js 4.6.2" in (chartjs / "VERSION").read_text()
+    assert "MIT" in (chartjs / "LICENSE.md").read_text()
+    assert "Chart.js v4.6.2" in (chartjs / "chart.umd.min.js").read_text()[:200]
+    page = (STATIC.parent / "templates" / "work.html").read_text()
+    assert '<script defer src="/static/vendor/chartjs/chart.umd.min.js"></script>' in page

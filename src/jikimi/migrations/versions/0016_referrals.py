@@ -1,7 +1,7 @@
 """consents, referrals to counselling centres and the centres' notes
 
 Revision ID: 0016_referrals
-Revises: 0015
+Revises: 0016_support
 Create Date: 2026-12-08 10:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from jikimi.core.tables import UtcDateTime
 
 revision = "0016_referrals"
-down_revision = "0015"
+down_revision = "0016_support"
 branch_labels = None
 depends_on = None
 

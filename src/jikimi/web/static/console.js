@@ -370,9 +370,10 @@ function logout(msg) {
   showLogin(msg);
 }
 
-/** Officers and supervisors work in /console/work; a supervisor may come back here
- * through its link (/console#112), and the 112 console then links back to it. */
-const WORKSPACE_ROLES = new Set(["officer", "supervisor"]);
+/** Officers and supervisors work in /console/work, analysts and admins read statistics
+ * there; a supervisor may come back here through its link (/console#112), and the 112
+ * console then links back to it. */
+const WORKSPACE_ROLES = new Set(["officer", "supervisor", "analyst", "admin"]);
 
 /** Load the queue with `token` (throws on a bad one), then go live. */
 async function enter(token) {
@@ -388,7 +389,7 @@ async function enter(token) {
     return;
   }
   if (me && WORKSPACE_ROLES.has(me.role)) {
-    if (me.role === "officer" || window.location.hash !== "#112") {
+    if (me.role !== "supervisor" || window.location.hash !== "#112") {
       window.location.assign("/console/work");
       return;
     }

@@ -6,7 +6,9 @@
 import { applyStatic, currentLang, setLang, t } from "./i18n.js";
 
 const TOKEN_KEY = "jikimi.token"; // the 112 console's: sessionStorage, never in a URL
-const STAFF = new Set(["officer", "supervisor"]);
+const STAFF = new Set(["officer", "supervisor", "analyst", "admin"]);
+// Analysts and admins see statistics only: they start there.
+const FIRST_PAGE = { analyst: "/console/work/stats/summary", admin: "/console/work/stats/summary" };
 
 function savedToken() {
   try {
@@ -112,12 +114,16 @@ async function start() {
   showWho();
   $("to-112").hidden = me.role !== "supervisor";
   for (const b of document.querySelectorAll("[data-nav]")) {
+    b.hidden = !(b.dataset.roles || "").split(" ").includes(me.role);
     b.addEventListener("click", () => show(b.dataset.nav));
   }
-  // Links inside the pages (a case's row) name the page they open.
+  // Links inside the pages (a case's row) name the page they open; a download (the
+  // prosecutor's bundle) names the API route it comes from.
   document.addEventListener("click", (e) => {
     const link = e.target.closest("[data-open]");
     if (link) show(link.dataset.open);
+    const file = e.target.closest("[data-download]");
+    if (file) download(file.dataset.download);
   });
   $("lang-toggle").addEventListener("click", switchLanguage);
   $("logout").addEventListener("click", async () => {
@@ -131,7 +137,44 @@ async function start() {
     }
     toSignIn();
   });
-  show("/console/work/cases");
+  show(FIRST_PAGE[me.role] || "/console/work/cases");
+}
+
+/** Fetch a file with the token (a plain link could not carry it) and save it under the
+ * name the server gives. */
+async function download(url) {
+  notice("", "");
+  let res;
+  try {
+    res = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
+  } catch {
+    notice(t("work.network"), "error");
+    return;
+  }
+  if (res.status === 401) {
+    toSignIn();
+    return;
+  }
+  if (!res.ok) {
+    let detail = "";
+    try {
+      detail = (await res.json()).detail || "";
+    } catch {
+      // not problem+json
+    }
+    notice(detail || t("work.failed", { status: res.status }), "error");
+    return;
+  }
+  const disposition = res.headers.get("Content-Disposition") || "";
+  const name = /filename="([^"]+)"/.exec(disposition)?.[1] || "download";
+  const href = URL.createObjectURL(await res.blob());
+  const a = document.createElement("a");
+  a.href = href;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  URL.revokeObjectURL(href);
 }
 
 function showWho() {

@@ -1,0 +1,1 @@
+"""Caseloads that can be balanced, and statistics without personal data."""
