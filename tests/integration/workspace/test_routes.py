@@ -21,6 +21,7 @@ from jikimi.core.tx import reading
 from jikimi.tasks.messages import PlanTasks
 from jikimi.workspace.feature import FEATURE
 from tests.factories import Factory, World, auth
+from tests.integration.http.test_role_matrix import a_support_application
 from tests.integration.referrals.helpers import CENTRE, referral_of
 
 LATER = (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
@@ -57,6 +58,17 @@ BODIES: dict[str, dict[str, Any]] = {
     "/console/centre/referrals/{referral_id}/accept": {},
     "/console/centre/referrals/{referral_id}/decline": {"reason": "test"},
     "/console/centre/referrals/{referral_id}/notes": {"kind": "contact", "text": "test"},
+    "/console/work/cases/{case_id}/support": {
+        "kind": "living",
+        "amount_krw": "100000",
+        "reason": "test",
+    },
+    "/console/work/support/{application_id}/decision": {
+        "decision": "approve",
+        "amount_krw": "100000",
+        "reason": "test",
+    },
+    "/console/work/support/{application_id}/payments": {"amount_krw": "1", "paid_at": NOW},
 }
 SHELLS = ("/console/work", "/console/centre")
 
@@ -92,6 +104,7 @@ def world(factory: Factory, container: Container) -> World:
     factory.token(Role.COUNSELLOR, CENTRE)
     w = factory.world()
     referral_of(factory, w)
+    a_support_application(factory, w.officer, w.case_id)
     factory.post(
         f"/api/v1/cases/{w.case_id}/tasks",
         w.officer,
@@ -117,7 +130,9 @@ def ids_of(client: TestClient, w: World) -> dict[str, str]:
     m = client.get(f"/api/v1/cases/{w.case_id}/safety-measures", headers=h)
     c = client.get(f"/api/v1/cases/{w.case_id}/consents", headers=h)
     referrals = client.get(f"/api/v1/cases/{w.case_id}/referrals", headers=h)
+    support = client.get(f"/api/v1/cases/{w.case_id}/support-applications", headers=h)
     return {
+        "application_id": support.json()["items"][0]["id"],
         "consent_id": c.json()["items"][0]["id"],
         "referral_id": referrals.json()["items"][0]["id"],
         "case_id": w.case_id,
