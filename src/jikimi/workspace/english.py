@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
+from jikimi.workspace import referral_words
 from jikimi.workspace.stats_english import STATS_TEXT_EN
 from jikimi.workspace.support_words import SUPPORT_LABELS_EN, SUPPORT_TEXT_EN
 
@@ -269,6 +270,10 @@ TEXT_EN: dict[str, str] = {
     "위험성 평가: {tier}": "Risk assessment: {tier}",
     "업무 완료: {kind}": "Task done: {kind}",
 }
+
+# The consent and referral pages' words (kept with those pages).
+LABELS_EN.update(referral_words.LABELS_EN)
+TEXT_EN.update(referral_words.TEXT_EN)
 LABELS_EN |= SUPPORT_LABELS_EN
 TEXT_EN |= SUPPORT_TEXT_EN
 TEXT_EN.update(STATS_TEXT_EN)

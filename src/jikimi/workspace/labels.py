@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
+from jikimi.workspace import referral_words
 from jikimi.workspace.english import LABELS_EN, TEXT_EN
 from jikimi.workspace.support_words import SUPPORT_LABELS
 
@@ -115,6 +116,7 @@ LABELS: dict[str, dict[str, str]] = {
         "victim_fear": "피해자 두려움 (0–5)",
     },
 }
+LABELS.update(referral_words.LABELS)
 LABELS |= SUPPORT_LABELS
 
 # What each kind of task may be completed with (the rest: done or concern).

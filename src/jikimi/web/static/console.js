@@ -384,6 +384,10 @@ async function enter(token) {
   } catch {
     // kept in memory only
   }
+  if (me?.role === "counsellor") {
+    window.location.assign("/console/centre"); // a centre's staff see only its referrals
+    return;
+  }
   if (me && WORKSPACE_ROLES.has(me.role)) {
     if (me.role !== "supervisor" || window.location.hash !== "#112") {
       window.location.assign("/console/work");
