@@ -151,10 +151,10 @@ def run_demo(host: str, port: int, rate: float) -> None:
             simulate(http, cases, feed, rate, stop, rng)
 
     typer.echo(
-        f"\nJikimi demo — a seeded city of {len(CITY) + len(WEEK)} cases (and {len(TEAM)}"
-        " colleagues' few, for the caseload): phones report calls"
+        f"\nJikimi demo — a seeded city of {len(CITY) + len(WEEK)} cases: phones report calls"
         " and texts, six\nperpetrators wear anklets and some walk or drive toward their"
-        " victim's home, and a\nweek of orders ending, ended and revoked owes the officer tasks\n"
+        " victim's home, a week\nof orders ending, ended and revoked owes the officer tasks,"
+        f" and {len(TEAM)} colleagues'\ncases fill the supervisor's caseload page\n"
         f"  console          {url}/console\n"
         "  sign in as       login / password, then the 6-digit code its command prints (or\n"
         "                   add its otpauth:// URI to an authenticator app)"
