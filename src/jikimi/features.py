@@ -20,6 +20,7 @@ from jikimi.core.feature import Feature
 from jikimi.core.tables import Base
 from jikimi.devices.feature import FEATURE as DEVICES
 from jikimi.measures.feature import FEATURE as MEASURES
+from jikimi.patrols.feature import FEATURE as PATROLS
 from jikimi.proximity.feature import FEATURE as PROXIMITY
 from jikimi.risk.feature import FEATURE as RISK
 from jikimi.tasks.feature import FEATURE as TASKS
@@ -36,6 +37,7 @@ FEATURES: tuple[Feature, ...] = (
     AUDIT,
     TASKS,
     MEASURES,
+    PATROLS,
     WORKSPACE,
 )
 

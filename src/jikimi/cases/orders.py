@@ -51,7 +51,7 @@ class StatutePack:
 
     The scheduling sections stay raw here so that cases depends on no later feature:
     `jikimi.tasks.rules` parses `holidays` and `follow_up`, `jikimi.measures.rules` parses
-    `safety_measures`.
+    `safety_measures`, `jikimi.patrols.rules` parses `patrol`.
     """
 
     jurisdiction: str
@@ -60,6 +60,7 @@ class StatutePack:
     holidays: str | None = None
     follow_up: dict[str, Any] = field(default_factory=dict)
     safety_measures: tuple[dict[str, Any], ...] = ()
+    patrol: dict[str, Any] = field(default_factory=dict)
 
     def get(self, kind: str) -> OrderKind:
         """Return the kind or raise OrderRuleError naming the unknown kind."""
@@ -88,6 +89,7 @@ def load_pack(name: str = "kr") -> StatutePack:
         holidays=raw.get("holidays"),
         follow_up=raw.get("follow_up", {}),
         safety_measures=tuple(raw.get("safety_measures", ())),
+        patrol=raw.get("patrol", {}),
     )
 
 

@@ -40,6 +40,7 @@ LABELS_EN: dict[str, dict[str, str]] = {
         TaskKind.RISK_REASSESSMENT: "Risk reassessment",
         TaskKind.REFERRAL_FOLLOW_UP: "Referral follow-up",
         TaskKind.COUNSELLOR_CONCERN: "Counsellor's concern",
+        TaskKind.PATROL_MISSED: "Patrol stop missed",
         TaskKind.OTHER: "Other task",
     },
     "task_status": {"open": "open", "done": "done", "cancelled": "cancelled"},

@@ -44,6 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
         TaskKind.RISK_REASSESSMENT: "위험성 재평가",
         TaskKind.REFERRAL_FOLLOW_UP: "연계 후속 확인",
         TaskKind.COUNSELLOR_CONCERN: "상담소 우려 통보",
+        TaskKind.PATROL_MISSED: "순찰 미방문",
         TaskKind.OTHER: "기타 업무",
     },
     "task_status": {"open": "진행 중", "done": "완료", "cancelled": "취소"},
