@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from jikimi.core.access import Principal
 from jikimi.core.errors import Invalid, NotFound
+from jikimi.core.tables import new_id
 from jikimi.patrols import repo
 from jikimi.patrols.rules import Home, PatrolPolicy, Plan, Shift, missed
 from jikimi.patrols.tables import PatrolPlan, PatrolStop, PatrolVisit
@@ -115,6 +116,7 @@ def store_plan(
         for seq, stop in enumerate(route.stops):
             home = by_case[stop.case_id]
             row_stop = PatrolStop(
+                id=new_id(),  # first: the sealed position is bound to it
                 plan_id=row.id,
                 unit=unit,
                 seq=seq,
@@ -125,9 +127,8 @@ def store_plan(
                 arrive_at=stop.arrive_at,
                 depart_at=stop.depart_at,
             )
-            s.add(row_stop)
-            s.flush()  # its id: the sealed position is bound to it
             row_stop.lat, row_stop.lon = stop.place.lat, stop.place.lon
+            s.add(row_stop)
     s.flush()
     return row
 

@@ -143,6 +143,8 @@ def solve_apart(
 ) -> Plan:
     """`solve` in a process of its own: OR-Tools holds the interpreter's lock for the
     whole search, which in the server's process would stall every other request."""
+    if not windows:  # nothing to route: no search, no process
+        return solve(homes, units, shift, windows, policy, travel, time_limit_s)
     spawn = multiprocessing.get_context("spawn")  # a fork would copy the server's threads
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
         job = pool.submit(solve, homes, units, shift, windows, policy, travel, time_limit_s)

@@ -26,6 +26,7 @@ MISSING = {
     "flag_id": "999999999",
     "task_id": "0" * 32,
     "measure_id": "0" * 32,
+    "plan_id": "0" * 32,
 }
 
 COLLEAGUE = "officer of the agency, not on the case"
@@ -57,6 +58,7 @@ def test_not_yours_and_missing_answer_alike_on_every_route(
         {"kind": "other", "due_at": datetime.now(UTC).isoformat()},
     )["id"]
     ids = {
+        "plan_id": matrix.a_plan(factory, supervisor),
         "measure_id": matrix.a_measure(factory, owner, world.case_id),
         "task_id": task_id,
         "assessment_id": assessment_id,

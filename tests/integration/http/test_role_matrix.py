@@ -75,6 +75,16 @@ def bodies(now: datetime) -> dict[tuple[str, str], dict[str, Any]]:
         },
         ("POST", "/api/v1/safety-measures/{measure_id}/extensions"): {"ends_at": later},
         ("POST", "/api/v1/safety-measures/{measure_id}/end"): {"reason": "test"},
+        ("POST", "/api/v1/patrol-plans"): {
+            "agency": "seoul-mapo",
+            "shift_start": now.isoformat(),
+            "shift_end": (now + timedelta(hours=8)).isoformat(),
+            "units": [{"name": "순찰1", "start": {"lat": 37.5519, "lon": 126.9543}}],
+        },
+        ("POST", "/api/v1/patrol-plans/{plan_id}/visits"): {
+            "case_id": "0" * 32,
+            "visited_at": now.isoformat(),
+        },
         ("POST", "/api/v1/cases"): {
             "victim_id": "x",
             "perpetrator_id": "y",
@@ -130,6 +140,7 @@ def test_role_route_object_matrix(
     )["id"]
     measure_id = a_measure(factory, owner, world.case_id)
     ids = {
+        "plan_id": a_plan(factory, supervisor),
         "measure_id": measure_id,
         "task_id": task_id,
         "flag_id": flag_id,
@@ -172,7 +183,13 @@ def test_role_route_object_matrix(
         if "{" not in path:
             continue
         if method == "GET" and not path.endswith("/stream"):
-            insider = owner if Role.OFFICER in allowed else tokens[Role.DISPATCHER]
+            insider = (
+                owner
+                if Role.OFFICER in allowed
+                else tokens[Role.DISPATCHER]
+                if Role.DISPATCHER in allowed
+                else supervisor
+            )
             if (got := call(method, path, insider)) != 200:
                 failures.append(f"{method} {path} as the case's own staff: {got}, want 200")
         # Break-glass exists to let a same-agency officer in (tested on its own); it must
@@ -199,6 +216,13 @@ def a_measure(factory: Factory, officer: str, case_id: str) -> str:
     }
     measure_id: str = factory.post(f"/api/v1/cases/{case_id}/safety-measures", officer, body)["id"]
     return measure_id
+
+
+def a_plan(factory: Factory, supervisor: str) -> str:
+    """A patrol plan of the supervisor's agency for the coming night."""
+    body = bodies(datetime.now(UTC))[("POST", "/api/v1/patrol-plans")]
+    plan_id: str = factory.post("/api/v1/patrol-plans", supervisor, body)["id"]
+    return plan_id
 
 
 def _stream_status(client: TestClient, url: str, headers: dict[str, str]) -> int:
