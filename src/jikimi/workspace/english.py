@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
+from jikimi.workspace.patrol_words import PATROL_LABELS_EN, PATROL_TEXT_EN
 
 # English for the codes: the 112 console's words where it has them (i18n.js).
 LABELS_EN: dict[str, dict[str, str]] = {
@@ -87,6 +88,7 @@ LABELS_EN: dict[str, dict[str, str]] = {
     },
     "measure_status": {"scheduled": "scheduled", "active": "active", "ended": "ended"},
     "case_status": {"open": "open", "closed": "closed"},
+    "patrol_reason": PATROL_LABELS_EN,
     "alert_action": {
         "opened": "opened",
         "grew": "grew",
@@ -264,3 +266,4 @@ TEXT_EN: dict[str, str] = {
     "위험성 평가: {tier}": "Risk assessment: {tier}",
     "업무 완료: {kind}": "Task done: {kind}",
 }
+TEXT_EN.update(PATROL_TEXT_EN)

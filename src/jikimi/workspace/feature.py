@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from jikimi.core.feature import Feature
-from jikimi.workspace import case_routes, measure_routes, routes
+from jikimi.workspace import case_routes, measure_routes, patrol_routes, routes
 
 FEATURE = Feature(
-    name="workspace", routers=(routes.router, case_routes.router, measure_routes.router)
+    name="workspace",
+    routers=(
+        routes.router,
+        case_routes.router,
+        measure_routes.router,
+        patrol_routes.router,
+    ),
 )

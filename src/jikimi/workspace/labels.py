@@ -7,6 +7,7 @@ from __future__ import annotations
 from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
 from jikimi.workspace.english import LABELS_EN, TEXT_EN
+from jikimi.workspace.patrol_words import PATROL_LABELS
 
 LANGS = ("ko", "en")
 DEFAULT_LANG = "ko"
@@ -91,6 +92,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "measure_status": {"scheduled": "예정", "active": "시행 중", "ended": "종료"},
     "case_status": {"open": "진행 중", "closed": "종결"},
+    "patrol_reason": PATROL_LABELS,
     "alert_action": {
         "opened": "발생",
         "grew": "추가 발생",
