@@ -45,6 +45,21 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "/console/work/measures/{measure_id}/extensions": {"ends_at": LATER},
     "/console/work/measures/{measure_id}/end": {"reason": "test"},
+    "/console/work/patrols": {
+        "shift_start": LATER,
+        "shift_end": (datetime.now(UTC) + timedelta(days=3, hours=8)).strftime("%Y-%m-%dT%H:%M"),
+        "unit1_name": "순찰1",
+        "unit1_lat": "37.5519",
+        "unit1_lon": "126.9543",
+    },
+}
+
+
+PLAN = {
+    "agency": "seoul-mapo",
+    "shift_start": NOW,
+    "shift_end": (datetime.now(UTC) + timedelta(hours=8)).isoformat(),
+    "units": [{"name": "순찰1", "start": {"lat": 37.5519, "lon": 126.9543}}],
 }
 
 
@@ -97,7 +112,10 @@ def ids_of(client: TestClient, w: World) -> dict[str, str]:
     h = auth(w.officer)
     r = client.get("/api/v1/tasks", params={"case_id": w.case_id}, headers=h)
     m = client.get(f"/api/v1/cases/{w.case_id}/safety-measures", headers=h)
+    supervisor = auth(Factory(client, client.app.state.container).token(Role.SUPERVISOR))
+    plan = client.post("/api/v1/patrol-plans", json=PLAN, headers=supervisor)
     return {
+        "plan_id": plan.json()["id"],
         "case_id": w.case_id,
         "order_id": w.order_id,
         "task_id": r.json()["items"][0]["id"],
