@@ -20,6 +20,7 @@ from haversine import haversine
 from jikimi.core.errors import Invalid
 
 MAX_SHIFT = timedelta(hours=24)
+MIN_SPEED_KMH, MAX_SPEED_KMH = 5, 130  # a car on patrol: slower is no plan, faster no street
 TIERS = ("very_high", "high")  # the tiers patrolled, highest first
 
 
@@ -214,8 +215,8 @@ def check_request(shift: Shift, units: Sequence[Unit], policy: PatrolPolicy) -> 
     _, least, most = policy.stop_minutes
     if not least <= shift.stop_minutes <= most:
         raise PatrolRuleError(f"stop_minutes must be between {least} and {most}")
-    if shift.speed_kmh <= 0:
-        raise PatrolRuleError("speed_kmh must be positive")
+    if not MIN_SPEED_KMH <= shift.speed_kmh <= MAX_SPEED_KMH:
+        raise PatrolRuleError(f"speed_kmh must be between {MIN_SPEED_KMH} and {MAX_SPEED_KMH}")
 
 
 Window = tuple[int, int]  # earliest and latest arrival, seconds from the shift's start

@@ -36,7 +36,7 @@ class PlanCreate(Strict):
     shift_end: Moment
     units: list[UnitIn] = Field(min_length=1, max_length=50)
     stop_minutes: StrictInt | None = Field(None, description="default from the pack (10)")
-    speed_kmh: float = Field(30, gt=0, le=130)
+    speed_kmh: float = Field(30, ge=5, le=130)
     seed: StrictInt = Field(0, ge=0, le=2**31 - 1)
 
 

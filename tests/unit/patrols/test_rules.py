@@ -79,6 +79,8 @@ def test_only_patrolled_tiers_with_a_reason_are_owed_visits_highest_first() -> N
         (SHIFT, [], "unit"),
         (replace(SHIFT, stop_minutes=4), [Unit("1", STATION)], "stop_minutes"),
         (replace(SHIFT, stop_minutes=31), [Unit("1", STATION)], "stop_minutes"),
+        (replace(SHIFT, speed_kmh=4.9), [Unit("1", STATION)], "speed_kmh"),
+        (replace(SHIFT, speed_kmh=131), [Unit("1", STATION)], "speed_kmh"),
     ],
 )
 def test_a_bad_request_is_refused_naming_why(shift: Shift, units: list[Unit], named: str) -> None:
