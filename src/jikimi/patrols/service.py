@@ -1,4 +1,4 @@
-"""Patrol plans on one request's sessions: a plan is read on the read-only session,
+"""Patrol plans for one request: a plan's cases are read on a read-only connection,
 solved outside any transaction (seconds: SQLite's one writer is not held meanwhile), then
 written, with the misses of earlier plans, in the writing one. Every plan shown (homes'
 positions) is on the access trail with the cases' people."""
@@ -39,7 +39,7 @@ RESOURCE = "patrol_plan"
 
 
 class PatrolService:
-    """Patrol plans on a read-only session `r` and a writing one `w`."""
+    """Patrol plans on a read-only connection `r` and a writing one `w`."""
 
     def __init__(self, r: Session, w: Session, c: Container, a: Auditor) -> None:
         self.r, self.w, self.c, self.a = r, w, c, a
@@ -107,12 +107,12 @@ class PatrolService:
 
 
 async def patrol_reader(r: ReadDb, c: ContainerDep, a: Audit) -> PatrolService:
-    """Patrols on a read-only session only."""
+    """Patrols that only read."""
     return PatrolService(r, r, c, a)
 
 
 async def patrol_writer(r: ReadDb, w: WriteDb, c: ContainerDep, a: Audit) -> PatrolService:
-    """Patrols on a read-only session and one that commits before the answer."""
+    """Patrols that read, then write what commits before the answer."""
     return PatrolService(r, w, c, a)
 
 
