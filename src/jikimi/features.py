@@ -21,6 +21,7 @@ from jikimi.core.feature import Feature
 from jikimi.core.tables import Base
 from jikimi.devices.feature import FEATURE as DEVICES
 from jikimi.measures.feature import FEATURE as MEASURES
+from jikimi.patrols.feature import FEATURE as PATROLS
 from jikimi.proximity.feature import FEATURE as PROXIMITY
 from jikimi.referrals.feature import FEATURE as REFERRALS
 from jikimi.risk.feature import FEATURE as RISK
@@ -44,6 +45,7 @@ FEATURES: tuple[Feature, ...] = (
     SUPPORT,
     BUNDLE,
     STATS,
+    PATROLS,
     WORKSPACE,
 )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
 from jikimi.workspace import referral_words
+from jikimi.workspace.patrol_words import PATROL_LABELS_EN, PATROL_TEXT_EN
 from jikimi.workspace.stats_english import STATS_TEXT_EN
 from jikimi.workspace.support_words import SUPPORT_LABELS_EN, SUPPORT_TEXT_EN
 
@@ -43,6 +44,7 @@ LABELS_EN: dict[str, dict[str, str]] = {
         TaskKind.RISK_REASSESSMENT: "Risk reassessment",
         TaskKind.REFERRAL_FOLLOW_UP: "Referral follow-up",
         TaskKind.COUNSELLOR_CONCERN: "Counsellor's concern",
+        TaskKind.PATROL_MISSED: "Patrol stop missed",
         TaskKind.OTHER: "Other task",
     },
     "task_status": {"open": "open", "done": "done", "cancelled": "cancelled"},
@@ -89,6 +91,7 @@ LABELS_EN: dict[str, dict[str, str]] = {
     },
     "measure_status": {"scheduled": "scheduled", "active": "active", "ended": "ended"},
     "case_status": {"open": "open", "closed": "closed"},
+    "patrol_reason": PATROL_LABELS_EN,
     "alert_action": {
         "opened": "opened",
         "grew": "grew",
@@ -277,3 +280,4 @@ TEXT_EN.update(referral_words.TEXT_EN)
 LABELS_EN |= SUPPORT_LABELS_EN
 TEXT_EN |= SUPPORT_TEXT_EN
 TEXT_EN.update(STATS_TEXT_EN)
+TEXT_EN.update(PATROL_TEXT_EN)

@@ -8,6 +8,7 @@ from jikimi.workspace import (
     case_routes,
     centre_routes,
     measure_routes,
+    patrol_routes,
     referral_routes,
     routes,
     stats_routes,
@@ -24,5 +25,6 @@ FEATURE = Feature(
         centre_routes.router,
         support_routes.router,
         stats_routes.router,
+        patrol_routes.router,
     ),
 )

@@ -8,6 +8,7 @@ from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
 from jikimi.workspace import referral_words
 from jikimi.workspace.english import LABELS_EN, TEXT_EN
+from jikimi.workspace.patrol_words import PATROL_LABELS
 from jikimi.workspace.support_words import SUPPORT_LABELS
 
 LANGS = ("ko", "en")
@@ -46,6 +47,7 @@ LABELS: dict[str, dict[str, str]] = {
         TaskKind.RISK_REASSESSMENT: "위험성 재평가",
         TaskKind.REFERRAL_FOLLOW_UP: "연계 후속 확인",
         TaskKind.COUNSELLOR_CONCERN: "상담소 우려 통보",
+        TaskKind.PATROL_MISSED: "순찰 미방문",
         TaskKind.OTHER: "기타 업무",
     },
     "task_status": {"open": "진행 중", "done": "완료", "cancelled": "취소"},
@@ -92,6 +94,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "measure_status": {"scheduled": "예정", "active": "시행 중", "ended": "종료"},
     "case_status": {"open": "진행 중", "closed": "종결"},
+    "patrol_reason": PATROL_LABELS,
     "alert_action": {
         "opened": "발생",
         "grew": "추가 발생",

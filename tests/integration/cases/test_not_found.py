@@ -30,6 +30,7 @@ MISSING = {
     "consent_id": "0" * 32,
     "referral_id": "0" * 32,
     "application_id": "0" * 32,
+    "plan_id": "0" * 32,
 }
 
 COLLEAGUE = "officer of the agency, not on the case"
@@ -65,6 +66,7 @@ def test_not_yours_and_missing_answer_alike_on_every_route(
     ids = {
         "consent_id": consent_id,
         "referral_id": referral_id,
+        "plan_id": matrix.a_plan(factory, supervisor),
         "measure_id": matrix.a_measure(factory, owner, world.case_id),
         "application_id": matrix.a_support_application(factory, owner, world.case_id),
         "task_id": task_id,

@@ -101,6 +101,16 @@ def bodies(now: datetime) -> dict[tuple[str, str], dict[str, Any]]:
             "amount_krw": 1,
             "paid_at": now.isoformat(),
         },
+        ("POST", "/api/v1/patrol-plans"): {
+            "agency": "seoul-mapo",
+            "shift_start": now.isoformat(),
+            "shift_end": (now + timedelta(hours=8)).isoformat(),
+            "units": [{"name": "순찰1", "start": {"lat": 37.5519, "lon": 126.9543}}],
+        },
+        ("POST", "/api/v1/patrol-plans/{plan_id}/visits"): {
+            "case_id": "0" * 32,
+            "visited_at": now.isoformat(),
+        },
         ("POST", "/api/v1/cases"): {
             "victim_id": "x",
             "perpetrator_id": "y",
@@ -161,6 +171,7 @@ def test_role_route_object_matrix(
         "consent_id": consent_id,
         "referral_id": referral_id,
         "application_id": a_support_application(factory, owner, world.case_id),
+        "plan_id": a_plan(factory, supervisor),
         "measure_id": measure_id,
         "task_id": task_id,
         "flag_id": flag_id,
@@ -213,6 +224,8 @@ def test_role_route_object_matrix(
                 else counsellor
                 if Role.COUNSELLOR in allowed
                 else tokens[Role.DISPATCHER]
+                if Role.DISPATCHER in allowed
+                else supervisor
             )
             if (got := call(method, path, insider)) != 200:
                 failures.append(f"{method} {path} as the case's own staff: {got}, want 200")
@@ -255,6 +268,13 @@ def a_support_application(factory: Factory, officer: str, case_id: str) -> str:
         f"/api/v1/support-applications/{application_id}/decision", supervisor, decision, 200
     )
     return application_id
+
+
+def a_plan(factory: Factory, supervisor: str) -> str:
+    """A patrol plan of the supervisor's agency for the coming night."""
+    body = bodies(datetime.now(UTC))[("POST", "/api/v1/patrol-plans")]
+    plan_id: str = factory.post("/api/v1/patrol-plans", supervisor, body)["id"]
+    return plan_id
 
 
 def _stream_status(client: TestClient, url: str, headers: dict[str, str]) -> int:

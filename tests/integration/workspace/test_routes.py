@@ -69,6 +69,21 @@ BODIES: dict[str, dict[str, Any]] = {
         "reason": "test",
     },
     "/console/work/support/{application_id}/payments": {"amount_krw": "1", "paid_at": NOW},
+    "/console/work/patrols": {
+        "shift_start": LATER,
+        "shift_end": (datetime.now(UTC) + timedelta(days=3, hours=8)).strftime("%Y-%m-%dT%H:%M"),
+        "unit1_name": "순찰1",
+        "unit1_lat": "37.5519",
+        "unit1_lon": "126.9543",
+    },
+}
+
+
+PLAN = {
+    "agency": "seoul-mapo",
+    "shift_start": NOW,
+    "shift_end": (datetime.now(UTC) + timedelta(hours=8)).isoformat(),
+    "units": [{"name": "순찰1", "start": {"lat": 37.5519, "lon": 126.9543}}],
 }
 SHELLS = ("/console/work", "/console/centre")
 
@@ -131,10 +146,13 @@ def ids_of(client: TestClient, w: World) -> dict[str, str]:
     c = client.get(f"/api/v1/cases/{w.case_id}/consents", headers=h)
     referrals = client.get(f"/api/v1/cases/{w.case_id}/referrals", headers=h)
     support = client.get(f"/api/v1/cases/{w.case_id}/support-applications", headers=h)
+    supervisor = auth(Factory(client, client.app.state.container).token(Role.SUPERVISOR))
+    plan = client.post("/api/v1/patrol-plans", json=PLAN, headers=supervisor)
     return {
         "application_id": support.json()["items"][0]["id"],
         "consent_id": c.json()["items"][0]["id"],
         "referral_id": referrals.json()["items"][0]["id"],
+        "plan_id": plan.json()["id"],
         "case_id": w.case_id,
         "order_id": w.order_id,
         "task_id": r.json()["items"][0]["id"],

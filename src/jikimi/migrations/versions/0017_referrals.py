@@ -1,6 +1,6 @@
 """consents, referrals to counselling centres and the centres' notes
 
-Revision ID: 0016_referrals
+Revision ID: 0017_referrals
 Revises: 0016_support
 Create Date: 2026-12-08 10:00:00
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 from jikimi.core.tables import UtcDateTime
 
-revision = "0016_referrals"
+revision = "0017_referrals"
 down_revision = "0016_support"
 branch_labels = None
 depends_on = None
