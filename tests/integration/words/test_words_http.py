@@ -44,9 +44,9 @@ def test_evidence_carries_the_number_as_people_write_it_and_none_when_hidden(
     factory.contact(w.device_token, w.perpetrator_number)
     factory.contact(w.device_token, None)
     container.worker.run_once()
-    alerts = client.get(
-        "/api/v1/alerts", headers={"Authorization": f"Bearer {dispatcher}"}
-    ).json()["items"]
+    alerts = client.get("/api/v1/alerts", headers={"Authorization": f"Bearer {dispatcher}"}).json()[
+        "items"
+    ]
     pieces = [ev for a in alerts for ev in a["evidence"]]
     shown = {ev["number"]: ev["number_display"] for ev in pieces}
     assert shown[w.perpetrator_number] == display(w.perpetrator_number)

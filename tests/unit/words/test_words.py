@@ -36,7 +36,7 @@ def test_every_regional_agency_and_the_demo_stations_have_names() -> None:
     assert names["ko"]["seoul-mapo"] == "서울마포경찰서"
     assert names["en"]["seoul-mapo"] == "Mapo Police Station, Seoul"
     for station in ("busan-haeundae", "gangwon-chuncheon"):
-        assert station in names["ko"] and station in names["en"]
+        assert station in names["ko"]
     assert set(names["ko"]) == set(names["en"])
 
 
@@ -65,5 +65,7 @@ def test_the_workspace_names_agencies_and_shows_unknown_ones_as_they_are() -> No
 def test_the_112_console_gets_the_names_keyed_as_i18n_keys_them() -> None:
     table = flat("kr")
     assert table["ko"]["agency.busan-haeundae"] == "부산해운대경찰서"
-    assert table["en"]["order_kind.dv.protection.2"] == "Victim protection order: 100 m distance ban"
+    assert (
+        table["en"]["order_kind.dv.protection.2"] == "Victim protection order: 100 m distance ban"
+    )
     assert set(table["ko"]) == set(table["en"])
