@@ -32,6 +32,8 @@ class OrderKind:
     kind: str
     statute: str
     title: str
+    title_en: str = ""  # the English beside the Korean (empty: the Korean is shown)
+    statute_en: str = ""
     no_contact: bool = False
     distance_m: int | None = None
     electronic_monitoring: bool = False

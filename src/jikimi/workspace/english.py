@@ -3,6 +3,7 @@ of `labels` (which falls back to the Korean for anything missing here)."""
 
 from __future__ import annotations
 
+from jikimi.cases.words import words as case_words
 from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
 from jikimi.workspace import referral_words
@@ -116,6 +117,8 @@ LABELS_EN: dict[str, dict[str, str]] = {
         "victim_fear": "Victim's fear (0–5)",
     },
 }
+
+LABELS_EN |= {group: names["en"] for group, names in case_words().items()}
 
 # The pages' own words in English, keyed by the Korean the templates and routes write.
 TEXT_EN: dict[str, str] = {

@@ -4,6 +4,7 @@ pages' own text (`text`, keyed by the Korean, as gettext keys a message by its s
 
 from __future__ import annotations
 
+from jikimi.cases.words import words as case_words
 from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
 from jikimi.workspace import referral_words
@@ -121,6 +122,8 @@ LABELS: dict[str, dict[str, str]] = {
 }
 LABELS.update(referral_words.LABELS)
 LABELS |= SUPPORT_LABELS
+# Agencies and order kinds (with their statute) are data: cases/packs/kr*.json.
+LABELS |= {group: names["ko"] for group, names in case_words().items()}
 
 # What each kind of task may be completed with (the rest: done or concern).
 OUTCOMES: dict[str, tuple[Outcome, ...]] = {

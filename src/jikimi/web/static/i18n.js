@@ -1,6 +1,8 @@
 // Labels of the dispatch console, Korean first. Code values the API returns
 // (alert kinds, statuses, outcomes ...) are looked up under "<group>.<value>";
-// an unknown value is shown as it came, never dropped.
+// an unknown value is shown as it came, never dropped. The names held as data on the
+// server (agencies, order kinds and their statute: cases/packs) come from
+// /console/words.json (loadWords).
 
 const STRINGS = {
   ko: {
@@ -177,6 +179,7 @@ const STRINGS = {
     "order_status.unknown": "알 수 없음",
     "device.victim_phone": "피해자 휴대폰",
     "device.anklet": "위치추적 전자장치",
+    "device.smartwatch": "스마트워치",
     "address.home": "자택",
     "address.work": "직장",
     "address.school": "학교",
@@ -446,6 +449,7 @@ const STRINGS = {
     "order_status.unknown": "unknown",
     "device.victim_phone": "Victim's phone",
     "device.anklet": "Electronic anklet",
+    "device.smartwatch": "Smartwatch",
     "address.home": "home",
     "address.work": "work",
     "address.school": "school",
@@ -583,6 +587,21 @@ export function label(group, value) {
   if (value === null || value === undefined) return "—";
   const key = `${group}.${value}`;
   return STRINGS[lang][key] ?? STRINGS.ko[key] ?? String(value);
+}
+
+/**
+ * Add the server's names for codes held as data (agency.*, order_kind.*, order_statute.*)
+ * from /console/words.json; without them those codes are shown as they are.
+ */
+export async function loadWords() {
+  try {
+    const r = await fetch("/console/words.json", { cache: "no-store" });
+    if (!r.ok) return;
+    const words = await r.json();
+    for (const l of Object.keys(STRINGS)) Object.assign(STRINGS[l], words[l] || {});
+  } catch {
+    // offline or refused: the codes are shown as they are
+  }
 }
 
 /** Fill every [data-i18n] element (textContent) and [data-i18n-placeholder] (placeholder). */
