@@ -20,12 +20,13 @@ Words = dict[str, dict[str, dict[str, str]]]
 
 @cache
 def agencies(pack: str = "kr") -> dict[str, dict[str, str]]:
-    """{lang: {agency id: name}} for the pack's police agencies and stations."""
+    """{lang: {agency id: name}} for the pack's police agencies and stations and the
+    counselling centres (a centre is its counsellors' agency)."""
     path = resources.files("jikimi.cases").joinpath("packs", f"{pack}_agencies.json")
     if not path.is_file():
         return {lang: {} for lang in LANGS}
     raw = json.loads(path.read_text("utf-8"))
-    rows = [*raw.get("agencies", ()), *raw.get("stations", ())]
+    rows = [*raw.get("agencies", ()), *raw.get("stations", ()), *raw.get("centres", ())]
     return {lang: {r["id"]: r[lang] for r in rows} for lang in LANGS}
 
 

@@ -3,7 +3,7 @@
 // area. A counsellor works only here; anyone else is sent to their own pages. Pages are
 // server-rendered fragments (X-Jikimi-Lang); this file renders no data.
 
-import { applyStatic, currentLang, setLang, t } from "./i18n.js";
+import { applyStatic, currentLang, loadWords, setLang, t } from "./i18n.js";
 
 const TOKEN_KEY = "jikimi.token"; // the console's: sessionStorage, never in a URL
 const HOME = "/console/centre/referrals";
@@ -70,8 +70,17 @@ function show(path) {
   window.htmx.ajax("GET", path, { target: "#work-main", swap: "innerHTML" });
 }
 
+/** The centre's name from the server's words (agency.*), else its id. */
+function centreName(id) {
+  const name = t(`agency.${id}`);
+  return name === `agency.${id}` ? id : name;
+}
+
 function showWho() {
-  if (me) $("who").textContent = `${me.name || ""} · ${me.agency || ""} · ${t("work.role.counsellor")}`;
+  if (me) {
+    const centre = me.agency ? centreName(me.agency) : "";
+    $("who").textContent = `${me.name || ""} · ${centre} · ${t("work.role.counsellor")}`;
+  }
 }
 
 function translateShell() {
@@ -95,6 +104,7 @@ async function start() {
       return;
     }
     me = (await res.json()).me;
+    await loadWords();
   } catch {
     notice(t("work.network"), "error");
     return;
