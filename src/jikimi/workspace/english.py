@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
+from jikimi.workspace.risk_words import RISK_LABELS_EN, RISK_TEXT_EN
 from jikimi.workspace.stats_english import STATS_TEXT_EN
 from jikimi.workspace.support_words import SUPPORT_LABELS_EN, SUPPORT_TEXT_EN
 
@@ -272,3 +273,5 @@ TEXT_EN: dict[str, str] = {
 LABELS_EN |= SUPPORT_LABELS_EN
 TEXT_EN |= SUPPORT_TEXT_EN
 TEXT_EN.update(STATS_TEXT_EN)
+LABELS_EN |= RISK_LABELS_EN
+TEXT_EN.update(RISK_TEXT_EN)

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from jikimi.core.feature import Feature
-from jikimi.workspace import case_routes, measure_routes, routes, stats_routes, support_routes
+from jikimi.workspace import (
+    case_routes,
+    measure_routes,
+    model_routes,
+    routes,
+    stats_routes,
+    support_routes,
+)
 
 FEATURE = Feature(
     name="workspace",
@@ -13,5 +20,6 @@ FEATURE = Feature(
         measure_routes.router,
         support_routes.router,
         stats_routes.router,
+        model_routes.router,
     ),
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
 from jikimi.workspace.english import LABELS_EN, TEXT_EN
+from jikimi.workspace.risk_words import RISK_LABELS
 from jikimi.workspace.support_words import SUPPORT_LABELS
 
 LANGS = ("ko", "en")
@@ -116,6 +117,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 LABELS |= SUPPORT_LABELS
+LABELS |= RISK_LABELS
 
 # What each kind of task may be completed with (the rest: done or concern).
 OUTCOMES: dict[str, tuple[Outcome, ...]] = {
