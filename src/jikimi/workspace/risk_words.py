@@ -108,7 +108,7 @@ CARD_KO: dict[str, str] = {
 
 RISK_TEXT_EN: dict[str, str] = {
     "90일 내 중대 재범 확률 {p}": "serious re-offending within 90 days: {p}",
-    "주요 요인": "Leading factors",
+    "점수를 높인 주요 요인": "Leading factors that raised the score",
     "요인 없음": "No factors",
     "모름 응답 {n}/{total}": "unknown answers {n}/{total}",
     "질문 {total}개 중 {n}개가 '모름'입니다. 이 점수는 주로 모르는 값에 기대고 있어 "
@@ -134,7 +134,7 @@ RISK_TEXT_EN: dict[str, str] = {
     "성능 지표": "Metrics",
     "방법": "Method",
     "95% 신뢰구간": "95% interval",
-    "지킴이 모델 대비 차이": "Our gain [95% interval]",
+    "지킴이 모델의 우위 [95% 구간]": "Our gain [95% interval]",
     "브라이어 점수 {brier} · 보정 기울기 {slope} · 보정 절편 {intercept} · 상위 10% 정밀도 {top}": (
         "Brier score {brier} · calibration slope {slope} · calibration intercept {intercept}"
         " · precision in the top 10% {top}"
