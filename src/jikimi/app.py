@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from jikimi.bootstrap import Container
+from jikimi.cases.words import flat as case_words
 from jikimi.core.access import Role
 from jikimi.features import FEATURES
 from jikimi.http import errors, service
@@ -93,6 +94,12 @@ def create_app(container: Container, *, run_worker: bool | None = None) -> FastA
                 "tile_attribution": settings.map_tile_attribution,
             }
         }
+
+    @app.get("/console/words.json", include_in_schema=False)
+    def console_words() -> dict[str, dict[str, str]]:
+        # Public and non-personal: the names of agencies and order kinds (cases/packs),
+        # keyed as the console's i18n.js keys its words ("agency.seoul-mapo").
+        return case_words(container.settings.statute_pack)
 
     # Outermost last: the headers on every answer, then the token before any body is read,
     # then the body's size as it arrives.

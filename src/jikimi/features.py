@@ -21,7 +21,9 @@ from jikimi.core.feature import Feature
 from jikimi.core.tables import Base
 from jikimi.devices.feature import FEATURE as DEVICES
 from jikimi.measures.feature import FEATURE as MEASURES
+from jikimi.patrols.feature import FEATURE as PATROLS
 from jikimi.proximity.feature import FEATURE as PROXIMITY
+from jikimi.referrals.feature import FEATURE as REFERRALS
 from jikimi.risk.feature import FEATURE as RISK
 from jikimi.stats.feature import FEATURE as STATS
 from jikimi.support.feature import FEATURE as SUPPORT
@@ -39,9 +41,11 @@ FEATURES: tuple[Feature, ...] = (
     AUDIT,
     TASKS,
     MEASURES,
+    REFERRALS,
     SUPPORT,
     BUNDLE,
     STATS,
+    PATROLS,
     WORKSPACE,
 )
 

@@ -26,6 +26,7 @@ from jikimi.core.tables import NAMING, Base, UtcDateTime, new_id, table_of
 from jikimi.devices.tables import Device, DeviceEvent
 from jikimi.measures.tables import MeasureExtension, SafetyMeasure
 from jikimi.proximity.tables import EngineCursor, Position, TrackStateRow
+from jikimi.referrals.tables import Consent, Referral, ReferralNote
 from jikimi.risk.tables import RiskAssessmentRow
 from jikimi.support.tables import LedgerEntry, SupportApplication
 
@@ -44,6 +45,7 @@ __all__ = [
     "CallerLookup",
     "Case",
     "CaseAssignment",
+    "Consent",
     "ContactEvent",
     "Device",
     "DeviceEvent",
@@ -55,6 +57,8 @@ __all__ = [
     "Person",
     "PersonPhone",
     "Position",
+    "Referral",
+    "ReferralNote",
     "RiskAssessmentRow",
     "SafetyMeasure",
     "SeenSignature",

@@ -32,7 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 PERPETRATOR_PHONE = "010-9876-5432"
-PERPETRATOR_E164 = "+821098765432"
 WAIT_MS = 15_000  # generous for a loaded CI machine; expect() returns as soon as it holds
 
 
@@ -175,9 +174,9 @@ def test_a_violation_appears_live_and_is_acknowledged(page: Page, live_server: L
     assert alert_id
 
     row.click()
-    expect(page.get_by_test_id("evidence-number")).to_have_text([PERPETRATOR_E164])
+    expect(page.get_by_test_id("evidence-number")).to_have_text([PERPETRATOR_PHONE])
     expect(page.get_by_test_id("perpetrator-name")).to_have_text("이민호")
-    expect(page.get_by_test_id("perpetrator-phones")).to_contain_text(PERPETRATOR_E164)
+    expect(page.get_by_test_id("perpetrator-phones")).to_contain_text(PERPETRATOR_PHONE)
     expect(page.get_by_test_id("order-row")).to_have_attribute("data-order-status", "active")
     expect(page.locator('[data-testid="timeline-entry"][data-action="opened"]')).to_have_count(1)
 

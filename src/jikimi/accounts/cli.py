@@ -60,7 +60,9 @@ def _with_account(login: str, act: Callable[[Session, Account, datetime], str | 
 @app.command()
 def create(
     login: Annotated[str, typer.Option(help="login name, e.g. kim.minji")],
-    role: Annotated[str, typer.Option(help="officer|dispatcher|supervisor|analyst|admin")],
+    role: Annotated[
+        str, typer.Option(help="officer|dispatcher|supervisor|analyst|admin|counsellor")
+    ],
     name: Annotated[str, typer.Option(help="the person's name, as alert timelines show it")],
     agency: Annotated[str | None, typer.Option(help="agency, e.g. seoul-mapo")] = None,
     password_stdin: PasswordStdin = False,
@@ -68,15 +70,15 @@ def create(
     """Create a person's account; prints the second-factor secret once."""
     from jikimi.accounts import logins
     from jikimi.bootstrap import build
-    from jikimi.core.access import Role
+    from jikimi.core.access import AGENCY_ROLES, Role
     from jikimi.core.tx import transaction
 
     try:
         r = Role(role)
     except ValueError:
         raise typer.BadParameter(f"unknown role {role!r}") from None
-    if r in (Role.OFFICER, Role.DISPATCHER, Role.SUPERVISOR) and not agency:
-        raise typer.BadParameter(f"a {role} belongs to an agency: give --agency")
+    if r in AGENCY_ROLES and not agency:
+        raise typer.BadParameter(f"a {role} belongs to an agency (a centre): give --agency")
     password = _password(password_stdin)
     c = build()
     try:

@@ -27,7 +27,7 @@ from jikimi.core.access import Principal, Role
 SESSION_PREFIX = "jks_"  # a public marker that lets scanners spot leaked sessions
 PASSWORD_MIN = 12  # NIST SP 800-63B: length, not composition rules
 LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
-STAFF = (Role.ADMIN, Role.OFFICER, Role.DISPATCHER, Role.SUPERVISOR, Role.ANALYST)
+STAFF = (Role.ADMIN, Role.OFFICER, Role.DISPATCHER, Role.SUPERVISOR, Role.ANALYST, Role.COUNSELLOR)
 ISSUER = "Jikimi"
 
 _hasher = PasswordHasher()  # argon2id, RFC 9106 parameters

@@ -24,3 +24,19 @@ def officers_of(s: Session, agency: str | None) -> list[tuple[str, str]]:
         .order_by(Account.name, Account.id)
     )
     return [(account_id, name) for account_id, name in s.execute(q)]
+
+
+def centres(s: Session) -> list[str]:
+    """The counselling centres: the agencies of counsellors not suspended, sorted (a
+    referral or a consent may name only one of these)."""
+    q = (
+        select(Account.agency)
+        .where(
+            Account.role == Role.COUNSELLOR.value,
+            Account.agency.is_not(None),
+            Account.suspended_at.is_(None),
+        )
+        .distinct()
+        .order_by(Account.agency)
+    )
+    return [agency for agency in s.scalars(q) if agency]

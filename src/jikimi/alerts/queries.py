@@ -19,6 +19,7 @@ from jikimi.core import sealing as crypto
 from jikimi.core.access import Principal
 from jikimi.core.errors import Invalid, ReadOnly
 from jikimi.core.moments import within
+from jikimi.core.phones import display
 from jikimi.core.tables import table_of
 from jikimi.core.times import iso
 
@@ -95,7 +96,8 @@ def with_evidence(
                 "event_id": event_id,
                 "kind": kind,
                 # Opened as the model's attribute would (same associated data).
-                "number": ring.open(number, f"alert_evidence.number:{ev_id}"),
+                "number": (e164 := ring.open(number, f"alert_evidence.number:{ev_id}")),
+                "number_display": display(e164) if e164 else None,
                 "occurred_at": iso(occurred_at),
                 "sources": sources,
             } | (json.loads(detail) if detail else {})

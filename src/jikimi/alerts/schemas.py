@@ -19,7 +19,10 @@ class EvidenceRead(Out):
 
     event_id: str
     kind: str
-    number: str | None
+    number: str | None = Field(description="E.164; null when the caller hid it")
+    number_display: str | None = Field(
+        None, description="the number as people write it (Korean ones: 010-1234-5678)"
+    )
     occurred_at: str
     sources: list[str]
     # Positional evidence (proximity, encounter, SOS):

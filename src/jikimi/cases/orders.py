@@ -32,6 +32,8 @@ class OrderKind:
     kind: str
     statute: str
     title: str
+    title_en: str = ""  # the English beside the Korean (empty: the Korean is shown)
+    statute_en: str = ""
     no_contact: bool = False
     distance_m: int | None = None
     electronic_monitoring: bool = False
@@ -51,8 +53,8 @@ class StatutePack:
 
     The scheduling sections stay raw here so that cases depends on no later feature:
     `jikimi.tasks.rules` parses `holidays` and `follow_up`, `jikimi.measures.rules` parses
-    `safety_measures`, `jikimi.support.rules` parses `support` and `jikimi.stats.rules`
-    parses `caseload`.
+    `safety_measures`, `jikimi.support.rules` parses `support`, `jikimi.stats.rules`
+    parses `caseload` and `jikimi.patrols.rules` parses `patrol`.
     """
 
     jurisdiction: str
@@ -63,6 +65,7 @@ class StatutePack:
     safety_measures: tuple[dict[str, Any], ...] = ()
     support: tuple[dict[str, Any], ...] = ()
     caseload: dict[str, Any] = field(default_factory=dict)
+    patrol: dict[str, Any] = field(default_factory=dict)
 
     def get(self, kind: str) -> OrderKind:
         """Return the kind or raise OrderRuleError naming the unknown kind."""
@@ -93,6 +96,7 @@ def load_pack(name: str = "kr") -> StatutePack:
         safety_measures=tuple(raw.get("safety_measures", ())),
         support=tuple(raw.get("support", ())),
         caseload=raw.get("caseload", {}),
+        patrol=raw.get("patrol", {}),
     )
 
 

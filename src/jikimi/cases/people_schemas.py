@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, StrictFloat, StrictStr
 
 from jikimi.core.moments import EARLIEST_HISTORY
+from jikimi.core.phones import display
 from jikimi.core.times import iso
 from jikimi.http.schemas import HistoryMoment, Out, Strict
 
@@ -94,6 +95,10 @@ class PersonRead(Out):
     name: str
     birth_date: str | None
     phones: list[str]
+    phones_display: list[str] = Field(
+        default_factory=list,
+        description="`phones` as people write them (Korean ones: 010-1234-5678), same order",
+    )
     phone_history: list[PhoneSpan]
     addresses: list[AddressRead] | None = None
 
@@ -110,6 +115,7 @@ def person_json(record: PersonRecord, *, full: bool = True) -> dict[str, Any]:
         "name": person.name,
         "birth_date": person.birth_date.isoformat() if person.birth_date else None,
         "phones": [p.e164 for p in phones if p.valid_to is None],
+        "phones_display": [display(p.e164) for p in phones if p.valid_to is None],
         "phone_history": [
             {"number": p.e164, "valid_from": iso(p.valid_from), "valid_to": iso(p.valid_to)}
             for p in phones

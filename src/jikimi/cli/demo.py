@@ -17,16 +17,18 @@ import typer
 from jikimi.cli.demo_caseload import TEAM, make_team, seed_caseload
 from jikimi.cli.demo_city import AGENCY, CITY, SimCase, mobile_number, seed
 from jikimi.cli.demo_geo import Victim, seed_geo, simulate_movement
-from jikimi.cli.demo_week import WEEK, seed_week
+from jikimi.cli.demo_week import CENTRE, WEEK, seed_week
 from jikimi.client.signed import signed_json
 from jikimi.core import private_files
 
 DEMO_DB = Path("data") / "demo.db"
-# The console sign-ins the demo prints: (login, role, name), all of AGENCY.
+# The console sign-ins the demo prints: (login, role, name), all of AGENCY but the
+# counsellor, who works at the demo's counselling centre (CENTRE).
 SIGN_INS = [
     ("dispatcher", "dispatcher", "상황실 박경장"),
     ("officer", "officer", "마포서 이경사"),
     ("supervisor", "supervisor", "마포서 여성청소년과 최경감"),
+    ("counsellor", "counsellor", "해바라기센터 정상담"),
     ("analyst", "analyst", "경찰청 통계 분석관 한주무관"),
 ]
 
@@ -111,7 +113,7 @@ def run_demo(host: str, port: int, rate: float) -> None:
                 password=password,
                 role=role,
                 name=name,
-                agency=AGENCY,
+                agency=CENTRE if role is Role.COUNSELLOR else AGENCY,
                 now=datetime.now(UTC),
             )
             if role is Role.OFFICER:  # the seeding's token: the officer opens every case
@@ -130,7 +132,7 @@ def run_demo(host: str, port: int, rate: float) -> None:
                 except httpx.TransportError:
                     time.sleep(0.1)
             cases = seed(http, officer, rng)
-            seed_week(http, officer, rng, datetime.now(UTC))
+            seed_week(http, officer, rng, datetime.now(UTC), CENTRE)
             seed_caseload(http, team, rng)
             container.bus.handle(PlanTasks())  # the week's tasks now, not in 30 s
             moving = cases[:6]  # half the city wears anklets under approach bans
@@ -149,10 +151,10 @@ def run_demo(host: str, port: int, rate: float) -> None:
             simulate(http, cases, feed, rate, stop, rng)
 
     typer.echo(
-        f"\nJikimi demo — a seeded city of {len(CITY) + len(WEEK)} cases (and {len(TEAM)}"
-        " colleagues' few, for the caseload): phones report calls"
+        f"\nJikimi demo — a seeded city of {len(CITY) + len(WEEK)} cases: phones report calls"
         " and texts, six\nperpetrators wear anklets and some walk or drive toward their"
-        " victim's home, and a\nweek of orders ending, ended and revoked owes the officer tasks\n"
+        " victim's home, a week\nof orders ending, ended and revoked owes the officer tasks,"
+        f" and {len(TEAM)} colleagues'\ncases fill the supervisor's caseload page\n"
         f"  console          {url}/console\n"
         "  sign in as       login / password, then the 6-digit code its command prints (or\n"
         "                   add its otpauth:// URI to an authenticator app)"

@@ -1,8 +1,8 @@
 """The demo's week of case work, created through the public API: orders ending this week,
 an order revoked, a detention ended, an order that ended five days ago (its first
 monitoring call overdue once the scheduling pass runs), a release on bail, the
-officer's own task due today, and safety measures in force, one of them ending in two
-days."""
+officer's own task due today, safety measures in force, one of them ending in two
+days, and, when a centre is given, the first victim's consent and her referral to it."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ import httpx
 from jikimi.cli.demo_city import assessment, mobile_number
 
 SEOUL = ZoneInfo("Asia/Seoul")
+# The demo's counselling centre (its counsellor is a demo sign-in).
+CENTRE = "mapo-haebaragi"
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,15 @@ def _post(http: httpx.Client, h: dict[str, str], path: str, body: dict[str, Any]
 
 
 def seed_week(
-    http: httpx.Client, officer: str, rng: random.Random, now: datetime
+    http: httpx.Client,
+    officer: str,
+    rng: random.Random,
+    now: datetime,
+    centre: str | None = None,
 ) -> list[dict[str, Any]]:
     """Create the week's cases as `officer` (who is then assigned to them): their id, the
-    victim's name and what happened."""
+    victim's name and what happened; with `centre` (one with a counsellor), the first
+    victim consents to share her contact, case summary and tier and is referred to it."""
     h = {"Authorization": f"Bearer {officer}"}
     made = []
     for i, story in enumerate(WEEK):
@@ -159,4 +166,20 @@ def seed_week(
                 },
             )
         made.append({"id": cid, "victim": story.victim, "then": story.then or story.kind})
+    if centre is not None:
+        refer(http, h, made[0]["id"], centre, now)
     return made
+
+
+def refer(http: httpx.Client, h: dict[str, str], case_id: str, centre: str, now: datetime) -> None:
+    """The victim's written consent for `centre` (90 days) and the case's referral to it."""
+    consent = {
+        "recipient": centre,
+        "purposes": ["counselling"],
+        "shares": ["contact", "case_summary", "risk"],
+        "expires_at": (now + timedelta(days=90)).isoformat(),
+        "method": "written",
+    }
+    _post(http, h, f"/api/v1/cases/{case_id}/consents", consent)
+    body = {"centre": centre, "reason": "스토킹 피해 심리상담 및 동행 지원 연계"}
+    _post(http, h, f"/api/v1/cases/{case_id}/referrals", body)

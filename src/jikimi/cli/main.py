@@ -90,7 +90,9 @@ def migrate() -> None:
 
 @token_app.command("create")
 def token_create(
-    role: Annotated[str, typer.Option(help="admin|officer|dispatcher|supervisor|analyst|feed")],
+    role: Annotated[
+        str, typer.Option(help="admin|officer|dispatcher|supervisor|analyst|feed|counsellor")
+    ],
     name: Annotated[str | None, typer.Option(help="who holds it")] = None,
     agency: Annotated[str | None, typer.Option(help="agency, e.g. seoul-mapo")] = None,
     signing_key_file: Annotated[
@@ -100,7 +102,7 @@ def token_create(
     """Print one new token on stdout and nothing else (a feed's signing key goes to a file)."""
     from jikimi.accounts.tokens import create_signed_token, create_token
     from jikimi.bootstrap import build
-    from jikimi.core.access import STAFF_ROLES, Role
+    from jikimi.core.access import AGENCY_ROLES, STAFF_ROLES, Role
     from jikimi.core.tx import transaction
 
     try:
@@ -109,8 +111,8 @@ def token_create(
         raise typer.BadParameter(f"unknown role {role!r}") from None
     if r not in STAFF_ROLES:
         raise typer.BadParameter("device tokens come only from enrolment")
-    if r in (Role.OFFICER, Role.DISPATCHER, Role.SUPERVISOR) and not agency:
-        raise typer.BadParameter(f"a {role} belongs to an agency: give --agency")
+    if r in AGENCY_ROLES and not agency:
+        raise typer.BadParameter(f"a {role} belongs to an agency (a centre): give --agency")
     if r is Role.FEED and signing_key_file is None:
         raise typer.BadParameter("a feed signs its requests: give --signing-key-file")
     c = build()

@@ -19,9 +19,20 @@ class Role(StrEnum):
     ANALYST = "analyst"
     FEED = "feed"
     DEVICE = "device"
+    COUNSELLOR = "counsellor"  # a counselling centre's staff; the agency is the centre
 
 
-STAFF_ROLES = (Role.ADMIN, Role.OFFICER, Role.DISPATCHER, Role.SUPERVISOR, Role.ANALYST, Role.FEED)
+STAFF_ROLES = (
+    Role.ADMIN,
+    Role.OFFICER,
+    Role.DISPATCHER,
+    Role.SUPERVISOR,
+    Role.ANALYST,
+    Role.FEED,
+    Role.COUNSELLOR,
+)
+# Roles that belong to an agency (a counsellor's is its centre).
+AGENCY_ROLES = (Role.OFFICER, Role.DISPATCHER, Role.SUPERVISOR, Role.COUNSELLOR)
 
 
 @dataclass(frozen=True)

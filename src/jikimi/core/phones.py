@@ -66,3 +66,19 @@ def normalise_reported(raw: str | None, region: str = "KR") -> str | None:
         if phonenumbers.is_possible_number(number):
             return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
     return None
+
+
+def display(e164: str) -> str:
+    """A stored E.164 number as people write it: Korean ones in the national format
+    (010-1234-5678, 02-123-4567), others in the international one; the value itself when
+    it does not parse."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 82
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return str(phonenumbers.format_number(number, style))

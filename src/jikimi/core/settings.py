@@ -91,6 +91,12 @@ class Settings(BaseSettings):
         description="how often a worker's scheduling pass writes the tasks owed (reviews, "
         "follow-up monitoring) and escalates overdue ones",
     )
+    patrol_solve_s: float = Field(
+        5,
+        gt=0,
+        le=60,
+        description="the longest a patrol plan's route search may run (OR-Tools' time limit)",
+    )
     risk_scorer: Literal["model", "checklist"] = Field(
         "model",
         description="risk scoring: the learned model shipped in the package, or the police "

@@ -21,6 +21,7 @@ DEFAULT_PURPOSE = {
     Role.SUPERVISOR: "supervision",
     Role.DEVICE: "victim's own submission",
     Role.FEED: "operator feed",
+    Role.COUNSELLOR: "counselling referral",
 }
 
 
@@ -54,10 +55,14 @@ class Auditor:
         resource: str,
         resource_id: str | None,
         subjects: list[str] | tuple[str, ...],
+        purpose: str | None = None,
     ) -> audit.Access:
-        return audit.Access(
-            action, resource, resource_id, tuple(subjects), purpose_of(self.request, self.principal)
-        )
+        stated = purpose_of(self.request, self.principal)
+        # A purpose the use case sets (the consent a disclosure is made under) comes first;
+        # what the client states is kept beside it.
+        if purpose is not None:
+            stated = purpose if not stated else f"{purpose}; {stated}"[:300]
+        return audit.Access(action, resource, resource_id, tuple(subjects), stated)
 
     def read(
         self,
@@ -66,13 +71,15 @@ class Auditor:
         subjects: list[str] | tuple[str, ...],
         action: str = "read",
         flags: tuple[str, ...] = (),
+        purpose: str | None = None,
     ) -> None:
-        """Record a read in its own transaction, committed before the data leaves."""
+        """Record a read in its own transaction, committed before the data leaves
+        (`purpose`: the basis the use case reads under, e.g. a consent)."""
         with transaction(self.c.sessions) as s:
             audit.append(
                 s,
                 self.principal,
-                self._access(action, resource, resource_id, subjects),
+                self._access(action, resource, resource_id, subjects, purpose),
                 source_of(self.request),
                 bulk_limit=self.c.settings.audit_bulk_limit,
                 extra_flags=flags,
@@ -86,12 +93,13 @@ class Auditor:
         resource_id: str | None,
         subjects: list[str] | tuple[str, ...],
         flags: tuple[str, ...] = (),
+        purpose: str | None = None,
     ) -> None:
         """Record a change inside the change's own transaction (both or neither)."""
         audit.append(
             s,
             self.principal,
-            self._access(action, resource, resource_id, subjects),
+            self._access(action, resource, resource_id, subjects, purpose),
             source_of(self.request),
             bulk_limit=self.c.settings.audit_bulk_limit,
             extra_flags=flags,

@@ -13,6 +13,7 @@ from jikimi.accounts import logins
 from jikimi.accounts import tokens as auth
 from jikimi.bootstrap import Container
 from jikimi.core.access import Principal, Role
+from jikimi.core.errors import NotFound
 from jikimi.core.ratelimit import retry_after
 from jikimi.core.tx import reading_without_transaction, transaction
 
@@ -105,6 +106,10 @@ class Allow:
             await run_in_threadpool(_touch, c, principal)
             c.touched.put(principal.token_id, True)
         if principal.role not in self.roles:
+            if principal.role is Role.COUNSELLOR and request.path_params:
+                # A counsellor sees nothing of a case but its centre's referrals: any other
+                # object (case, person, alert, task, order ...) answers as a missing one.
+                raise NotFound("outside_referrals")
             raise HTTPException(403, f"role {principal.role.value} may not call this route")
         wait = c.limiter.take(principal.token_id)
         if wait > 0:
@@ -131,3 +136,4 @@ RiskReaders = Annotated[
 ]
 Device = Annotated[Principal, Depends(Allow(Role.DEVICE))]
 Feed = Annotated[Principal, Depends(Allow(Role.FEED))]
+Counsellor = Annotated[Principal, Depends(Allow(Role.COUNSELLOR))]

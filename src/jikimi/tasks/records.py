@@ -222,3 +222,21 @@ def people_of(s: Session, case_ids: list[str]) -> list[str]:
         select(Case.victim_id, Case.perpetrator_id).where(Case.id.in_(sorted(set(case_ids))))
     )
     return sorted({pid for row in rows for pid in row})
+
+
+def owe(
+    s: Session,
+    case_id: str,
+    kind: TaskKind,
+    due_at: datetime,
+    reason: str | None,
+    now: datetime,
+    key: str,
+) -> str | None:
+    """A task another feature owes the case's officer (a counsellor's concern, a referral
+    its centre has not taken up), written once per `key`: its id, or None when a task with
+    that key was written already."""
+    new = repo.NewTask(
+        case_id, kind, due_at, reason, now, key=key, owner_id=repo.officer_of(s, case_id)
+    )
+    return repo.add_task(s, new)

@@ -3,8 +3,11 @@ of `labels` (which falls back to the Korean for anything missing here)."""
 
 from __future__ import annotations
 
+from jikimi.cases.words import words as case_words
 from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
+from jikimi.workspace import referral_words
+from jikimi.workspace.patrol_words import PATROL_LABELS_EN, PATROL_TEXT_EN
 from jikimi.workspace.risk_words import RISK_LABELS_EN, RISK_TEXT_EN
 from jikimi.workspace.stats_english import STATS_TEXT_EN
 from jikimi.workspace.support_words import SUPPORT_LABELS_EN, SUPPORT_TEXT_EN
@@ -43,6 +46,7 @@ LABELS_EN: dict[str, dict[str, str]] = {
         TaskKind.RISK_REASSESSMENT: "Risk reassessment",
         TaskKind.REFERRAL_FOLLOW_UP: "Referral follow-up",
         TaskKind.COUNSELLOR_CONCERN: "Counsellor's concern",
+        TaskKind.PATROL_MISSED: "Patrol stop missed",
         TaskKind.OTHER: "Other task",
     },
     "task_status": {"open": "open", "done": "done", "cancelled": "cancelled"},
@@ -89,6 +93,7 @@ LABELS_EN: dict[str, dict[str, str]] = {
     },
     "measure_status": {"scheduled": "scheduled", "active": "active", "ended": "ended"},
     "case_status": {"open": "open", "closed": "closed"},
+    "patrol_reason": PATROL_LABELS_EN,
     "alert_action": {
         "opened": "opened",
         "grew": "grew",
@@ -113,6 +118,8 @@ LABELS_EN: dict[str, dict[str, str]] = {
         "victim_fear": "Victim's fear (0–5)",
     },
 }
+
+LABELS_EN |= {group: names["en"] for group, names in case_words().items()}
 
 # The pages' own words in English, keyed by the Korean the templates and routes write.
 TEXT_EN: dict[str, str] = {
@@ -270,8 +277,13 @@ TEXT_EN: dict[str, str] = {
     "위험성 평가: {tier}": "Risk assessment: {tier}",
     "업무 완료: {kind}": "Task done: {kind}",
 }
+
+# The consent and referral pages' words (kept with those pages).
+LABELS_EN.update(referral_words.LABELS_EN)
+TEXT_EN.update(referral_words.TEXT_EN)
 LABELS_EN |= SUPPORT_LABELS_EN
 TEXT_EN |= SUPPORT_TEXT_EN
 TEXT_EN.update(STATS_TEXT_EN)
+TEXT_EN.update(PATROL_TEXT_EN)
 LABELS_EN |= RISK_LABELS_EN
 TEXT_EN.update(RISK_TEXT_EN)

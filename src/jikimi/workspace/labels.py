@@ -4,9 +4,12 @@ pages' own text (`text`, keyed by the Korean, as gettext keys a message by its s
 
 from __future__ import annotations
 
+from jikimi.cases.words import words as case_words
 from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
+from jikimi.workspace import referral_words
 from jikimi.workspace.english import LABELS_EN, TEXT_EN
+from jikimi.workspace.patrol_words import PATROL_LABELS
 from jikimi.workspace.risk_words import RISK_LABELS
 from jikimi.workspace.support_words import SUPPORT_LABELS
 
@@ -46,6 +49,7 @@ LABELS: dict[str, dict[str, str]] = {
         TaskKind.RISK_REASSESSMENT: "위험성 재평가",
         TaskKind.REFERRAL_FOLLOW_UP: "연계 후속 확인",
         TaskKind.COUNSELLOR_CONCERN: "상담소 우려 통보",
+        TaskKind.PATROL_MISSED: "순찰 미방문",
         TaskKind.OTHER: "기타 업무",
     },
     "task_status": {"open": "진행 중", "done": "완료", "cancelled": "취소"},
@@ -92,6 +96,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "measure_status": {"scheduled": "예정", "active": "시행 중", "ended": "종료"},
     "case_status": {"open": "진행 중", "closed": "종결"},
+    "patrol_reason": PATROL_LABELS,
     "alert_action": {
         "opened": "발생",
         "grew": "추가 발생",
@@ -116,7 +121,10 @@ LABELS: dict[str, dict[str, str]] = {
         "victim_fear": "피해자 두려움 (0–5)",
     },
 }
+LABELS.update(referral_words.LABELS)
 LABELS |= SUPPORT_LABELS
+# Agencies and order kinds (with their statute) are data: cases/packs/kr*.json.
+LABELS |= {group: names["ko"] for group, names in case_words().items()}
 LABELS |= RISK_LABELS
 
 # What each kind of task may be completed with (the rest: done or concern).

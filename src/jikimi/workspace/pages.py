@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-import phonenumbers
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
+from jikimi.core.phones import display as phone
 from jikimi.workspace.labels import label, lang_of, outcomes_for, text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -43,20 +43,6 @@ def local_input(value: str | datetime | None) -> str:
 def short(value: str | None) -> str:
     """The first eight characters of an id: what the officer types to find a case."""
     return (value or "")[:8]
-
-
-def phone(e164: str) -> str:
-    """An E.164 number as people in Korea write it (010-1234-5678), others with +."""
-    try:
-        number = phonenumbers.parse(e164)
-    except phonenumbers.NumberParseException:
-        return e164
-    style = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if number.country_code == 82
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(number, style)
 
 
 def svg_data_uri(svg: str | None) -> str:

@@ -15,6 +15,7 @@ from jikimi.bootstrap import Container
 from jikimi.core.access import Role
 from tests.factories import Factory, auth
 from tests.integration.http import test_role_matrix as matrix
+from tests.integration.referrals.helpers import CENTRE, OTHER_CENTRE, referral_of
 
 MISSING = {
     "assessment_id": "0" * 32,
@@ -26,7 +27,10 @@ MISSING = {
     "flag_id": "999999999",
     "task_id": "0" * 32,
     "measure_id": "0" * 32,
+    "consent_id": "0" * 32,
+    "referral_id": "0" * 32,
     "application_id": "0" * 32,
+    "plan_id": "0" * 32,
 }
 
 COLLEAGUE = "officer of the agency, not on the case"
@@ -57,7 +61,12 @@ def test_not_yours_and_missing_answer_alike_on_every_route(
         owner,
         {"kind": "other", "due_at": datetime.now(UTC).isoformat()},
     )["id"]
+    counsellor = factory.token(Role.COUNSELLOR, CENTRE)
+    consent_id, referral_id = referral_of(factory, world)
     ids = {
+        "consent_id": consent_id,
+        "referral_id": referral_id,
+        "plan_id": matrix.a_plan(factory, supervisor),
         "measure_id": matrix.a_measure(factory, owner, world.case_id),
         "application_id": matrix.a_support_application(factory, owner, world.case_id),
         "task_id": task_id,
@@ -72,7 +81,13 @@ def test_not_yours_and_missing_answer_alike_on_every_route(
     outsiders = {
         f"{r.value} of another agency": (r, factory.token(r, "busan-haeundae"))
         for r in (Role.OFFICER, Role.DISPATCHER, Role.SUPERVISOR)
-    } | {COLLEAGUE: (Role.OFFICER, snoop)}
+    } | {
+        COLLEAGUE: (Role.OFFICER, snoop),
+        "counsellor of another centre": (
+            Role.COUNSELLOR,
+            factory.token(Role.COUNSELLOR, OTHER_CENTRE),
+        ),
+    }
     sample = matrix.bodies(datetime.now(UTC))
 
     def call(method: str, path: str, token: str, known: dict[str, str]) -> tuple[int, Any]:
@@ -96,6 +111,12 @@ def test_not_yours_and_missing_answer_alike_on_every_route(
             checked += 1
             if theirs != nothing or theirs[0] != 404:
                 differences.append(f"{method} {path} as {label}: {theirs} vs {nothing}")
+        # The counsellor of the centre the case is referred to: every other object alike.
+        if Role.COUNSELLOR not in allowed:
+            theirs = call(method, path, counsellor, ids)
+            nothing = call(method, path, counsellor, MISSING)
+            if theirs != nothing or theirs[0] != 404:
+                differences.append(f"{method} {path} as its counsellor: {theirs} vs {nothing}")
     assert differences == []
     assert checked >= 20, "the route walk found too few routes"
 

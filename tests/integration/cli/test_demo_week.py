@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from jikimi.accounts import logins
 from jikimi.accounts.tokens import create_token
 from jikimi.bootstrap import Container
-from jikimi.cli.demo_week import WEEK, due_today, seed_week
+from jikimi.cli.demo_week import CENTRE, WEEK, due_today, seed_week
 from jikimi.core.access import Role
 from jikimi.core.tx import transaction
 from jikimi.tasks.messages import PlanTasks
@@ -78,3 +78,17 @@ def test_the_week_owes_the_officer_overdue_and_due_today_tasks(
     r = client.get("/api/v1/tasks?overdue=true", headers=auth(supervisor))
     assert r.status_code == 200, r.text
     assert r.json()["items"]  # what escalated reaches the agency's supervisor
+
+
+def test_the_week_refers_its_first_victim_to_the_demo_centre(
+    client: TestClient, container: Container
+) -> None:
+    _, officer = staff(container, "officer", Role.OFFICER)
+    with transaction(container.sessions) as s:
+        counsellor = create_token(s, Role.COUNSELLOR, name="counsellor", agency=CENTRE)
+    made = seed_week(client, officer, random.Random(1), datetime.now(UTC), CENTRE)
+    [referral] = client.get("/api/v1/referrals", headers=auth(counsellor)).json()["items"]
+    assert referral["case_id"] == made[0]["id"]
+    assert referral["victim_name"] == WEEK[0].victim
+    assert referral["shares"] == ["case_summary", "contact", "risk"]
+    assert referral["orders"] is None  # not consented

@@ -1,6 +1,7 @@
 """Every route × every role × an object of one's own case, of another officer's, of another
 agency: 401 without a token, 403 for a role the route does not allow, 404 for what is not
-the caller's. Zero leaks."""
+the caller's. A counsellor gets 404 for every object route but its centre's referrals
+(403 for the collections). Zero leaks."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from jikimi.app import PUBLIC, ROUTERS, route_roles
 from jikimi.bootstrap import Container
 from jikimi.core.access import Role
 from tests.factories import Factory, auth
+from tests.integration.referrals.helpers import CENTRE, OTHER_CENTRE, referral_of
 
 
 def api_routes(client: TestClient) -> list[tuple[str, str, APIRoute]]:
@@ -75,6 +77,16 @@ def bodies(now: datetime) -> dict[tuple[str, str], dict[str, Any]]:
         },
         ("POST", "/api/v1/safety-measures/{measure_id}/extensions"): {"ends_at": later},
         ("POST", "/api/v1/safety-measures/{measure_id}/end"): {"reason": "test"},
+        ("POST", "/api/v1/cases/{case_id}/consents"): {
+            "recipient": CENTRE,
+            "purposes": ["counselling"],
+            "shares": ["contact"],
+            "expires_at": later,
+            "method": "written",
+        },
+        ("POST", "/api/v1/cases/{case_id}/referrals"): {"centre": CENTRE, "reason": "상담 연계"},
+        ("POST", "/api/v1/referrals/{referral_id}/decline"): {"reason": "test"},
+        ("POST", "/api/v1/referrals/{referral_id}/notes"): {"kind": "contact", "text": "test"},
         ("POST", "/api/v1/cases/{case_id}/support-applications"): {
             "kind": "living",
             "amount_krw": 100_000,
@@ -88,6 +100,16 @@ def bodies(now: datetime) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/v1/support-applications/{application_id}/payments"): {
             "amount_krw": 1,
             "paid_at": now.isoformat(),
+        },
+        ("POST", "/api/v1/patrol-plans"): {
+            "agency": "seoul-mapo",
+            "shift_start": now.isoformat(),
+            "shift_end": (now + timedelta(hours=8)).isoformat(),
+            "units": [{"name": "순찰1", "start": {"lat": 37.5519, "lon": 126.9543}}],
+        },
+        ("POST", "/api/v1/patrol-plans/{plan_id}/visits"): {
+            "case_id": "0" * 32,
+            "visited_at": now.isoformat(),
         },
         ("POST", "/api/v1/cases"): {
             "victim_id": "x",
@@ -143,8 +165,13 @@ def test_role_route_object_matrix(
         {"kind": "other", "due_at": datetime.now(UTC).isoformat(), "reason": "확인 전화"},
     )["id"]
     measure_id = a_measure(factory, owner, world.case_id)
+    counsellor = factory.token(Role.COUNSELLOR, CENTRE)
+    consent_id, referral_id = referral_of(factory, world)
     ids = {
+        "consent_id": consent_id,
+        "referral_id": referral_id,
         "application_id": a_support_application(factory, owner, world.case_id),
+        "plan_id": a_plan(factory, supervisor),
         "measure_id": measure_id,
         "task_id": task_id,
         "flag_id": flag_id,
@@ -157,12 +184,14 @@ def test_role_route_object_matrix(
     }
     tokens = {role: factory.token(role, "seoul-mapo") for role in Role if role is not Role.DEVICE}
     tokens[Role.DEVICE] = world.device_token
+    tokens[Role.COUNSELLOR] = counsellor  # of the centre the case is referred to
     # Outsiders who hold an allowed role but must not see this case.
     same_agency_officer = factory.token(Role.OFFICER, "seoul-mapo")
     other_agency = {
         r: factory.token(r, "busan-haeundae")
         for r in (Role.OFFICER, Role.DISPATCHER, Role.SUPERVISOR)
     }
+    other_centre = factory.token(Role.COUNSELLOR, OTHER_CENTRE)
     sample = bodies(datetime.now(UTC))
     failures: list[str] = []
 
@@ -182,12 +211,22 @@ def test_role_route_object_matrix(
         if (got := call(method, path, "jk_not-a-real-token")) != 401:
             failures.append(f"{method} {path} bad token: {got}")
         for role, token in tokens.items():
-            if role not in allowed and (got := call(method, path, token)) != 403:
-                failures.append(f"{method} {path} as {role}: {got}, want 403")
+            # A counsellor learns nothing of any object but its centre's referrals.
+            want = 404 if role is Role.COUNSELLOR and "{" in path else 403
+            if role not in allowed and (got := call(method, path, token)) != want:
+                failures.append(f"{method} {path} as {role}: {got}, want {want}")
         if "{" not in path:
             continue
         if method == "GET" and not path.endswith("/stream"):
-            insider = owner if Role.OFFICER in allowed else tokens[Role.DISPATCHER]
+            insider = (
+                owner
+                if Role.OFFICER in allowed
+                else counsellor
+                if Role.COUNSELLOR in allowed
+                else tokens[Role.DISPATCHER]
+                if Role.DISPATCHER in allowed
+                else supervisor
+            )
             if (got := call(method, path, insider)) != 200:
                 failures.append(f"{method} {path} as the case's own staff: {got}, want 200")
         # Break-glass exists to let a same-agency officer in (tested on its own); it must
@@ -198,6 +237,7 @@ def test_role_route_object_matrix(
             else [("other officer, same agency", same_agency_officer, Role.OFFICER)]
         )
         outsiders += [(f"{r} of another agency", tok, r) for r, tok in other_agency.items()]
+        outsiders += [("counsellor of another centre", other_centre, Role.COUNSELLOR)]
         for label, token, role in outsiders:
             if role in allowed and (got := call(method, path, token)) != 404:
                 failures.append(f"{method} {path} as {label}: {got}, want 404")
@@ -228,6 +268,13 @@ def a_support_application(factory: Factory, officer: str, case_id: str) -> str:
         f"/api/v1/support-applications/{application_id}/decision", supervisor, decision, 200
     )
     return application_id
+
+
+def a_plan(factory: Factory, supervisor: str) -> str:
+    """A patrol plan of the supervisor's agency for the coming night."""
+    body = bodies(datetime.now(UTC))[("POST", "/api/v1/patrol-plans")]
+    plan_id: str = factory.post("/api/v1/patrol-plans", supervisor, body)["id"]
+    return plan_id
 
 
 def _stream_status(client: TestClient, url: str, headers: dict[str, str]) -> int:

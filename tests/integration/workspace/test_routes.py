@@ -21,6 +21,8 @@ from jikimi.core.tx import reading
 from jikimi.tasks.messages import PlanTasks
 from jikimi.workspace.feature import FEATURE
 from tests.factories import Factory, World, auth
+from tests.integration.http.test_role_matrix import a_support_application
+from tests.integration.referrals.helpers import CENTRE, referral_of
 
 LATER = (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
 NOW = datetime.now(UTC).isoformat()
@@ -46,17 +48,54 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "/console/work/measures/{measure_id}/extensions": {"ends_at": LATER},
     "/console/work/measures/{measure_id}/end": {"reason": "test"},
+    "/console/work/cases/{case_id}/consents": {
+        "recipient": CENTRE,
+        "shares": ["contact"],
+        "expires_at": LATER,
+    },
+    "/console/work/consents/{consent_id}/withdraw": {},
+    "/console/work/cases/{case_id}/referrals": {"centre": CENTRE, "reason": "test"},
+    "/console/centre/referrals/{referral_id}/accept": {},
+    "/console/centre/referrals/{referral_id}/decline": {"reason": "test"},
+    "/console/centre/referrals/{referral_id}/notes": {"kind": "contact", "text": "test"},
+    "/console/work/cases/{case_id}/support": {
+        "kind": "living",
+        "amount_krw": "100000",
+        "reason": "test",
+    },
+    "/console/work/support/{application_id}/decision": {
+        "decision": "approve",
+        "amount_krw": "100000",
+        "reason": "test",
+    },
+    "/console/work/support/{application_id}/payments": {"amount_krw": "1", "paid_at": NOW},
+    "/console/work/patrols": {
+        "shift_start": LATER,
+        "shift_end": (datetime.now(UTC) + timedelta(days=3, hours=8)).strftime("%Y-%m-%dT%H:%M"),
+        "unit1_name": "순찰1",
+        "unit1_lat": "37.5519",
+        "unit1_lon": "126.9543",
+    },
 }
 
 
+PLAN = {
+    "agency": "seoul-mapo",
+    "shift_start": NOW,
+    "shift_end": (datetime.now(UTC) + timedelta(hours=8)).isoformat(),
+    "units": [{"name": "순찰1", "start": {"lat": 37.5519, "lon": 126.9543}}],
+}
+SHELLS = ("/console/work", "/console/centre")
+
+
 def routes(role: Role | None = None) -> list[tuple[str, str]]:
-    """(method, path) of every workspace route but the public shell (with `role`: those
+    """(method, path) of every workspace route but the public shells (with `role`: those
     it may not call)."""
     out = [
         (m, r.path)
         for router in FEATURE.routers
         for r in router.routes
-        if isinstance(r, APIRoute) and r.path != "/console/work"
+        if isinstance(r, APIRoute) and r.path not in SHELLS
         if role is None or role not in (route_roles(r) or ())
         for m in sorted(r.methods)
     ]
@@ -75,8 +114,12 @@ def call(client: TestClient, method: str, path: str, token: str | None, ids: dic
 
 @pytest.fixture
 def world(factory: Factory, container: Container) -> World:
-    """A case with an order, a phone, a safety measure and a task to complete."""
+    """A case with an order, a phone, a safety measure, a task to complete and a referral
+    under consent."""
+    factory.token(Role.COUNSELLOR, CENTRE)
     w = factory.world()
+    referral_of(factory, w)
+    a_support_application(factory, w.officer, w.case_id)
     factory.post(
         f"/api/v1/cases/{w.case_id}/tasks",
         w.officer,
@@ -100,7 +143,16 @@ def ids_of(client: TestClient, w: World) -> dict[str, str]:
     h = auth(w.officer)
     r = client.get("/api/v1/tasks", params={"case_id": w.case_id}, headers=h)
     m = client.get(f"/api/v1/cases/{w.case_id}/safety-measures", headers=h)
+    c = client.get(f"/api/v1/cases/{w.case_id}/consents", headers=h)
+    referrals = client.get(f"/api/v1/cases/{w.case_id}/referrals", headers=h)
+    support = client.get(f"/api/v1/cases/{w.case_id}/support-applications", headers=h)
+    supervisor = auth(Factory(client, client.app.state.container).token(Role.SUPERVISOR))
+    plan = client.post("/api/v1/patrol-plans", json=PLAN, headers=supervisor)
     return {
+        "application_id": support.json()["items"][0]["id"],
+        "consent_id": c.json()["items"][0]["id"],
+        "referral_id": referrals.json()["items"][0]["id"],
+        "plan_id": plan.json()["id"],
         "case_id": w.case_id,
         "order_id": w.order_id,
         "task_id": r.json()["items"][0]["id"],

@@ -17,6 +17,7 @@ class TaskKind(StrEnum):
     RISK_REASSESSMENT = "risk_reassessment"
     REFERRAL_FOLLOW_UP = "referral_follow_up"
     COUNSELLOR_CONCERN = "counsellor_concern"
+    PATROL_MISSED = "patrol_missed"  # a planned patrol stop went without a visit
     OTHER = "other"
 
 

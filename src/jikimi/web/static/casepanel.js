@@ -4,12 +4,15 @@ import { ago, el, kstDate, kstShort, short } from "./dom.js";
 import { label, t } from "./i18n.js";
 import { riskSection } from "./riskpanel.js";
 
-function phoneList(phones, hits, testid) {
+/** The numbers as people write them (`phones_display`), E.164 on hover. */
+function phoneList(phones, shown, hits, testid) {
   if (!phones || !phones.length) return el("div", { class: "dim", text: "—" });
   return el(
     "ul",
     { class: "phones", testid },
-    phones.map((p) => el("li", { class: hits.has(p) ? "mono hit" : "mono", text: p })),
+    phones.map((p, i) =>
+      el("li", { class: hits.has(p) ? "mono hit" : "mono", title: p, text: shown[i] || p }),
+    ),
   );
 }
 
@@ -21,7 +24,7 @@ function personBlock(role, person, hits) {
     { class: `person person-${role}` },
     el("div", { class: "person-role", text: t(`case.${role}`) }),
     el("div", { class: "person-name", testid: `${role}-name`, text: person.name }),
-    phoneList(person.phones, hits, `${role}-phones`),
+    phoneList(person.phones, person.phones_display || [], hits, `${role}-phones`),
     addresses.length
       ? el(
           "ul",
@@ -55,13 +58,13 @@ function orderRow(o) {
     el(
       "div",
       { class: "order-top" },
-      el("span", { class: "order-title", text: o.title || o.kind }),
+      el("span", { class: "order-title", testid: "order-title", text: label("order_kind", o.kind) }),
       el("span", { class: `ost ost-${o.status}`, text: label("order_status", o.status) }),
     ),
     el(
       "div",
       { class: "order-sub" },
-      el("span", { class: "mono", text: o.kind }),
+      el("span", { class: "dim", testid: "order-statute", text: label("order_statute", o.kind) }),
       cond.length ? el("span", { text: cond.join(" · ") }) : null,
     ),
     el(
@@ -103,7 +106,7 @@ export function caseSection(c, alert, places = null) {
       el("span", { class: "mono", title: c.id, text: short(c.id) }),
       el("span", { class: "tag", text: label("offense", c.offense) }),
       el("span", { class: "tag", text: label("relationship", c.relationship) }),
-      el("span", { class: "dim", text: `${t("case.agency")} ${c.agency}` }),
+      el("span", { class: "dim", testid: "case-agency", text: `${t("case.agency")} ${label("agency", c.agency)}` }),
     ),
     el(
       "div",

@@ -7,7 +7,7 @@ import { ApiError, alertPath, api, setToken } from "./api.js";
 import { caseSection } from "./casepanel.js";
 import { actionsForm, detailInfo, evidenceSection, timelineSection } from "./detail.js";
 import { $, el, fill, kstParts } from "./dom.js";
-import { applyStatic, currentLang, setLang, t } from "./i18n.js";
+import { applyStatic, currentLang, loadWords, setLang, t } from "./i18n.js";
 import { closeModelPage, renderModelPage, toggleModelPage } from "./modelpage.js";
 import {
   configurePositions,
@@ -384,6 +384,10 @@ async function enter(token) {
   } catch {
     // kept in memory only
   }
+  if (me?.role === "counsellor") {
+    window.location.assign("/console/centre"); // a centre's staff see only its referrals
+    return;
+  }
   if (me && WORKSPACE_ROLES.has(me.role)) {
     if (me.role !== "supervisor" || window.location.hash !== "#112") {
       window.location.assign("/console/work");
@@ -391,7 +395,7 @@ async function enter(token) {
     }
     $("work-link").hidden = false;
   }
-  await loadAlerts(false);
+  await Promise.all([loadAlerts(false), loadWords()]);
   $("login-view").hidden = true;
   $("console-view").hidden = false;
   for (const id of HEADER_CONTROLS) $(id).hidden = false;

@@ -6,7 +6,7 @@ import { label, t } from "./i18n.js";
 import { levelTag, severityBadge, statusTag } from "./queue.js";
 
 const OUTCOMES = ["dispatched", "false_alarm", "arrested", "other"];
-const KNOWN_EVIDENCE_KEYS = new Set(["event_id", "kind", "number", "occurred_at", "sources"]);
+const KNOWN_EVIDENCE_KEYS = new Set(["event_id", "kind", "number", "number_display", "occurred_at", "sources"]);
 
 /** Kind, severity, status and the alert's facts. */
 export function detailInfo(a) {
@@ -70,7 +70,7 @@ function evidenceRow(ev) {
     el(
       "td",
       { class: ev.number ? "mono strong" : "hidden-no", testid: "evidence-number" },
-      ev.number || (hidden ? t("evidence.hidden") : extra || "—"),
+      ev.number_display || ev.number || (hidden ? t("evidence.hidden") : extra || "—"),
     ),
     el("td", { class: "dim", text: (ev.sources || []).map((s) => label("source", s)).join(" + ") || "—" }),
   );

@@ -1,6 +1,8 @@
 // Labels of the dispatch console, Korean first. Code values the API returns
 // (alert kinds, statuses, outcomes ...) are looked up under "<group>.<value>";
-// an unknown value is shown as it came, never dropped.
+// an unknown value is shown as it came, never dropped. The names held as data on the
+// server (agencies, order kinds and their statute: cases/packs) come from
+// /console/words.json (loadWords).
 
 const STRINGS = {
   ko: {
@@ -29,12 +31,17 @@ const STRINGS = {
     "work.nav.tasks": "업무",
     "work.nav.caseload": "업무량",
     "work.nav.statistics": "통계",
+    "work.nav.patrols": "순찰 계획",
     "work.to_112": "112 상황실",
     "work.loading": "불러오는 중…",
     "work.network": "서버에 연결할 수 없습니다. 잠시 후 다시 시도하세요.",
     "work.failed": "요청을 처리하지 못했습니다 (HTTP {status})",
     "work.role.officer": "보호 경찰관",
     "work.role.supervisor": "팀장",
+    "work.role.counsellor": "상담원",
+    "centre.title": "지킴이 상담소 연계",
+    "centre.subtitle": "피해자 동의 범위의 연계 정보",
+    "centre.nav.referrals": "연계 목록",
     "work.role.analyst": "통계 분석관",
     "work.role.admin": "관리자",
     "lang.toggle": "English",
@@ -172,6 +179,7 @@ const STRINGS = {
     "order_status.unknown": "알 수 없음",
     "device.victim_phone": "피해자 휴대폰",
     "device.anklet": "위치추적 전자장치",
+    "device.smartwatch": "스마트워치",
     "address.home": "자택",
     "address.work": "직장",
     "address.school": "학교",
@@ -291,12 +299,17 @@ const STRINGS = {
     "work.nav.tasks": "Tasks",
     "work.nav.caseload": "Caseload",
     "work.nav.statistics": "Statistics",
+    "work.nav.patrols": "Patrol plan",
     "work.to_112": "112 dispatch",
     "work.loading": "Loading…",
     "work.network": "Cannot reach the server. Try again in a moment.",
     "work.failed": "The request could not be handled (HTTP {status})",
     "work.role.officer": "protection officer",
     "work.role.supervisor": "supervisor",
+    "work.role.counsellor": "counsellor",
+    "centre.title": "Jikimi counselling referrals",
+    "centre.subtitle": "What the victim consented to share",
+    "centre.nav.referrals": "Referrals",
     "work.role.analyst": "analyst",
     "work.role.admin": "admin",
     "lang.toggle": "한국어",
@@ -434,6 +447,7 @@ const STRINGS = {
     "order_status.unknown": "unknown",
     "device.victim_phone": "Victim's phone",
     "device.anklet": "Electronic anklet",
+    "device.smartwatch": "Smartwatch",
     "address.home": "home",
     "address.work": "work",
     "address.school": "school",
@@ -569,6 +583,21 @@ export function label(group, value) {
   if (value === null || value === undefined) return "—";
   const key = `${group}.${value}`;
   return STRINGS[lang][key] ?? STRINGS.ko[key] ?? String(value);
+}
+
+/**
+ * Add the server's names for codes held as data (agency.*, order_kind.*, order_statute.*)
+ * from /console/words.json; without them those codes are shown as they are.
+ */
+export async function loadWords() {
+  try {
+    const r = await fetch("/console/words.json", { cache: "no-store" });
+    if (!r.ok) return;
+    const words = await r.json();
+    for (const l of Object.keys(STRINGS)) Object.assign(STRINGS[l], words[l] || {});
+  } catch {
+    // offline or refused: the codes are shown as they are
+  }
 }
 
 /** Fill every [data-i18n] element (textContent) and [data-i18n-placeholder] (placeholder). */

@@ -106,7 +106,8 @@ async function start() {
     return;
   }
   if (!me || !STAFF.has(me.role)) {
-    window.location.replace("/console"); // a dispatcher's place is the 112 console
+    // a dispatcher's place is the 112 console, a counsellor's the centre's pages
+    window.location.replace(me?.role === "counsellor" ? "/console/centre" : "/console");
     return;
   }
   document.body.dataset.role = me.role;

@@ -1,0 +1,1 @@
+"""Consent as a record, referrals to counselling centres and the counsellor's side."""
