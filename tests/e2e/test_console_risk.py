@@ -84,7 +84,12 @@ def test_the_case_panel_shows_the_risk_tier_and_the_model_page_its_card(
     expect(panel.get_by_test_id("risk-tier")).to_have_text("매우 높음")
     expect(panel.get_by_test_id("risk-probability")).to_contain_text("%")
     # Coarse words for a dispatcher: the group, never the answer ("살해 협박") itself.
-    expect(panel.get_by_test_id("risk-factors")).to_contain_text("위협·흉기")
+    # The three groups that raised it most (the re-score after the violation put the
+    # breaches of orders first).
+    expect(panel.get_by_test_id("risk-factors").locator("li")).to_have_count(3)
+    expect(panel.get_by_test_id("risk-factors")).to_contain_text("중대한 폭력 이력")
+    expect(panel.get_by_test_id("risk-unknown")).to_have_text("모름 응답 8/14")
+    expect(panel.get_by_test_id("risk-unknown-warning")).to_be_visible()  # 8 of 14 unknown
     expect(panel.get_by_test_id("risk-factors")).not_to_contain_text("살해 협박")
     expect(panel.get_by_test_id("risk-override")).to_be_visible()
     expect(panel.get_by_test_id("risk-override-reason")).to_have_count(0)  # need-to-know
@@ -96,12 +101,15 @@ def test_the_case_panel_shows_the_risk_tier_and_the_model_page_its_card(
 
     page.get_by_test_id("lang-toggle").click()
     expect(panel.get_by_test_id("risk-tier")).to_have_text("very high")
-    expect(panel.get_by_test_id("risk-factors")).to_contain_text("threats or weapons")
+    expect(panel.get_by_test_id("risk-factors")).to_contain_text("history of severe violence")
+    expect(panel.get_by_test_id("risk-unknown")).to_have_text("unknown answers 8/14")
 
     page.get_by_test_id("model-link").click()
     expect(page.get_by_test_id("model-page")).to_be_visible()
-    expect(page.get_by_test_id("model-version")).to_contain_text(version)
-    expect(page.get_by_test_id("model-page").locator("img").first).to_be_visible()
+    model = page.get_by_test_id("model-page")
+    expect(model.get_by_test_id("model-card-version")).to_contain_text(version)
+    expect(model.get_by_test_id("model-intended-use")).to_contain_text("decision support")
+    expect(model.get_by_test_id("calibration-plot")).to_be_visible()
     page.get_by_test_id("model-link").click()
     expect(page.get_by_test_id("case-panel")).to_be_visible()
     assert csp == [], f"the Content-Security-Policy blocked something: {csp}"

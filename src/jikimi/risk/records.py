@@ -16,7 +16,7 @@ from jikimi.core.times import iso
 from jikimi.ports import RiskScorer
 from jikimi.risk.dispatch import coarse_factors
 from jikimi.risk.repo import case_history, latest_row, new_row
-from jikimi.risk.rules import Answers, Tier, may_override
+from jikimi.risk.rules import QUESTIONNAIRE_KEYS, Answers, Tier, may_override
 from jikimi.risk.tables import RiskAssessmentRow
 
 R = RiskAssessmentRow
@@ -94,6 +94,12 @@ def latest_json(s: Session, p: Principal, case_id: str) -> dict[str, Any] | None
     return None if row is None else risk_json(row, full=sees_answers(p))
 
 
+def unknown_answers(answers: dict[str, Any]) -> int:
+    """How many of the questionnaire's items were left unknown (a count names no answer,
+    so a dispatcher sees it too)."""
+    return sum(1 for key in QUESTIONNAIRE_KEYS if answers.get(key) is None)
+
+
 def risk_json(row: RiskAssessmentRow, *, full: bool) -> dict[str, Any]:
     """An assessment as API.md shows it; `full` adds the answers, the note and the
     override's reason. Without it (a dispatcher) the factors are coarse groups that name
@@ -106,6 +112,7 @@ def risk_json(row: RiskAssessmentRow, *, full: bool) -> dict[str, Any]:
             "by": row.override_by,
             "at": iso(row.override_at),
         }
+    answers = json.loads(row.answers)
     return {
         "id": row.id,
         "case_id": row.case_id,
@@ -118,6 +125,8 @@ def risk_json(row: RiskAssessmentRow, *, full: bool) -> dict[str, Any]:
         "assessed_by": row.assessed_by,
         "trigger": row.trigger,
         "override": over,
-        "answers": json.loads(row.answers) if full else None,
+        "answers": answers if full else None,
+        "unknown_answers": unknown_answers(answers),
+        "answers_total": len(QUESTIONNAIRE_KEYS),
         "note": row.note if full else None,
     }

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from jikimi.http.deps import CaseStaff, ContainerDep, Officer, RiskReaders
+from jikimi.risk.model_card import public_card
 from jikimi.risk.rules import Tier
 from jikimi.risk.schemas import (
     RiskAssessmentCreate,
@@ -51,4 +52,4 @@ def model_card(p: RiskReaders, c: ContainerDep) -> dict[str, Any]:
     """The scoring model's card: what it is, how it was validated, its plots (no
     personal data)."""
     urls = [f"{RISK_PLOTS}/{name}" for name in c.risk_plots]
-    return {**c.scorer.card(), "version": c.scorer.version, "plot_urls": urls}
+    return {**public_card(c.scorer.card()), "version": c.scorer.version, "plot_urls": urls}

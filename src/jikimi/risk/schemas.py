@@ -82,6 +82,8 @@ class RiskAssessmentRead(Out):
     override: OverrideRead | None
     answers: dict[str, bool | int] | None
     note: str | None
+    unknown_answers: int = Field(description="questionnaire items left unknown")
+    answers_total: int = Field(description="questionnaire items asked (14)")
 
 
 class RiskAssessmentPage(Out):

@@ -8,6 +8,7 @@ from jikimi.measures.rules import SafetyMeasure
 from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
 from jikimi.workspace import referral_words
 from jikimi.workspace.patrol_words import PATROL_LABELS_EN, PATROL_TEXT_EN
+from jikimi.workspace.risk_words import RISK_LABELS_EN, RISK_TEXT_EN
 from jikimi.workspace.stats_english import STATS_TEXT_EN
 from jikimi.workspace.support_words import SUPPORT_LABELS_EN, SUPPORT_TEXT_EN
 
@@ -284,3 +285,5 @@ LABELS_EN |= SUPPORT_LABELS_EN
 TEXT_EN |= SUPPORT_TEXT_EN
 TEXT_EN.update(STATS_TEXT_EN)
 TEXT_EN.update(PATROL_TEXT_EN)
+LABELS_EN |= RISK_LABELS_EN
+TEXT_EN.update(RISK_TEXT_EN)

@@ -8,6 +8,7 @@ from jikimi.workspace import (
     case_routes,
     centre_routes,
     measure_routes,
+    model_routes,
     patrol_routes,
     referral_routes,
     routes,
@@ -26,5 +27,6 @@ FEATURE = Feature(
         support_routes.router,
         stats_routes.router,
         patrol_routes.router,
+        model_routes.router,
     ),
 )

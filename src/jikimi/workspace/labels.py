@@ -10,6 +10,7 @@ from jikimi.tasks.rules import DecisionKind, Outcome, TaskKind
 from jikimi.workspace import referral_words
 from jikimi.workspace.english import LABELS_EN, TEXT_EN
 from jikimi.workspace.patrol_words import PATROL_LABELS
+from jikimi.workspace.risk_words import RISK_LABELS
 from jikimi.workspace.support_words import SUPPORT_LABELS
 
 LANGS = ("ko", "en")
@@ -124,6 +125,7 @@ LABELS.update(referral_words.LABELS)
 LABELS |= SUPPORT_LABELS
 # Agencies and order kinds (with their statute) are data: cases/packs/kr*.json.
 LABELS |= {group: names["ko"] for group, names in case_words().items()}
+LABELS |= RISK_LABELS
 
 # What each kind of task may be completed with (the rest: done or concern).
 OUTCOMES: dict[str, tuple[Outcome, ...]] = {

@@ -57,6 +57,21 @@ export async function api(path, { method = "GET", body, anonymous = false } = {}
   return res.status === 204 ? null : res.json();
 }
 
+/** A server-rendered page fragment (HTML) from `path`, in `lang`; throws like `api`. */
+export async function fragment(path, lang) {
+  let res;
+  try {
+    res = await fetch(path, {
+      headers: { Accept: "text/html", Authorization: `Bearer ${token}`, "X-Jikimi-Lang": lang },
+      cache: "no-store",
+    });
+  } catch {
+    throw new ApiError(0, t("error.network"));
+  }
+  if (!res.ok) throw new ApiError(res.status, await problemText(res));
+  return res.text();
+}
+
 /** The alert path for `id` and an optional action. */
 export const alertPath = (id, action = "") =>
   `/api/v1/alerts/${encodeURIComponent(id)}${action ? `/${action}` : ""}`;

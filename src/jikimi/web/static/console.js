@@ -526,7 +526,7 @@ function start() {
   setLang(currentLang());
   applyStatic();
   configurePositions({ failed, changed: renderCase });
-  configureRisk({ failed, changed: renderCase });
+  configureRisk({ failed, changed: renderCase, openModel: () => toggleModelPage(failed) });
   renderConn();
   onSoundChange(renderSound);
   tick();

@@ -1,19 +1,22 @@
 // The case's risk in the case panel: the effective tier as a coloured badge, the
 // probability, the factors that drove it, an officer's override (its reason only when the
 // API gives it: officers and supervisors), and the history of assessments
-// (GET /api/v1/cases/{id}/risk-assessments). Text goes in as text nodes only (dom.js).
+// (GET /api/v1/cases/{id}/risk-assessments). Beside the score: the three leading factors
+// in words, how many answers were unknown (a warning when most were) and a link to the
+// model page. Text goes in as text nodes only (dom.js).
 
 import { api } from "./api.js";
 import { el, kstShort } from "./dom.js";
 import { label, t } from "./i18n.js";
 
-const TOP_FACTORS = 5;
+const TOP_FACTORS = 3;
 const HISTORY_ROWS = 8;
 
 const cache = new Map(); // case id -> {items, error, loading}
-let hooks = { failed: (err, show) => show(String(err)), changed: () => {} };
+let hooks = { failed: (err, show) => show(String(err)), changed: () => {}, openModel: () => {} };
 
-/** `failed(err, show)` handles errors like the rest of the console; `changed()` re-renders. */
+/** `failed(err, show)` handles errors like the rest of the console; `changed()` re-renders;
+ * `openModel()` shows the model page. */
 export function configureRisk(next) {
   hooks = { ...hooks, ...next };
 }
@@ -63,11 +66,26 @@ function bar(contribution, max) {
   return fill;
 }
 
+/** The answers left unknown, and a warning when most were: the score then rests mostly on
+ * what nobody knows. */
+function unknownBlock(risk) {
+  const n = risk.unknown_answers;
+  const total = risk.answers_total;
+  if (typeof n !== "number" || typeof total !== "number") return null;
+  return [
+    el("span", { class: "dim", testid: "risk-unknown", text: t("risk.unknown", { n, total }) }),
+    n * 2 > total
+      ? el("p", { class: "risk-unknown-warning", role: "alert", testid: "risk-unknown-warning", text: t("risk.unknown_warning", { n, total }) })
+      : null,
+  ];
+}
+
+/** The factors that raised the score most (a lowering one is no reason for concern). */
 function factorList(factors) {
   const top = (Array.isArray(factors) ? factors : [])
-    .filter((f) => f && typeof f.name === "string")
+    .filter((f) => f && typeof f.name === "string" && (f.contribution || 0) > 0)
     .slice()
-    .sort((a, b) => Math.abs(b.contribution || 0) - Math.abs(a.contribution || 0))
+    .sort((a, b) => (b.contribution || 0) - (a.contribution || 0))
     .slice(0, TOP_FACTORS);
   if (!top.length) return el("p", { class: "empty", text: t("risk.no_factors") });
   const max = Math.max(...top.map((f) => Math.abs(f.contribution || 0)), 1e-9);
@@ -148,7 +166,9 @@ export function riskSection(caseId, risk) {
       tierBadge(tier, "risk-tier"),
       el("span", { testid: "risk-probability", text: t("risk.probability", { p: percent(risk.probability) }) }),
       el("span", { class: "dim", title: risk.model_version, text: kstShort(risk.assessed_at) }),
+      el("button", { type: "button", class: "link", testid: "risk-model-link", text: t("risk.model_link"), onclick: () => hooks.openModel() }),
     ),
+    unknownBlock(risk),
     overrideBlock(risk),
     el("div", { class: "risk-sub", text: t("risk.factors") }),
     factorList(risk.factors),
