@@ -15,9 +15,10 @@ from fastapi.responses import HTMLResponse
 from jikimi.core.errors import Invalid
 from jikimi.http.deps import ContainerDep, Supervisor
 from jikimi.patrols.rules import Station, policy_from
-from jikimi.patrols.schemas import PlanCreate
+from jikimi.patrols.schemas import PlanCreate, VisitCreate
 from jikimi.patrols.service import PatrolReading, PatrolWork
 from jikimi.workspace.forms import Form, Short, moment, parsed
+from jikimi.workspace.labels import text
 from jikimi.workspace.pages import SEOUL, Lang, render
 from jikimi.workspace.routes import PREFIX, who
 
@@ -65,8 +66,30 @@ def _station(c: ContainerDep, agency: str | None) -> Station | None:
     return policy_from(c.pack.patrol).stations.get(agency or "")
 
 
+class VisitForm(Form):
+    """A visit a unit reports from its sheet: the home's case, now unless a time is given."""
+
+    case_id: Short
+    visited_at: Short = ""
+
+
+def visits_by_case(plan: dict[str, Any]) -> dict[str, list[str]]:
+    """The plan's recorded visits, each case's times in order: a stop's n-th visit is
+    recorded when its case has n of them."""
+    out: dict[str, list[str]] = {}
+    for v in plan.get("visits", ()):
+        out.setdefault(v["case_id"], []).append(v["visited_at"])
+    return {case_id: sorted(times) for case_id, times in out.items()}
+
+
 def _plan_page(lang: str, plan: dict[str, Any]) -> HTMLResponse:
-    return render("patrol_plan.html", lang, plan=plan, plan_json=json.dumps(plan))
+    return render(
+        "patrol_plan.html",
+        lang,
+        plan=plan,
+        plan_json=json.dumps(plan),
+        visited=visits_by_case(plan),
+    )
 
 
 @router.get("/patrols", response_class=HTMLResponse)
@@ -111,3 +134,18 @@ def make_plan(body: PatrolForm, p: Supervisor, work: PatrolWork, lang: Lang) -> 
 def show_plan(plan_id: str, p: Supervisor, work: PatrolReading, lang: Lang) -> HTMLResponse:
     """A stored plan: the map and the units' sheets."""
     return _plan_page(lang, work.get(p, plan_id))
+
+
+@router.post("/patrols/{plan_id}/visits", response_class=HTMLResponse)
+def record_visit(
+    plan_id: str, body: VisitForm, p: Supervisor, work: PatrolWork, lang: Lang
+) -> HTMLResponse:
+    """Record a unit's visit from its sheet; the answer replaces the stop's button."""
+    tz = work.c.pack.tz
+    at = moment("visited_at", body.visited_at, tz) if body.visited_at else work.c.clock.now()
+    visit = work.visit(p, plan_id, parsed(VisitCreate, case_id=body.case_id, visited_at=at))
+    when = datetime.fromisoformat(visit["visited_at"]).astimezone(SEOUL)
+    return HTMLResponse(
+        f'<span class="saved" data-testid="patrol-visited">'
+        f"{text(lang, '방문 {at}', at=when.strftime('%H:%M'))}</span>"
+    )

@@ -4,6 +4,8 @@ the planner's pages and their words change together."""
 from __future__ import annotations
 
 PATROL_TEXT_EN: dict[str, str] = {
+    "방문 기록": "Record visit",
+    "방문 {at}": "Visited {at}",
     "순찰 계획": "Patrol plan",
     "고위험 피해자 주거지 순찰 (매우 높음 2회, 높음 1회)": (
         "Patrols of high-risk victims' homes (very high twice, high once)"

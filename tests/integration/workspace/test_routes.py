@@ -69,6 +69,7 @@ BODIES: dict[str, dict[str, Any]] = {
         "reason": "test",
     },
     "/console/work/support/{application_id}/payments": {"amount_krw": "1", "paid_at": NOW},
+    "/console/work/patrols/{plan_id}/visits": {"case_id": "0" * 32},
     "/console/work/patrols": {
         "shift_start": LATER,
         "shift_end": (datetime.now(UTC) + timedelta(days=3, hours=8)).strftime("%Y-%m-%dT%H:%M"),
