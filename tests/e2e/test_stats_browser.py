@@ -77,6 +77,6 @@ def test_an_analyst_reads_statistics(page: Page, live_server: LiveServer) -> Non
     shot(page, "statistics")
     page.get_by_test_id("nav-caseload").click()
     expect(page.get_by_test_id("agencies-chart")).to_have_attribute("data-drawn", "true")
-    expect(page.get_by_test_id("agencies")).to_contain_text("gangwon-chuncheon")
+    expect(page.get_by_test_id("agencies")).to_contain_text("강원춘천경찰서")
     page.get_by_test_id("lang-toggle").click()
     expect(page.get_by_test_id("caseload-page")).to_contain_text("Agencies compared")
