@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from jikimi.core.errors import Invalid
+from jikimi.core.pack_lists import one_per_kind
 
 
 class SafetyMeasure(StrEnum):
@@ -70,29 +71,9 @@ _FIELDS = {"kind", "title", "max_days", "max_extensions", "extension_days"}
 
 def measures_from(raw: Sequence[Mapping[str, Any]]) -> dict[SafetyMeasure, MeasureKind]:
     """Parse the pack's `safety_measures` list; every kind must appear exactly once."""
-    if not isinstance(raw, Sequence) or isinstance(raw, str):
-        raise ValueError("safety_measures must be a list")
-    kinds: dict[SafetyMeasure, MeasureKind] = {}
-    for entry in raw:
-        if not isinstance(entry, Mapping):
-            raise ValueError("each of safety_measures must be an object")
-        unknown = sorted(set(entry) - _FIELDS)
-        if unknown:
-            raise ValueError(f"safety_measures: unknown key(s) {', '.join(unknown)}")
-        name = entry.get("kind")
-        if name not in set(SafetyMeasure):
-            raise ValueError(f"safety_measures: unknown kind {name!r}")
-        kind = SafetyMeasure(name)
-        if kind in kinds:
-            raise ValueError(f"safety_measures: {kind} appears twice")
-        try:
-            kinds[kind] = MeasureKind(**{**entry, "kind": kind})
-        except TypeError as exc:  # a missing key
-            raise ValueError(f"safety_measures: {kind}: {exc}") from None
-    missing = sorted(set(SafetyMeasure) - set(kinds))
-    if missing:
-        raise ValueError(f"safety_measures: no limits for {', '.join(missing)}")
-    return kinds
+    return one_per_kind(
+        "safety_measures", raw, SafetyMeasure, _FIELDS, MeasureKind, "no limits for"
+    )
 
 
 def get_kind(kinds: Mapping[SafetyMeasure, MeasureKind], name: str) -> MeasureKind:

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from jikimi.core.errors import Forbidden, Invalid
+from jikimi.core.pack_lists import one_per_kind
 
 # The largest amount a request may name: far above any limit, far below what a BIGINT
 # holds, so a sum of entries can never overflow.
@@ -66,29 +67,7 @@ _FIELDS = {"kind", "title", "limit_krw", "source"}
 
 def limits_from(raw: Sequence[Mapping[str, Any]]) -> dict[SupportKind, SupportLimit]:
     """Parse the pack's `support` list; every kind must appear exactly once."""
-    if not isinstance(raw, Sequence) or isinstance(raw, str):
-        raise ValueError("support must be a list")
-    limits: dict[SupportKind, SupportLimit] = {}
-    for entry in raw:
-        if not isinstance(entry, Mapping):
-            raise ValueError("each of support must be an object")
-        unknown = sorted(set(entry) - _FIELDS)
-        if unknown:
-            raise ValueError(f"support: unknown key(s) {', '.join(unknown)}")
-        name = entry.get("kind")
-        if name not in set(SupportKind):
-            raise ValueError(f"support: unknown kind {name!r}")
-        kind = SupportKind(name)
-        if kind in limits:
-            raise ValueError(f"support: {kind} appears twice")
-        try:
-            limits[kind] = SupportLimit(**{**entry, "kind": kind})
-        except TypeError as exc:  # a missing key
-            raise ValueError(f"support: {kind}: {exc}") from None
-    missing = sorted(set(SupportKind) - set(limits))
-    if missing:
-        raise ValueError(f"support: no limit for {', '.join(missing)}")
-    return limits
+    return one_per_kind("support", raw, SupportKind, _FIELDS, SupportLimit, "no limit for")
 
 
 def check_application(limits: Mapping[SupportKind, SupportLimit], kind: str, amount: int) -> None:
